@@ -1,0 +1,95 @@
+"""The two-layer network: inputs -> sigmoid hidden layer -> one linear output (the price).
+
+Shapes: X (n, d), W1 (d, h), b1 (h,), W2 (h, 1), b2 (1,), y and prediction (n, 1).
+W1[i, j] is w1_ij, the weight from input i to hidden unit j; W2[i, j] is w2_ij, from hidden unit i to
+output j. Introduced in 05_backpropagation.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils.descent import BLOW_UP, classify_run
+
+
+def sigmoid(z):
+    """1 / (1 + e^-z), written so a very negative z does not overflow. Introduced in 05_backpropagation."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def sigmoid_derivative(z):
+    """d sigmoid / dz = sigmoid(z) * (1 - sigmoid(z)). Introduced in 05_backpropagation."""
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def init_params(n_inputs, n_hidden, seed=0):
+    """Small random weights (scaled by 1/sqrt(fan-in)) and zero biases. Introduced in 05_backpropagation."""
+    rng = np.random.default_rng(seed)
+    return {
+        "W1": rng.normal(0.0, 1 / np.sqrt(n_inputs), (n_inputs, n_hidden)),
+        "b1": np.zeros(n_hidden),
+        "W2": rng.normal(0.0, 1 / np.sqrt(n_hidden), (n_hidden, 1)),
+        "b2": np.zeros(1),
+    }
+
+
+def forward(X, W1, b1, W2, b2):
+    """(hidden, prediction): hidden = sigmoid(X @ W1 + b1), prediction = hidden @ W2 + b2.
+    Introduced in 05_backpropagation."""
+    hidden = sigmoid(X @ W1 + b1)
+    return hidden, hidden @ W2 + b2
+
+
+def loss_and_gradients(X, y, W1, b1, W2, b2):
+    """E = mean((prediction - y) ** 2) and its gradients, from one forward and one backward pass."""
+    hidden, prediction = forward(X, W1, b1, W2, b2)
+    d_prediction = 2 * (prediction - y) / len(y)      # dE/dprediction, (n, 1)
+    d_W2 = hidden.T @ d_prediction                     # dE/dW2, (h, 1)
+    d_b2 = d_prediction.sum(axis=0)                    # dE/db2, (1,)
+    d_hidden = d_prediction @ W2.T                     # dE/dhidden: the error shared back through W2, (n, h)
+    d_z = d_hidden * hidden * (1 - hidden)             # dE/dz through the sigmoid's slope, (n, h)
+    d_W1 = X.T @ d_z                                   # dE/dW1, (d, h)
+    d_b1 = d_z.sum(axis=0)                             # dE/db1, (h,)
+    loss = float(np.mean((prediction - y) ** 2))
+    return loss, {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+def backward(X, y, W1, b1, W2, b2):
+    """Gradients {"W1", "b1", "W2", "b2"} of E = mean((prediction - y) ** 2), each shaped like its
+    parameter; y has shape (n, 1). Introduced in 05_backpropagation."""
+    return loss_and_gradients(X, y, W1, b1, W2, b2)[1]
+
+
+@dataclass
+class TrainingRun:
+    """What training left behind: the parameters and the loss after every epoch."""
+    params: dict
+    train_losses: np.ndarray
+    test_losses: np.ndarray
+    regime: str
+    diverged_at: int | None
+
+    def __repr__(self):
+        where = f", diverged at epoch {self.diverged_at}" if self.diverged_at is not None else ""
+        return (f"TrainingRun({len(self.train_losses) - 1} epochs, train loss {self.train_losses[-1]:.4g}, "
+                f"{self.regime}{where})")
+
+
+def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
+    """Full-batch gradient descent on the network; stops cleanly if the loss blows up.
+    train_losses[k] is the loss after k updates. Introduced in 05_backpropagation."""
+    params = init_params(X.shape[1], n_hidden, seed)
+    train_losses, test_losses, diverged_at = [], [], None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs + 1):
+            loss, grads = loss_and_gradients(X, y, **params)
+            if not np.isfinite(loss) or loss > BLOW_UP * max(train_losses[:1] + [1e-12]):
+                diverged_at = epoch
+                break
+            train_losses.append(loss)
+            if X_test is not None:
+                test_losses.append(float(np.mean((forward(X_test, **params)[1] - y_test) ** 2)))
+            if epoch < epochs:
+                params = {name: value - alpha * grads[name] for name, value in params.items()}
+    regime = classify_run(train_losses, diverged=diverged_at is not None)
+    return TrainingRun(params, np.array(train_losses), np.array(test_losses), regime, diverged_at)

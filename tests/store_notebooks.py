@@ -1,0 +1,37 @@
+"""Execute notebooks top to bottom in a fresh kernel and store them clean (for authors).
+
+    python3 course.py execute                      every notebook
+    python3 course.py execute notebooks/01_error.ipynb
+
+Keeps outputs and the widget state (so static viewers can show the widgets), and drops what differs
+from run to run and means nothing to a learner: timing metadata and the kernel's Python version.
+"""
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_KEYS = {"kernelspec", "language_info", "widgets"}
+
+
+def store(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    NotebookClient(notebook, timeout=300, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in notebook.cells:
+        cell.metadata = {key: value for key, value in cell.metadata.items() if key == "tags"}
+    notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_KEYS}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.write(notebook, path)
+    print(f"stored {path.name}")
+
+
+if __name__ == "__main__":
+    paths = [Path(arg).resolve() for arg in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
+    for path in paths:
+        store(path)
