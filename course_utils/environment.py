@@ -21,10 +21,10 @@ def _as_tuple(version):
     return tuple(parts)
 
 
-def environment_problems(minimum=MINIMUM_VERSIONS):
+def environment_problems():
     """A list of sentences, one per missing or too-old package (empty when all is well)."""
     problems = []
-    for package, oldest in minimum.items():
+    for package, oldest in MINIMUM_VERSIONS.items():
         try:
             found = metadata.version(package)
         except metadata.PackageNotFoundError:

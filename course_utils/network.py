@@ -83,7 +83,8 @@ def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=N
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs + 1):
             loss, grads = loss_and_gradients(X, y, **params)
-            if not np.isfinite(loss) or loss > BLOW_UP * max(train_losses[:1] + [1e-12]):
+            first_loss = train_losses[0] if train_losses else loss
+            if not np.isfinite(loss) or loss > BLOW_UP * first_loss:
                 diverged_at = epoch
                 break
             train_losses.append(loss)

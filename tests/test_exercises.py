@@ -1,0 +1,199 @@
+"""Every exercise: the reference passes, each usual mistake is caught and named, a correct answer
+written differently passes, and every kind of broken function gets a clear message."""
+import time
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad
+
+from course_utils import check, exercise_ids, hint, solution
+from course_utils.exercises import EXERCISES, TIME_LIMIT
+
+
+def _mse_for_autograd(X, y, w, b):
+    return anp.mean((anp.dot(X, w) + b - y) ** 2)
+
+
+def _network_loss(X, y, W1, b1, W2, b2):
+    hidden = 1 / (1 + anp.exp(-(anp.dot(X, W1) + b1)))
+    return anp.mean((anp.dot(hidden, W2) + b2 - y) ** 2)
+
+
+def _descent_as_list(grad_fn, w0, alpha, steps):
+    weights = [w0]
+    while len(weights) <= steps:
+        weights.append(weights[-1] - alpha * grad_fn(weights[-1]))
+    return weights
+
+
+def _gradient_by_flat_copies(f, w, h=1e-5):
+    flat = np.asarray(w, dtype=float).ravel()
+    out = []
+    for k in range(flat.size):
+        up, down = flat.copy(), flat.copy()
+        up[k] += h
+        down[k] -= h
+        out.append((f(up.reshape(np.shape(w))) - f(down.reshape(np.shape(w)))) / h / 2)
+    return np.array(out).reshape(np.shape(w))
+
+
+def _while_dot(a, b):
+    total, i = 0, 0
+    while i < len(a):
+        total = total + a[i] * b[i]
+        i += 1
+    return total
+
+
+# A correct answer written differently from the reference, for every exercise.
+OTHER_CORRECT = {
+    "error": lambda p, a: -(a - p),
+    "mse": lambda p, a: sum((x - y) ** 2 for x, y in zip(np.ravel(p), np.ravel(a))) / np.size(p),
+    "gradient_step": lambda w, g, alpha: np.add(w, np.multiply(-alpha, g)),
+    "gradient_descent": _descent_as_list,
+    "numerical_derivative": lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h / 2,
+    "numerical_gradient": _gradient_by_flat_copies,
+    "dot": _while_dot,
+    "predict_linear": lambda X, w, b: np.einsum("ij,j->i", X, w) + b,
+    "mse_gradient": lambda X, y, w, b: (grad(_mse_for_autograd, 2)(X, y, w, b), grad(_mse_for_autograd, 3)(X, y, w, b)),
+    "sigmoid_derivative": lambda z: 0.25 / np.cosh(np.asarray(z) / 2) ** 2,
+    "forward": lambda X, W1, b1, W2, b2: (
+        (h := 0.5 * (1 + np.tanh((X @ W1 + b1) / 2))), np.einsum("nh,ho->no", h, W2) + b2),
+    "backward": lambda X, y, W1, b1, W2, b2: {
+        name: grad(_network_loss, position)(X, y, W1, b1, W2, b2)
+        for position, name in [(2, "W1"), (3, "b1"), (4, "W2"), (5, "b2")]},
+}
+
+IDS = [exercise.id for exercise in EXERCISES]
+MISTAKES = [(exercise.id, mistake) for exercise in EXERCISES for mistake in exercise.mistakes]
+
+
+def test_ids_are_the_contract_in_course_order():
+    assert exercise_ids() == ["error", "mse", "gradient_step", "gradient_descent", "numerical_derivative",
+                              "numerical_gradient", "dot", "predict_linear", "mse_gradient",
+                              "sigmoid_derivative", "forward", "backward"]
+    assert set(OTHER_CORRECT) == set(exercise_ids())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_the_reference_passes(exercise):
+    result = check(exercise.id, exercise.reference)
+    assert result.passed and result.message.startswith("✓"), result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_a_correct_answer_written_differently_passes(exercise_id):
+    result = check(exercise_id, OTHER_CORRECT[exercise_id])
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("exercise_id, mistake", MISTAKES, ids=[f"{e}: {m.name}" for e, m in MISTAKES])
+def test_each_usual_mistake_is_caught_and_named(exercise_id, mistake):
+    result = check(exercise_id, mistake.make)
+    assert not result.passed
+    assert f"usual mistake: {mistake.name}" in result.message and mistake.advice in result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_unfilled_stubs_are_not_attempted(exercise_id):
+    def stub(*args):
+        ...
+
+    def raises_not_implemented(*args):
+        raise NotImplementedError
+
+    for fn in (stub, raises_not_implemented):
+        result = check(exercise_id, fn)
+        assert not result.passed and "not attempted yet" in result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_a_crash_is_reported_with_its_exception(exercise_id):
+    def crashes(*args):
+        return {}["missing"]
+
+    result = check(exercise_id, crashes)
+    assert not result.passed and "raised KeyError" in result.message and exercise_id + "(" in result.message
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_a_wrong_type_is_reported(exercise_id):
+    result = check(exercise_id, lambda *args: "a string")
+    assert not result.passed
+    assert any(word in result.message for word in ("should be a single number", "should be an array",
+                                                   "should be a pair", "should be a dict"))
+
+
+@pytest.mark.parametrize("exercise_id", ["mse", "dot", "sigmoid_derivative"])
+def test_nan_is_reported(exercise_id):
+    reference = {e.id: e.reference for e in EXERCISES}[exercise_id]
+    result = check(exercise_id, lambda *args: reference(*args) * np.nan)
+    assert not result.passed and "NaN" in result.message
+
+
+def test_shape_n_against_n_by_1_is_explained():
+    result = check("predict_linear", lambda X, w, b: (X @ w + b)[:, None] * 1.0001)
+    assert "shape" in result.message and "(n, 1)" in result.message
+
+
+def test_a_missing_dict_key_is_named():
+    result = check("backward", lambda *args: {"W1": 0, "b1": 0, "W2": 0})
+    assert "no key 'b2'" in result.message
+
+
+@pytest.mark.parametrize("exercise_id, changes_input", [
+    ("gradient_step", lambda w, g, a: np.subtract(w, a * g, out=w) if isinstance(w, np.ndarray) else w - a * g),
+    ("numerical_gradient", lambda f, w, h=1e-5: w.__setitem__((0,) * w.ndim, 99.0)),
+    ("mse", lambda p, a: (p.sort(), float(np.mean((p - a) ** 2)))[1]),
+])
+def test_changing_an_input_is_reported(exercise_id, changes_input):
+    result = check(exercise_id, changes_input)
+    assert not result.passed and "changed its input" in result.message
+
+
+def test_an_endless_loop_is_stopped_within_a_few_seconds_and_python_carries_on():
+    def endless(*args):
+        while True:
+            pass
+
+    start = time.monotonic()
+    result = check("mse", endless)
+    assert time.monotonic() - start < TIME_LIMIT + 1.5
+    assert not result.passed and "did not finish" in result.message
+    assert check("mse", EXERCISES[1].reference).passed  # still working afterwards
+
+
+def test_except_exception_cannot_swallow_the_time_limit():
+    def stubborn(*args):
+        while True:
+            try:
+                while True:
+                    pass
+            except Exception:
+                pass
+
+    assert "did not finish" in check("dot", stubborn).message
+
+
+def test_check_never_raises_on_bad_calls():
+    assert "no exercise 'nope'" in check("nope", print).message
+    assert "pass your function itself" in check("mse", 42).message
+    assert "returned None" in check("error", lambda p, a: None if isinstance(p, np.ndarray) else p - a).message
+
+
+def test_hints_get_stronger_then_point_to_the_solution():
+    exercise = EXERCISES[0]
+    texts = [hint(exercise.id).markdown for _ in range(len(exercise.hints) + 1)]
+    for number, text in enumerate(texts[:len(exercise.hints)], 1):
+        assert f"Hint {number} of {len(exercise.hints)}" in text
+    assert "solution('error')" in texts[-1]
+    with pytest.raises(KeyError, match="no exercise"):
+        hint("nope")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_the_solution_is_the_library_code(exercise):
+    text = solution(exercise.id).markdown
+    assert f"def {exercise.reference.__name__}(" in text and "```python" in text
+    assert "course_utils/" in text

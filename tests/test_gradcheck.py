@@ -1,0 +1,32 @@
+import autograd.numpy as anp
+import numpy as np
+from autograd import grad
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from course_utils import gradcheck
+
+
+def wiggly(w):
+    return anp.sum(anp.sin(w) * w ** 2) + anp.prod(anp.cos(w))
+
+
+def test_central_difference_finds_a_known_slope():
+    assert abs(gradcheck.numerical_derivative(lambda x: x ** 3, 2.0) - 12.0) < 1e-8
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(1, 3)), elements=st.floats(-2, 2)))
+def test_numerical_gradient_agrees_with_autograd_and_leaves_w_alone(w):
+    before = w.copy()
+    numeric = gradcheck.numerical_gradient(wiggly, w)
+    assert np.array_equal(w, before)
+    assert numeric.shape == w.shape
+    assert np.allclose(numeric, grad(wiggly)(w), atol=1e-7)
+
+
+def test_relative_error():
+    assert gradcheck.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert gradcheck.relative_error([0.0], [0.0]) == 0.0
+    assert abs(gradcheck.relative_error([1.0], [1.1]) - 0.1 / 2.1) < 1e-12

@@ -1,0 +1,73 @@
+import autograd.numpy as anp
+import numpy as np
+from autograd import grad
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import data, gradcheck, network
+
+NAMES = ["W1", "b1", "W2", "b2"]
+
+
+def autograd_loss(W1, b1, W2, b2, X, y):
+    hidden = 1 / (1 + anp.exp(-(anp.dot(X, W1) + b1)))
+    return anp.mean((anp.dot(hidden, W2) + b2 - y) ** 2)
+
+
+def random_problem(n, d, h, seed):
+    rng = np.random.default_rng(seed)
+    params = {"W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
+              "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)}
+    return rng.normal(size=(n, d)), rng.normal(size=(n, 1)), params
+
+
+def test_forward_shapes():
+    X, y, params = random_problem(7, 3, 5, 0)
+    hidden, prediction = network.forward(X, **params)
+    assert hidden.shape == (7, 5) and prediction.shape == (7, 1)
+    assert np.all((hidden > 0) & (hidden < 1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 10), st.integers(1, 4), st.integers(1, 6), st.integers(0, 10_000))
+def test_backward_agrees_with_autograd(n, d, h, seed):
+    X, y, params = random_problem(n, d, h, seed)
+    ours = network.backward(X, y, **params)
+    for position, name in enumerate(NAMES):
+        reference = grad(autograd_loss, position)(*[params[k] for k in NAMES], X, y)
+        assert ours[name].shape == params[name].shape
+        assert np.allclose(ours[name], reference, atol=1e-10), name
+
+
+def test_backward_agrees_with_numerical_gradients():
+    X, y, params = random_problem(6, 3, 4, 1)
+    ours = network.backward(X, y, **params)
+    for name in NAMES:
+        def loss(value, name=name):
+            return float(np.mean((network.forward(X, **{**params, name: value})[1] - y) ** 2))
+        assert gradcheck.relative_error(ours[name], gradcheck.numerical_gradient(loss, params[name])) < 1e-7
+
+
+def test_sigmoid_is_stable_far_out_and_its_derivative_is_right():
+    z = np.array([-1000.0, -5.0, 0.0, 5.0, 1000.0])  # pytest turns an overflow warning into an error
+    assert np.allclose(network.sigmoid(z), [0, 1 / (1 + np.exp(5)), 0.5, 1 / (1 + np.exp(-5)), 1])
+    reference = grad(lambda t: 1 / (1 + anp.exp(-t)))
+    for value in [-3.0, 0.0, 0.7, 4.0]:
+        assert np.isclose(network.sigmoid_derivative(value), reference(value))
+
+
+def test_training_on_houses_lowers_the_loss_and_is_repeatable():
+    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
+    run = network.train(split.X_train, split.y_train, n_hidden=4, alpha=0.5, epochs=300,
+                        X_test=split.X_test, y_test=split.y_test)
+    again = network.train(split.X_train, split.y_train, n_hidden=4, alpha=0.5, epochs=300)
+    assert run.train_losses[-1] < 0.5 * run.train_losses[0]
+    assert len(run.train_losses) == len(run.test_losses) == 301
+    assert np.array_equal(run.train_losses, again.train_losses)
+    assert run.regime == "converging"
+
+
+def test_a_huge_learning_rate_is_labelled_without_warnings():
+    split = data.house_split(["Gr_Liv_Area"])
+    run = network.train(split.X_train, split.y_train, n_hidden=3, alpha=1e4, epochs=200)
+    assert run.regime == "diverging" and np.all(np.isfinite(run.train_losses))

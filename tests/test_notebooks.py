@@ -1,0 +1,62 @@
+"""Notebook hygiene: what a learner opens is one clean top-to-bottom run, with the course's anatomy.
+(That every notebook re-runs to the same outputs is checked by nbval, on the notebooks themselves.)"""
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",
+          "05_backpropagation"]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_the_course_is_all_there_in_order():
+    assert sorted(path.stem for path in NOTEBOOKS.glob("*.ipynb")) == COURSE
+
+
+def load(name):
+    return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code" and "".join(cell["source"]).strip()]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_stored_as_one_clean_run(name):
+    cells = code_cells(load(name))
+    assert [cell["execution_count"] for cell in cells] == list(range(1, len(cells) + 1))
+    for cell in cells:
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", source(cell)
+            assert output.get("name") != "stderr", f"stderr in {source(cell)!r}: {output.get('text')}"
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_no_stray_metadata(name):
+    notebook = load(name)
+    assert set(notebook["metadata"]) <= {"kernelspec", "language_info", "widgets"}
+    for cell in notebook["cells"]:
+        assert set(cell["metadata"]) <= {"tags"}
+        tags = cell["metadata"].get("tags", [])
+        assert set(tags) <= {"nbval-ignore-output"}
+        if tags:  # skipping comparison is only for cells that show a live widget
+            assert any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_the_course_anatomy(name):
+    notebook = load(name)
+    first = source(notebook["cells"][0])
+    assert first.startswith("# ") and "You will be able to" in first and "minutes" in first
+    setup = source(code_cells(notebook)[0])
+    assert "course_utils" in setup and "check_environment()" in setup and "default_rng(" in setup
+    assert sum("course_utils" in source(cell) and "import" in source(cell) for cell in code_cells(notebook)) == 1
+    markdown = "\n".join(source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    assert "## Check your understanding" in markdown and "## Summary" in markdown
+    assert any(f'quiz("{name}")' in source(cell) for cell in code_cells(notebook))
