@@ -38,8 +38,9 @@ class DescentRun:
         return f"DescentRun({len(self.losses) - 1} steps, final loss {self.losses[-1]:.4g}, {self.regime}{where})"
 
 
-def run_descent(loss_fn, grad_fn, w0, alpha, steps):
+def run_descent(loss_fn, grad_fn, w0, alpha, steps, best=None):
     """Gradient descent that records weights and losses and stops cleanly if the loss blows up.
+    `best`, if known, is the lowest point (it lets classify_run tell 'too slow' reliably).
     Introduced in 02_learning_rate."""
     weights, losses = [np.asarray(w0, dtype=float)], [float(loss_fn(w0))]
     diverged_at = None
@@ -53,15 +54,17 @@ def run_descent(loss_fn, grad_fn, w0, alpha, steps):
             weights.append(w)
             losses.append(loss)
     weights, losses = np.array(weights), np.array(losses)
-    return DescentRun(weights, losses, classify_run(losses, weights, diverged_at is not None), diverged_at)
+    regime = classify_run(losses, weights, diverged_at is not None, best)
+    return DescentRun(weights, losses, regime, diverged_at)
 
 
-def classify_run(losses, weights=None, diverged=False):
+def classify_run(losses, weights=None, diverged=False, best=None):
     """Name a run: 'diverging', 'oscillating', 'too slow' or 'converging'. Introduced in 02_learning_rate.
 
     diverging:   the loss blew up, or ended higher than it started
     oscillating: most steps reverse the previous one (the weight jumps across the valley)
-    too slow:    the last step still removed more than 1% of the total drop (far from done)
+    too slow:    the weights are still more than 1% of the way from the best weights (when `best` is
+                 known), or else the last step still removed more than 1% of the total drop
     converging:  otherwise
     """
     losses = np.asarray(losses, dtype=float)
@@ -74,6 +77,10 @@ def classify_run(losses, weights=None, diverged=False):
             return "oscillating"
     elif weights is None and len(losses) > 2 and np.mean(np.diff(losses) > 0) > 0.25:
         return "oscillating"  # without weights, a loss that often goes up is the sign
+    if best is not None and weights is not None:
+        start_gap = np.linalg.norm(np.asarray(weights[0], dtype=float) - best)
+        end_gap = np.linalg.norm(np.asarray(weights[-1], dtype=float) - best)
+        return "too slow" if end_gap > 0.01 * start_gap else "converging"
     total_drop = losses[0] - losses[-1]
     last_drop = losses[-2] - losses[-1] if len(losses) > 1 else 0.0
     if len(losses) < 2 or (total_drop > 0 and last_drop > 0.01 * total_drop):

@@ -46,3 +46,31 @@ def line_curvature(x):
 def best_line_weight(x, y):
     """The w at the bottom of line_loss: mean(x*y) / mean(x**2). Introduced in 01_error."""
     return np.mean(x * y) / np.mean(x * x)
+
+
+class LineProblem:
+    """Fitting y ≈ w · x (+ b, if intercept): the loss, its gradient, its curvature in every direction (the
+    Hessian) and its lowest point. Introduced in 02_learning_rate."""
+
+    def __init__(self, x, y, intercept):
+        self.x, self.y, self.intercept = np.asarray(x, float), np.asarray(y, float), intercept
+        columns = [self.x, np.ones_like(self.x)] if intercept else [self.x]
+        self.design = np.column_stack(columns)
+        self.hessian = 2 * self.design.T @ self.design / len(self.x)   # the curvature in every direction
+        self.best = np.linalg.lstsq(self.design, self.y, rcond=None)[0]
+        self.lowest_loss = self.loss(self.best)
+
+    def loss(self, weights):
+        return float(np.mean((self.design @ weights - self.y) ** 2))
+
+    def gradient(self, weights):
+        return 2 * self.design.T @ (self.design @ weights - self.y) / len(self.x)
+
+    def stable_below(self):
+        """Steps shrink the error in every direction only for α < 2 / (largest curvature)."""
+        return 2 / np.linalg.eigvalsh(self.hessian).max()
+
+    def too_slow_below(self, steps):
+        """Below this α, `steps` steps leave more than 1% of the gap along the flattest direction:
+        each step keeps a fraction (1 - α · curvature) of it."""
+        return (1 - 0.01 ** (1 / steps)) / np.linalg.eigvalsh(self.hessian).min()

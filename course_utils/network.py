@@ -94,3 +94,73 @@ def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=N
                 params = {name: value - alpha * grads[name] for name, value in params.items()}
     regime = classify_run(train_losses, diverged=diverged_at is not None)
     return TrainingRun(params, np.array(train_losses), np.array(test_losses), regime, diverged_at)
+
+
+@dataclass
+class Operation:
+    """One line of the forward or backward pass and the value it computed. Introduced in 05_backpropagation."""
+    name: str         # the variable the line computes, e.g. "d_z"
+    code: str         # the line itself, as written in loss_and_gradients
+    meaning: str      # what the value is; for a gradient, which derivative it holds
+    value: np.ndarray
+
+    @property
+    def is_gradient(self):
+        return self.name.startswith("d_")
+
+    def __repr__(self):
+        return f"{self.code:<40} # {self.meaning}: {np.round(self.value, 4).tolist()}"
+
+
+def trace(X, y, W1, b1, W2, b2):
+    """Forward then backward, one line at a time, as a list of Operations (what the backprop stepper walks
+    through). Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works; the lines
+    are those of loss_and_gradients, so the gradients equal backward(...). Introduced in 05_backpropagation."""
+    n = len(y)
+    steps = []
+
+    def keep(name, code, meaning, value):
+        steps.append(Operation(name, code, meaning, value))
+        return value
+
+    z = keep("z", "z = X @ W1 + b1", "each hidden unit's weighted sum", X @ W1 + b1)
+    hidden = keep("hidden", "hidden = sigmoid(z)", "each hidden unit's output", sigmoid(z))
+    prediction = keep("prediction", "prediction = hidden @ W2 + b2", "the predicted price", hidden @ W2 + b2)
+    keep("E", "E = np.mean((prediction - y) ** 2)", "the error E", np.mean((prediction - y) ** 2))
+    d_prediction = keep("d_prediction", "d_prediction = 2 * (prediction - y) / n", "dE/dprediction",
+                        2 * (prediction - y) / n)
+    keep("d_W2", "d_W2 = hidden.T @ d_prediction", "dE/dW2", hidden.T @ d_prediction)
+    keep("d_b2", "d_b2 = d_prediction.sum(axis=0)", "dE/db2", d_prediction.sum(axis=0))
+    d_hidden = keep("d_hidden", "d_hidden = d_prediction @ W2.T", "dE/dhidden", d_prediction @ W2.T)
+    d_z = keep("d_z", "d_z = d_hidden * hidden * (1 - hidden)", "dE/dz", d_hidden * hidden * (1 - hidden))
+    keep("d_W1", "d_W1 = X.T @ d_z", "dE/dW1", X.T @ d_z)
+    keep("d_b1", "d_b1 = d_z.sum(axis=0)", "dE/db1", d_z.sum(axis=0))
+    return steps
+
+
+@dataclass(repr=False)
+class TrainingSnapshots(TrainingRun):
+    """A TrainingRun that also kept the parameters after every epoch: snapshots[k] after k updates."""
+    snapshots: list
+
+
+def train_with_snapshots(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
+    """train, keeping the parameters of every epoch too, so a dashboard can show any epoch without
+    training again. `params` is the last set before any blow-up. Introduced in 05_backpropagation."""
+    params = init_params(X.shape[1], n_hidden, seed)
+    snapshots, train_losses, test_losses, diverged_at = [], [], [], None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs + 1):
+            loss, grads = loss_and_gradients(X, y, **params)
+            if not np.isfinite(loss) or (train_losses and loss > BLOW_UP * train_losses[0]):
+                diverged_at = epoch
+                break
+            snapshots.append(params)
+            train_losses.append(loss)
+            if X_test is not None:
+                test_losses.append(float(np.mean((forward(X_test, **params)[1] - y_test) ** 2)))
+            if epoch < epochs:
+                params = {name: value - alpha * grads[name] for name, value in params.items()}
+    regime = classify_run(train_losses, diverged=diverged_at is not None)
+    return TrainingSnapshots(snapshots[-1], np.array(train_losses), np.array(test_losses), regime, diverged_at,
+                             snapshots)

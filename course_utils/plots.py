@@ -4,10 +4,10 @@ Figures are plain `matplotlib.figure.Figure` objects, not pyplot ones: nothing g
 twice, and an explorer can keep one figure for its whole life and only move its artists.
 Introduced in 00_start_here.
 """
-import base64
 import io
 
 import numpy as np
+import PIL.Image
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Ellipse
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -35,9 +35,13 @@ def to_png(figure, dpi=DPI):
     return buffer.getvalue()
 
 
-def png_base64(figure):
-    """The figure as base64 PNG text, the form notebooks store images in."""
-    return base64.b64encode(to_png(figure)).decode("ascii")
+def canvas_png(canvas):
+    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit)."""
+    width, height = canvas.get_width_height(physical=True)
+    picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def show(figure, dpi=100):
@@ -47,7 +51,8 @@ def show(figure, dpi=100):
 
 
 def _dollars(value, _position):
-    return f"${value / 1000:,.0f}k" if abs(value) >= 1000 or value == 0 else f"${value:,.0f}"
+    sign = "−" if value < 0 else ""
+    return f"{sign}${abs(value) / 1000:,.0f}k" if abs(value) >= 1000 else f"{sign}${abs(value):,.0f}"
 
 
 def signed_dollars(value):
@@ -117,10 +122,11 @@ def plot_predicted_vs_actual(ax, actual, predicted):
 
 class NetworkDiagram:
     """Inputs -> hidden -> output, every edge labelled w1_ij or w2_ij, the same i and j as W1[i, j] and
-    W2[i, j] in the code. `nodes` and `edges` hold the artists so values can be written on them later.
+    W2[i, j] in the code. The artists are kept so values can be written on them and edges coloured later:
+    `nodes` keyed ("x", i), ("h", j), ("out", 0); `edges` and `edge_labels` keyed ("W1", i, j), ("W2", j, 0).
     Introduced in 05_backpropagation."""
 
-    def __init__(self, ax, input_names, n_hidden, output_name="price"):
+    def __init__(self, ax, input_names, n_hidden, output_name="price", edge_labels=True):
         self.ax = ax
         self.positions = {}
         for i, name in enumerate(input_names):
@@ -128,28 +134,75 @@ class NetworkDiagram:
         for j in range(n_hidden):
             self.positions[("h", j)] = (1.0, _spread(j, n_hidden))
         self.positions[("out", 0)] = (2.0, 0.5)
-        self.edges, self.edge_labels, self.nodes, self.node_labels = {}, {}, {}, {}
+        self.edges, self.edge_labels, self.nodes, self.node_labels, self.names = {}, {}, {}, {}, {}
         for i in range(len(input_names)):
             for j in range(n_hidden):
-                self._edge(("W1", i, j), ("x", i), ("h", j), f"$w1_{{{i}{j}}}$")
+                self._edge(("W1", i, j), ("x", i), ("h", j), f"$w1_{{{i}{j}}}$" if edge_labels else None)
         for j in range(n_hidden):
-            self._edge(("W2", j, 0), ("h", j), ("out", 0), f"$w2_{{{j}0}}$")
-        names = {("x", i): name for i, name in enumerate(input_names)}
-        names.update({("h", j): f"hidden {j}" for j in range(n_hidden)})
-        names[("out", 0)] = output_name
+            self._edge(("W2", j, 0), ("h", j), ("out", 0), f"$w2_{{{j}0}}$" if edge_labels else None)
+        self.size = min(1.0, 5 / max(len(input_names), n_hidden))  # smaller circles when there are many
+        symbols = {("x", i): f"$x_{i}$" for i in range(len(input_names))}
+        symbols.update({("h", j): f"$h_{j}$" for j in range(n_hidden)})
+        symbols[("out", 0)] = r"$\hat{y}$"
         for key, (px, py) in self.positions.items():
-            self.nodes[key] = ax.add_patch(_circle(px, py))
-            self.node_labels[key] = ax.text(px, py - 0.085, names[key], ha="center", va="top", fontsize=8)
-        ax.set(xlim=(-0.35, 2.35), ylim=(-0.12, 1.08), aspect="auto")
+            circle = _circle(px, py)
+            circle.width, circle.height = circle.width * self.size, circle.height * self.size
+            self.nodes[key] = ax.add_patch(circle)
+            self.node_labels[key] = ax.text(px, py, symbols[key], ha="center", va="center", zorder=4,
+                                            fontsize=9 if self.size == 1 else 7)
+        for i, name in enumerate(input_names):  # names outside: inputs on the left, the output on the right
+            px, py = self.positions[("x", i)]
+            self.names[("x", i)] = ax.text(px - 0.1 * self.size, py, name, ha="right", va="center", fontsize=8)
+        self.names[("out", 0)] = ax.text(2.0 + 0.1, 0.5, output_name, ha="left", va="center", fontsize=8)
+        ax.set(xlim=(-0.55, 2.45), ylim=(-0.12, 1.08), aspect="auto")
         ax.axis("off")
 
     def _edge(self, key, start, end, label):
         (x0, y0), (x1, y1) = self.positions[start], self.positions[end]
         (self.edges[key],) = self.ax.plot([x0, x1], [y0, y1], color=GREY, lw=1.2, zorder=1)
-        t = 0.28 if key[0] == "W1" else 0.5  # labels near the start, so labels of one fan do not collide
+        if label is None:
+            return
+        t = 0.5
+        if key[0] == "W1":  # staggered along each fan (mirrored for every other input), so labels do not collide
+            _, i, j = key
+            n_hidden = sum(node[0] == "h" for node in self.positions)
+            t = 0.28 + 0.26 * (j if i % 2 == 0 else n_hidden - 1 - j) / max(1, n_hidden - 1)
         self.edge_labels[key] = self.ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), label, fontsize=8,
                                              ha="center", va="center", zorder=4,
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+
+    def write(self, key, row, text="", beside=False, **style):
+        """A text `row` lines above (row > 0) or below (row < 0) a node or an edge's label, for writing a
+        value there (beside=True: to the right of the node instead, row 0 level with its centre); returns
+        the artist, so it can be changed later with set_text."""
+        line = 10  # points
+        if beside:
+            (px, py), dx, dy = self.positions[key], self.nodes[key].width / 2, row * line
+        elif key in self.nodes:
+            (px, py), dx = self.positions[key], 0
+            py, dy = py + np.sign(row) * self.nodes[key].height / 2, np.sign(row) * (abs(row) - 0.5) * line
+        else:
+            (px, py), dx, dy = self.edge_labels[key].get_position(), 0, row * line
+        style = dict(dict(ha="left" if beside else "center", va="center", fontsize=8, zorder=5,
+                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none")), **style)
+        return self.ax.annotate(text, (px + dx, py), xytext=(6 if beside else 0, dy), textcoords="offset points",
+                                **style)
+
+    def color_edges(self, values, scale, signed=True, cmap="RdBu_r"):
+        """Colour each edge by its entry of values["W1"] or values["W2"] and thicken it with |value| / scale.
+        signed: blue negative, red positive (weights); else darker = bigger (gradient sizes)."""
+        from matplotlib import colormaps
+        colormap = colormaps[cmap]
+        for (name, i, j), line in self.edges.items():
+            share = float(np.clip(values[name][i, j] / scale, -1, 1)) if scale > 0 else 0.0
+            line.set_color(colormap(0.5 + 0.5 * share if signed else abs(share)))
+            line.set_linewidth(0.4 + 3.6 * abs(share))
+
+    def set_visible(self, visible):
+        """Show or hide the whole diagram (an explorer can keep several on one axes and show one)."""
+        for group in (self.edges, self.edge_labels, self.nodes, self.node_labels, self.names):
+            for artist in group.values():
+                artist.set_visible(visible)
 
 
 def _spread(index, count):
@@ -158,3 +211,47 @@ def _spread(index, count):
 
 def _circle(x, y):
     return Ellipse((x, y), 0.16, 0.11, facecolor="white", edgecolor="black", lw=1.2, zorder=3)
+
+
+def plot_error_contours(ax, w_grid, b_grid, losses, x_label="w", y_label="b"):
+    """Contour lines of a loss over two weights (losses[i, j] at b_grid[i], w_grid[j]), on a log
+    spacing so both the valley floor and its walls show. Introduced in 02_learning_rate."""
+    low, high = losses.min(), losses.max()
+    levels = low + (high - low) * np.logspace(-4, 0, 14)
+    ax.contour(w_grid, b_grid, losses, levels=levels, colors=GREY, linewidths=0.8)
+    ax.set(xlabel=x_label, ylabel=y_label)
+
+
+REGIME_COLOURS = {"too slow": "#c7d9ee", "converging": "#bfe3c0", "oscillating": "#fde2b3",
+                  "diverging": "#f4c0bd"}
+
+
+def plot_regime_strip(ax, alpha_min, alpha_max, alpha_oscillating, alpha_diverging):
+    """A log-scale α axis coloured by what gradient descent does there. Returns the marker for the
+    current α and the 'too slow' band (its right edge depends on the number of steps: see
+    move_too_slow_band). Introduced in 02_learning_rate."""
+    bands = [(alpha_min, alpha_oscillating, "converging"), (alpha_oscillating, alpha_diverging, "oscillating"),
+             (alpha_diverging, alpha_max, "diverging")]
+    for low, high, regime in bands:
+        low, high = max(low, alpha_min), min(high, alpha_max)
+        if low < high:
+            ax.axvspan(low, high, color=REGIME_COLOURS[regime])
+            ax.text(np.sqrt(low * high), 0.3, regime, ha="center", va="center", fontsize=8)
+    if alpha_min < alpha_diverging < alpha_max:
+        ax.axvline(alpha_diverging, color=RED, lw=1.5)
+        ax.text(alpha_diverging, 1.08, f"α = 2 / curvature = {alpha_diverging:.3g}", color=RED,
+                ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
+    slow_band = ax.axvspan(alpha_min, alpha_min, ymin=0.55, color=REGIME_COLOURS["too slow"])
+    slow_text = ax.text(alpha_min, 0.78, "too slow", ha="center", va="center", fontsize=8)
+    (marker,) = ax.plot([alpha_min], [0.5], "v", color="black", ms=10)
+    ax.set(xscale="log", xlim=(alpha_min, alpha_max), ylim=(0, 1), yticks=[], xlabel="learning rate α")
+    return marker, slow_band, slow_text
+
+
+def move_too_slow_band(band, text, alpha_min, alpha_max, alpha_slow):
+    """Stretch the 'too slow' band of plot_regime_strip from alpha_min to alpha_slow.
+    Introduced in 02_learning_rate."""
+    band.set_x(alpha_min)
+    band.set_width(max(alpha_slow - alpha_min, 0))
+    text.set_x(np.sqrt(alpha_min * min(max(alpha_slow, alpha_min), alpha_max)))
+    text.set_visible(alpha_slow > alpha_min * 1.5)

@@ -6,45 +6,81 @@ afterwards only has its artists moved. Introduced in 00_start_here.
 An explorer displays as its live widget in JupyterLab, Notebook 7 and VS Code; static viewers and
 stored notebooks get a PNG of its current figure and a one-line text summary instead.
 """
-import ipywidgets as widgets
+import base64
 
-from course_utils.plots import DPI, dollar_axis, new_figure, png_base64, signed_dollars, to_png
+import ipywidgets as widgets
+import numpy as np
+
+from course_utils.plots import canvas_png, dollar_axis, new_figure, signed_dollars
 
 
 class Explorer:
     """Controls plus one reused figure. A subclass builds its artists once in __init__ and moves them
-    in `draw(**values)`, which returns the status line to show under the controls."""
+    in `draw(**values)`, which returns the status line to show under the controls.
 
-    def __init__(self, figure, controls):
-        self.figure = figure
-        self.controls = controls
+    Artists listed in `moving` are redrawn on every update over a saved picture of everything else
+    (blitting), which is several times faster than drawing the whole figure; a draw() that changes
+    anything else (an axis limit, say) calls `redraw_everything()`."""
+
+    def __init__(self, figure, controls, moving=()):
+        self.figure, self.controls, self.moving = figure, controls, list(moving)
+        for artist in self.moving:
+            artist.set_animated(True)  # left out of the saved background
+        self._background = None
+        self._setting_controls = False
         self.values = {name: control.value for name, control in controls.items()}
-        width, height = (figure.get_size_inches() * DPI).astype(int)
+        width, height = figure.canvas.get_width_height(physical=True)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.status = widgets.HTML()
         for name, control in controls.items():
-            control.observe(lambda change, name=name: self.update(**{name: change.new}), names="value")
+            control.observe(lambda change, name=name: self._control_moved(name, change.new), names="value")
         self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.status, self.image])
+
+    def _control_moved(self, name, value):
+        if not self._setting_controls:  # ignore the echo of update() moving the control itself
+            self.update(**{name: value})
 
     def update(self, **values):
         """Set some controls' values, redraw, and return the status line."""
         for name, value in values.items():
             self._validate(name, value)
         self.values.update(values)
-        for name, value in values.items():
-            if self.controls[name].value != value:
+        self._setting_controls = True
+        try:
+            for name, value in values.items():
                 self.controls[name].value = value  # keep the slider where the caller put it
+        finally:
+            self._setting_controls = False
         self.status_text = self.draw(**self.values)
+        self.png = self._render()
         self.status.value = self.status_text
-        self.image.value = to_png(self.figure)
+        self.image.value = self.png
         return self.status_text
+
+    def redraw_everything(self):
+        """Forget the saved background: the next update draws the whole figure again."""
+        self._background = None
+
+    def _render(self):
+        canvas = self.figure.canvas
+        if self._background is None or not self.moving:
+            canvas.draw()  # everything except the moving artists
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        return canvas_png(canvas)
 
     def _validate(self, name, value):
         if name not in self.controls:
             raise TypeError(f"{type(self).__name__}.update() has no control {name!r}; "
                             f"its controls are {sorted(self.controls)}")
-        low, high = getattr(self.controls[name], "min", None), getattr(self.controls[name], "max", None)
-        if low is not None and not low <= value <= high:
+        control = self.controls[name]
+        low, high = getattr(control, "min", None), getattr(control, "max", None)
+        if isinstance(control, widgets.FloatLogSlider):
+            low, high = control.base ** low, control.base ** high
+        if low is not None and not low * (1 - 1e-12) <= value <= high * (1 + 1e-12):
             raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
 
     def draw(self, **values):
@@ -58,7 +94,7 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        bundle["image/png"] = png_base64(self.figure)  # for viewers without a live kernel
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")  # for viewers without a kernel
         return bundle
 
 
@@ -72,7 +108,8 @@ def slider(description, low, high, value, step, log=False, readout_format=".3g",
     """A slider that follows the mouse while dragged (the browser sends only the latest value while the
     kernel is busy, so no backlog builds up). Introduced in 00_start_here."""
     kind = widgets.FloatLogSlider if log else widgets.FloatSlider
-    limits = dict(min=low, max=high) if not log else dict(min=low, max=high, base=10)
+    # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
+    limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)
     return kind(value=value, step=step, description=description, continuous_update=True,
                 readout_format=readout_format, style={"description_width": "initial"},
                 layout=widgets.Layout(width=width), **limits)
@@ -97,7 +134,7 @@ class PredictionDemo(Explorer):
         ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)
         ax.legend(loc="lower left", fontsize=8, ncols=2)
-        super().__init__(figure, {"prediction": control})
+        super().__init__(figure, {"prediction": control}, moving=[self.marker, self.arrow, self.text])
         self.update()
 
     def draw(self, prediction):

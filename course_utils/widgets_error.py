@@ -1,0 +1,40 @@
+"""The explorer of 01_error: one weight (dollars per square foot) moves a line through the houses, and
+the error landscape beside it shows where that weight sits. Introduced in 01_error."""
+import numpy as np
+import ipywidgets as widgets
+
+from course_utils.linear import best_line_weight, line_loss
+from course_utils.plots import BLUE, move_fit, new_figure, plot_error_landscape, plot_fit
+from course_utils.widgets import Explorer
+
+BILLION = 1e9  # the MSE of prices is in dollars squared: billions of them
+
+
+class WeightExplorer(Explorer):
+    """Slide w, the price per square foot; see the line, every house's error, and MSE(w).
+    Introduced in 01_error."""
+
+    def __init__(self, area, price, weight=60, max_weight=250):
+        self.area, self.price = np.asarray(area, float), np.asarray(price, float)
+        figure, (fit_ax, landscape_ax) = new_figure(ncols=2)
+        self.line, self.residuals = plot_fit(fit_ax, self.area, self.price, weight)
+        fit_ax.set_title("price = w × living area")
+        grid = np.linspace(0, max_weight, 251)
+        self.landscape = plot_error_landscape(landscape_ax, grid, line_loss(grid, self.area, self.price) / BILLION,
+                                              x_label="w (dollars per sq ft)", y_label="MSE (billion $²)")
+        best = best_line_weight(self.area, self.price)
+        landscape_ax.axvline(best, color=BLUE, lw=1, ls=":", label=f"lowest MSE at w = {best:.0f}")
+        landscape_ax.legend(loc="upper center", fontsize=8)
+        landscape_ax.set_title("error landscape MSE(w)")
+        control = widgets.IntSlider(value=weight, min=0, max=max_weight, step=1, description="w ($ per sq ft)",
+                                    continuous_update=True, style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="420px"))
+        super().__init__(figure, {"weight": control}, moving=[self.line, self.residuals, self.landscape])
+        self.update()
+
+    def draw(self, weight):
+        move_fit(self.line, self.residuals, self.area, self.price, weight)
+        loss = float(line_loss(weight, self.area, self.price))
+        self.landscape.set_data([weight], [loss / BILLION])
+        return (f"w = <b>${weight}</b> per sq ft: MSE = <b>{loss / BILLION:.2f} billion $²</b>, "
+                f"a typical miss of about <b>${round(np.sqrt(loss), -2):,.0f}</b> (the square root of the MSE)")
