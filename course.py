@@ -43,14 +43,15 @@ def run(command, **kwargs):
         sys.exit(result.returncode)
 
 
-def lab_arguments(token, port=8888, open_browser=True):
+def lab_arguments(token, port=8888, open_browser=True, root_dir=HERE):
     """JupyterLab on this machine only, with a token, and with nothing reaching out to the network."""
-    return ["-m", "jupyterlab", f"--ServerApp.root_dir={HERE}", "--ServerApp.ip=127.0.0.1",
+    return ["-m", "jupyterlab", f"--ServerApp.root_dir={root_dir}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
             f"--ServerApp.open_browser={open_browser}",
             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
-            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"]
+            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]  # containers, CI
 
 
 def main(command="help", *extra):

@@ -109,14 +109,13 @@ class Operation:
         return self.name.startswith("d_")
 
     def __repr__(self):
-        return f"{self.code:<40} # {self.meaning}: {np.round(self.value, 4).tolist()}"
+        return f"{self.code:<44} # {self.meaning}: {np.round(self.value, 4).tolist()}"
 
 
 def trace(X, y, W1, b1, W2, b2):
     """Forward then backward, one line at a time, as a list of Operations (what the backprop stepper walks
     through). Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works; the lines
     are those of loss_and_gradients, so the gradients equal backward(...). Introduced in 05_backpropagation."""
-    n = len(y)
     steps = []
 
     def keep(name, code, meaning, value):
@@ -127,8 +126,8 @@ def trace(X, y, W1, b1, W2, b2):
     hidden = keep("hidden", "hidden = sigmoid(z)", "each hidden unit's output", sigmoid(z))
     prediction = keep("prediction", "prediction = hidden @ W2 + b2", "the predicted price", hidden @ W2 + b2)
     keep("E", "E = np.mean((prediction - y) ** 2)", "the error E", np.mean((prediction - y) ** 2))
-    d_prediction = keep("d_prediction", "d_prediction = 2 * (prediction - y) / n", "dE/dprediction",
-                        2 * (prediction - y) / n)
+    d_prediction = keep("d_prediction", "d_prediction = 2 * (prediction - y) / len(y)", "dE/dprediction",
+                        2 * (prediction - y) / len(y))
     keep("d_W2", "d_W2 = hidden.T @ d_prediction", "dE/dW2", hidden.T @ d_prediction)
     keep("d_b2", "d_b2 = d_prediction.sum(axis=0)", "dE/db2", d_prediction.sum(axis=0))
     d_hidden = keep("d_hidden", "d_hidden = d_prediction @ W2.T", "dE/dhidden", d_prediction @ W2.T)
@@ -140,7 +139,8 @@ def trace(X, y, W1, b1, W2, b2):
 
 @dataclass(repr=False)
 class TrainingSnapshots(TrainingRun):
-    """A TrainingRun that also kept the parameters after every epoch: snapshots[k] after k updates."""
+    """A TrainingRun that also kept the parameters of every epoch: snapshots[k] after k updates.
+    Introduced in 05_backpropagation."""
     snapshots: list
 
 

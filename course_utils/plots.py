@@ -126,6 +126,8 @@ class NetworkDiagram:
     `nodes` keyed ("x", i), ("h", j), ("out", 0); `edges` and `edge_labels` keyed ("W1", i, j), ("W2", j, 0).
     Introduced in 05_backpropagation."""
 
+    LINE = 9.5  # points between two lines of text written beside a node
+
     def __init__(self, ax, input_names, n_hidden, output_name="price", edge_labels=True):
         self.ax = ax
         self.positions = {}
@@ -140,20 +142,19 @@ class NetworkDiagram:
                 self._edge(("W1", i, j), ("x", i), ("h", j), f"$w1_{{{i}{j}}}$" if edge_labels else None)
         for j in range(n_hidden):
             self._edge(("W2", j, 0), ("h", j), ("out", 0), f"$w2_{{{j}0}}$" if edge_labels else None)
-        self.size = min(1.0, 5 / max(len(input_names), n_hidden))  # smaller circles when there are many
+        # Nodes are round markers, sized in points: round on any axes, and smaller when there are many.
+        self.radius = 11 * min(1.0, 5 / max(len(input_names), n_hidden))
         symbols = {("x", i): f"$x_{i}$" for i in range(len(input_names))}
         symbols.update({("h", j): f"$h_{j}$" for j in range(n_hidden)})
         symbols[("out", 0)] = r"$\hat{y}$"
         for key, (px, py) in self.positions.items():
-            circle = _circle(px, py)
-            circle.width, circle.height = circle.width * self.size, circle.height * self.size
-            self.nodes[key] = ax.add_patch(circle)
+            (self.nodes[key],) = ax.plot([px], [py], "o", ms=2 * self.radius, mfc="white", mec="black", mew=1.2,
+                                         zorder=3)
             self.node_labels[key] = ax.text(px, py, symbols[key], ha="center", va="center", zorder=4,
-                                            fontsize=9 if self.size == 1 else 7)
+                                            fontsize=9 if self.radius > 8 else 7)
         for i, name in enumerate(input_names):  # names outside: inputs on the left, the output on the right
-            px, py = self.positions[("x", i)]
-            self.names[("x", i)] = ax.text(px - 0.1 * self.size, py, name, ha="right", va="center", fontsize=8)
-        self.names[("out", 0)] = ax.text(2.0 + 0.1, 0.5, output_name, ha="left", va="center", fontsize=8)
+            self.names[("x", i)] = self._text(("x", i), name, dx=-self.radius - 3, ha="right")
+        self.names[("out", 0)] = self._text(("out", 0), output_name, dx=self.radius + 3, ha="left")
         ax.set(xlim=(-0.55, 2.45), ylim=(-0.12, 1.08), aspect="auto")
         ax.axis("off")
 
@@ -162,31 +163,32 @@ class NetworkDiagram:
         (self.edges[key],) = self.ax.plot([x0, x1], [y0, y1], color=GREY, lw=1.2, zorder=1)
         if label is None:
             return
-        t = 0.5
-        if key[0] == "W1":  # staggered along each fan (mirrored for every other input), so labels do not collide
-            _, i, j = key
-            n_hidden = sum(node[0] == "h" for node in self.positions)
-            t = 0.28 + 0.26 * (j if i % 2 == 0 else n_hidden - 1 - j) / max(1, n_hidden - 1)
+        # W1 labels: level edges' in the middle, steep edges' near the inputs, gentle ones' near the hidden
+        # layer, so that labels keep clear of each other where the edges cross.
+        drop = abs(y1 - y0)
+        t = 0.5 if key[0] == "W2" or drop < 1e-9 else (0.27 if drop > 0.45 else 0.62)
         self.edge_labels[key] = self.ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), label, fontsize=8,
                                              ha="center", va="center", zorder=4,
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+
+    def _text(self, key, text, dx=0.0, dy=0.0, **style):
+        """A text at a node or an edge's label, moved by (dx, dy) points."""
+        from matplotlib.transforms import offset_copy
+        px, py = self.positions[key] if key in self.positions else self.edge_labels[key].get_position()
+        shifted = offset_copy(self.ax.transData, fig=self.ax.figure, x=dx, y=dy, units="points")
+        return self.ax.text(px, py, text, transform=shifted, **dict(dict(va="center", fontsize=8), **style))
 
     def write(self, key, row, text="", beside=False, **style):
         """A text `row` lines above (row > 0) or below (row < 0) a node or an edge's label, for writing a
         value there (beside=True: to the right of the node instead, row 0 level with its centre); returns
         the artist, so it can be changed later with set_text."""
-        line = 10  # points
-        if beside:
-            (px, py), dx, dy = self.positions[key], self.nodes[key].width / 2, row * line
-        elif key in self.nodes:
-            (px, py), dx = self.positions[key], 0
-            py, dy = py + np.sign(row) * self.nodes[key].height / 2, np.sign(row) * (abs(row) - 0.5) * line
-        else:
-            (px, py), dx, dy = self.edge_labels[key].get_position(), 0, row * line
-        style = dict(dict(ha="left" if beside else "center", va="center", fontsize=8, zorder=5,
+        style = dict(dict(ha="left" if beside else "center", zorder=5,
                           bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none")), **style)
-        return self.ax.annotate(text, (px + dx, py), xytext=(6 if beside else 0, dy), textcoords="offset points",
-                                **style)
+        if beside:
+            return self._text(key, text, dx=self.radius + 16, dy=row * self.LINE, **style)
+        if key in self.nodes:
+            return self._text(key, text, dy=np.sign(row) * (self.radius + (abs(row) - 0.5) * self.LINE), **style)
+        return self._text(key, text, dy=row * self.LINE, **style)
 
     def color_edges(self, values, scale, signed=True, cmap="RdBu_r"):
         """Colour each edge by its entry of values["W1"] or values["W2"] and thicken it with |value| / scale.

@@ -56,6 +56,77 @@ QUESTIONS = {
                  "With raw square feet the curvature is in the millions: a stable α is so small that "
                  "progress stalls. Standardised data puts the curvature near 1."),
     ],
+    "03_derivatives": [
+        Question("deriv-partial", "With two weights w and b, what is the difference between ∂E/∂w and the gradient?",
+                 ["None: they are two names for the same number",
+                  "∂E/∂w is one number (nudge w, hold b still); the gradient is the pair (∂E/∂w, ∂E/∂b)",
+                  "The gradient is ∂E/∂w squared"], 1,
+                 "A partial derivative nudges one weight and holds the others still. The gradient collects all "
+                 "of them, one per weight, into a vector: it points uphill, so −gradient points downhill."),
+        Question("deriv-chain", "One house of 1,500 sq ft sold for $100,000; w = $100/sq ft predicts $150,000. "
+                 "For E = (prediction − actual)², what is dE/dw?",
+                 ["2 × $50,000 = $100,000", "2 × $50,000 × 1,500 = 150,000,000", "1,500"], 1,
+                 "Chain rule: dE/dw = dE/de · de/dp · dp/dw = 2e · 1 · x = 2 × 50,000 × 1,500. Each link's slope "
+                 "multiplies in; the units are $² per $/sq ft."),
+        Question("deriv-central", "Why does the course nudge both ways, (f(w+h) − f(w−h)) / 2h, rather than "
+                 "(f(w+h) − f(w)) / h?",
+                 ["It needs fewer evaluations of f",
+                  "Its error shrinks like h² instead of like h, so it is far closer at the same h",
+                  "The one-sided version has the wrong sign"], 1,
+                 "The curvature's error terms cancel between the two sides. Ten times smaller h makes the "
+                 "one-sided error ten times smaller, but the central error a hundred times smaller."),
+        Question("deriv-tiny-h", "What happens if we make h ever smaller, say 1e-12?",
+                 ["The estimate keeps getting better", "Rounding in f(w+h) − f(w−h) takes over and it gets worse",
+                  "numpy raises an error"], 1,
+                 "f(w+h) and f(w−h) agree in almost every digit, so their difference is mostly rounding noise, "
+                 "and dividing by a tiny 2h blows that noise up. Around 1e-5 is a good compromise."),
+    ],
+    "04_dot_product": [
+        Question("dot-shape", "X has shape (2930, 3) and w has shape (3,). What is the shape of X @ w + b?",
+                 ["(3,)", "(2930,)", "(2930, 3)"], 1,
+                 "One dot product per row: each house's three features times the three weights, summed. "
+                 "2,930 houses, 2,930 predictions."),
+        Question("dot-trap", "predictions has shape (5,) and y has shape (5, 1). What does predictions − y give?",
+                 ["Five errors, shape (5,)", "A (5, 5) table: every prediction minus every price",
+                  "An error message"], 1,
+                 "numpy broadcasts (5,) against (5, 1) into (5, 5) without complaint. The mean of that table is "
+                 "a wrong number that looks plausible. Flatten y with y[:, 0] or y.ravel() first."),
+        Question("dot-w1", "In W1 with shape (3 inputs, 4 hidden units), what does W1[2, 0] hold?",
+                 ["w1_20: the weight from input 2 to hidden unit 0",
+                  "w1_02: the weight from input 0 to hidden unit 2", "The bias of hidden unit 2"], 0,
+                 "Rows are inputs (from), columns are hidden units (to): W1[i, j] is w1_ij. Column j holds "
+                 "every weight that feeds hidden unit j."),
+        Question("dot-gradient", "For E = mean((X @ w + b − y)²) with X of shape (n, d), what is the shape "
+                 "of 2/n · Xᵀ(X @ w + b − y)?",
+                 ["(n,)", "(d,): one partial derivative per weight", "(n, d)"], 1,
+                 "Xᵀ has shape (d, n) and the residuals (n,), so the product has one entry per weight: the "
+                 "gradient is shaped like w, as every gradient is shaped like what it is the gradient of."),
+    ],
+    "05_backpropagation": [
+        Question("bp-w2", "For one house, what is ∂E/∂w2_j0, the gradient of the weight from hidden unit j to the "
+                 "output?",
+                 ["w2_j0 · ∂E/∂ŷ", "h_j · ∂E/∂ŷ", "x_j · ∂E/∂ŷ"], 1,
+                 "ŷ = Σ h_j · w2_j0 + b2, so nudging w2_j0 moves ŷ by h_j per unit: ∂ŷ/∂w2_j0 = h_j. "
+                 "Chain rule: ∂E/∂w2_j0 = h_j · ∂E/∂ŷ. In code, for all houses: d_W2 = hidden.T @ d_prediction."),
+        Question("bp-shared", "The error signal at the output is ∂E/∂ŷ = +1.78 and w2_20 = −0.41. What is ∂E/∂h_2?",
+                 ["+1.78", "−0.73: raising h_2 would lower the price, and so the error",
+                  "+0.73: every hidden unit shares the blame in the same direction"], 1,
+                 "Hidden unit 2 reaches the output only through w2_20, so its share is ∂E/∂ŷ · w2_20 = "
+                 "1.78 × (−0.41) ≈ −0.73. A negative weight flips the sign of the blame."),
+        Question("bp-sigmoid", "A hidden unit's output is h = 0.99 (its sigmoid is saturated). What happens to the "
+                 "error signal on its way back through that unit?",
+                 ["It passes through unchanged", "It is multiplied by 0.99",
+                  "It is multiplied by 0.99 × 0.01 ≈ 0.01: it almost vanishes, so W1's gradients there are tiny"], 2,
+                 "d_z = d_hidden · h(1 − h), and h(1 − h) is at most 0.25 (at h = 0.5). A saturated unit barely "
+                 "learns; stacking many sigmoid layers multiplies such factors, which is why deep sigmoid networks "
+                 "learn slowly."),
+        Question("bp-order", "Why does backpropagation start at the output and work back towards the inputs?",
+                 ["Each layer's gradients need the error signal of the layer after it, so that one must come first",
+                  "Going forwards would give gradients of the wrong sign",
+                  "It does not matter: any order gives the same gradients at the same cost"], 0,
+                 "∂E/∂z needs ∂E/∂hidden, which needs ∂E/∂ŷ. Computing them from the end reuses each result once, "
+                 "so all the gradients cost about as much as one more forward pass."),
+    ],
 }
 
 

@@ -80,7 +80,8 @@ class Explorer:
         low, high = getattr(control, "min", None), getattr(control, "max", None)
         if isinstance(control, widgets.FloatLogSlider):
             low, high = control.base ** low, control.base ** high
-        if low is not None and not low * (1 - 1e-12) <= value <= high * (1 + 1e-12):
+        slack = 1e-12 * (high - low) if low is not None else 0  # float round-off at the ends
+        if low is not None and not low - slack <= value <= high + slack:
             raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
 
     def draw(self, **values):

@@ -1,0 +1,176 @@
+"""How long an explorer's update() takes inside the Jupyter kernel: the cost of one slider change, from the
+new value to the new picture (PNG) sent to the browser. Goal: median under 30 ms for every control.
+
+The headline is the first explorer of 02_learning_rate, built exactly as that notebook builds it, with
+update(alpha=a) over 60 log-spaced α values across its slider and update(steps=s) over 60 step counts,
+each swept up and back down. Every other explorer in course_utils/widgets*.py is built as its notebook
+builds it, and each of its controls is swept the same way over 60 values across its range (every option,
+for a choice). An explorer that cannot be built (a module or class missing or changed) is skipped with a
+note.
+
+Run as a script, this starts a python3 kernel, as JupyterLab does, and measures inside it, so the widget
+messages that carry each picture are included; `--here` measures in this process instead.
+"""
+import importlib
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchlib import ROOT, median, percentile, report
+
+GOAL_MS = 30
+VALUES = 60  # per control
+
+
+def headline_explorer():
+    from course_utils.data import Scaler, load_houses
+    from course_utils.widgets_learning_rate import LearningRateExplorer
+    houses = load_houses()
+    area, price = houses["Gr_Liv_Area"], houses["Sale_Price"]
+    x, y = Scaler.fit(area).scale(area), Scaler.fit(price).scale(price)
+    return LearningRateExplorer(x, y, start=[-1.5], alpha=0.1, alpha_range=(1e-3, 4))
+
+
+def other_explorers():
+    """(label, how it is built, a function building it), in course order."""
+    from course_utils.data import Scaler, house_split, load_houses, train_test_split
+    from course_utils.linear import best_line_weight
+
+    def houses():
+        data = load_houses()
+        return data["Gr_Liv_Area"], data["Sale_Price"]
+
+    def scaled():
+        area, price = houses()
+        return Scaler.fit(area).scale(area), Scaler.fit(price).scale(price)
+
+    def split():
+        return house_split(["Gr_Liv_Area", "Year_Built"])
+
+    def line_rmse():  # the best line's test error, the dashed line on the dashboard's loss plot
+        area, price = houses()
+        train, test = train_test_split(len(price), test_fraction=0.2, seed=0)
+        return np.sqrt(np.mean((best_line_weight(area[train], price[train]) * area[test] - price[test]) ** 2))
+
+    def widgets(module):
+        return importlib.import_module(f"course_utils.{module}")
+
+    def stepper():
+        from course_utils.network import init_params
+        return widgets("widgets_backprop").BackpropStepper(split(), init_params(n_inputs=2, n_hidden=3, seed=0))
+
+    return [
+        ("PredictionDemo (00)", "PredictionDemo()", lambda: widgets("widgets").PredictionDemo()),
+        ("WeightExplorer (01)", "WeightExplorer(area, price, weight=60)",
+         lambda: widgets("widgets_error").WeightExplorer(*houses(), weight=60)),
+        ("LearningRateExplorer raw (02)", "raw_explorer: (area, price), start [0, 0], intercept",
+         lambda: widgets("widgets_learning_rate").LearningRateExplorer(
+             *houses(), start=[0, 0], alpha=1e-7, alpha_range=(1e-9, 1e-5), intercept=True,
+             units=("w ($ per sq ft)", "b ($)", "loss ($²)"))),
+        ("LearningRateExplorer scaled (02)", "scaled_explorer: (x, y), start [-1.5, 1], intercept",
+         lambda: widgets("widgets_learning_rate").LearningRateExplorer(
+             *scaled(), start=[-1.5, 1.0], alpha=0.3, alpha_range=(1e-3, 4), intercept=True,
+             units=("w (standardised)", "b (standardised)", "loss"))),
+        ("NudgeExplorer (03)", "NudgeExplorer(w=80, h=20)",
+         lambda: widgets("widgets_derivatives").NudgeExplorer(w=80, h=20)),
+        ("GradientExplorer (03)", "GradientExplorer(w=60, b=50)",
+         lambda: widgets("widgets_derivatives").GradientExplorer(w=60, b=50)),
+        ("FeatureExplorer (04)", "FeatureExplorer()", lambda: widgets("widgets_dot_product").FeatureExplorer()),
+        ("TimingExplorer (04)", "TimingExplorer()", lambda: widgets("widgets_dot_product").TimingExplorer()),
+        ("BackpropStepper (05)", "BackpropStepper(split, params): living area and year built, 3 hidden units",
+         stepper),
+        ("TrainingDashboard (05)", "TrainingDashboard(split, alpha=0.3, hidden=3, epochs=1000, line_rmse=...)",
+         lambda: widgets("widgets_backprop").TrainingDashboard(split(), alpha=0.3, hidden=3, epochs=1000,
+                                                               line_rmse=line_rmse())),
+    ]
+
+
+def sweep_values(control):
+    """VALUES values across a control's range, in slider order (its options, for a choice)."""
+    import ipywidgets as w
+    if hasattr(control, "options"):
+        return list(control.options)
+    if isinstance(control, w.FloatLogSlider):
+        return [float(v) for v in np.geomspace(control.base ** control.min, control.base ** control.max, VALUES)]
+    if isinstance(control, w.IntSlider):
+        return sorted({int(v) for v in np.linspace(control.min, control.max, VALUES).round()})
+    return [float(v) for v in np.linspace(control.min, control.max, VALUES)]
+
+
+def time_updates(explorer, name, values):
+    """Milliseconds per update(name=value), sweeping the values up and back down."""
+    times = []
+    for value in [*values, *values[::-1]]:
+        start = time.perf_counter()
+        explorer.update(**{name: value})
+        times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
+def measure(label, explorer):
+    for name, control in explorer.controls.items():
+        values = sweep_values(control)
+        start_value = explorer.values[name]
+        times = time_updates(explorer, name, values)
+        explorer.update(**{name: start_value})
+        when = "while dragging" if getattr(control, "continuous_update", False) else "on release / click"
+        up, down = times[:len(values)], times[len(values):]
+        print(f"  {name} ({len(values)} values, {when}): median {median(times):.1f} ms (sweeping up "
+              f"{median(up):.1f}, back down {median(down):.1f}), 90th percentile {percentile(times, 90):.1f} ms, "
+              f"slowest {max(times):.1f} ms")
+        value = f"{median(times):.1f} ms"
+        if median(up) > 2 * median(down) or median(down) > 2 * median(up):  # e.g. a first visit that trains
+            value += f" (sweeping up {median(up):.0f} ms, back down {median(down):.0f} ms)"
+        report("explorer update", f"{label}: update({name}=...) median", value, f"< {GOAL_MS} ms",
+               median(times) < GOAL_MS)
+
+
+def measure_all():
+    print("in", "a Jupyter kernel" if "ipykernel" in sys.modules else "a plain Python process", flush=True)
+    print("LearningRateExplorer first (02): LearningRateExplorer(x, y, start=[-1.5], alpha=0.1, "
+          "alpha_range=(1e-3, 4))", flush=True)
+    measure("LearningRateExplorer first (02)", headline_explorer())
+    for label, how, build in other_explorers():
+        try:
+            explorer = build()
+        except Exception as error:  # a module or class not there yet, or changed
+            print(f"{label}: skipped, could not build {how}: {type(error).__name__}: {error}", flush=True)
+            continue
+        print(f"{label}: {how}", flush=True)
+        measure(label, explorer)
+
+
+def measure_in_kernel():
+    """Run measure_all() in a fresh python3 kernel started in notebooks/, printing what it prints."""
+    from jupyter_client.manager import KernelManager
+    sockets = tempfile.mkdtemp()  # ipc: local sockets, so nothing listens on TCP (and the kernel warns of none)
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+    manager.start_kernel(cwd=str(ROOT / "notebooks"))
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    code = (f"import sys, runpy; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"sys.argv = [{__file__!r}, '--here']; runpy.run_path({__file__!r}, run_name='__main__')")
+
+    def show(message):
+        if message["msg_type"] == "stream":
+            print(message["content"]["text"], end="", flush=True)
+        elif message["msg_type"] == "error":
+            print("\n".join(message["content"]["traceback"]), file=sys.stderr)
+
+    try:
+        reply = client.execute_interactive(code, timeout=900, output_hook=show)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+    if reply["content"]["status"] != "ok":
+        sys.exit("the measurement failed inside the kernel")
+
+
+if __name__ == "__main__":
+    measure_all() if "--here" in sys.argv else measure_in_kernel()

@@ -1,0 +1,326 @@
+"""The two explorers of 05_backpropagation: the backprop stepper, which walks one house through the network
+one line of code at a time (forward, then backward), and the training dashboard. Introduced in
+05_backpropagation.
+
+    stepper = BackpropStepper(split, params)    stepper.update(step=7)
+    dashboard = TrainingDashboard(split)        dashboard.update(alpha=1.0, hidden=8, epochs=300)
+"""
+import numpy as np
+import ipywidgets as widgets
+
+from course_utils import network
+from course_utils.data import UNITS
+from course_utils.descent import classify_run
+from course_utils.plots import (BLUE, GREY, ORANGE, RED, NetworkDiagram, dollar_axis, new_figure,
+                                plot_predicted_vs_actual, signed_dollars)
+from course_utils.widgets import Explorer
+
+FEATURE_NAMES = {"Gr_Liv_Area": "living area", "Bedroom_AbvGr": "bedrooms", "Full_Bath": "full baths",
+                 "Half_Bath": "half baths", "Year_Built": "year built", "Lot_Area": "lot area",
+                 "Garage_Cars": "garage cars"}
+FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
+
+# Where the stepper writes each operation's values: beside a node ("h", "out") or under an edge's label
+# ("W1", "W2"); how many lines above (+) or below (-) it; the label; and whether it goes to the node's right.
+SLOTS = {
+    "z": ("h", 2, "z = {}", False),
+    "hidden": ("h", 1, "h = {}", False),
+    "prediction": ("out", 0.5, "ŷ = {}", True),
+    "E": ("out", -0.5, "E = (ŷ − y)² = {}", True),
+    "d_prediction": ("out", -1, "∂E/∂ŷ = {}", False),
+    "d_W2": ("W2", -1, "∂E/∂w = {}", False),
+    "d_b2": ("out", -2, "∂E/∂b2 = {}", False),
+    "d_hidden": ("h", -1, "∂E/∂h = {}", False),
+    "d_z": ("h", -2, "∂E/∂z = {}", False),
+    "d_W1": ("W1", -1, "∂E/∂w = {}", False),
+    "d_b1": ("h", -3, "∂E/∂b1 = {}", False),
+}
+# The edges an operation sends values along, drawn thick while it is the current step.
+EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_W1": "W1"}
+
+
+def num(value):
+    """A value as the stepper writes it: 3 significant digits, a real minus sign. Introduced in 05_backpropagation."""
+    return f"{float(value):.3g}".replace("-", "−")
+
+
+def usd(value):
+    """Dollars to the nearest $100 (a model's price is no more precise). Introduced in 05_backpropagation."""
+    return f"${round(float(value), -2):,.0f}"
+
+
+def raw_text(value, unit):
+    """A feature in its own units: '1,158 sq ft', 'built 2004'. Introduced in 05_backpropagation."""
+    return f"built {value:.0f}" if unit == "year" else f"{value:,.0f} {unit}"
+
+
+def _diagram_key(kind, index):
+    """Where on the diagram the value at `index` of an operation's array belongs."""
+    if kind == "out":
+        return ("out", 0)
+    if kind == "h":
+        return ("h", index[-1])
+    return (kind, *index)
+
+
+class BackpropStepper(Explorer):
+    """One house through the network, one line of code at a time: forward, then backward. Each step writes
+    the values its line computes on their nodes or edges (highlighted) and leaves everything else as it
+    was. Introduced in 05_backpropagation."""
+
+    def __init__(self, split, params, house=0, step=0):
+        self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
+        self.params, self.split = params, split
+        self.ops = network.trace(self.X, self.y, **params)
+        figure, (ax,) = new_figure(width=9.5, height=6.0)
+        ax.set_position([0.0, 0.25, 1.0, 0.71])
+        code_ax = figure.add_axes([0.03, 0.0, 0.95, 0.24])
+        code_ax.axis("off")
+        names = [FEATURE_NAMES.get(feature, feature) for feature in split.features]
+        self.diagram = diagram = NetworkDiagram(ax, names, params["W1"].shape[1])
+        ax.set(xlim=(-0.42, 2.85), ylim=(-0.14, 1.12))
+        ax.set_title("One house through the network: forward values in blue, gradients in red", fontsize=10)
+        self._write_what_is_known(split)
+        self.texts = {}  # (operation name, *index) -> the text that shows that entry of its value
+        for op in self.ops:
+            kind, row, _, beside = SLOTS[op.name]
+            for index in np.ndindex(np.shape(op.value)):
+                self.texts[(op.name, *index)] = diagram.write(_diagram_key(kind, index), row, "", beside=beside)
+        # While a step sends values along some edges, those edges are drawn thick, with their labels on top.
+        self.highlights, self.label_copies = {}, {}
+        for key, edge in diagram.edges.items():
+            (x0, x1), (y0, y1) = edge.get_xdata(), edge.get_ydata()
+            (self.highlights[key],) = ax.plot([x0 + 0.2 * (x1 - x0), x1 - 0.09 * (x1 - x0)],
+                                              [y0 + 0.2 * (y1 - y0), y1 - 0.09 * (y1 - y0)], lw=2.6, zorder=2)
+            label = diagram.edge_labels[key]
+            self.label_copies[key] = ax.text(*label.get_position(), label.get_text(), fontsize=8, ha="center",
+                                             va="center", zorder=4,
+                                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        self.code_cursor = self._draw_code(code_ax)
+        moving = [*self.highlights.values(), *self.label_copies.values(), *self.texts.values(), self.code_cursor]
+        control = widgets.IntSlider(value=step, min=0, max=len(self.ops), description="step",
+                                    continuous_update=True, layout=widgets.Layout(width="300px"))
+        super().__init__(figure, {"step": control}, moving=sorted(moving, key=lambda artist: artist.zorder))
+        back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
+        back.on_click(lambda _: self.update(step=max(0, self.values["step"] - 1)))
+        forward.on_click(lambda _: self.update(step=min(len(self.ops), self.values["step"] + 1)))
+        self.widget = widgets.VBox([widgets.HBox([back, forward, control]), self.status, self.image])
+        self.update()
+
+    def _write_what_is_known(self, split):
+        """Before step 1: the house's inputs, its actual price, and the network's weights and biases."""
+        d, p = self.diagram, self.params
+        raw = split.x_scaler.unscale(self.X)[0]
+        for i, feature in enumerate(split.features):
+            d.write(("x", i), -1, f"x{i} = {num(self.X[0, i])}", color=FORWARD_COLOUR)
+            d.write(("x", i), -2, raw_text(raw[i], UNITS.get(feature, "")), color=GREY)
+        for (name, i, j), label in d.edge_labels.items():
+            label.set_text(f"{label.get_text()} = {num(p[name][i, j])}")
+        for j in range(len(p["b1"])):
+            d.write(("h", j), 3, f"b1 = {num(p['b1'][j])}", color=GREY)
+        d.write(("out", 0), 1, f"b2 = {num(p['b2'][0])}", color=GREY)
+        d.names[("out", 0)].set_text("")
+        d.write(("out", 0), 2.5, "price", beside=True, weight="bold")
+        price = split.dollars(self.y)[0, 0]
+        d.write(("out", 0), 1.5, f"actual y = {num(self.y[0, 0])} (${price:,.0f})", beside=True, color=GREY)
+
+    def _draw_code(self, ax):
+        """The lines of code in two columns; returns the cursor, a copy of the current line drawn over it."""
+        self.code_places = []
+        for k, op in enumerate(self.ops):
+            column, row = (0.5, k - 4) if op.is_gradient else (0.0, k)
+            if row == 0:
+                ax.text(column, 0.97, "backward" if op.is_gradient else "forward", fontsize=9, weight="bold",
+                        color=BACKWARD_COLOUR if op.is_gradient else FORWARD_COLOUR, va="center")
+            self.code_places.append((column, 0.84 - 0.12 * row))
+            ax.text(column, 0.84 - 0.12 * row, self._code(k), family="monospace", fontsize=8, va="center")
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        return ax.text(0, 0, "", family="monospace", fontsize=8, va="center", weight="bold",
+                       bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+
+    def _code(self, k):
+        return f"{k + 1:>2}  {self.ops[k].code}"
+
+    def draw(self, step):
+        for k, op in enumerate(self.ops):
+            done, current = k < step, k == step - 1
+            colour = BACKWARD_COLOUR if op.is_gradient else FORWARD_COLOUR
+            for index in np.ndindex(np.shape(op.value)):
+                text = self.texts[(op.name, *index)]
+                text.set_text(SLOTS[op.name][2].format(self._value_text(op, index)) if done else "")
+                text.set_visible(done)
+                text.set(color=colour, weight="bold" if current else "normal")
+                text.get_bbox_patch().set_facecolor(NEW if current else "white")
+        self.code_cursor.set_text(self._code(step - 1) if step else "")
+        self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
+        current = self.ops[step - 1] if step else None
+        used = EDGES_USED.get(current.name) if current else None
+        for key, highlight in self.highlights.items():
+            highlight.set_visible(key[0] == used)
+            self.label_copies[key].set_visible(key[0] == used)
+            highlight.set_color(BACKWARD_COLOUR if current is not None and current.is_gradient else FORWARD_COLOUR)
+        return self._explain(step)
+
+    def _value_text(self, op, index):
+        value = op.value[index]
+        if op.name == "prediction":
+            return f"{num(value)} ({usd(self.split.dollars(op.value)[index])})"
+        return num(value)
+
+    def _explain(self, step):
+        price = self.split.dollars(self.y)[0, 0]
+        if step == 0:
+            raw = self.split.x_scaler.unscale(self.X)[0]
+            house = " and ".join(raw_text(value, UNITS.get(feature, ""))
+                                 for value, feature in zip(raw, self.split.features))
+            return (f"<b>Step 0 of {len(self.ops)}:</b> a house of {house} sold for ${price:,.0f}. "
+                    "Its inputs (standardised) and the network's weights are on the diagram. Press next ▶.")
+        op = self.ops[step - 1]
+        v = {o.name: o.value for o in self.ops}
+        x, p, y = self.X[0], self.params, self.y[0, 0]
+        h, dp = v["hidden"][0], v["d_prediction"][0, 0]
+        words = {
+            "z": "Each hidden unit adds up its weighted inputs and its bias: z<sub>0</sub> = "
+                 + " + ".join(f"({num(x[i])})({num(p['W1'][i, 0])})" for i in range(len(x)))
+                 + f" + {num(p['b1'][0])} = {num(v['z'][0, 0])}.",
+            "hidden": f"The sigmoid squashes each sum into (0, 1): h<sub>0</sub> = σ({num(v['z'][0, 0])}) "
+                      f"= {num(h[0])}.",
+            "prediction": "The output adds up the hidden outputs times their weights, plus b2: ŷ = "
+                          + " + ".join(f"({num(h[j])})({num(p['W2'][j, 0])})" for j in range(len(h)))
+                          + f" + {num(p['b2'][0])} = {num(v['prediction'][0, 0])}, "
+                          f"that is {usd(self.split.dollars(v['prediction'])[0, 0])}.",
+            "E": f"The error of this house: E = (ŷ − y)² = ({num(v['prediction'][0, 0])} − ({num(y)}))² = "
+                 f"{num(v['E'])}. In dollars the prediction is off by "
+                 f"{signed_dollars(round(float(self.split.dollars(v['prediction'])[0, 0] - price), -2))}.",
+            "d_prediction": f"Backward starts at the error: ∂E/∂ŷ = 2(ŷ − y) = {num(dp)}. "
+                            + ("Positive: ŷ is too high, so whatever raised it shares the blame."
+                               if dp > 0 else "Negative: ŷ is too low, so whatever lowered it shares the blame."),
+            "d_W2": "w2<sub>j0</sub> multiplied h<sub>j</sub> on its way to ŷ, so ∂E/∂w2<sub>j0</sub> = "
+                    f"h<sub>j</sub> · ∂E/∂ŷ: ∂E/∂w2<sub>00</sub> = {num(h[0])} × {num(dp)} = "
+                    f"{num(v['d_W2'][0, 0])}.",
+            "d_b2": f"b2 is added straight to ŷ, so ∂E/∂b2 = ∂E/∂ŷ = {num(v['d_b2'][0])}.",
+            "d_hidden": "The error signal is shared back through the same weights: "
+                        f"∂E/∂h<sub>j</sub> = ∂E/∂ŷ · w2<sub>j0</sub>, so ∂E/∂h<sub>0</sub> = {num(dp)} × "
+                        f"{num(p['W2'][0, 0])} = {num(v['d_hidden'][0, 0])}. "
+                        "A negative w2 flips the sign of the blame.",
+            "d_z": "Back through the sigmoid: multiply by its slope h(1 − h): ∂E/∂z<sub>0</sub> = "
+                   f"{num(v['d_hidden'][0, 0])} × {num(h[0])} × (1 − {num(h[0])}) = {num(v['d_z'][0, 0])}.",
+            "d_W1": "w1<sub>ij</sub> multiplied x<sub>i</sub> on its way into z<sub>j</sub>, so "
+                    "∂E/∂w1<sub>ij</sub> = x<sub>i</sub> · ∂E/∂z<sub>j</sub>: "
+                    f"∂E/∂w1<sub>00</sub> = ({num(x[0])}) × ({num(v['d_z'][0, 0])}) = {num(v['d_W1'][0, 0])}.",
+            "d_b1": "b1<sub>j</sub> is added straight to z<sub>j</sub>, so ∂E/∂b1<sub>j</sub> = ∂E/∂z<sub>j</sub>. "
+                    "Every weight now has its gradient; one training step moves each against it: "
+                    "w ← w − α · ∂E/∂w.",
+        }
+        part = "backward" if op.is_gradient else "forward"
+        return f"<b>Step {step} of {len(self.ops)}, {part}:</b> <code>{op.code}</code>. {words[op.name]}"
+
+
+class TrainingDashboard(Explorer):
+    """Train the network on the Ames houses: pick α, the number of hidden units and the epochs, and see the
+    training and test error, the test houses' predicted and actual prices, and the weights on the diagram.
+    Each (α, hidden units) run is trained once for `max_epochs` and kept with every epoch's parameters, so
+    moving the epochs slider only redraws. Introduced in 05_backpropagation."""
+
+    ALPHAS = (0.01, 0.03, 0.1, 0.3, 0.8, 1.0, 3.0)
+    TOP = 160_000  # dollars: the top of the error and price axes
+
+    def __init__(self, split, alpha=0.3, hidden=3, epochs=1000, max_epochs=1000, max_hidden=8, edges="weights",
+                 line_rmse=None):
+        self.split, self.max_epochs, self.runs = split, max_epochs, {}
+        self.std = float(split.y_scaler.std[0])  # a loss (MSE of standardised prices) L is sqrt(L) * std dollars
+        figure, (loss_ax, price_ax, net_ax) = new_figure(ncols=3, width=9.5, height=3.6)
+        loss_ax.set_position([0.085, 0.15, 0.25, 0.72])
+        price_ax.set_position([0.425, 0.15, 0.22, 0.72])
+        net_ax.set_position([0.655, 0.0, 0.345, 0.87])
+        now = dict(marker="o", markevery=[-1], ms=4)  # a dot at the epoch shown
+        (self.train_line,) = loss_ax.plot([0], [0], color=BLUE, lw=2, label="training houses", **now)
+        (self.test_line,) = loss_ax.plot([0], [0], color=ORANGE, lw=2, label="test houses", **now)
+        if line_rmse is not None:
+            loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
+        loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="typical error, RMSE ($)",
+                    title="Error while training")
+        dollar_axis(loss_ax.yaxis)
+        loss_ax.legend(loc="upper right", fontsize=7)
+        self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, color=RED, fontsize=9,
+                                    weight="bold", ha="center", va="center")
+        self.actual = split.dollars(split.y_test)[:, 0]
+        self.dots = plot_predicted_vs_actual(price_ax, self.actual, self.actual)
+        top = self.actual.max() * 1.05
+        price_ax.set(xlim=(0, top), ylim=(0, top))
+        price_ax.set(xticks=np.arange(0, top, 200_000), yticks=np.arange(0, top, 200_000))
+        self.price_title = price_ax.set_title("", fontsize=10)
+        names = [FEATURE_NAMES.get(feature, feature) for feature in split.features]
+        self.diagrams = {h: NetworkDiagram(net_ax, names, h, edge_labels=False) for h in range(1, max_hidden + 1)}
+        net_ax.set_xlim(-0.95, 2.6)
+        self.net_title = net_ax.set_title("", fontsize=9)
+        moving = [self.train_line, self.test_line, self.dots, self.warning, self.price_title, self.net_title]
+        for diagram in self.diagrams.values():
+            moving += [*diagram.edges.values(), *diagram.nodes.values(), *diagram.node_labels.values()]
+        controls = {
+            "alpha": widgets.SelectionSlider(options=self.ALPHAS, value=alpha, description="α",
+                                             continuous_update=False),
+            "hidden": widgets.IntSlider(value=hidden, min=1, max=max_hidden, description="hidden units",
+                                        continuous_update=False, style={"description_width": "initial"}),
+            "epochs": widgets.IntSlider(value=epochs, min=0, max=max_epochs, step=10, description="epochs",
+                                        continuous_update=True, layout=widgets.Layout(width="340px")),
+            "edges": widgets.ToggleButtons(options=["weights", "gradients"], value=edges, description="edges",
+                                           style={"button_width": "90px", "description_width": "50px"}),
+        }
+        super().__init__(figure, controls, moving=sorted(moving, key=lambda artist: artist.zorder))
+        c = self.controls  # two rows of controls, so they fit a narrow notebook too
+        self.widget = widgets.VBox([widgets.HBox([c["alpha"], c["hidden"]]), widgets.HBox([c["epochs"], c["edges"]]),
+                                    self.status, self.image])
+        self.update()
+
+    def run(self, alpha, hidden):
+        """The training run for these settings (trained on first use, then kept)."""
+        if (alpha, hidden) not in self.runs:
+            s = self.split
+            self.runs[(alpha, hidden)] = network.train_with_snapshots(
+                s.X_train, s.y_train, hidden, alpha, self.max_epochs, X_test=s.X_test, y_test=s.y_test)
+        return self.runs[(alpha, hidden)]
+
+    def draw(self, alpha, hidden, epochs, edges):
+        run = self.run(alpha, hidden)
+        last = min(epochs, len(run.train_losses) - 1)  # a diverged run stopped early
+        params = run.snapshots[last]
+        for line, losses in ((self.train_line, run.train_losses), (self.test_line, run.test_losses)):
+            in_dollars = np.sqrt(losses[:last + 1]) * self.std
+            line.set_data(np.arange(last + 1), np.minimum(in_dollars, 1e9))  # capped: still drawable
+        predicted = self.split.dollars(network.forward(self.split.X_test, **params)[1])[:, 0]
+        self.dots.set_offsets(np.column_stack([self.actual, np.clip(predicted, -1e9, 1e9)]))
+        rmse = float(np.sqrt(run.test_losses[last])) * self.std
+        off_chart = rmse > self.TOP
+        self.price_title.set_text("Test houses: predictions off the chart" if off_chart
+                                  else f"Test houses: typical error {usd(rmse)}")
+        for h, diagram in self.diagrams.items():
+            diagram.set_visible(h == hidden)
+            for name in diagram.names.values():  # every diagram has the same names: only the first shows
+                name.set_visible(h == 1)         # them, so the saved background never has to change
+        if edges == "weights":
+            self.diagrams[hidden].color_edges(params, scale=3.0)
+            self.net_title.set_text("Weights: red +, blue −, thicker = bigger")
+        else:
+            grads = network.backward(self.split.X_train, self.split.y_train, **params)
+            biggest = max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max())
+            self.diagrams[hidden].color_edges(grads, scale=biggest, signed=False, cmap="Reds")
+            self.net_title.set_text(f"Gradient sizes: darker = bigger (largest {biggest:.2g})")
+        return self._describe(run, epochs, last, rmse, alpha, hidden, off_chart)
+
+    def _describe(self, run, epochs, last, rmse, alpha, hidden, off_chart):
+        diverged = run.diverged_at is not None and run.diverged_at <= epochs
+        regime = classify_run(run.train_losses[:last + 1]) if last > 0 else "untrained"
+        settings = f"α = {alpha:g}, {hidden} hidden unit{'s' * (hidden > 1)}, {epochs} epochs"
+        error = "off the chart" if off_chart else usd(rmse)
+        if diverged:
+            self.warning.set_text(f"diverged at epoch {run.diverged_at}:\nthe error blew up")
+            return (f"{settings}: <b>diverged at epoch {run.diverged_at}</b>: the loss blew up, so training "
+                    f"stopped there (showing epoch {last}). Try a smaller α.")
+        self.warning.set_text("" if regime != "diverging" else
+                              "diverging: the error went up" + ("\nand off the chart" if off_chart else ""))
+        if regime == "diverging":
+            return f"{settings}: <b>diverging</b>: the loss ended higher than it started. Try a smaller α."
+        if regime == "untrained":
+            return f"{settings}: the untrained network. Test error <b>{error}</b>. Move the epochs slider."
+        return f"{settings}: <b>{regime}</b>. Test error (RMSE) <b>{error}</b>."

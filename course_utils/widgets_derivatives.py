@@ -1,0 +1,146 @@
+"""The explorers of 03_derivatives: nudge one weight and watch the secant become the tangent; move two
+weights over a contour map of the error and see which way is downhill. Introduced in 03_derivatives.
+
+Both fit the Ames houses with living area in square feet and prices in dollars. The error (MSE) is
+shown in ($1,000)², millions of dollars², so that its numbers stay readable: 4,178 rather than 4.178e9.
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from course_utils.data import load_houses
+from course_utils.linear import line_gradient, line_loss, mse_gradient
+from course_utils.plots import new_figure
+from course_utils.plots_calculus import (move_downhill, move_secant, moving_title, plain, plot_contour_map,
+                                         plot_line_fit, plot_ratio_vs_h, plot_secant, thousands_axis)
+from course_utils.widgets import Explorer, slider
+
+MILLION = 1e6  # one ($1,000)² is a million $²
+SLOPE_UNIT = "($1,000)² per $/sq ft"
+
+
+def area_and_price():
+    """Living area (sq ft) and sale price ($) of every Ames house. Introduced in 03_derivatives."""
+    houses = load_houses()
+    return houses["Gr_Liv_Area"], houses["Sale_Price"]
+
+
+class SignedRangeExplorer(Explorer):
+    """An Explorer whose sliders may start below zero: it accepts a slider's own minimum, which
+    Explorer._validate turns away when that minimum is negative (its tolerance, low * (1 - 1e-12), lies
+    above a negative low). Introduced in 03_derivatives."""
+
+    def _validate(self, name, value):
+        control = self.controls.get(name)
+        if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)) and value == control.min:
+            return
+        super()._validate(name, value)
+
+
+class NudgeExplorer(SignedRangeExplorer):
+    """Price = w · living area. Nudge w by h: the secant through (w, E(w)) and (w+h, E(w+h)) has slope
+    ΔE/h, and as h shrinks it turns into the tangent, whose slope is dE/dw. Introduced in 03_derivatives."""
+
+    W_RANGE = (20.0, 160.0)       # $ per sq ft
+    H_RANGE = (1e-4, 1e2)         # $ per sq ft
+
+    def __init__(self, w=80.0, h=20.0):
+        self.x, self.y = area_and_price()
+        weights = np.linspace(0.0, 260.0, 131)  # wide enough for the largest w + h
+        self.hs = np.geomspace(*self.H_RANGE, 61)
+        figure, (left, right) = new_figure(2)
+        figure.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.87, wspace=0.3)
+        self.secant = plot_secant(left, weights, line_loss(weights, self.x, self.y) / MILLION,
+                                  "w: price per square foot ($/sq ft)", "error E(w): MSE in ($1,000)²")
+        self.curve, self.slope_line, self.marker = plot_ratio_vs_h(
+            right, self.hs, "nudge h ($/sq ft, log scale)", f"slope, {SLOPE_UNIT}")
+        thousands_axis(left.yaxis)
+        self.left_title, self.right_title = moving_title(left), moving_title(right)
+        self.right = right
+        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, w, 1.0),
+                    "h": slider("nudge h ($/sq ft)", *self.H_RANGE, h, 0.05, log=True)}
+        super().__init__(figure, controls, moving=[*self.secant.values(), self.curve, self.slope_line,
+                                                   self.marker, self.left_title, self.right_title])
+        self.update()
+
+    def loss(self, w):
+        """E(w) in ($1,000)²."""
+        return line_loss(w, self.x, self.y) / MILLION
+
+    def draw(self, w, h):
+        loss_w, loss_wh = self.loss(w), self.loss(w + h)
+        ratio = (loss_wh - loss_w) / h
+        slope = line_gradient(w, self.x, self.y) / MILLION
+        move_secant(self.secant, w, h, loss_w, loss_wh, slope, half_width=60.0)
+        ratios = (self.loss(w + self.hs) - loss_w) / self.hs
+        self.curve.set_ydata(ratios)
+        self.slope_line.set_ydata([slope, slope])
+        self.marker.set_data([h], [ratio])
+        self._fit_ratio_axis(min(ratios.min(), slope), max(ratios.max(), slope))
+        self.left_title.set_text(plain(f"Nudge w = ${w:.0f}/sq ft by h = {h:.3g}: secant vs tangent"))
+        self.right_title.set_text(f"ΔE / h = {ratio:,.2f}   vs   dE/dw = {slope:,.2f}")
+        change = loss_wh - loss_w
+        change = f"{change:+,.1f}" if abs(change) >= 1 else f"{change:+.3g}"
+        return (f"Nudging w from ${w:.0f} to ${w + h:.6g}/sq ft changes the error by {change} "
+                f"($1,000)². Ratio ΔE/h = <b>{ratio:,.4f}</b>; true slope dE/dw = <b>{slope:,.4f}</b> "
+                f"{SLOPE_UNIT} (gap {ratio - slope:+.3g}).")
+
+    def _fit_ratio_axis(self, low, high):
+        """Keep the y-limits while the curve fits inside them, else re-centre them with room to spare:
+        so they, and the saved background, change only now and then as w moves."""
+        bottom, top = self.right.get_ylim()
+        if not bottom <= low <= high <= top:
+            room = (high - low) / 2 + 10
+            self.right.set_ylim(low - room, high + room)
+            self.redraw_everything()
+
+
+def two_weight_gradient(x, y, w, b_thousands):
+    """(∂E/∂w, ∂E/∂b) for price = w · x + b with E in ($1,000)² and b in $1,000.
+    Introduced in 03_derivatives."""
+    dw, db = mse_gradient(x.reshape(-1, 1), y, np.array([w]), 1000.0 * b_thousands)
+    return dw[0] / MILLION, db * 1000.0 / MILLION  # per $1,000 of b: a thousand times per dollar
+
+
+def two_weight_losses(x, y, ws, bs_thousands):
+    """E(w, b) in ($1,000)² on a grid: rows follow b (in $1,000), columns follow w. Introduced in 03_derivatives."""
+    return np.array([line_loss(ws, x, y - 1000.0 * b) for b in bs_thousands]) / MILLION
+
+
+class GradientExplorer(SignedRangeExplorer):
+    """Price = w · living area + b. Left: the error over (w, b) as a contour map, with the downhill
+    direction −gradient and its two parts, one per partial derivative. Right: the line itself.
+    Introduced in 03_derivatives."""
+
+    W_RANGE = (40.0, 190.0)       # $ per sq ft
+    B_RANGE = (-50.0, 80.0)       # $1,000
+    ARROW = 28.0                  # length of the red arrow, in axis units: it shows a direction, not a size
+
+    def __init__(self, w=60.0, b=50.0):
+        self.x, self.y = area_and_price()
+        ws, bs = np.linspace(*self.W_RANGE, 121), np.linspace(*self.B_RANGE, 121)
+        figure, (left, right) = new_figure(2)
+        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.87, wspace=0.3)
+        self.marker, self.arrows, _ = plot_contour_map(
+            left, ws, bs, two_weight_losses(self.x, self.y, ws, bs),
+            "w: price per square foot ($/sq ft)", "b: base price ($1,000)", "MSE, ($1,000)²")
+        self.line = plot_line_fit(right, self.x, self.y, w, 1000.0 * b)
+        self.left_title = moving_title(left)
+        self.right_title = moving_title(right)
+        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, w, 1.0),
+                    "b": slider("b ($1,000)", *self.B_RANGE, b, 1.0)}
+        super().__init__(figure, controls, moving=[self.marker, *self.arrows.values(), self.line,
+                                                   self.left_title, self.right_title])
+        self.update()
+
+    def draw(self, w, b):
+        d_w, d_b = two_weight_gradient(self.x, self.y, w, b)
+        size = np.hypot(d_w, d_b)
+        scale = self.ARROW / size if size > 0 else 0.0
+        move_downhill(self.marker, self.arrows, w, b, -d_w * scale, -d_b * scale)
+        self.line.set_ydata(w * self.line.get_xdata() + 1000.0 * b)
+        loss = float(line_loss(w, self.x, self.y - 1000.0 * b)) / MILLION
+        self.left_title.set_text(f"E = {loss:,.0f} ($1,000)²  ·  gradient = ({d_w:+,.1f}, {d_b:+,.1f})")
+        self.right_title.set_text(plain(f"price = ${w:.0f}/sq ft · area {'−' if b < 0 else '+'} ${abs(b):,.0f}k"))
+        moves = [f"{'lower' if d > 0 else 'raise'} {name}" for name, d in (("w", d_w), ("b", d_b)) if d != 0]
+        return (f"∂E/∂w = <b>{d_w:+,.2f}</b> ($1,000)² per $/sq ft, ∂E/∂b = <b>{d_b:+,.2f}</b> ($1,000)² per "
+                f"$1,000. The gradient is the pair of them; downhill is the opposite way: {' and '.join(moves)}.")

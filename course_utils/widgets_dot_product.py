@@ -1,0 +1,128 @@
+"""The explorers of 04_dot_product: set a weight per feature and see every house's prediction at once;
+time a Python loop against numpy's @. Introduced in 04_dot_product."""
+import time
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_utils.data import Scaler, load_houses, select_features
+from course_utils.linear import dot, predict_linear
+from course_utils.plots import new_figure
+from course_utils.plots_calculus import (moving_title, plain, plot_predicted_scatter, plot_timings,
+                                         plot_weight_bars)
+from course_utils.widgets import Explorer, slider
+from course_utils.widgets_derivatives import SignedRangeExplorer
+
+FEATURES = {"Gr_Liv_Area": "living area", "Year_Built": "year built", "Garage_Cars": "garage (cars)"}
+
+
+def standardised_houses(features=tuple(FEATURES)):
+    """Standardised features X (n, d), prices y in dollars (n,), and the scaler. Introduced in 04_dot_product."""
+    houses = load_houses()
+    X = select_features(houses, list(features))
+    scaler = Scaler.fit(X)
+    return scaler.scale(X), houses["Sale_Price"], scaler
+
+
+def best_weights(X, y):
+    """The weights and bias with the lowest MSE (least squares). Introduced in 04_dot_product."""
+    solution, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)
+    return solution[:-1], solution[-1]
+
+
+def rmse(predictions, y):
+    """Root of the MSE: a typical miss, in the units of y. Introduced in 04_dot_product."""
+    return float(np.sqrt(np.mean((predictions - y) ** 2)))
+
+
+class FeatureExplorer(SignedRangeExplorer):
+    """Price = w · x + b for three standardised features, one slider per weight (in $1,000 per standard
+    deviation of the feature; b is fixed at the average price). Left: every house's prediction against
+    its price. Right: your weights against the best ones. Introduced in 04_dot_product."""
+
+    WEIGHT_RANGE = (-20.0, 80.0)  # $1,000 per standard deviation
+    TOP = 600_000                 # dollars: the plotted price range
+
+    def __init__(self, **weights):
+        self.X, self.y, _ = standardised_houses()
+        self.b = float(np.mean(self.y))  # with standardised features, the best bias is the average price
+        best_w, _ = best_weights(self.X, self.y)
+        self.best_rmse = rmse(predict_linear(self.X, best_w, self.b), self.y)
+        names = list(FEATURES.values())
+        figure, (left, right) = new_figure(2)
+        figure.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.87, wspace=0.38)
+        self.dots = plot_predicted_scatter(left, self.y, self.TOP)
+        self.bars, best_ticks = plot_weight_bars(right, names, best_w / 1000, self.WEIGHT_RANGE,
+                                                 "weight ($1,000 per standard deviation)")
+        self.left_title = moving_title(left)
+        right.set_title("Your weights (bars) and the best ones (ticks)", fontsize=10)
+        controls = {name: slider(label, *self.WEIGHT_RANGE, weights.get(name, 0.0), 1.0, width="250px")
+                    for name, label in zip(FEATURES, names)}
+        super().__init__(figure, controls, moving=[self.dots, *self.bars, best_ticks, self.left_title])
+        self.update()
+
+    def draw(self, **weights):
+        w = np.array([weights[name] for name in FEATURES]) * 1000  # dollars per standard deviation
+        predictions = predict_linear(self.X, w, self.b)
+        self.dots.set_offsets(np.column_stack([self.y, predictions]))
+        for bar, value in zip(self.bars, w / 1000):
+            bar.set_width(value)
+        error = rmse(predictions, self.y)
+        self.left_title.set_text(plain(f"Typical miss (RMSE): ${error:,.0f}  (best: ${self.best_rmse:,.0f})"))
+        terms = " ".join(f"{'−' if value < 0 else '+'} {abs(value):g}k × {name}"
+                         for name, value in zip(FEATURES.values(), w / 1000))
+        return (f"price = ${self.b:,.0f} {terms} (features standardised). Typical miss <b>${error:,.0f}</b>; "
+                f"the best weights get ${self.best_rmse:,.0f}.")
+
+
+def time_loop_and_matmul(X, w, b):
+    """Seconds to predict every row of X with a Python loop over dot(), and with X @ w (each the best of a
+    few runs). Introduced in 04_dot_product."""
+    def best_time(predict, repeats):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            predict()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    loop = best_time(lambda: [dot(row, w) + b for row in X], repeats=3)
+    matmul = best_time(lambda: predict_linear(X, w, b), repeats=20)
+    return loop, matmul
+
+
+class TimingExplorer(Explorer):
+    """Predict the first n houses from all seven features, once with a Python loop and once with @, and
+    compare the two times, measured live on this machine. Introduced in 04_dot_product."""
+
+    def __init__(self, houses=2930):
+        names = [name for name in load_houses() if name != "Sale_Price"]
+        self.X, _, _ = standardised_houses(names)
+        self.w = np.random.default_rng(0).normal(size=len(names)) * 10_000
+        figure, (ax,) = new_figure(1, height=2.6)
+        figure.subplots_adjust(left=0.2, right=0.96, bottom=0.22, top=0.84)
+        self.bars = plot_timings(ax)
+        self.labels = [ax.text(1, y, "", va="center", fontsize=9) for y in (0, 1)]
+        self.title = moving_title(ax)
+        control = widgets.IntSlider(value=houses, min=10, max=len(self.X), step=10, description="houses",
+                                    continuous_update=False, layout=widgets.Layout(width="420px"))
+        super().__init__(figure, {"houses": control}, moving=[*self.bars, *self.labels, self.title])
+        self.update()
+
+    def draw(self, houses):
+        houses = int(houses)
+        loop, matmul = time_loop_and_matmul(self.X[:houses], self.w, 180_000.0)
+        self.speedup = loop / matmul
+        for bar, label, seconds in zip(self.bars, self.labels, (loop, matmul)):
+            bar.set_width(seconds * 1000)
+            label.set_position((seconds * 1000 * 1.15, label.get_position()[1]))
+            label.set_text(f"{seconds * 1000:.3g} ms")
+        self.title.set_text(f"{houses:,} houses × {self.X.shape[1]} features: @ is {self.speedup:,.0f}× faster "
+                            "(measured just now)")
+        return (f"{houses:,} predictions: the loop took {loop * 1000:.3g} ms, X @ w took {matmul * 1000:.3g} ms, "
+                f"so @ was <b>{self.speedup:,.0f}× faster</b> on this machine, this time.")
+
+    def __repr__(self):
+        # Timings differ on every run, so the text stored in the notebook says what is measured, not the numbers.
+        return (f"TimingExplorer: a Python loop against X @ w for {self.values['houses']:,} houses; "
+                "run the cell to measure on your machine.")

@@ -1,0 +1,127 @@
+"""The explorers of 03_derivatives: update() called directly, at the ends of every slider."""
+import re
+
+import numpy as np
+import pytest
+
+from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.linear import line_gradient, line_loss
+from course_utils.widgets_derivatives import (GradientExplorer, NudgeExplorer, area_and_price, two_weight_gradient,
+                                              two_weight_losses)
+
+X, Y = area_and_price()
+
+
+def numbers(status):
+    """The bold numbers of a status line, as floats."""
+    return [float(text.replace(",", "")) for text in re.findall(r"<b>([-+0-9.,]+)</b>", status)]
+
+
+@pytest.fixture(scope="module")
+def nudge():
+    return NudgeExplorer()
+
+
+@pytest.fixture(scope="module")
+def gradient():
+    return GradientExplorer()
+
+
+@pytest.mark.parametrize("w", [20.0, 80.0, 160.0])
+@pytest.mark.parametrize("h", [1e-4, 1.0, 100.0])
+def test_nudge_reports_the_ratio_and_the_true_slope(nudge, w, h):
+    ratio, slope = numbers(nudge.update(w=w, h=h))
+    expected_ratio = (line_loss(w + h, X, Y) - line_loss(w, X, Y)) / h / 1e6
+    assert ratio == pytest.approx(expected_ratio, abs=1e-4)
+    assert slope == pytest.approx(line_gradient(w, X, Y) / 1e6, abs=1e-4)
+    # On a parabola the secant's slope is off by exactly curvature * h / 2, here 2.5 * h.
+    assert ratio - slope == pytest.approx(2.5 * h, rel=0.01, abs=1e-3)
+
+
+def test_the_secant_becomes_the_tangent(nudge):
+    nudge.update(w=80.0, h=1e-4)
+    secant, tangent = nudge.secant["secant"].get_ydata(), nudge.secant["tangent"].get_ydata()
+    assert np.allclose(secant, tangent, rtol=1e-5)
+    nudge.update(h=100.0)
+    assert not np.allclose(nudge.secant["secant"].get_ydata(), nudge.secant["tangent"].get_ydata(), rtol=0.01)
+
+
+@pytest.mark.parametrize("w, h", [(20.0, 1e-4), (20.0, 100.0), (160.0, 1e-4), (160.0, 100.0)])
+def test_the_ratio_marker_and_both_points_stay_on_screen(nudge, w, h):
+    nudge.update(w=w, h=h)
+    low, high = nudge.right.get_ylim()
+    ratio = nudge.marker.get_ydata()[0]
+    assert low < ratio < high and low < nudge.slope_line.get_ydata()[0] < high
+    left = nudge.figure.axes[0]
+    points_w, points_e = nudge.secant["points"].get_data()
+    assert left.get_xlim()[0] <= min(points_w) and max(points_w) <= left.get_xlim()[1]
+    assert max(points_e) <= left.get_ylim()[1]
+
+
+def test_nudge_picture_changes_and_the_slider_calls_update(nudge):
+    nudge.update(w=80.0, h=20.0)
+    before = nudge.image.value
+    nudge.controls["h"].value = 0.01  # what a browser drag does
+    assert "0.01" in nudge.status.value and nudge.image.value != before
+    assert bytes(nudge.image.value).startswith(b"\x89PNG")
+
+
+def test_nudge_rejects_values_off_the_slider(nudge):
+    with pytest.raises(ValueError, match="h must be between"):
+        nudge.update(h=1e-6)
+    with pytest.raises(ValueError, match="w must be between"):
+        nudge.update(w=300.0)
+
+
+def test_the_two_weight_gradient_matches_nudging_both_weights():
+    def loss(weights):
+        return two_weight_losses(X, Y, np.array([weights[0]]), np.array([weights[1]]))[0, 0]
+
+    for w, b in [(60.0, 50.0), (150.0, -40.0), (112.0, 13.0)]:
+        exact = np.array(two_weight_gradient(X, Y, w, b))
+        assert relative_error(exact, numerical_gradient(loss, np.array([w, b]), h=1e-3)) < 1e-7
+
+
+@pytest.mark.parametrize("w", [40.0, 190.0])
+@pytest.mark.parametrize("b", [-50.0, 80.0])
+def test_the_arrow_points_downhill_at_every_corner(gradient, w, b):
+    status = gradient.update(w=w, b=b)
+    d_w, d_b = two_weight_gradient(X, Y, w, b)
+    assert numbers(status) == pytest.approx([round(d_w, 2), round(d_b, 2)], abs=0.006)
+    (w0, b0), (w1, b1) = gradient.arrows["downhill"]._posA_posB  # where the arrow starts and ends
+    assert (w0, b0) == (w, b)
+    step = np.array([w1 - w0, b1 - b0])
+    assert np.hypot(*step) == pytest.approx(GradientExplorer.ARROW)
+    assert np.dot(step, [d_w, d_b]) < 0  # against the gradient: downhill
+    # A small step along the arrow lowers the error.
+    before = two_weight_losses(X, Y, np.array([w]), np.array([b]))[0, 0]
+    after = two_weight_losses(X, Y, np.array([w + 1e-3 * step[0]]), np.array([b + 1e-3 * step[1]]))[0, 0]
+    assert after < before
+    assert ("lower w" in status) == (d_w > 0) and ("lower b" in status) == (d_b > 0)
+
+
+def test_the_parts_of_the_arrow_are_the_partial_derivatives(gradient):
+    gradient.update(w=60.0, b=50.0)
+    (w0, b0), (w1, b1) = gradient.arrows["downhill"]._posA_posB
+    (_, _), (wx, bx) = gradient.arrows["w"]._posA_posB
+    (_, _), (wy, by) = gradient.arrows["b"]._posA_posB
+    assert (wx, bx) == pytest.approx((w1, b0)) and (wy, by) == pytest.approx((w0, b1))
+
+
+def test_the_line_on_the_right_is_the_model(gradient):
+    gradient.update(w=100.0, b=20.0)
+    xs, ys = gradient.line.get_data()
+    assert np.allclose(ys, 100.0 * np.asarray(xs) + 20_000.0)
+
+
+def test_gradient_picture_changes_and_the_slider_calls_update(gradient):
+    gradient.update(w=60.0, b=50.0)
+    before = gradient.image.value
+    gradient.controls["w"].value = 120.0
+    assert gradient.values["w"] == 120.0 and gradient.image.value != before
+
+
+def test_static_viewers_get_the_status_as_text(nudge, gradient):
+    for explorer in (nudge, gradient):
+        bundle = explorer._repr_mimebundle_()
+        assert "<b>" not in bundle["text/plain"] and len(bundle["image/png"]) > 1000
