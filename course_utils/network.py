@@ -12,8 +12,9 @@ from course_utils.descent import BLOW_UP, classify_run
 
 
 def sigmoid(z):
-    """1 / (1 + e^-z), written so a very negative z does not overflow. Introduced in 05_backpropagation."""
-    return np.exp(-np.logaddexp(0.0, -z))
+    """1 / (1 + e^-z). Introduced in 05_backpropagation."""
+    with np.errstate(over="ignore"):  # for z below about -709, e^-z is inf and the result is exactly 0
+        return 1 / (1 + np.exp(-z))
 
 
 def sigmoid_derivative(z):

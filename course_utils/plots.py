@@ -9,7 +9,6 @@ import io
 import numpy as np
 import PIL.Image
 from matplotlib.collections import LineCollection
-from matplotlib.patches import Ellipse
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -48,6 +47,18 @@ def show(figure, dpi=100):
     """Display a figure in the notebook as a PNG image. Introduced in 00_start_here."""
     from IPython.display import Image, display
     display(Image(data=to_png(figure, dpi)))
+
+
+def plain(text):
+    """Text with its dollar signs shown as dollars (matplotlib reads a pair of $ as the start and end
+    of a formula). Introduced in 03_derivatives."""
+    return text.replace("$", r"\$")
+
+
+def moving_title(ax, fontsize=10):
+    """An empty title for an explorer to change on every update (list it among the explorer's moving
+    artists). Introduced in 03_derivatives."""
+    return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
 
 
 def _dollars(value, _position):
@@ -209,10 +220,6 @@ class NetworkDiagram:
 
 def _spread(index, count):
     return 0.5 if count == 1 else 0.9 - 0.8 * index / (count - 1)
-
-
-def _circle(x, y):
-    return Ellipse((x, y), 0.16, 0.11, facecolor="white", edgecolor="black", lw=1.2, zorder=3)
 
 
 def plot_error_contours(ax, w_grid, b_grid, losses, x_label="w", y_label="b"):

@@ -8,21 +8,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from matplotlib.ticker import FuncFormatter
 
-from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis
+from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain
 
 PURPLE = "#9467bd"
-
-
-def plain(text):
-    """Text with its dollar signs shown as dollars (matplotlib reads a pair of $ as the start and end
-    of a formula). Introduced in 03_derivatives."""
-    return text.replace("$", r"\$")
-
-
-def moving_title(ax, fontsize=10):
-    """An empty title for an explorer to change on every update (list it among the explorer's moving
-    artists). Introduced in 03_derivatives."""
-    return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
 
 
 def thousands_axis(axis):

@@ -4,14 +4,13 @@ weights over a contour map of the error and see which way is downhill. Introduce
 Both fit the Ames houses with living area in square feet and prices in dollars. The error (MSE) is
 shown in ($1,000)², millions of dollars², so that its numbers stay readable: 4,178 rather than 4.178e9.
 """
-import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import load_houses
 from course_utils.linear import line_gradient, line_loss, mse_gradient
-from course_utils.plots import new_figure
-from course_utils.plots_calculus import (move_downhill, move_secant, moving_title, plain, plot_contour_map,
-                                         plot_line_fit, plot_ratio_vs_h, plot_secant, thousands_axis)
+from course_utils.plots import moving_title, new_figure, plain
+from course_utils.plots_calculus import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
+                                         plot_ratio_vs_h, plot_secant, thousands_axis)
 from course_utils.widgets import Explorer, slider
 
 MILLION = 1e6  # one ($1,000)² is a million $²
@@ -24,19 +23,7 @@ def area_and_price():
     return houses["Gr_Liv_Area"], houses["Sale_Price"]
 
 
-class SignedRangeExplorer(Explorer):
-    """An Explorer whose sliders may start below zero: it accepts a slider's own minimum, which
-    Explorer._validate turns away when that minimum is negative (its tolerance, low * (1 - 1e-12), lies
-    above a negative low). Introduced in 03_derivatives."""
-
-    def _validate(self, name, value):
-        control = self.controls.get(name)
-        if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)) and value == control.min:
-            return
-        super()._validate(name, value)
-
-
-class NudgeExplorer(SignedRangeExplorer):
+class NudgeExplorer(Explorer):
     """Price = w · living area. Nudge w by h: the secant through (w, E(w)) and (w+h, E(w+h)) has slope
     ΔE/h, and as h shrinks it turns into the tangent, whose slope is dE/dw. Introduced in 03_derivatives."""
 
@@ -106,7 +93,7 @@ def two_weight_losses(x, y, ws, bs_thousands):
     return np.array([line_loss(ws, x, y - 1000.0 * b) for b in bs_thousands]) / MILLION
 
 
-class GradientExplorer(SignedRangeExplorer):
+class GradientExplorer(Explorer):
     """Price = w · living area + b. Left: the error over (w, b) as a contour map, with the downhill
     direction −gradient and its two parts, one per partial derivative. Right: the line itself.
     Introduced in 03_derivatives."""

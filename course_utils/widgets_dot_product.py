@@ -7,11 +7,10 @@ import numpy as np
 
 from course_utils.data import Scaler, load_houses, select_features
 from course_utils.linear import dot, predict_linear
-from course_utils.plots import new_figure
-from course_utils.plots_calculus import (moving_title, plain, plot_predicted_scatter, plot_timings,
+from course_utils.plots import moving_title, new_figure, plain
+from course_utils.plots_calculus import (plot_predicted_scatter, plot_timings,
                                          plot_weight_bars)
 from course_utils.widgets import Explorer, slider
-from course_utils.widgets_derivatives import SignedRangeExplorer
 
 FEATURES = {"Gr_Liv_Area": "living area", "Year_Built": "year built", "Garage_Cars": "garage (cars)"}
 
@@ -35,7 +34,7 @@ def rmse(predictions, y):
     return float(np.sqrt(np.mean((predictions - y) ** 2)))
 
 
-class FeatureExplorer(SignedRangeExplorer):
+class FeatureExplorer(Explorer):
     """Price = w · x + b for three standardised features, one slider per weight (in $1,000 per standard
     deviation of the feature; b is fixed at the average price). Left: every house's prediction against
     its price. Right: your weights against the best ones. Introduced in 04_dot_product."""
