@@ -16,7 +16,8 @@ from pathlib import Path
 from benchlib import machine
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_import.py", "bench_explorer_update.py", "bench_course_run.py", "bench_training.py"]
+BENCHMARKS = ["bench_import.py", "bench_explorer_update.py", "bench_browser.py", "bench_course_run.py",
+              "bench_training.py"]
 
 
 def run(script):
