@@ -76,25 +76,28 @@ class TrainingRun:
                 f"{self.regime}{where})")
 
 
-def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
+def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None, snapshots=None):
     """Full-batch gradient descent on the network; stops cleanly if the loss blows up.
-    train_losses[k] is the loss after k updates. Introduced in 05_backpropagation."""
+    train_losses[k] is the loss after k updates, and `params` the last parameters before any blow-up.
+    Pass a list as `snapshots` to collect the parameters of every epoch. Introduced in 05_backpropagation."""
     params = init_params(X.shape[1], n_hidden, seed)
+    snapshots = [] if snapshots is None else snapshots
     train_losses, test_losses, diverged_at = [], [], None
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs + 1):
             loss, grads = loss_and_gradients(X, y, **params)
-            first_loss = train_losses[0] if train_losses else loss
-            if not np.isfinite(loss) or loss > BLOW_UP * first_loss:
+            if not np.isfinite(loss) or (train_losses and loss > BLOW_UP * train_losses[0]):
                 diverged_at = epoch
                 break
+            snapshots.append(params)
             train_losses.append(loss)
             if X_test is not None:
                 test_losses.append(float(np.mean((forward(X_test, **params)[1] - y_test) ** 2)))
             if epoch < epochs:
                 params = {name: value - alpha * grads[name] for name, value in params.items()}
     regime = classify_run(train_losses, diverged=diverged_at is not None)
-    return TrainingRun(params, np.array(train_losses), np.array(test_losses), regime, diverged_at)
+    last_good = snapshots[-1] if snapshots else params
+    return TrainingRun(last_good, np.array(train_losses), np.array(test_losses), regime, diverged_at)
 
 
 @dataclass
@@ -147,21 +150,8 @@ class TrainingSnapshots(TrainingRun):
 
 def train_with_snapshots(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
     """train, keeping the parameters of every epoch too, so a dashboard can show any epoch without
-    training again. `params` is the last set before any blow-up. Introduced in 05_backpropagation."""
-    params = init_params(X.shape[1], n_hidden, seed)
-    snapshots, train_losses, test_losses, diverged_at = [], [], [], None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs + 1):
-            loss, grads = loss_and_gradients(X, y, **params)
-            if not np.isfinite(loss) or (train_losses and loss > BLOW_UP * train_losses[0]):
-                diverged_at = epoch
-                break
-            snapshots.append(params)
-            train_losses.append(loss)
-            if X_test is not None:
-                test_losses.append(float(np.mean((forward(X_test, **params)[1] - y_test) ** 2)))
-            if epoch < epochs:
-                params = {name: value - alpha * grads[name] for name, value in params.items()}
-    regime = classify_run(train_losses, diverged=diverged_at is not None)
-    return TrainingSnapshots(snapshots[-1], np.array(train_losses), np.array(test_losses), regime, diverged_at,
+    training again. Introduced in 05_backpropagation."""
+    snapshots = []
+    run = train(X, y, n_hidden, alpha, epochs, seed, X_test, y_test, snapshots=snapshots)
+    return TrainingSnapshots(run.params, run.train_losses, run.test_losses, run.regime, run.diverged_at,
                              snapshots)

@@ -118,12 +118,12 @@ def plot_loss_curve(ax, losses, label="training loss", color=BLUE):
     return line
 
 
-def plot_predicted_vs_actual(ax, actual, predicted):
-    """Each test house as a dot, predicted price against actual; perfect predictions lie on the diagonal.
-    Returns the scatter. Introduced in 05_backpropagation."""
-    top = max(actual.max(), predicted.max()) * 1.05
+def plot_predicted_vs_actual(ax, actual, predicted, top=None, label="test houses", size=8):
+    """Each house as a dot, predicted price against actual; perfect predictions lie on the diagonal.
+    Returns the scatter (move it with set_offsets). Introduced in 04_dot_product."""
+    top = max(actual.max(), predicted.max()) * 1.05 if top is None else top
     ax.plot([0, top], [0, top], color=GREY, lw=1, ls="--", label="perfect prediction")
-    dots = ax.scatter(actual, predicted, s=8, color=GREEN, alpha=0.5, linewidths=0, label="test houses")
+    dots = ax.scatter(actual, predicted, s=size, color=GREEN, alpha=0.4, linewidths=0, label=label)
     ax.set(xlabel="actual price ($)", ylabel="predicted price ($)", xlim=(0, top), ylim=(0, top))
     dollar_axis(ax.xaxis)
     dollar_axis(ax.yaxis)

@@ -8,7 +8,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from matplotlib.ticker import FuncFormatter
 
-from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain
+from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual
 
 PURPLE = "#9467bd"
 
@@ -196,17 +196,10 @@ def plot_residual_vs_feature(ax, feature, residual, feature_label, weight_name="
 
 
 def plot_predicted_scatter(ax, actual, top, predicted=None):
-    """Houses as dots, predicted price against actual, with the diagonal of perfect predictions. Without
-    `predicted` the dots start at zero; move them with dots.set_offsets. Returns the dots.
-    Introduced in 04_dot_product."""
-    ax.plot([0, top], [0, top], color=GREY, lw=1, ls="--", label="perfect prediction")
+    """plot_predicted_vs_actual for every house on fixed axes up to `top`; without `predicted` the dots
+    start at zero. Introduced in 04_dot_product."""
     predicted = np.zeros_like(actual) if predicted is None else predicted
-    dots = ax.scatter(actual, predicted, s=5, color=GREEN, alpha=0.35, linewidths=0, label="houses")
-    ax.set(xlabel="actual price ($)", ylabel="predicted price ($)", xlim=(0, top), ylim=(0, top))
-    dollar_axis(ax.xaxis)
-    dollar_axis(ax.yaxis)
-    ax.legend(loc="upper left", fontsize=8)
-    return dots
+    return plot_predicted_vs_actual(ax, actual, predicted, top=top, label="houses", size=5)
 
 
 def plot_weight_bars(ax, names, best, limits, x_label):
