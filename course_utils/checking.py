@@ -10,7 +10,8 @@ import numpy as np
 
 
 class CheckResult:
-    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook."""
+    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook.
+    Introduced in 00_start_here (behind check)."""
 
     def __init__(self, passed, message):
         self.passed, self.message = passed, message
@@ -25,7 +26,8 @@ class CheckResult:
 
 
 class Note:
-    """A hint or a solution: Markdown in a notebook, plain text elsewhere."""
+    """A hint or a solution: Markdown in a notebook, plain text elsewhere.
+    Introduced in 00_start_here (behind check)."""
 
     def __init__(self, markdown):
         self.markdown = markdown
@@ -39,14 +41,15 @@ class Note:
 
 class TimeUp(BaseException):
     """Raised inside a learner's function that runs past its time (a BaseException, so that a learner's
-    `except Exception:` cannot swallow it)."""
+    `except Exception:` cannot swallow it). Introduced in 00_start_here (behind check)."""
 
 
 def call_with_deadline(fn, args, deadline):
     """fn(*args), stopped with TimeUp once time.monotonic() passes deadline.
 
     A trace function runs before every line of Python, so even `while True: pass` is stopped, on any
-    operating system, without threads or signals; the kernel carries on afterwards."""
+    operating system, without threads or signals; the kernel carries on afterwards.
+    Introduced in 00_start_here (behind check)."""
     def tracer(frame, event, arg):
         frame.f_trace_opcodes = True  # also wake on every opcode: `while True: pass` has no new lines
         if time.monotonic() > deadline:
@@ -64,7 +67,8 @@ def call_with_deadline(fn, args, deadline):
 
 
 def quietly(fn, args):
-    """fn(*args) with numpy's warnings off, or None if it raises (used to replay the usual mistakes)."""
+    """fn(*args) with numpy's warnings off, or None if it raises (used to replay the usual mistakes).
+    Introduced in 00_start_here (behind check)."""
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -74,7 +78,8 @@ def quietly(fn, args):
 
 
 def describe(value):
-    """A short text for a value in a message: small things in full, arrays by shape."""
+    """A short text for a value in a message: small things in full, arrays by shape.
+    Introduced in 00_start_here (behind check)."""
     if callable(value):
         return getattr(value, "__name__", "f")
     if isinstance(value, np.ndarray):
@@ -87,7 +92,8 @@ def describe(value):
 
 
 def unchanged(before, after):
-    """True when a learner's call left an argument exactly as it was."""
+    """True when a learner's call left an argument exactly as it was.
+    Introduced in 00_start_here (behind check)."""
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and before.shape == after.shape and \
             np.array_equal(before, after, equal_nan=True)
@@ -114,7 +120,8 @@ def _shape_advice(expected_shape, got_shape):
 
 
 def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
-    """None when got matches expected (any correct way of computing it), else a sentence saying how not."""
+    """None when got matches expected (any correct way of computing it), else a sentence saying how not.
+    Introduced in 00_start_here (behind check)."""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return f"{what} should be a dict with keys {sorted(expected)}, but it is a {type(got).__name__}."

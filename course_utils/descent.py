@@ -27,7 +27,8 @@ def gradient_descent(grad_fn, w0, alpha, steps):
 
 @dataclass
 class DescentRun:
-    """The history of one run of gradient descent. `losses[k]` is the loss at `weights[k]`."""
+    """The history of one run of gradient descent. `losses[k]` is the loss at `weights[k]`.
+    Introduced in 02_learning_rate."""
     weights: np.ndarray
     losses: np.ndarray
     regime: str

@@ -22,7 +22,8 @@ def _as_tuple(version):
 
 
 def environment_problems():
-    """A list of sentences, one per missing or too-old package (empty when all is well)."""
+    """A list of sentences, one per missing or too-old package (empty when all is well).
+    Introduced in 00_start_here."""
     problems = []
     for package, oldest in MINIMUM_VERSIONS.items():
         try:

@@ -23,6 +23,8 @@ TIME_LIMIT = 3.0  # seconds a learner's function gets for all its test cases tog
 
 @dataclass
 class Mistake:
+    """A usual wrong answer to an exercise, and a function that makes it.
+    Introduced in 00_start_here (behind check)."""
     name: str          # what the learner did, e.g. "summed instead of averaged"
     advice: str        # what to change
     make: Callable     # a function that makes exactly this mistake
@@ -30,6 +32,8 @@ class Mistake:
 
 @dataclass
 class Exercise:
+    """One exercise: its reference, test cases, usual mistakes and hints.
+    Introduced in 00_start_here (behind check)."""
     id: str
     notebook: str
     reference: Callable
@@ -42,23 +46,30 @@ class Exercise:
 
 # Functions used as arguments in the test cases; named, so that messages can name them.
 def cube(x):
+    """x³, whose slope at 2 is 12 (a test case of numerical_derivative). Introduced in 03_derivatives."""
     return x ** 3
 
 
 def exp3(x):
+    """e^(3x), curved enough that a one-sided difference shows (a test case of numerical_derivative).
+    Introduced in 03_derivatives."""
     return np.exp(3 * x)
 
 
 def bowl(w):
+    """Σ k · w_k³ over the entries of w (a test case of numerical_gradient). Introduced in 03_derivatives."""
     return float(np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 3))
 
 
 def parabola_slope(w):
-    return 2 * (w - 3.0)  # slope of (w - 3)^2, lowest at w = 3
+    """Slope of (w - 3)², lowest at w = 3 (a test case of gradient_descent). Introduced in 02_learning_rate."""
+    return 2 * (w - 3.0)
 
 
 def valley_slope(w):
-    return 2 * w * np.array([1.0, 10.0])  # slope of w0^2 + 10 w1^2
+    """Slope of w0² + 10 w1², a valley ten times steeper one way (a test case of gradient_descent).
+    Introduced in 02_learning_rate."""
+    return 2 * w * np.array([1.0, 10.0])
 
 
 def _rng():

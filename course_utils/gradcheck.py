@@ -25,7 +25,8 @@ def numerical_gradient(f, w, h=1e-5):
 
 
 def relative_error(a, b):
-    """max |a - b| / max(|a| + |b|): about 1e-7 or less means two gradients agree. Introduced in 03_derivatives."""
+    """max |a - b| / max(|a| + |b|): about 1e-7 or less means two gradients agree.
+    Introduced in 03_derivatives."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = np.max(np.abs(a) + np.abs(b))
     return float(np.max(np.abs(a - b)) / scale) if scale > 0 else 0.0

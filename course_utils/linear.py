@@ -39,7 +39,8 @@ def line_gradient(w, x, y):
 
 
 def line_curvature(x):
-    """Second derivative of line_loss, the same for every w: 2 * mean(x ** 2). Introduced in 02_learning_rate."""
+    """Second derivative of line_loss, the same for every w: 2 * mean(x ** 2).
+    Introduced in 02_learning_rate."""
     return 2 * np.mean(np.asarray(x, dtype=float) ** 2)
 
 

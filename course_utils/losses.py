@@ -4,12 +4,14 @@ import numpy as np
 
 
 def error(prediction, actual):
-    """Signed error: positive when we predict too much. Works for numbers and arrays. Introduced in 01_error."""
+    """Signed error: positive when we predict too much. Works for numbers and arrays.
+    Introduced in 01_error."""
     return prediction - actual
 
 
 def squared_error(prediction, actual):
-    """Squared error: always positive, and big misses count far more than small ones. Introduced in 01_error."""
+    """Squared error: always positive, and big misses count far more than small ones.
+    Introduced in 01_error."""
     return (prediction - actual) ** 2
 
 

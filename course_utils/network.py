@@ -42,7 +42,8 @@ def forward(X, W1, b1, W2, b2):
 
 
 def loss_and_gradients(X, y, W1, b1, W2, b2):
-    """E = mean((prediction - y) ** 2) and its gradients, from one forward and one backward pass."""
+    """E = mean((prediction - y) ** 2) and its gradients, from one forward and one backward pass.
+    Introduced in 05_backpropagation."""
     hidden, prediction = forward(X, W1, b1, W2, b2)
     d_prediction = 2 * (prediction - y) / len(y)      # dE/dprediction, (n, 1)
     d_W2 = hidden.T @ d_prediction                     # dE/dW2, (h, 1)
@@ -63,7 +64,8 @@ def backward(X, y, W1, b1, W2, b2):
 
 @dataclass
 class TrainingRun:
-    """What training left behind: the parameters and the loss after every epoch."""
+    """What training left behind: the parameters and the loss after every epoch.
+    Introduced in 05_backpropagation."""
     params: dict
     train_losses: np.ndarray
     test_losses: np.ndarray
@@ -102,7 +104,8 @@ def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=N
 
 @dataclass
 class Operation:
-    """One line of the forward or backward pass and the value it computed. Introduced in 05_backpropagation."""
+    """One line of the forward or backward pass and the value it computed.
+    Introduced in 05_backpropagation."""
     name: str         # the variable the line computes, e.g. "d_z"
     code: str         # the line itself, as written in loss_and_gradients
     meaning: str      # what the value is; for a gradient, which derivative it holds
@@ -119,7 +122,8 @@ class Operation:
 def trace(X, y, W1, b1, W2, b2):
     """Forward then backward, one line at a time, as a list of Operations (what the backprop stepper walks
     through). Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works; the lines
-    are those of loss_and_gradients, so the gradients equal backward(...). Introduced in 05_backpropagation."""
+    are those of loss_and_gradients, so the gradients equal backward(...).
+    Introduced in 05_backpropagation."""
     steps = []
 
     def keep(name, code, meaning, value):

@@ -28,14 +28,16 @@ def new_figure(ncols=1, width=9.5, height=3.6):
 
 
 def to_png(figure, dpi=DPI):
-    """The figure as PNG bytes (light compression: speed matters more than size here)."""
+    """The figure as PNG bytes (light compression: speed matters more than size here).
+    Introduced in 00_start_here."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def canvas_png(canvas):
-    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit)."""
+    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit).
+    Introduced in 00_start_here."""
     width, height = canvas.get_width_height(physical=True)
     picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()

@@ -113,7 +113,8 @@ def plot_line_fit(ax, x, y, w, b, x_label="living area (sq ft)", y_label="sale p
 
 
 def plot_difference_errors(ax, hs, one_sided, central, h_default=1e-5):
-    """How far each nudge estimate is from the true slope, against h, log-log. Introduced in 03_derivatives."""
+    """How far each nudge estimate is from the true slope, against h, log-log.
+    Introduced in 03_derivatives."""
     ax.loglog(hs, one_sided, "o-", color=ORANGE, ms=3, lw=1.5, label="one-sided (f(w+h) − f(w)) / h")
     ax.loglog(hs, central, "o-", color=BLUE, ms=3, lw=1.5, label="central (f(w+h) − f(w−h)) / 2h")
     ax.axvline(h_default, color=GREY, lw=1, ls=":", label=f"h = {h_default:g} (the course's default)")

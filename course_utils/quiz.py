@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 @dataclass
 class Question:
+    """Introduced in 00_start_here."""
     id: str
     prompt: str
     choices: list
@@ -148,7 +149,8 @@ def answer(question_id, choice):
 
 
 class Quiz:
-    """A notebook's questions as radio buttons; choosing an answer shows its feedback at once."""
+    """A notebook's questions as radio buttons; choosing an answer shows its feedback at once.
+    Introduced in 00_start_here."""
 
     def __init__(self, notebook):
         if notebook not in QUESTIONS:

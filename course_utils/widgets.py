@@ -20,7 +20,7 @@ class Explorer:
 
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
-    anything else (an axis limit, say) calls `redraw_everything()`."""
+    anything else (an axis limit, say) calls `redraw_everything()`. Introduced in 00_start_here."""
 
     def __init__(self, figure, controls, moving=()):
         self.figure, self.controls, self.moving = figure, controls, list(moving)

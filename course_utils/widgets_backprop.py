@@ -40,7 +40,8 @@ EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_
 
 
 def num(value):
-    """A value as the stepper writes it: 3 significant digits, a real minus sign. Introduced in 05_backpropagation."""
+    """A value as the stepper writes it: 3 significant digits, a real minus sign.
+    Introduced in 05_backpropagation."""
     return f"{float(value):.3g}".replace("-", "−")
 
 

@@ -89,7 +89,8 @@ def two_weight_gradient(x, y, w, b_thousands):
 
 
 def two_weight_losses(x, y, ws, bs_thousands):
-    """E(w, b) in ($1,000)² on a grid: rows follow b (in $1,000), columns follow w. Introduced in 03_derivatives."""
+    """E(w, b) in ($1,000)² on a grid: rows follow b (in $1,000), columns follow w.
+    Introduced in 03_derivatives."""
     return np.array([line_loss(ws, x, y - 1000.0 * b) for b in bs_thousands]) / MILLION
 
 

@@ -16,7 +16,8 @@ FEATURES = {"Gr_Liv_Area": "living area", "Year_Built": "year built", "Garage_Ca
 
 
 def standardised_houses(features=tuple(FEATURES)):
-    """Standardised features X (n, d), prices y in dollars (n,), and the scaler. Introduced in 04_dot_product."""
+    """Standardised features X (n, d), prices y in dollars (n,), and the scaler.
+    Introduced in 04_dot_product."""
     houses = load_houses()
     X = select_features(houses, list(features))
     scaler = Scaler.fit(X)
