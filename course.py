@@ -5,7 +5,8 @@
     python3 course.py bench     run the speed benchmarks and print their figures
     python3 course.py execute   re-run the stored notebooks top to bottom (for authors)
 
-Extra words after `test` go to pytest, e.g. `python3 course.py test notebooks/01_error.ipynb`.
+Extra words after `test` go to pytest, e.g. `python3 course.py test notebooks/01_error.ipynb`; after
+`lab` they go to JupyterLab, e.g. `python3 course.py lab --ServerApp.port=9999`.
 """
 import hashlib
 import os
@@ -43,14 +44,16 @@ def run(command, **kwargs):
         sys.exit(result.returncode)
 
 
-def lab_arguments(token, port=8888, open_browser=True, root_dir=HERE):
-    """JupyterLab on this machine only, with a token, and with nothing reaching out to the network."""
+def lab_arguments(token, port=None, open_browser=True, root_dir=HERE):
+    """JupyterLab on this machine only, with a token, and with nothing reaching out to the network.
+    Without a port JupyterLab takes 8888, or the next free one."""
     return ["-m", "jupyterlab", f"--ServerApp.root_dir={root_dir}", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-            f"--ServerApp.open_browser={open_browser}",
+            f"--IdentityProvider.token={token}",
             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
+            *([f"--ServerApp.port={port}"] if port else []),
+            *([] if open_browser else ["--ServerApp.open_browser=False"]),
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]  # containers, CI
 
 

@@ -55,7 +55,7 @@ QUESTIONS = {
                   "Raw numbers make the curvature huge, so only a tiny α is stable and it crawls",
                   "numpy cannot handle large numbers"], 1,
                  "With raw square feet the curvature is in the millions: a stable α is so small that "
-                 "progress stalls. Standardised data puts the curvature near 1."),
+                 "progress stalls. Standardised data puts every curvature near 2."),
     ],
     "03_derivatives": [
         Question("deriv-partial", "With two weights w and b, what is the difference between ∂E/∂w and the gradient?",
