@@ -7,6 +7,7 @@ An explorer displays as its live widget in JupyterLab, Notebook 7 and VS Code; s
 stored notebooks get a PNG of its current figure and a one-line text summary instead.
 """
 import base64
+import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -101,7 +102,6 @@ class Explorer:
 
 def _plain(html_text):
     """The status line without its HTML tags."""
-    import re
     return re.sub(r"<[^>]+>", "", html_text)
 
 

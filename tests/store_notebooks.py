@@ -7,9 +7,11 @@ Keeps outputs and the widget state (so static viewers can show the widgets), and
 from run to run and means nothing to a learner: timing metadata and the kernel's Python version.
 """
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -21,8 +23,10 @@ def store(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    NotebookClient(notebook, timeout=300, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory() as sockets:  # local sockets: no kernel listening on TCP
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        NotebookClient(notebook, km=kernel, timeout=300, record_timing=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in notebook.cells:
         cell.metadata = {key: value for key, value in cell.metadata.items() if key == "tags"}
     notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_KEYS}
