@@ -2,16 +2,17 @@
 
 Each module holds one idea, and each helper's docstring names the notebook that introduces it:
 
-    data       the Ames house sales: load (checksum verified), choose features, standardise, split
-    losses     error, squared error, mean squared error                       (01_error)
-    descent    gradient steps, gradient descent, naming a run's regime        (02_learning_rate)
-    gradcheck  numerical derivatives and gradients, relative error            (03_derivatives)
-    linear     dot product, linear predictions, the MSE gradient              (04_dot_product)
-    network    the two-layer network: forward, backward, training             (05_backpropagation)
-    exercises  check / hint / solution for every exercise
-    quiz       the "check your understanding" questions
-    plots      the figures (matplotlib, no widgets)
-    widgets    the interactive explorers (ipywidgets on top of plots)
+    data          the Ames house sales: load (checksum verified), choose features, standardise, split
+    losses        error, squared error, mean squared error                      (01_error)
+    descent       gradient steps, gradient descent, naming a run's regime       (02_learning_rate)
+    gradcheck     numerical derivatives and gradients, relative error           (03_derivatives)
+    linear        dot product, linear predictions, the MSE gradient             (04_dot_product)
+    network       the two-layer network: forward, backward, training            (05_backpropagation)
+    exercises     the exercises: check / hint / solution (checking.py does the checking)
+    quiz          the "check your understanding" questions
+    environment   the environment check of every setup cell
+    plots         the figures (matplotlib, no widgets); plots_calculus: those of 03 and 04
+    widgets       the explorer pattern (ipywidgets on top of plots); widgets_<lesson>: a lesson's explorers
 
 `import course_utils` loads only the numerical parts (numpy); plots, widgets and quiz load matplotlib
 and ipywidgets, so import them by name where they are needed.
