@@ -140,15 +140,18 @@ class NetworkDiagram:
     Introduced in 05_backpropagation."""
 
     LINE = 9.5  # points between two lines of text written beside a node
+    HALO = 10   # points: place_labels keeps a label this far from other edges and labels where it can
 
-    def __init__(self, ax, input_names, n_hidden, output_name="price", edge_labels=True):
+    def __init__(self, ax, input_names, n_hidden, output_name="price", edge_labels=True, columns=(0.0, 1.0, 2.0)):
+        """columns: the x of the inputs, the hidden layer and the output (a wider gap from the inputs to the
+        hidden layer leaves more room for long W1 labels). The axes' limits fit the default columns."""
         self.ax = ax
         self.positions = {}
         for i, name in enumerate(input_names):
-            self.positions[("x", i)] = (0.0, _spread(i, len(input_names)))
+            self.positions[("x", i)] = (columns[0], _spread(i, len(input_names)))
         for j in range(n_hidden):
-            self.positions[("h", j)] = (1.0, _spread(j, n_hidden))
-        self.positions[("out", 0)] = (2.0, 0.5)
+            self.positions[("h", j)] = (columns[1], _spread(j, n_hidden))
+        self.positions[("out", 0)] = (columns[2], 0.5)
         self.edges, self.edge_labels, self.nodes, self.node_labels, self.names = {}, {}, {}, {}, {}
         for i in range(len(input_names)):
             for j in range(n_hidden):
@@ -170,19 +173,89 @@ class NetworkDiagram:
         self.names[("out", 0)] = self._text(("out", 0), output_name, dx=self.radius + 3, ha="left")
         ax.set(xlim=(-0.55, 2.45), ylim=(-0.12, 1.08), aspect="auto")
         ax.axis("off")
+        if edge_labels:
+            self.place_labels()
 
     def _edge(self, key, start, end, label):
         (x0, y0), (x1, y1) = self.positions[start], self.positions[end]
         (self.edges[key],) = self.ax.plot([x0, x1], [y0, y1], color=GREY, lw=1.2, zorder=1)
         if label is None:
             return
-        # W1 labels: level edges' in the middle, steep edges' near the inputs, gentle ones' near the hidden
-        # layer, so that labels keep clear of each other where the edges cross.
-        drop = abs(y1 - y0)
-        t = 0.5 if key[0] == "W2" or drop < 1e-9 else (0.27 if drop > 0.45 else 0.62)
-        self.edge_labels[key] = self.ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), label, fontsize=8,
+        # Halfway for now: place_labels moves the W1 labels to where they are clear of the other edges.
+        self.edge_labels[key] = self.ax.text((x0 + x1) / 2, (y0 + y1) / 2, label, fontsize=8,
                                              ha="center", va="center", zorder=4,
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+
+    def place_labels(self, lines_below=0, node_text=None):
+        """Slide each W1 label along its own edge to where its box covers none of the other edges, the nodes
+        and the other labels, and keeps clear of them where it can: off the crossings, so that each label
+        plainly belongs to the edge it sits on. (W2 labels stay halfway: those edges never cross.) Called by
+        __init__; call it again after making the labels longer (the stepper writes values into them), with
+        room for `lines_below` lines of text under each label and, in node_text, the text around each kind of
+        node: {"x" / "h" / "out": (width in points, lines above, lines below)}."""
+        ax = self.ax
+        canvas = ax.figure.canvas
+        renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else ax.figure._get_renderer()
+        scale, origin = self._points_per_unit()
+        ends = {key: ((line.get_xydata()[0] - origin) * scale, (line.get_xydata()[-1] - origin) * scale)
+                for key, line in self.edges.items()}
+        # Everything to keep clear of, as dots 1-2 points apart, so that "how much of it lies under a label"
+        # is a count: the edges, and the nodes with the text written above and below them.
+        edge_dots = {key: a + np.linspace(0, 1, int(np.hypot(*(b - a))) + 2)[:, None] * (b - a)
+                     for key, (a, b) in ends.items()}
+        node_dots = []
+        for key, xy in self.positions.items():
+            width, above, below = (node_text or {}).get(key[0], (0, 0, 0))
+            half_width = max(self.radius, width / 2)
+            u, v = np.meshgrid(np.arange(-half_width, half_width + 1, 2.0),
+                               np.arange(-self.radius - below * self.LINE, self.radius + above * self.LINE + 1, 2.0))
+            node_dots.append((np.asarray(xy) - origin) * scale + np.column_stack([u.ravel(), v.ravel()]))
+        node_dots = np.concatenate(node_dots)
+        sizes = {}  # half width, height above the centre, depth below it (points), with a margin all round
+        for key, label in self.edge_labels.items():
+            extent = label.get_window_extent(renderer)
+            half_height = extent.height * 72 / ax.figure.dpi / 2 + 3
+            sizes[key] = (extent.width * 72 / ax.figure.dpi / 2 + 4, half_height, half_height + lines_below * self.LINE)
+
+        def footprint(key, centre):
+            """Dots covering a label's box, to count how much of it another label would cover."""
+            half_width, up, down = sizes[key]
+            u, v = np.meshgrid(np.linspace(-half_width, half_width, 11), np.linspace(-down, up, 5))
+            return centre + np.column_stack([u.ravel(), v.ravel()])
+
+        def count(key, centres, cloud, margin):
+            """For each candidate centre, how many dots of cloud lie under the label's box grown by margin."""
+            half_width, up, down = sizes[key]
+            dx = np.abs(cloud[None, :, 0] - centres[:, None, 0])
+            dy = cloud[None, :, 1] - centres[:, None, 1]
+            return np.sum((dx < half_width + margin) & (dy < up + margin) & (dy > -down - margin), axis=1)
+
+        label_halo = self.HALO + lines_below * self.LINE
+        placed = {key: (a + b) / 2 for key, (a, b) in ends.items() if key in self.edge_labels and key[0] == "W2"}
+        fractions = np.linspace(0.12, 0.88, 39)
+        w1 = [key for key in self.edge_labels if key[0] == "W1"]
+        for _ in range(3):  # settle each label in turn, given the others, a few times round
+            for key in w1:
+                a, b = ends[key]
+                centres = a + fractions[:, None] * (b - a)
+                edges = np.concatenate([dots for other, dots in edge_dots.items() if other != key])
+                score = (50 * count(key, centres, edges, 0) + 0.2 * count(key, centres, edges, self.HALO)
+                         + 20 * count(key, centres, node_dots, 0) + count(key, centres, node_dots, self.HALO)
+                         + 0.01 * np.abs(fractions - 0.5))  # all else equal, nearer the middle
+                for other, centre in placed.items():
+                    if other != key:
+                        dots = footprint(other, centre)
+                        score += 50 * count(key, centres, dots, 0) + 4 * count(key, centres, dots, label_halo)
+                placed[key] = centres[int(np.argmin(score))]
+        for key in w1:
+            self.edge_labels[key].set_position(tuple(placed[key] / scale + origin))
+
+    def _points_per_unit(self):
+        """(points per data unit along x and y, the data point at the axes' lower left corner)."""
+        ax, box = self.ax, self.ax.get_position()
+        (left, right), (bottom, top) = ax.get_xlim(), ax.get_ylim()
+        size = np.array([box.width * ax.figure.get_figwidth(), box.height * ax.figure.get_figheight()]) * 72
+        return size / [right - left, top - bottom], np.array([left, bottom])
 
     def _text(self, key, text, dx=0.0, dy=0.0, **style):
         """A text at a node or an edge's label, moved by (dx, dy) points."""

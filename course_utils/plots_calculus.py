@@ -192,7 +192,8 @@ def plot_residual_vs_feature(ax, feature, residual, feature_label, weight_name="
     ax.axvline(0, color=GREY, lw=1)
     slope = 2 * np.mean(residual * feature)
     ax.set(xlabel=f"{feature_label} (standardised)", ylabel=plain(f"error: prediction − actual ({unit})"),
-           title=f"{feature_label}: ∂E/∂{weight_name} = 2 · mean(error · feature) = {slope:+,.1f}")
+           title=f"{feature_label}: ∂E/∂{weight_name} = 2 · mean(error · feature) = "
+                 + f"{slope:+,.1f}".replace("-", "−"))
     ax.legend(loc="upper right", fontsize=8)
 
 

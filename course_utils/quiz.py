@@ -109,11 +109,13 @@ QUESTIONS = {
                  ["w2_j0 · ∂E/∂ŷ", "h_j · ∂E/∂ŷ", "x_j · ∂E/∂ŷ"], 1,
                  "ŷ = Σ h_j · w2_j0 + b2, so nudging w2_j0 moves ŷ by h_j per unit: ∂ŷ/∂w2_j0 = h_j. "
                  "Chain rule: ∂E/∂w2_j0 = h_j · ∂E/∂ŷ. In code, for all houses: d_W2 = hidden.T @ d_prediction."),
-        Question("bp-shared", "The error signal at the output is ∂E/∂ŷ = +1.78 and w2_20 = −0.41. What is ∂E/∂h_2?",
-                 ["+1.78", "−0.73: raising h_2 would lower the price, and so the error",
-                  "+0.73: every hidden unit shares the blame in the same direction"], 1,
+        Question("bp-shared", "The error signal at the output is ∂E/∂ŷ = +1.78 and w2_20 = −0.406. "
+                 "What is ∂E/∂h_2?",
+                 ["+1.78", "−0.72: raising h_2 would lower the price, and so the error",
+                  "+0.72: every hidden unit shares the blame in the same direction"], 1,
                  "Hidden unit 2 reaches the output only through w2_20, so its share is ∂E/∂ŷ · w2_20 = "
-                 "1.78 × (−0.41) ≈ −0.73. A negative weight flips the sign of the blame."),
+                 "1.78 × (−0.406) ≈ −0.72 (section 4.2's −0.724 comes from the unrounded numbers). A negative "
+                 "weight flips the sign of the blame."),
         Question("bp-sigmoid", "A hidden unit's output is h = 0.99 (its sigmoid is saturated). What happens to the "
                  "error signal on its way back through that unit?",
                  ["It passes through unchanged", "It is multiplied by 0.99",

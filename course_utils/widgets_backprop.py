@@ -18,6 +18,7 @@ from course_utils.widgets import Explorer
 FEATURE_NAMES = {"Gr_Liv_Area": "living area", "Bedroom_AbvGr": "bedrooms", "Full_Bath": "full baths",
                  "Half_Bath": "half baths", "Year_Built": "year built", "Lot_Area": "lot area",
                  "Garage_Cars": "garage cars"}
+COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
 FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
 
 # Where the stepper writes each operation's values: beside a node ("h", "out") or under an edge's label
@@ -78,10 +79,13 @@ class BackpropStepper(Explorer):
         code_ax = figure.add_axes([0.03, 0.0, 0.95, 0.24])
         code_ax.axis("off")
         names = [FEATURE_NAMES.get(feature, feature) for feature in split.features]
-        self.diagram = diagram = NetworkDiagram(ax, names, params["W1"].shape[1])
-        ax.set(xlim=(-0.42, 2.85), ylim=(-0.14, 1.12))
+        self.diagram = diagram = NetworkDiagram(ax, names, params["W1"].shape[1], columns=COLUMNS)
+        ax.set(xlim=(-0.42, 3.0), ylim=(-0.14, 1.12))
         ax.set_title("One house through the network: forward values in blue, gradients in red", fontsize=10)
         self._write_what_is_known(split)
+        # The W1 labels now hold their values and get a gradient written under them; the nodes get a column
+        # of values above and below: slide the labels to where all that stays clear of the crossings.
+        diagram.place_labels(lines_below=1, node_text={"x": (60, 0, 2), "h": (75, 3, 3), "out": (75, 1, 2)})
         self.texts = {}  # (operation name, *index) -> the text that shows that entry of its value
         for op in self.ops:
             kind, row, _, beside = SLOTS[op.name]
@@ -221,13 +225,15 @@ class TrainingDashboard(Explorer):
     """Train the network on the Ames houses: pick α, the number of hidden units and the epochs, and see the
     training and test error, the test houses' predicted and actual prices, and the weights on the diagram.
     Each (α, hidden units) run is trained once for `max_epochs` and kept with every epoch's parameters, so
-    moving the epochs slider only redraws. Introduced in 05_backpropagation."""
+    moving the epochs slider only redraws. line_rmse and plane_rmse, if given, are the test errors of the best
+    single-feature line and of the best plane on the same inputs, drawn across the error chart for comparison.
+    Introduced in 05_backpropagation."""
 
     ALPHAS = (0.01, 0.03, 0.1, 0.3, 0.8, 1.0, 3.0)
     TOP = 160_000  # dollars: the top of the error and price axes
 
     def __init__(self, split, alpha=0.3, hidden=3, epochs=1000, max_epochs=1000, max_hidden=8, edges="weights",
-                 line_rmse=None):
+                 line_rmse=None, plane_rmse=None):
         self.split, self.max_epochs, self.runs = split, max_epochs, {}
         self.std = float(split.y_scaler.std[0])  # a loss (MSE of standardised prices) L is sqrt(L) * std dollars
         figure, (loss_ax, price_ax, net_ax) = new_figure(ncols=3, width=9.5, height=3.6)
@@ -239,6 +245,8 @@ class TrainingDashboard(Explorer):
         (self.test_line,) = loss_ax.plot([0], [0], color=ORANGE, lw=2, label="test houses", **now)
         if line_rmse is not None:
             loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
+        if plane_rmse is not None:  # the best model without a hidden layer, on the same inputs
+            loss_ax.axhline(plane_rmse, color="#9467bd", ls="-.", lw=1.5, label="best plane, same inputs, test")
         loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="typical error, RMSE ($)",
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)

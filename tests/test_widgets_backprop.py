@@ -166,6 +166,57 @@ def test_static_viewers_get_the_step_in_words(split, params):
     assert "Step 5 of 11, backward" in bundle["text/plain"] and len(bundle["image/png"]) > 1000
 
 
+# --- where the edge labels sit ------------------------------------------------------------------------------
+
+def clearance(diagram, key, boxes):
+    """The smallest gap, in points, between the given text boxes (display units) and any edge but `key`."""
+    ax = diagram.ax
+    gap = np.inf
+    for other, line in diagram.edges.items():
+        if other != key:
+            start, end = ax.transData.transform(line.get_xydata())
+            dots = start + np.linspace(0, 1, 2000)[:, None] * (end - start)
+            for box in boxes:
+                dx = np.maximum(np.maximum(box.x0 - dots[:, 0], dots[:, 0] - box.x1), 0)
+                dy = np.maximum(np.maximum(box.y0 - dots[:, 1], dots[:, 1] - box.y1), 0)
+                gap = min(gap, np.hypot(dx, dy).min() * 72 / ax.figure.dpi)
+    return gap
+
+
+def check_labels(diagram, under=lambda key: [], clear=4.0):
+    """Each label sits on its own edge, clear of every other edge (so never on a crossing) and of the
+    other labels; `under(key)` gives the texts written under a label, which must keep clear too."""
+    renderer = diagram.ax.figure.canvas.get_renderer()
+    boxes = {key: [text.get_window_extent(renderer) for text in [label, *under(key)]]
+             for key, label in diagram.edge_labels.items()}
+    for key, label in diagram.edge_labels.items():
+        (x0, y0), (x1, y1) = diagram.edges[key].get_xydata()
+        x, y = label.get_position()
+        assert 0.1 < (x - x0) / (x1 - x0) < 0.9 and y == pytest.approx(y0 + (x - x0) / (x1 - x0) * (y1 - y0)), key
+        assert clearance(diagram, key, boxes[key]) >= clear, key
+        for other in boxes:
+            if other != key:
+                assert not any(a.overlaps(b) for a in boxes[key] for b in boxes[other]), (key, other)
+
+
+def test_the_diagrams_labels_keep_off_the_crossings():
+    from course_utils.plots import NetworkDiagram, new_figure
+    figure, (ax,) = new_figure(width=9.5, height=3.2)  # as in 05_backpropagation
+    figure.subplots_adjust(left=0, right=1, bottom=0, top=0.9)
+    check_labels(NetworkDiagram(ax, ["living area", "year built"], n_hidden=3))
+    figure, (left, right) = new_figure(2, height=3.4)  # as in 04_dot_product
+    left.set_position([0.0, 0.04, 0.56, 0.84])
+    check_labels(NetworkDiagram(left, ["living area", "year built", "garage"], n_hidden=2))
+
+
+def test_the_steppers_labels_and_gradients_keep_off_the_crossings(stepper):
+    stepper.update(step=len(stepper.ops))  # every value written, the W1 and W2 gradients under their labels
+    names = {"W1": "d_W1", "W2": "d_W2"}
+    check_labels(stepper.diagram, under=lambda key: [stepper.texts[(names[key[0]], *key[1:])]], clear=4.0)
+    for key, copy in stepper.label_copies.items():  # the copies drawn over a highlighted edge sit on the label
+        assert copy.get_position() == stepper.diagram.edge_labels[key].get_position()
+
+
 # --- the dashboard ----------------------------------------------------------------------------------------
 
 def rmse_dollars(split, params):
@@ -182,6 +233,15 @@ def test_the_dashboard_shows_the_network_train_gives(dashboard, split, epochs):
     predicted = dashboard.dots.get_offsets()[:, 1]
     assert np.allclose(predicted, split.dollars(network.forward(split.X_test, **reference.params)[1])[:, 0])
     assert len(dashboard.train_line.get_xdata()) == epochs + 1
+
+
+def test_the_baselines_are_drawn_across_the_error_chart(split):
+    dashboard = TrainingDashboard(split, epochs=0, line_rmse=53_344, plane_rmse=43_617)
+    loss_ax = dashboard.figure.axes[0]
+    drawn = {line.get_label(): line.get_ydata()[0] for line in loss_ax.get_lines()}
+    assert drawn["best single-feature line, test"] == 53_344 and drawn["best plane, same inputs, test"] == 43_617
+    legend = [text.get_text() for text in loss_ax.get_legend().get_texts()]
+    assert "best plane, same inputs, test" in legend
 
 
 def test_the_default_network_beats_the_best_single_feature_line(dashboard, split):
