@@ -26,6 +26,12 @@ def mse_gradient(X, y, w, b):
     return dw, db
 
 
+def best_weights(X, y):
+    """The weights and bias with the lowest MSE (least squares). Introduced in 04_dot_product."""
+    solution, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)
+    return solution[:-1], solution[-1]
+
+
 def line_loss(w, x, y):
     """MSE of the line price = w * x, for one weight w (a number or an array of candidates).
     Introduced in 01_error."""

@@ -22,3 +22,9 @@ def mse(predictions, actuals):
         # (n,) against (n, 1) would silently broadcast to an (n, n) table of every pair.
         raise ValueError(f"predictions has shape {predictions.shape} but actuals has {actuals.shape}")
     return float(np.mean(squared_error(predictions, actuals)))
+
+
+def rmse(predictions, actuals):
+    """Square root of the MSE: the size of a typical miss, back in the units of the prices.
+    Introduced in 01_error (in words) and 04_dot_product (as code)."""
+    return float(np.sqrt(mse(predictions, actuals)))

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import Scaler, load_houses, select_features
-from course_utils.linear import dot, predict_linear
+from course_utils.linear import best_weights, dot, predict_linear
+from course_utils.losses import rmse
 from course_utils.plots import moving_title, new_figure, plain
 from course_utils.plots_calculus import (plot_predicted_scatter, plot_timings,
                                          plot_weight_bars)
@@ -22,17 +23,6 @@ def standardised_houses(features=tuple(FEATURES)):
     X = select_features(houses, list(features))
     scaler = Scaler.fit(X)
     return scaler.scale(X), houses["Sale_Price"], scaler
-
-
-def best_weights(X, y):
-    """The weights and bias with the lowest MSE (least squares). Introduced in 04_dot_product."""
-    solution, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)
-    return solution[:-1], solution[-1]
-
-
-def rmse(predictions, y):
-    """Root of the MSE: a typical miss, in the units of y. Introduced in 04_dot_product."""
-    return float(np.sqrt(np.mean((predictions - y) ** 2)))
 
 
 class FeatureExplorer(Explorer):

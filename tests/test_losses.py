@@ -35,3 +35,7 @@ def test_mse_refuses_shapes_that_would_broadcast():
 def test_mse_is_zero_only_for_perfect_predictions_and_grows_with_a_shift(actuals, shift):
     assert losses.mse(actuals, actuals) == 0
     assert losses.mse(actuals + shift, actuals) == pytest.approx(shift ** 2, rel=1e-6, abs=1e-6)
+
+
+def test_rmse_is_back_in_dollars():
+    assert losses.rmse([150_000, 50_000], [100_000, 100_000]) == 50_000

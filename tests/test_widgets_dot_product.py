@@ -4,8 +4,9 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.linear import predict_linear
-from course_utils.widgets_dot_product import (FEATURES, FeatureExplorer, TimingExplorer, best_weights, rmse,
+from course_utils.linear import best_weights, predict_linear
+from course_utils.losses import rmse
+from course_utils.widgets_dot_product import (FEATURES, FeatureExplorer, TimingExplorer,
                                               standardised_houses, time_loop_and_matmul)
 
 X, Y, _ = standardised_houses()
