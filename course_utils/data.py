@@ -27,10 +27,15 @@ def load_houses(path=DATA_FILE, sha256=DATA_SHA256):
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"The house data file {path} is missing. {RESTORE}")
-    raw = path.read_bytes()
-    if hashlib.sha256(raw).hexdigest() != sha256:
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        raise DataFileError(f"The house data file {path} cannot be read ({problem.strerror}). Check that "
+                            "your user may read it, or copy the course folder somewhere you own.") from None
+    text = raw.replace(b"\r\n", b"\n")  # a Windows checkout may end lines with CRLF: same data
+    if hashlib.sha256(text).hexdigest() != sha256:
         raise DataFileError(f"The house data file {path} has been changed (its checksum differs). {RESTORE}")
-    header, *rows = csv.reader(raw.decode("utf-8").splitlines())
+    header, *rows = csv.reader(text.decode("utf-8").splitlines())
     table = np.array(rows, dtype=float)
     return {name: table[:, column] for column, name in enumerate(header)}
 

@@ -1,3 +1,8 @@
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -21,6 +26,35 @@ def test_an_altered_file_is_refused_with_the_way_to_restore_it(tmp_path):
     with pytest.raises(data.DataFileError, match="changed.*git checkout -- data/ames_houses.csv") as caught:
         data.load_houses(altered)
     assert str(altered) in str(caught.value)
+
+
+def test_a_windows_copy_with_crlf_line_endings_loads_the_same_houses(tmp_path):
+    crlf = tmp_path / "ames_houses.csv"
+    crlf.write_bytes(data.DATA_FILE.read_bytes().replace(b"\n", b"\r\n"))
+    houses, same = data.load_houses(crlf), data.load_houses()
+    assert all(np.array_equal(houses[name], same[name]) for name in same)
+
+
+def test_a_git_checkout_with_autocrlf_gets_the_data_byte_for_byte(tmp_path):
+    root = data.DATA_FILE.parent.parent
+    if not (root / ".git").exists() or shutil.which("git") is None:
+        assert not os.environ.get("CI"), "CI runs in a git clone, with git installed"
+        pytest.skip("not a git checkout: nothing to check out")
+    clone = tmp_path / "windows-clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "-c", "core.autocrlf=true", root.as_uri(), str(clone)],
+                   check=True, capture_output=True)
+    checked_out = clone / "data" / "ames_houses.csv"
+    assert checked_out.read_bytes() == data.DATA_FILE.read_bytes()
+    assert b"\r\n" not in (clone / "notebooks" / "01_error.ipynb").read_bytes()
+    assert len(data.load_houses(checked_out)["Sale_Price"]) == 2930
+
+
+def test_an_unreadable_file_says_what_to_do(tmp_path, monkeypatch):
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(data.DataFileError, match="cannot be read \\(Permission denied\\).*your user may read it"):
+        data.load_houses()
 
 
 def test_a_missing_file_is_named(tmp_path):
