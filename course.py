@@ -1,18 +1,32 @@
-"""The course's two commands (and a few more for authors). Needs only Python 3.11+.
+"""The course's two commands (and a few more). Needs only Python 3.11+.
 
-    python3 course.py lab       install everything into .venv (first time only) and open JupyterLab
-    python3 course.py test      install everything into .venv (first time only) and run every test
-    python3 course.py bench     run the speed benchmarks and print their figures
-    python3 course.py execute   re-run the stored notebooks top to bottom (for authors)
+    python3 course.py lab            install everything into .venv (first time only) and open JupyterLab
+    python3 course.py test           install everything into .venv (first time only) and run every test
+    python3 course.py fresh NAME     put your copy of one notebook aside and start it again, e.g. 01_error
+    python3 course.py update         take the course's corrected notebooks, keeping the cells you wrote
+    python3 course.py bench          run the speed benchmarks and print their figures
+    python3 course.py execute        re-run the stored notebooks top to bottom (for authors)
+
+Your work lives in my-work/: `lab` copies each notebook there once and never overwrites it. The
+notebooks in notebooks/ are the course as shipped; the tests run those.
 
 Extra words after `test` go to pytest, e.g. `python3 course.py test notebooks/01_error.ipynb`; after
 `lab` they go to JupyterLab, e.g. `python3 course.py lab --ServerApp.port=9999`.
 """
+import contextlib
 import hashlib
+import json
 import os
+import random
+import re
 import secrets
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -21,20 +35,67 @@ VENV = HERE / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "installed-from.sha256"  # which pyproject.toml the environment was built from
+SETUP_LOCK = HERE / ".venv.lock"  # outside .venv, which a set-up may delete and build again
+COURSE = HERE / "notebooks"
+MY_WORK = Path(os.environ.get("COURSE_WORK_DIR", HERE / "my-work"))  # a class hub may choose another
+# JupyterLab's settings for every learner of this .venv: never ask about news, never check for updates.
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
 
+
+# --- The environment -------------------------------------------------------------------------------
 
 def ensure_environment():
     """Create .venv and install the pinned packages, unless it already matches pyproject.toml."""
     wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+    if _environment_is(wanted):
         return
     if sys.version_info < (3, 11):
         sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    print("Setting up the course environment in .venv (once; a few minutes)...", flush=True)
-    venv.create(VENV, with_pip=True, clear=PYTHON.exists() and not STAMP.exists())
-    run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[test]"])
-    STAMP.write_text(wanted)
+    with setup_lock(SETUP_LOCK):
+        if _environment_is(wanted):
+            return  # another course.py finished the set-up while this one waited
+        print("Setting up the course environment in .venv (once; a few minutes)...", flush=True)
+        venv.create(VENV, with_pip=True, clear=PYTHON.exists() and not STAMP.exists())
+        run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[test]"])
+        write_lab_settings(VENV)
+        STAMP.write_text(wanted, encoding="utf-8")
+
+
+def _environment_is(wanted):
+    return PYTHON.exists() and STAMP.exists() and STAMP.read_text(encoding="utf-8").strip() == wanted
+
+
+@contextlib.contextmanager
+def setup_lock(path):
+    """Hold a lock file while setting up, so that `lab` and `test` started together take turns."""
+    with open(path, "a+b") as handle:
+        if not _try_lock(handle):
+            print("Another course.py is setting up .venv; waiting for it to finish...", flush=True)
+            while not _try_lock(handle):
+                time.sleep(0.5)
+        yield
+
+
+def _try_lock(handle):
+    """Take the lock without waiting; False when another process holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def write_lab_settings(prefix):
+    """JupyterLab's overrides for this environment (read from <prefix>/share/jupyter/lab/settings)."""
+    folder = Path(prefix) / "share" / "jupyter" / "lab" / "settings"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n", encoding="utf-8")
 
 
 def run(command, **kwargs):
@@ -44,26 +105,182 @@ def run(command, **kwargs):
         sys.exit(result.returncode)
 
 
-def lab_arguments(token, port=None, open_browser=True, root_dir=HERE):
-    """JupyterLab on this machine only, with a token, and with nothing reaching out to the network.
-    Without a port JupyterLab takes 8888, or the next free one."""
+# --- JupyterLab ------------------------------------------------------------------------------------
+
+def lab_arguments(port, open_browser=True, root_dir=HERE, start="my-work/00_start_here.ipynb"):
+    """JupyterLab on this machine only, on the given port, with nothing reaching out to the network.
+    Its token comes from the JUPYTER_TOKEN environment variable, which other users cannot read
+    (a command-line argument would show in everyone's `ps`)."""
     return ["-m", "jupyterlab", f"--ServerApp.root_dir={root_dir}", "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly",
-            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
-            *([f"--ServerApp.port={port}"] if port else []),
+            "--LabApp.extension_manager=readonly", f"--LabApp.default_url=/lab/tree/{start}",
             *([] if open_browser else ["--ServerApp.open_browser=False"]),
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]  # containers, CI
 
 
+def free_port(first=8888, count=100):
+    """A port between `first` and `first + count` that nobody on this machine listens on, picked at
+    random, so that two JupyterLabs started at the same moment rarely try the same one."""
+    for port in random.sample(range(first, first + count), count):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    sys.exit(f"No free port between {first} and {first + count - 1}: close another JupyterLab, or choose "
+             "one with `python3 course.py lab --ServerApp.port=NUMBER`.")
+
+
+def lab(extra):
+    """Give the learner their copies, start JupyterLab, and print the private link once it answers."""
+    ensure_environment()
+    write_lab_settings(VENV)  # also for a .venv made before these settings existed
+    for line in give_copies(COURSE, MY_WORK):
+        print(line)
+    token = secrets.token_hex(24)
+    root = HERE if MY_WORK.is_relative_to(HERE) else MY_WORK  # JupyterLab shows what is under its root
+    start = (MY_WORK / "00_start_here.ipynb").relative_to(root).as_posix()
+    asked = [int(word.split("=")[1]) for word in extra if re.fullmatch(r"--(ServerApp\.)?port=\d+", word)]
+    for attempt in range(3):
+        port = asked[-1] if asked else free_port()
+        server = subprocess.Popen([str(PYTHON), *lab_arguments(port, root_dir=root, start=start), *extra],
+                                  env=dict(os.environ, JUPYTER_TOKEN=token))
+        if _serving(server, port, token):
+            break
+        if asked:
+            sys.exit(f"JupyterLab could not start on port {port} (see its message above).")
+        print(f"Port {port} was taken a moment ago; trying another.", flush=True)
+    else:
+        sys.exit("JupyterLab could not start (see its messages above).")
+    print("\nJupyterLab is running and opens in your browser. If it does not (a remote machine, a closed "
+          "tab),\nopen this link; it holds your private token, so keep it to yourself:\n\n"
+          f"    http://127.0.0.1:{port}/lab/tree/{start}?token={token}\n\n"
+          "To stop JupyterLab, press Ctrl+C here (twice) or use File > Shut Down.\n", flush=True)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to JupyterLab, which stops cleanly
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())  # stopped from outside: stop it too
+    sys.exit(server.wait())
+
+
+def _serving(server, port, token):
+    """Wait until JupyterLab answers on the port with our token (True) or has exited (False)."""
+    status = f"http://127.0.0.1:{port}/api/status?token={token}"
+    while server.poll() is None:
+        try:
+            with urllib.request.urlopen(status, timeout=2):
+                return True
+        except OSError:  # not listening yet, or another server's (401/403)
+            time.sleep(0.3)
+    return False
+
+
+# --- The learner's copies ----------------------------------------------------------------------------
+
+def give_copies(course, work):
+    """Copy each course notebook into the learner's folder, once; never overwrite one that is there."""
+    work.mkdir(parents=True, exist_ok=True)
+    made = [source.name for source in sorted(course.glob("*.ipynb")) if not (work / source.name).exists()]
+    for name in made:
+        _write_copy(_read(course / name), work / name)
+    return [f"Your own copy of {name} is in {work.name}/." for name in made]
+
+
+def fresh_copy(name, course, work):
+    """Put the learner's copy of one notebook aside and give them the course's version again."""
+    name = Path(name).stem
+    if not (course / f"{name}.ipynb").exists():
+        names = ", ".join(path.stem for path in sorted(course.glob("*.ipynb")))
+        return [f"There is no notebook {name!r}; the notebooks are: {names}."]
+    kept = _put_aside(work / f"{name}.ipynb", work)
+    _write_copy(_read(course / f"{name}.ipynb"), work / f"{name}.ipynb")
+    return [f"A fresh copy of {name} is in {work.name}/."] + ([f"Your old copy is {kept}."] if kept else [])
+
+
+def update_copies(course, work):
+    """Bring every copy up to the course's current notebooks, keeping the cells the learner changed
+    or added; the old copy is put aside first, so nothing is lost."""
+    report = give_copies(course, work)
+    for source in sorted(course.glob("*.ipynb")):
+        mine, theirs = _read(work / source.name), _read(source)
+        if _origin(mine).get("sha256") == _sha256(theirs):
+            continue  # already made from this version of the course
+        merged, kept = _merge(mine, theirs)
+        aside = _put_aside(work / source.name, work)
+        _write_copy(theirs, work / source.name, cells=merged)
+        report.append(f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
+                      f"the copy before the update is {aside}.")
+    return report or ["Your copies are up to date."]
+
+
+def _merge(mine, theirs):
+    """The course's new cells, with the learner's version of each cell they edited, and the cells they
+    added placed after the cell they followed."""
+    original = _origin(mine).get("cells", {})
+    edited = {cell["id"]: cell for cell in mine["cells"] if original.get(cell.get("id")) != _cell_hash(cell)}
+    merged, kept = [], 0
+    for cell in theirs["cells"]:
+        if cell["id"] in edited and cell["id"] in original:
+            cell, kept = edited.pop(cell["id"]), kept + 1
+        merged.append(cell)
+    ids = [cell["id"] for cell in merged]
+    previous = None
+    for cell in mine["cells"]:  # what is left of `edited`: cells the learner added
+        if cell.get("id") in edited:
+            merged.insert(ids.index(previous) + 1 if previous in ids else len(merged), cell)
+            ids = [c.get("id") for c in merged]
+            kept += 1
+        previous = cell.get("id")
+    return merged, kept
+
+
+def _put_aside(path, work):
+    """Move a learner's notebook into work/old/ with the time in its name; return where it went."""
+    if not path.exists():
+        return None
+    target = work / "old" / f"{path.stem} {time.strftime('%Y-%m-%d %H%M%S')}.ipynb"
+    target.parent.mkdir(exist_ok=True)
+    shutil.move(path, target)
+    return target.relative_to(work.parent).as_posix()
+
+
+def _write_copy(notebook, path, cells=None):
+    """A learner's copy, remembering which course version and which cells it started from."""
+    copy = dict(notebook, cells=cells if cells is not None else notebook["cells"])
+    copy["metadata"] = dict(notebook["metadata"], course={
+        "sha256": _sha256(notebook), "cells": {cell["id"]: _cell_hash(cell) for cell in notebook["cells"]}})
+    path.write_text(json.dumps(copy, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _origin(notebook):
+    return notebook.get("metadata", {}).get("course", {})
+
+
+def _sha256(notebook):
+    cells = [[cell["cell_type"], "".join(cell["source"])] for cell in notebook["cells"]]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+
+
+def _cell_hash(cell):
+    return hashlib.sha256("".join(cell.get("source", "")).encode()).hexdigest()
+
+
+# --- The commands ------------------------------------------------------------------------------------
+
 def main(command="help", *extra):
     if command == "lab":
-        ensure_environment()
-        os.execv(PYTHON, [str(PYTHON), *lab_arguments(secrets.token_hex(24)), *extra])
+        lab(extra)
     elif command == "test":
         ensure_environment()
         run([PYTHON, "-m", "pytest", *extra])
+    elif command == "fresh" and len(extra) == 1:
+        print("\n".join(fresh_copy(extra[0], COURSE, MY_WORK)))
+    elif command == "update":
+        print("\n".join(update_copies(COURSE, MY_WORK)))
     elif command == "bench":
         ensure_environment()
         run([PYTHON, HERE / "benchmarks" / "run_all.py", *extra])

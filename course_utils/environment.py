@@ -1,4 +1,11 @@
-"""The environment check that every notebook's setup cell runs. Introduced in 00_start_here."""
+"""The environment check that opens every notebook. It needs nothing but Python itself, so that the
+first cell can run it in any kernel, even one without the course or numpy, and say what to do:
+
+    %run ../course_utils/environment.py
+
+Introduced in 00_start_here."""
+import importlib.util
+import sys
 from importlib import metadata
 
 # The oldest release of each package the course is known to work with.
@@ -7,9 +14,18 @@ MINIMUM_VERSIONS = {
     "matplotlib": "3.9",
     "ipywidgets": "8.1",
     "ipykernel": "6.29",
+    "cloudpickle": "3.0",
 }
 
 FIX = "From the course folder run `python3 course.py lab` (it installs the tested versions)."
+
+WRONG_KERNEL = """This notebook runs in the Python at {python}, which does not have the course installed.
+The course installs everything it needs into the .venv folder beside its notebooks. Either:
+  - in a terminal, in the course folder, run `python3 course.py lab` and open the notebook in the
+    JupyterLab that it starts; or
+  - in VS Code (or another editor), choose the course's own kernel: Select Kernel -> Python Environments
+    -> the .venv of the course folder (.venv/bin/python; on Windows .venv\\Scripts\\python.exe).
+    Run `python3 course.py test` once first if there is no .venv yet."""
 
 
 def _as_tuple(version):
@@ -38,6 +54,9 @@ def environment_problems():
 
 def check_environment():
     """Print one line saying the environment is ready, or what to fix and how. Introduced in 00_start_here."""
+    if importlib.util.find_spec("course_utils") is None:
+        print(WRONG_KERNEL.format(python=sys.executable))
+        return False
     problems = environment_problems()
     if not problems:
         print("Environment ready: " + ", ".join(MINIMUM_VERSIONS) + " are installed and recent enough.")
@@ -46,3 +65,7 @@ def check_environment():
         print("Problem: " + problem)
     print(FIX)
     return False
+
+
+if __name__ == "__main__":  # as `%run ../course_utils/environment.py` in a notebook's first cell
+    check_environment()

@@ -9,17 +9,15 @@ from pathlib import Path
 from course_utils import environment
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402  (the top-level course.py)
 
 
 def _pyproject_pins():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     return set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
 
 
 def test_environment_yml_lists_the_same_pinned_packages_as_pyproject():
-    text = (ROOT / "environment.yml").read_text()
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\s*-\s+([A-Za-z0-9_.-]+==[0-9][^\s#]*)", text, flags=re.MULTILINE))
     assert listed == _pyproject_pins()
     assert all("==" in pin for pin in _pyproject_pins())
@@ -36,15 +34,6 @@ def test_the_environment_check_names_missing_and_old_packages(monkeypatch, capsy
 def test_this_environment_passes_the_check(capsys):
     assert environment.check_environment() is True
     assert capsys.readouterr().out.startswith("Environment ready")
-
-
-def test_jupyterlab_is_local_private_and_quiet():
-    arguments = course.lab_arguments("secret-token")
-    assert "--ServerApp.ip=127.0.0.1" in arguments
-    assert "--IdentityProvider.token=secret-token" in arguments
-    assert "--LabApp.news_url=None" in arguments
-    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in arguments
-    assert "--LabApp.extension_manager=readonly" in arguments
 
 
 def test_importing_course_utils_loads_no_plotting_or_widgets():

@@ -1,0 +1,182 @@
+"""`python3 course.py`: JupyterLab private to the learner (token out of `ps`, a port that is really free,
+a link that works), set-ups that take turns, and learners' copies that no update overwrites."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import course  # noqa: E402  (the top-level course.py)
+
+
+def _start_lab(tmp_path, name):
+    """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder."""
+    home = tmp_path / name
+    env = dict(os.environ, COURSE_WORK_DIR=str(home / "work"), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               IPYTHONDIR=str(home / "ipython"), PYTHONUNBUFFERED="1")
+    log = open(home.with_suffix(".log"), "w+")
+    process = subprocess.Popen([sys.executable, str(ROOT / "course.py"), "lab", "--ServerApp.open_browser=False"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    process.work = str(home / "work")  # JupyterLab's root folder: how its process is found
+    return process, log
+
+
+def _link(process, log, seconds=120):
+    """The link course.py prints once JupyterLab answers."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        log.seek(0)
+        found = re.search(r"(http://127\.0\.0\.1:(\d+)/lab/tree/\S+\?token=(\w+))", log.read())
+        if found:
+            return found.group(1), int(found.group(2)), found.group(3)
+        time.sleep(0.2)
+    log.seek(0)
+    raise AssertionError(f"no link printed:\n{log.read()[-3000:]}")
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def _all_command_lines():
+    lines = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            lines.append((folder / "cmdline").read_bytes().decode(errors="replace").replace("\0", " "))
+        except OSError:  # the process ended meanwhile
+            pass
+    return lines
+
+
+def _stop(process, log):
+    """Stop course.py as a service manager would; it must take its JupyterLab with it."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    for _ in range(100):
+        if not any(process.work in line for line in _all_command_lines()):
+            return
+        time.sleep(0.2)
+    raise AssertionError("course.py was stopped, but its JupyterLab is still running")
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads process arguments from /proc")
+def test_two_labs_at_once_each_get_a_free_port_a_working_link_and_a_token_nobody_else_sees(tmp_path):
+    labs = [_start_lab(tmp_path, "first"), _start_lab(tmp_path, "second")]
+    try:
+        links = [_link(*lab) for lab in labs]
+        assert links[0][1] != links[1][1]
+        for (process, _), (link, port, token) in zip(labs, links):
+            assert _status(link) == 200
+            assert _status(f"http://127.0.0.1:{port}/api/status?token={token}") == 200
+            assert _status(f"http://127.0.0.1:{port}/api/status") == 403
+            everyones = _all_command_lines()  # what `ps` shows every user of the machine
+            assert any("jupyterlab" in line and f"--ServerApp.port={port}" in line for line in everyones)
+            assert not any(token in line for line in everyones)
+        assert (tmp_path / "first" / "work" / "01_error.ipynb").exists()
+    finally:
+        for lab in labs:
+            _stop(*lab)
+
+
+def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
+    arguments = course.lab_arguments(8890)
+    assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
+    assert "--ServerApp.port_retries=0" in arguments and not any("token" in word for word in arguments)
+    assert "--LabApp.news_url=None" in arguments
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in arguments
+    course.write_lab_settings(tmp_path)
+    overrides = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert json.loads((Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json").read_text()) == overrides
+
+
+def test_a_second_set_up_waits_for_the_first(tmp_path):
+    lock = tmp_path / "setup.lock"
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import sys, time; sys.path.insert(0, {str(ROOT)!r}); import course
+with course.setup_lock({str(lock)!r}):
+    print("holding", flush=True); time.sleep(3)
+"""], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    started = time.monotonic()
+    waiter = subprocess.run([sys.executable, "-c", f"""
+import sys; sys.path.insert(0, {str(ROOT)!r}); import course
+with course.setup_lock({str(lock)!r}):
+    print("got it")
+"""], capture_output=True, text=True, timeout=60)
+    holder.wait(timeout=30)
+    holder.stdout.close()
+    assert "waiting for it to finish" in waiter.stdout and waiter.stdout.strip().endswith("got it")
+    assert time.monotonic() - started > 1  # it really waited for the holder
+
+
+def _notebook(*sources):
+    cells = [{"cell_type": "code", "id": f"cell{i}", "metadata": {}, "source": source, "outputs": [],
+              "execution_count": None} for i, source in enumerate(sources)]
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _sources(path):
+    return ["".join(cell["source"]) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+
+
+def test_copies_are_made_once_and_an_update_keeps_the_learners_cells(tmp_path):
+    shipped, work = tmp_path / "notebooks", tmp_path / "my-work"
+    shipped.mkdir()
+    (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro", "def mse(p, a):\n    ...", "quiz")))
+    assert course.give_copies(shipped, work) == ["Your own copy of 01_error.ipynb is in my-work/."]
+
+    mine = json.loads((work / "01_error.ipynb").read_text())
+    mine["cells"][1]["source"] = "def mse(p, a):\n    return ((p - a) ** 2).mean()"
+    mine["cells"].insert(2, dict(mine["cells"][0], id="mine", source="print('my own note')"))
+    (work / "01_error.ipynb").write_text(json.dumps(mine))
+    assert course.give_copies(shipped, work) == []  # never overwritten
+    assert course.update_copies(shipped, work) == ["Your copies are up to date."]
+
+    # The course corrects its intro and its quiz: the learner gets both, and keeps their two cells.
+    (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro, corrected", "def mse(p, a):\n    ...",
+                                                                 "quiz, corrected")))
+    report = course.update_copies(shipped, work)
+    assert "keeping your 2 changed or added cell(s)" in report[0]
+    assert _sources(work / "01_error.ipynb") == ["intro, corrected", "def mse(p, a):\n    return ((p - a) ** 2).mean()",
+                                                 "print('my own note')", "quiz, corrected"]
+    (old,) = (work / "old").glob("01_error *.ipynb")
+    assert _sources(old)[2] == "print('my own note')"  # the copy before the update, untouched
+
+    assert course.fresh_copy("01_error", shipped, work)[0] == "A fresh copy of 01_error is in my-work/."
+    assert _sources(work / "01_error.ipynb")[1] == "def mse(p, a):\n    ..."
+    assert len(list((work / "old").glob("01_error *.ipynb"))) >= 1
+    assert "the notebooks are: 01_error" in course.fresh_copy("99_nothing", shipped, work)[0]
+
+
+def test_the_environment_check_runs_in_a_python_without_the_course_and_says_what_to_do(tmp_path):
+    bare = subprocess.run([sys.executable, "-S", "-I", str(ROOT / "course_utils" / "environment.py")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert bare.returncode == 0 and bare.stderr == ""
+    assert "does not have the course installed" in bare.stdout and "python3 course.py lab" in bare.stdout
+    assert "Select Kernel" in bare.stdout and sys.executable in bare.stdout
+
+
+def test_every_notebook_checks_its_kernel_before_importing_anything():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        first = next(cell for cell in cells if cell["cell_type"] == "code")
+        code = [line for line in "".join(first["source"]).splitlines() if line and not line.startswith("#")]
+        assert code[0] == "%run ../course_utils/environment.py", path.name
