@@ -7,17 +7,21 @@ An explorer displays as its live widget in JupyterLab, Notebook 7 and VS Code; s
 stored notebooks get a PNG of its current figure and a one-line text summary instead.
 """
 import base64
+import html
+import numbers
 import re
 
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.plots import canvas_png, dollar_axis, new_figure, signed_dollars
+from course_utils.plots import RED, canvas_png, dollar_axis, new_figure, signed_dollars
 
 
 class Explorer:
     """Controls plus one reused figure. A subclass builds its artists once in __init__ and moves them
-    in `draw(**values)`, which returns the status line to show under the controls.
+    in `draw(**values)`, which returns the status line to show under the controls. Its controls are
+    sliders or choices (options), built without a value: the subclass's first `update(...)` sets them, so
+    a constructor checks its values exactly as update() does.
 
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
@@ -30,6 +34,7 @@ class Explorer:
         self._background = None
         self._setting_controls = False
         self.values = {name: control.value for name, control in controls.items()}
+        self.png, self.status_text = None, ""  # no picture until the first update()
         width, height = figure.canvas.get_width_height(physical=True)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.status = widgets.HTML()
@@ -38,25 +43,47 @@ class Explorer:
         self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.status, self.image])
 
     def _control_moved(self, name, value):
-        if not self._setting_controls:  # ignore the echo of update() moving the control itself
+        """What a slider (or button) calls. In a notebook an exception raised here reaches only the
+        kernel's log, so it is shown in the status line instead, and the control goes back."""
+        if self._setting_controls:  # the echo of update() moving the control itself
+            return
+        try:
             self.update(**{name: value})
+        except Exception as error:
+            self._move_controls({name: self.values[name]})  # back to the last value that drew
+            message = html.escape(f"{type(error).__name__}: {error}")
+            self.status.value = f"<span style='color:{RED}'>{message}</span>"
 
     def update(self, **values):
-        """Set some controls' values, redraw, and return the status line."""
+        """Set some controls' values, redraw, and return the status line. All or nothing: a value a
+        control cannot take, or a draw() that fails, raises and leaves the explorer as it was."""
         for name, value in values.items():
-            self._validate(name, value)
-        self.values.update(values)
+            self._check(name, value)
+        new_values = {**self.values, **values}
+        try:
+            status_text = self.draw(**new_values)
+            png = self._render()
+        except Exception:
+            self._draw_again()
+            raise
+        self._move_controls(values)  # keep the slider where the caller put it
+        self.values, self.status_text, self.png = new_values, status_text, png
+        self.status.value, self.image.value = status_text, png
+        return status_text
+
+    def _draw_again(self):
+        """After a failed draw(): put the artists back where the picture shown has them."""
+        if self.png is not None:  # not the first update: there is a last good picture
+            self.redraw_everything()  # the failed draw may have changed more than the moving artists
+            self.draw(**self.values)
+
+    def _move_controls(self, values):
         self._setting_controls = True
         try:
             for name, value in values.items():
-                self.controls[name].value = value  # keep the slider where the caller put it
+                self.controls[name].value = value
         finally:
             self._setting_controls = False
-        self.status_text = self.draw(**self.values)
-        self.png = self._render()
-        self.status.value = self.status_text
-        self.image.value = self.png
-        return self.status_text
 
     def redraw_everything(self):
         """Forget the saved background: the next update draws the whole figure again."""
@@ -73,17 +100,16 @@ class Explorer:
             self.figure.draw_artist(artist)
         return canvas_png(canvas)
 
-    def _validate(self, name, value):
+    def _check(self, name, value):
+        """Refuse a value the control cannot take, with a message that says what it can take."""
         if name not in self.controls:
             raise TypeError(f"{type(self).__name__}.update() has no control {name!r}; "
                             f"its controls are {sorted(self.controls)}")
         control = self.controls[name]
-        low, high = getattr(control, "min", None), getattr(control, "max", None)
-        if isinstance(control, widgets.FloatLogSlider):
-            low, high = control.base ** low, control.base ** high
-        slack = 1e-12 * (high - low) if low is not None else 0  # float round-off at the ends
-        if low is not None and not low - slack <= value <= high + slack:
-            raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+        if hasattr(control, "options"):
+            _check_choice(name, control.options, value)
+        else:
+            _check_number(name, control, value)
 
     def draw(self, **values):
         raise NotImplementedError("each explorer draws its own figure")
@@ -105,13 +131,44 @@ def _plain(html_text):
     return re.sub(r"<[^>]+>", "", html_text)
 
 
-def slider(description, low, high, value, step, log=False, readout_format=".3g", width="340px"):
+def _is_number(value):
+    """True for 3 and 0.5 (numpy's too), False for "3" and for True."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_number(name, slider, value):
+    """A slider takes a number between its ends; an IntSlider takes only whole numbers."""
+    low, high = slider.min, slider.max
+    if isinstance(slider, widgets.FloatLogSlider):
+        low, high = slider.base ** low, slider.base ** high
+    whole = isinstance(slider, widgets.IntSlider)
+    if not _is_number(value) or (whole and not isinstance(value, numbers.Integral)):
+        kind = "a whole number" if whole else "a number"
+        raise TypeError(f"{name} must be {kind} between {low:g} and {high:g}, got {value!r}")
+    slack = 1e-12 * (high - low)  # float round-off at the ends
+    if not low - slack <= value <= high + slack:
+        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+
+
+def _check_choice(name, options, value):
+    """A selection slider or a row of buttons takes only its own options."""
+    if value in options:
+        return
+    shown = ", ".join(f"{option:g}" if _is_number(option) else repr(option) for option in options)
+    if all(_is_number(option) for option in options):  # a slider of numbers: give its range too
+        raise ValueError(f"{name} must be between {min(options):g} and {max(options):g} and one of the "
+                         f"slider's values: {shown}; got {value!r}")
+    raise ValueError(f"{name} must be one of {shown}; got {value!r}")
+
+
+def slider(description, low, high, step, log=False, readout_format=".3g", width="340px"):
     """A slider that follows the mouse while dragged (the browser sends only the latest value while the
-    kernel is busy, so no backlog builds up). Introduced in 00_start_here."""
+    kernel is busy, so no backlog builds up). It has no value of its own yet: the explorer's first
+    update() sets it. Introduced in 00_start_here."""
     kind = widgets.FloatLogSlider if log else widgets.FloatSlider
     # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
     limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)
-    return kind(value=value, step=step, description=description, continuous_update=True,
+    return kind(step=step, description=description, continuous_update=True,
                 readout_format=readout_format, style={"description_width": "initial"},
                 layout=widgets.Layout(width=width), **limits)
 
@@ -124,19 +181,20 @@ class PredictionDemo(Explorer):
     def __init__(self, prediction=150_000):
         figure, (ax,) = new_figure(width=7, height=2.2)
         figure.subplots_adjust(left=0.05, right=0.95, bottom=0.3, top=0.8)
-        control = widgets.IntSlider(value=prediction, min=0, max=200_000, step=5_000, description="prediction ($)",
+        control = widgets.IntSlider(min=0, max=200_000, step=5_000, description="prediction ($)",
                                     continuous_update=True, style={"description_width": "initial"},
                                     layout=widgets.Layout(width="420px"))
         ax.axvline(self.ACTUAL, color="#2ca02c", lw=3, label="actual price: $100k")
-        (self.marker,) = ax.plot([prediction], [0], "v", color="#ff7f0e", ms=14, label="prediction")
-        self.arrow = ax.annotate("", xy=(prediction, 0), xytext=(self.ACTUAL, 0),
+        # The marker and the arrow start at the actual price; draw() moves them to the prediction.
+        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color="#ff7f0e", ms=14, label="prediction")
+        self.arrow = ax.annotate("", xy=(self.ACTUAL, 0), xytext=(self.ACTUAL, 0),
                                  arrowprops=dict(arrowstyle="<->", color="#d62728", lw=2))
         self.text = ax.set_title("")  # the title spells out the error
         ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)
         ax.legend(loc="lower left", fontsize=8, ncols=2)
         super().__init__(figure, {"prediction": control}, moving=[self.marker, self.arrow, self.text])
-        self.update()
+        self.update(prediction=prediction)
 
     def draw(self, prediction):
         self.marker.set_xdata([prediction])

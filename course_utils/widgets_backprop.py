@@ -103,14 +103,14 @@ class BackpropStepper(Explorer):
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         self.code_cursor = self._draw_code(code_ax)
         moving = [*self.highlights.values(), *self.label_copies.values(), *self.texts.values(), self.code_cursor]
-        control = widgets.IntSlider(value=step, min=0, max=len(self.ops), description="step",
+        control = widgets.IntSlider(min=0, max=len(self.ops), description="step",
                                     continuous_update=True, layout=widgets.Layout(width="300px"))
         super().__init__(figure, {"step": control}, moving=sorted(moving, key=lambda artist: artist.zorder))
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
-        back.on_click(lambda _: self.update(step=max(0, self.values["step"] - 1)))
-        forward.on_click(lambda _: self.update(step=min(len(self.ops), self.values["step"] + 1)))
+        back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
+        forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
         self.widget = widgets.VBox([widgets.HBox([back, forward, control]), self.status, self.image])
-        self.update()
+        self.update(step=step)
 
     def _write_what_is_known(self, split):
         """Before step 1: the house's inputs, its actual price, and the network's weights and biases."""
@@ -267,20 +267,20 @@ class TrainingDashboard(Explorer):
         for diagram in self.diagrams.values():
             moving += [*diagram.edges.values(), *diagram.nodes.values(), *diagram.node_labels.values()]
         controls = {
-            "alpha": widgets.SelectionSlider(options=self.ALPHAS, value=alpha, description="α",
+            "alpha": widgets.SelectionSlider(options=self.ALPHAS, description="α",
                                              continuous_update=False),
-            "hidden": widgets.IntSlider(value=hidden, min=1, max=max_hidden, description="hidden units",
+            "hidden": widgets.IntSlider(min=1, max=max_hidden, description="hidden units",
                                         continuous_update=False, style={"description_width": "initial"}),
-            "epochs": widgets.IntSlider(value=epochs, min=0, max=max_epochs, step=10, description="epochs",
+            "epochs": widgets.IntSlider(min=0, max=max_epochs, step=10, description="epochs",
                                         continuous_update=True, layout=widgets.Layout(width="340px")),
-            "edges": widgets.ToggleButtons(options=["weights", "gradients"], value=edges, description="edges",
+            "edges": widgets.ToggleButtons(options=["weights", "gradients"], description="edges",
                                            style={"button_width": "90px", "description_width": "50px"}),
         }
         super().__init__(figure, controls, moving=sorted(moving, key=lambda artist: artist.zorder))
         c = self.controls  # two rows of controls, so they fit a narrow notebook too
         self.widget = widgets.VBox([widgets.HBox([c["alpha"], c["hidden"]]), widgets.HBox([c["epochs"], c["edges"]]),
                                     self.status, self.image])
-        self.update()
+        self.update(alpha=alpha, hidden=hidden, epochs=epochs, edges=edges)
 
     def run(self, alpha, hidden):
         """The training run for these settings (trained on first use, then kept)."""

@@ -4,6 +4,7 @@ weights over a contour map of the error and see which way is downhill. Introduce
 Both fit the Ames houses with living area in square feet and prices in dollars. The error (MSE) is
 shown in ($1,000)², millions of dollars², so that its numbers stay readable: 4,178 rather than 4.178e9.
 """
+import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import load_houses
@@ -29,8 +30,12 @@ class NudgeExplorer(Explorer):
 
     W_RANGE = (20.0, 160.0)       # $ per sq ft
     H_RANGE = (1e-4, 1e2)         # $ per sq ft
+    # The h slider's stops: round numbers, close to evenly spaced on a log scale, so that h = 20 stays 20
+    # (a log slider snaps it to 10^1.3 = 19.95). Whole ones are ints, so that the slider reads 20, not 20.0.
+    H_STOPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+               1, 2, 5, 10, 20, 50, 100)
 
-    def __init__(self, w=80.0, h=20.0):
+    def __init__(self, w=80.0, h=20):
         self.x, self.y = area_and_price()
         weights = np.linspace(0.0, 260.0, 131)  # wide enough for the largest w + h
         self.hs = np.geomspace(*self.H_RANGE, 61)
@@ -43,11 +48,13 @@ class NudgeExplorer(Explorer):
         thousands_axis(left.yaxis)
         self.left_title, self.right_title = moving_title(left), moving_title(right)
         self.right = right
-        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, w, 1.0),
-                    "h": slider("nudge h ($/sq ft)", *self.H_RANGE, h, 0.05, log=True)}
+        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0),
+                    "h": widgets.SelectionSlider(options=self.H_STOPS, description="nudge h ($/sq ft)",
+                                                 continuous_update=True, style={"description_width": "initial"},
+                                                 layout=widgets.Layout(width="340px"))}
         super().__init__(figure, controls, moving=[*self.secant.values(), self.curve, self.slope_line,
                                                    self.marker, self.left_title, self.right_title])
-        self.update()
+        self.update(w=w, h=h)
 
     def loss(self, w):
         """E(w) in ($1,000)²."""
@@ -63,12 +70,13 @@ class NudgeExplorer(Explorer):
         self.slope_line.set_ydata([slope, slope])
         self.marker.set_data([h], [ratio])
         self._fit_ratio_axis(min(ratios.min(), slope), max(ratios.max(), slope))
-        self.left_title.set_text(plain(f"Nudge w = ${w:.0f}/sq ft by h = {h:.3g}: secant vs tangent"))
+        self.left_title.set_text(plain(f"Nudge w = ${w:g}/sq ft by h = {h:g}: secant vs tangent"))
         self.right_title.set_text(f"ΔE / h = {ratio:,.2f}   vs   dE/dw = {slope:,.2f}")
-        change = loss_wh - loss_w
-        change = f"{change:+,.1f}" if abs(change) >= 1 else f"{change:+.3g}"
-        return (f"Nudging w from ${w:.0f} to ${w + h:.6g}/sq ft changes the error by {change} "
-                f"($1,000)². Ratio ΔE/h = <b>{ratio:,.4f}</b>; true slope dE/dw = <b>{slope:,.4f}</b> "
+        change = f"{loss_wh - loss_w:+,.5g}"  # 5 significant digits: -2,970.5 at h = 20, -1.9859 at h = 0.01
+        # 10 significant digits keep even the smallest nudge in sight: 160 + 0.0001 is $160.0001. The slopes
+        # have 3 decimals, as in the lesson's table; the gap has 3 significant digits, so it never reads 0.
+        return (f"Nudging w from ${w:.10g} to ${w + h:.10g}/sq ft changes the error by {change} "
+                f"($1,000)². Ratio ΔE/h = <b>{ratio:,.3f}</b>; true slope dE/dw = <b>{slope:,.3f}</b> "
                 f"{SLOPE_UNIT} (gap {ratio - slope:+.3g}).")
 
     def _fit_ratio_axis(self, low, high):
@@ -111,14 +119,13 @@ class GradientExplorer(Explorer):
         self.marker, self.arrows, _ = plot_contour_map(
             left, ws, bs, two_weight_losses(self.x, self.y, ws, bs),
             "w: price per square foot ($/sq ft)", "b: base price ($1,000)", "MSE, ($1,000)²")
-        self.line = plot_line_fit(right, self.x, self.y, w, 1000.0 * b)
+        self.line = plot_line_fit(right, self.x, self.y, 0.0, 0.0)  # draw() moves it to (w, b)
         self.left_title = moving_title(left)
         self.right_title = moving_title(right)
-        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, w, 1.0),
-                    "b": slider("b ($1,000)", *self.B_RANGE, b, 1.0)}
+        controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0), "b": slider("b ($1,000)", *self.B_RANGE, 1.0)}
         super().__init__(figure, controls, moving=[self.marker, *self.arrows.values(), self.line,
                                                    self.left_title, self.right_title])
-        self.update()
+        self.update(w=w, b=b)
 
     def draw(self, w, b):
         d_w, d_b = two_weight_gradient(self.x, self.y, w, b)

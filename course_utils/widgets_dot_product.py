@@ -46,10 +46,10 @@ class FeatureExplorer(Explorer):
                                                  "weight ($1,000 per standard deviation)")
         self.left_title = moving_title(left)
         right.set_title("Your weights (bars) and the best ones (ticks)", fontsize=10)
-        controls = {name: slider(label, *self.WEIGHT_RANGE, weights.get(name, 0.0), 1.0, width="250px")
+        controls = {name: slider(label, *self.WEIGHT_RANGE, 1.0, width="250px")
                     for name, label in zip(FEATURES, names)}
         super().__init__(figure, controls, moving=[self.dots, *self.bars, best_ticks, self.left_title])
-        self.update()
+        self.update(**{**dict.fromkeys(FEATURES, 0.0), **weights})  # a weight not given starts at 0
 
     def draw(self, **weights):
         w = np.array([weights[name] for name in FEATURES]) * 1000  # dollars per standard deviation
@@ -95,10 +95,10 @@ class TimingExplorer(Explorer):
         self.bars = plot_timings(ax)
         self.labels = [ax.text(1, y, "", va="center", fontsize=9) for y in (0, 1)]
         self.title = moving_title(ax)
-        control = widgets.IntSlider(value=houses, min=10, max=len(self.X), step=10, description="houses",
+        control = widgets.IntSlider(min=10, max=len(self.X), step=10, description="houses",
                                     continuous_update=False, layout=widgets.Layout(width="420px"))
         super().__init__(figure, {"houses": control}, moving=[*self.bars, *self.labels, self.title])
-        self.update()
+        self.update(houses=houses)
 
     def draw(self, houses):
         houses = int(houses)

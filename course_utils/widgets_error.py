@@ -17,7 +17,7 @@ class WeightExplorer(Explorer):
     def __init__(self, area, price, weight=60, max_weight=250):
         self.area, self.price = np.asarray(area, float), np.asarray(price, float)
         figure, (fit_ax, landscape_ax) = new_figure(ncols=2)
-        self.line, self.residuals = plot_fit(fit_ax, self.area, self.price, weight)
+        self.line, self.residuals = plot_fit(fit_ax, self.area, self.price, 0)  # draw() moves it to the weight
         fit_ax.set_title("price = w × living area")
         grid = np.linspace(0, max_weight, 251)
         self.landscape = plot_error_landscape(landscape_ax, grid, line_loss(grid, self.area, self.price) / BILLION,
@@ -26,11 +26,11 @@ class WeightExplorer(Explorer):
         landscape_ax.axvline(best, color=BLUE, lw=1, ls=":", label=f"lowest MSE at w = {best:.0f}")
         landscape_ax.legend(loc="upper center", fontsize=8)
         landscape_ax.set_title("error landscape MSE(w)")
-        control = widgets.IntSlider(value=weight, min=0, max=max_weight, step=1, description="w ($ per sq ft)",
+        control = widgets.IntSlider(min=0, max=max_weight, step=1, description="w ($ per sq ft)",
                                     continuous_update=True, style={"description_width": "initial"},
                                     layout=widgets.Layout(width="420px"))
         super().__init__(figure, {"weight": control}, moving=[self.line, self.residuals, self.landscape])
-        self.update()
+        self.update(weight=weight)
 
     def draw(self, weight):
         move_fit(self.line, self.residuals, self.area, self.price, weight)

@@ -42,11 +42,11 @@ class LearningRateExplorer(Explorer):
         self.alpha_range = alpha_range
         self.strip_marker, self.slow_band, self.slow_text = plot_regime_strip(strip_ax, *alpha_range,
                                                                              boundary / 2, boundary)
-        controls = {"alpha": slider("learning rate α", *alpha_range, alpha, step=0.01, log=True),
-                    "steps": widgets.IntSlider(value=steps, min=1, max=max_steps, description="steps",
+        controls = {"alpha": slider("learning rate α", *alpha_range, step=0.01, log=True),
+                    "steps": widgets.IntSlider(min=1, max=max_steps, description="steps",
                                                continuous_update=True, layout=widgets.Layout(width="300px"))}
         super().__init__(figure, controls, moving=[self.slow_band, self.slow_text, self.curve, self.path, self.strip_marker])
-        self.update()
+        self.update(alpha=alpha, steps=steps)
 
     def _draw_landscape(self, ax, units):
         problem = self.problem
