@@ -25,8 +25,11 @@ def numerical_gradient(f, w, h=1e-5):
 
 
 def relative_error(a, b):
-    """max |a - b| / max(|a| + |b|): about 1e-7 or less means two gradients agree.
-    Introduced in 03_derivatives."""
+    """How far apart two gradients are, on their own scale: the largest gap between matching entries,
+    max_i |a_i - b_i|, divided by the largest entry of the two added, max_i (|a_i| + |b_i|). For single
+    numbers that is |a - b| / (|a| + |b|). Every gap is judged against the largest entry, not its own
+    entry, so an entry that should be 0 (1e-11 against 3e-11, say) does not count as 50% wrong.
+    About 1e-7 or less means two gradients agree. Introduced in 03_derivatives."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = np.max(np.abs(a) + np.abs(b))
     return float(np.max(np.abs(a - b)) / scale) if scale > 0 else 0.0

@@ -184,16 +184,16 @@ def plot_weight_matrix(ax, input_names, n_hidden, layer=1):
     ax.set(xlabel="hidden unit j (to)", ylabel="input i (from)")
 
 
-def plot_residual_vs_feature(ax, feature, residual, feature_label, weight_name="w", unit="$1,000"):
-    """Each house's error against one standardised feature. The title gives 2 · mean(error · feature),
-    that weight's partial derivative. Introduced in 04_dot_product."""
-    ax.scatter(feature, residual, s=5, color=BLUE, alpha=0.3, linewidths=0, label="houses")
+def plot_residual_vs_feature(ax, feature, error, feature_label, gradient, weight_name="w", unit="$1,000"):
+    """Each house's error (prediction − actual) against one standardised feature. The title shows that
+    feature's weight's partial derivative, `gradient`, which is 2 · mean(error · feature): the caller computes
+    it (with linear.mse_gradient in 04) and can print it too. Introduced in 04_dot_product."""
+    ax.scatter(feature, error, s=5, color=BLUE, alpha=0.3, linewidths=0, label="houses")
     ax.axhline(0, color=GREY, lw=1)
     ax.axvline(0, color=GREY, lw=1)
-    slope = 2 * np.mean(residual * feature)
     ax.set(xlabel=f"{feature_label} (standardised)", ylabel=plain(f"error: prediction − actual ({unit})"),
            title=f"{feature_label}: ∂E/∂{weight_name} = 2 · mean(error · feature) = "
-                 + f"{slope:+,.1f}".replace("-", "−"))
+                 + f"{gradient:+,.1f}".replace("-", "−"))
     ax.legend(loc="upper right", fontsize=8)
 
 

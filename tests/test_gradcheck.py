@@ -30,3 +30,12 @@ def test_relative_error():
     assert gradcheck.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert gradcheck.relative_error([0.0], [0.0]) == 0.0
     assert abs(gradcheck.relative_error([1.0], [1.1]) - 0.1 / 2.1) < 1e-12
+
+
+def test_relative_error_judges_every_gap_against_the_largest_entry():
+    # the largest gap over the largest |a_i| + |b_i|, as 03_derivatives writes it
+    assert abs(gradcheck.relative_error([1.0, 2.0], [1.0, 2.2]) - 0.2 / 4.2) < 1e-12
+    assert abs(gradcheck.relative_error([[3.0, -1.0]], [[3.0, -1.5]]) - 0.5 / 6.0) < 1e-12
+    # an entry that should be 0, off by rounding: tiny on the gradient's scale, not 50% wrong
+    assert gradcheck.relative_error([1e-11, 100.0], [3e-11, 100.0]) < 1e-12
+    assert gradcheck.relative_error([1.0, -2.0], [1.1, -2.0]) == gradcheck.relative_error([1.1, -2.0], [1.0, -2.0])
