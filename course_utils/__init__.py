@@ -9,6 +9,7 @@ Each module holds one idea, and each helper's docstring names the notebook that 
     linear        dot product, linear predictions, the MSE gradient             (04_dot_product)
     network       the two-layer network: forward, backward, training            (05_backpropagation)
     exercises     the exercises: check / hint / solution (checking.py does the checking)
+    sandbox       check's worker process: a learner's function runs there, with a time limit
     quiz          the "check your understanding" questions
     environment   the environment check of every setup cell
     plots         the figures (matplotlib, no widgets); plots_calculus: those of 03 and 04

@@ -14,9 +14,10 @@ from typing import Callable
 
 import numpy as np
 
-from course_utils import descent, gradcheck, linear, losses, network
-from course_utils.checking import CheckResult, Note, TimeUp, call_with_deadline, describe, difference, \
-    quietly, unchanged
+from course_utils import descent, gradcheck, linear, losses, network, sandbox
+from course_utils.checking import DOLLAR, SHAPES_DO_NOT_FIT, CheckResult, Note, Raised, TimeUp, \
+    call_with_deadline, describe, did_not_finish, difference, exception_text, explain, is_stub, names_in_code, \
+    outcome, unchanged
 
 TIME_LIMIT = 3.0  # seconds a learner's function gets for all its test cases together
 
@@ -41,31 +42,55 @@ class Exercise:
     mistakes: list
     hints: list
     rtol: float = 1e-6
-    show: list = field(default_factory=list)  # extra functions that solution() prints before the reference
+    show: list = field(default_factory=list)  # functions the reference uses: solution() prints them first
+    shapes: str = ""   # how the shapes should fit, said when the learner's shapes do not
+    module: object = None  # the course module the notebook uses for helpers, such as network.sigmoid
+    shortcuts: dict = field(default_factory=dict)  # names the exercise rules out -> how to write them
 
 
-# Functions used as arguments in the test cases; named, so that messages can name them.
+def shown_as(code):
+    """Give a test case's function the code that messages show for it, so that the learner can paste the
+    case and rerun it. Introduced in 00_start_here (behind check)."""
+    def mark(fn):
+        fn.shown_as = code
+        return fn
+    return mark
+
+
+# Functions used as arguments in the test cases; messages show them as the code in shown_as.
+@shown_as("lambda x: x ** 3")
 def cube(x):
     """x³, whose slope at 2 is 12 (a test case of numerical_derivative). Introduced in 03_derivatives."""
     return x ** 3
 
 
+@shown_as("lambda x: np.exp(3 * x)")
 def exp3(x):
     """e^(3x), curved enough that a one-sided difference shows (a test case of numerical_derivative).
     Introduced in 03_derivatives."""
     return np.exp(3 * x)
 
 
+@shown_as("lambda w: np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 3)")
 def bowl(w):
     """Σ k · w_k³ over the entries of w (a test case of numerical_gradient). Introduced in 03_derivatives."""
     return float(np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 3))
 
 
+@shown_as("lambda w: w[0] ** 3 + w[0] * w[1] + w[1] ** 3")
+def tangle(w):
+    """w0³ + w0·w1 + w1³: each partial derivative depends on the other entry too, so an entry left
+    nudged changes the next one's (a test case of numerical_gradient). Introduced in 03_derivatives."""
+    return float(w[0] ** 3 + w[0] * w[1] + w[1] ** 3)
+
+
+@shown_as("lambda w: 2 * (w - 3.0)")
 def parabola_slope(w):
     """Slope of (w - 3)², lowest at w = 3 (a test case of gradient_descent). Introduced in 02_learning_rate."""
     return 2 * (w - 3.0)
 
 
+@shown_as("lambda w: 2 * w * np.array([1.0, 10.0])")
 def valley_slope(w):
     """Slope of w0² + 10 w1², a valley ten times steeper one way (a test case of gradient_descent).
     Introduced in 02_learning_rate."""
@@ -84,22 +109,84 @@ def _network_case(rng, n=5, d=3, h=4):
     return X, y, W1, b1, W2, b2
 
 
-def _backward_variant(X, y, W1, b1, W2, b2, sign=1, factor=2, average=True, slope="z"):
+def _backward_variant(X, y, W1, b1, W2, b2, sign=1, factor=2, average=True, slope="z", flat=False,
+                      back_with_matmul=True, b1_axis=0, W2_transposed=False, W1_transposed=False, again=1,
+                      b1_in_forward=True):
     """backward with one thing changed, to recognise the usual mistakes."""
-    z = X @ W1 + b1
+    z = X @ W1 + (b1 if b1_in_forward else 0)
     hidden = network.sigmoid(z)
     prediction = hidden @ W2 + b2
+    if flat:
+        prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
     d_prediction = sign * factor * (prediction - y) / (len(y) if average else 1)
-    d_hidden = d_prediction @ W2.T
-    slopes = {"z": network.sigmoid_derivative(z), "none": 1.0, "hidden": network.sigmoid_derivative(hidden)}
+    d_hidden = d_prediction @ W2.T if back_with_matmul else d_prediction * W2
+    slopes = {"z": network.sigmoid_derivative(z), "none": 1.0, "hidden": network.sigmoid_derivative(hidden),
+              "z itself": z * (1 - z)}
     d_z = d_hidden * slopes[slope]
-    return {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction, "b2": d_prediction.sum(axis=0)}
+    grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": d_z.sum(axis=b1_axis),
+             "W2": d_prediction.T @ hidden if W2_transposed else hidden.T @ d_prediction,
+             "b2": d_prediction.sum(axis=0)}
+    return {name: grad / again for name, grad in grads.items()}  # again = n: averaged a second time
 
 
-def _mse_gradient_variant(X, y, w, b, sign=1, factor=2, average=True, bias=True):
+def _mse_gradient_variant(X, y, w, b, sign=1, factor=2, average=True, bias=True, transpose=True,
+                          db_average=True, again=1):
+    """mse_gradient with one thing changed, to recognise the usual mistakes."""
     residual = sign * (X @ w + (b if bias else 0) - y)
     n = len(y) if average else 1
-    return factor * X.T @ residual / n, factor * np.sum(residual) / n
+    dw = factor * (X.T if transpose else X) @ residual / n
+    db = factor * np.sum(residual) / (n if db_average else 1)
+    return dw / again, db / again
+
+
+def _gradient_descent_variant(grad_fn, w0, alpha, steps, slope_at_start=False, same_array=False):
+    """gradient_descent with one thing changed, to recognise the usual mistakes."""
+    weights = [np.asarray(w0, dtype=float)]
+    for _ in range(steps):
+        w = weights[0] if slope_at_start else weights[-1]
+        weights.append(weights[-1] - alpha * grad_fn(w))
+    if same_array:  # `w -= ...` on one array, appended every step: every entry is the last weight
+        weights = [weights[-1]] * len(weights)
+    return np.array(weights)
+
+
+def _numerical_gradient_variant(f, w, h=1e-5, restore=True, loop="entries", scalar=False):
+    """numerical_gradient with one thing changed, to recognise the usual mistakes. loop: "entries"
+    (np.ndindex), "rows" (range(len(w))) or "size" (range(w.size), which runs off a 2-D w)."""
+    w = np.array(w, dtype=float)
+    if scalar:  # every entry nudged at once: one number
+        return (f(w + h) - f(w - h)) / (2 * h)
+    grad = np.zeros_like(w)
+    indices = {"entries": np.ndindex(w.shape), "rows": range(len(w)), "size": range(w.size)}[loop]
+    for index in indices:
+        saved = w[index].copy()
+        w[index] = saved + h
+        f_up = f(w)
+        w[index] = saved - h
+        f_down = f(w)
+        if restore:
+            w[index] = saved
+        grad[index] = (f_up - f_down) / (2 * h)
+    return grad
+
+
+def _total(values):
+    """The values added up with a loop, as the dot exercise asks (it rules out sum)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def _sigmoid_slope_of(s):
+    """s * (1 - s): the sigmoid's slope, written with the sigmoid's value s."""
+    return s * (1 - s)
+
+
+def _forward_variant(X, W1, b1, W2, b2, activation=network.sigmoid, b1_after=False):
+    """forward with one thing changed, to recognise the usual mistakes."""
+    hidden = activation(X @ W1) + b1 if b1_after else activation(X @ W1 + b1)
+    return hidden, hidden @ W2 + b2
 
 
 EXERCISES = [
@@ -114,12 +201,17 @@ EXERCISES = [
                     lambda p, a: abs(p - a)),
             Mistake("squared error instead of the signed error", "Do not square here; that comes with mse.",
                     lambda p, a: (p - a) ** 2),
+            Mistake("divided by the actual price (a relative error)", "The error is in dollars: no division.",
+                    lambda p, a: (p - a) / a),
+            Mistake("averaged the errors into one number", "Return one error per house: numpy subtracts "
+                    "arrays entry by entry. The mean comes with mse, next.", lambda p, a: np.mean(p - a)),
         ],
         hints=["The error says how far, and in which direction, the prediction is off.",
-               "Predicting $150,000 for a $100,000 house gives +$50,000: too high is positive.",
-               "One subtraction: `return prediction - actual`."]),
+               f"Predicting {DOLLAR}150,000 for a {DOLLAR}100,000 house gives +{DOLLAR}50,000: too high is positive.",
+               "Which number comes first in the subtraction, so that a too-high prediction gives a positive "
+               "error? One subtraction does it, for numbers and for arrays alike."]),
     Exercise(
-        "mse", "01_error", losses.mse,
+        "mse", "01_error", losses.mse, show=[losses.squared_error],
         cases=lambda: [(np.array([150_000.0]), np.array([100_000.0])),
                        (np.array([150_000.0, 90_000.0, 200_000.0, 310_000.0]),
                         np.array([100_000.0, 120_000.0, 200_000.0, 300_000.0])),
@@ -129,111 +221,226 @@ EXERCISES = [
                     lambda p, a: np.sum((p - a) ** 2)),
             Mistake("forgot to square", "Square each error before averaging, so misses cannot cancel.",
                     lambda p, a: np.mean(p - a)),
+            Mistake("squared the mean error instead of averaging the squared errors",
+                    "Square each house's error first, then take the mean: the mean of the squares, not the "
+                    "square of the mean.", lambda p, a: np.mean(p - a) ** 2),
             Mistake("absolute errors instead of squared", "Square the errors instead of taking abs().",
                     lambda p, a: np.mean(np.abs(p - a))),
             Mistake("an extra factor 1/2", "The course's MSE has no 1/2 in front.",
                     lambda p, a: 0.5 * np.mean((p - a) ** 2)),
             Mistake("took the square root (that is the RMSE)", "Leave out the square root.",
                     lambda p, a: np.sqrt(np.mean((p - a) ** 2))),
+            Mistake("divided by n - 1 instead of n", "The mean divides by n, the number of houses: `np.mean` does.",
+                    lambda p, a: np.sum((p - a) ** 2) / (len(p) - 1)),
+            Mistake("returned every house's squared error, not their mean",
+                    "Average them into one number with `np.mean`.", lambda p, a: (p - a) ** 2),
+            Mistake("doubled the errors (`* 2`) instead of squaring them (`** 2`)",
+                    "Squaring is `** 2`: the error times itself.", lambda p, a: np.mean((p - a) * 2)),
+            Mistake("subtracted the squared prices instead of squaring the errors",
+                    "Subtract first, then square the difference.", lambda p, a: np.mean(p ** 2 - a ** 2)),
+            Mistake("squared only the actual prices: `**` comes before `-`",
+                    "Put the subtraction in parentheses before squaring it.", lambda p, a: np.mean(p - a ** 2)),
+            Mistake("the variance of the errors (their spread around the mean error)",
+                    "The MSE is the plain mean of the squared errors, with no mean error taken off first.",
+                    lambda p, a: np.var(p - a)),
+            Mistake("the length of the error vector (`np.linalg.norm`)",
+                    "That is the square root of the sum of squares: take the mean of the squares instead.",
+                    lambda p, a: np.linalg.norm(p - a)),
         ],
         hints=["Three steps: the errors, then their squares, then the mean.",
                "With numpy arrays `predictions - actuals` gives every house's error at once.",
-               "`return float(np.mean((predictions - actuals) ** 2))`"]),
+               "Square that whole array of errors (mind the parentheses), then `np.mean` turns the squares "
+               "into one number; `float(...)` makes it a plain Python number."]),
     Exercise(
         "gradient_step", "02_learning_rate", descent.gradient_step,
         cases=lambda: [(5.0, 2.0, 0.1), (np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0]), 0.1),
                        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[10.0, 0.0], [-10.0, 5.0]]), 0.01)],
         mistakes=[
-            Mistake("sign flipped: the step goes uphill", "Move against the gradient: w - alpha * grad.",
+            Mistake("sign flipped: the step goes uphill", "Move against the gradient: `w - alpha * grad`.",
                     lambda w, g, a: w + a * g),
-            Mistake("forgot the learning rate", "Scale the gradient by alpha before stepping.",
+            Mistake("forgot the learning rate", "Scale the gradient by `alpha` before stepping.",
                     lambda w, g, a: w - g),
-            Mistake("divided by the learning rate", "Multiply by alpha, do not divide.",
+            Mistake("divided by the learning rate", "Multiply by `alpha`, do not divide.",
                     lambda w, g, a: w - g / a),
+            Mistake("returned the step `alpha * grad`, not the new weight",
+                    "Take the step from `w`: the new weight is `w` moved against the gradient.",
+                    lambda w, g, a: a * g),
+            Mistake("returned the step `-alpha * grad` without starting from `w`",
+                    "Add the step to `w`: the new weight is `w` moved against the gradient.",
+                    lambda w, g, a: -a * g),
         ],
         hints=["The gradient points uphill; we want to go down.",
                "The step is alpha times the gradient, taken in the opposite direction.",
-               "`return w - alpha * grad` (not `w -= ...`, which would change the caller's array)."]),
+               "Start from `w` and subtract the step, in one expression that builds a new value: "
+               "`w -= ...` would change the caller's array."]),
     Exercise(
-        "gradient_descent", "02_learning_rate", descent.gradient_descent,
+        "gradient_descent", "02_learning_rate", descent.gradient_descent, show=[descent.gradient_step],
         cases=lambda: [(parabola_slope, 0.0, 0.1, 5), (parabola_slope, 10.0, 0.5, 0),
                        (valley_slope, np.array([1.0, 1.0]), 0.05, 4)],
         mistakes=[
-            Mistake("left out the starting weight w0", "Put w0 first in the list, then one weight per step.",
+            Mistake("left out the starting weight w0", "Put `w0` first in the list, then one weight per step.",
                     lambda g, w0, a, s: descent.gradient_descent(g, w0, a, s)[1:]),
             Mistake("took one step too many", "Loop exactly `steps` times.",
                     lambda g, w0, a, s: descent.gradient_descent(g, w0, a, s + 1)),
-            Mistake("sign flipped: the steps go uphill", "Each step is w - alpha * grad_fn(w).",
+            Mistake("stopped one step short", "`w0` and one weight per step make `steps + 1` weights: "
+                    "loop `steps` times after putting `w0` in the list.",
+                    lambda g, w0, a, s: descent.gradient_descent(g, w0, a, max(s - 1, 0))),
+            Mistake("sign flipped: the steps go uphill", "Each step is `w - alpha * grad_fn(w)`.",
                     lambda g, w0, a, s: descent.gradient_descent(g, w0, -a, s)),
-            Mistake("returned only the final weight", "Return every weight visited, w0 first.",
+            Mistake("returned only the final weight", "Return every weight visited, `w0` first.",
                     lambda g, w0, a, s: descent.gradient_descent(g, w0, a, s)[-1]),
+            Mistake("took every step with the slope at `w0`",
+                    "Ask `grad_fn` for the slope at the newest weight, each step.",
+                    lambda g, w0, a, s: _gradient_descent_variant(g, w0, a, s, slope_at_start=True)),
+            Mistake("forgot the learning rate", "Scale each slope by `alpha`.",
+                    lambda g, w0, a, s: descent.gradient_descent(g, w0, 1.0, s)),
+            Mistake("every weight in the list is one array, changed in place by `w -= ...`",
+                    "Make a new array each step, `w = w - alpha * grad_fn(w)`, so that the weights already "
+                    "in the list stay as they were.",
+                    lambda g, w0, a, s: _gradient_descent_variant(g, w0, a, s, same_array=True)),
+            Mistake("appended the slope instead of the new weight", "Append the weight after each step; the "
+                    "slope only tells the step which way to go.",
+                    lambda g, w0, a, s: np.array([np.asarray(w0, dtype=float)]
+                                                 + [g(w) for w in descent.gradient_descent(g, w0, a, s)[:-1]])),
         ],
-        hints=["Keep a list of weights that starts with w0; append one new weight per step.",
-               "Each new weight is gradient_step(w, grad_fn(w), alpha), where w is the last weight so far.",
-               "`weights = [w0]`, then `steps` times `weights.append(weights[-1] - alpha * grad_fn(weights[-1]))`, "
-               "then `return np.array(weights)`."]),
+        hints=["Keep a list that starts with the first weight, `weights = [w0]`, and append one new weight "
+               "per step.",
+               "Each new weight is one step downhill from the newest weight so far, `weights[-1]`, using the "
+               "slope there, `grad_fn(weights[-1])`: your `gradient_step` takes exactly that step.",
+               "A `for` loop over `range(steps)` does the counting. At the end, `np.array(weights)` turns the "
+               "list into an array; check that it holds `steps + 1` weights."]),
     Exercise(
         "numerical_derivative", "03_derivatives", gradcheck.numerical_derivative, rtol=1e-7,
         cases=lambda: [(cube, 2.0), (exp3, 1.0), (exp3, 1.0, 1e-2)],
         mistakes=[
             Mistake("one-sided difference (f(x+h) - f(x)) / h", "Nudge both ways: f(x+h) - f(x-h).",
                     lambda f, x, h=1e-5: (f(x + h) - f(x)) / h),
+            Mistake("one-sided difference (f(x) - f(x-h)) / h", "Nudge both ways: f(x+h) - f(x-h).",
+                    lambda f, x, h=1e-5: (f(x) - f(x - h)) / h),
             Mistake("divided by h instead of 2h", "The two points are 2h apart.",
                     lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h),
             Mistake("ignored the h you were given", "Use the argument h, not a fixed number.",
                     lambda f, x, h=1e-5: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5),
+            Mistake("`/ 2 * h` multiplies by h: Python works from left to right",
+                    "Divide by the whole distance, `(2 * h)`, in parentheses.",
+                    lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h),
+            Mistake("only f(x-h) was divided: the difference needs parentheses",
+                    "Put the whole difference `f(x + h) - f(x - h)` in parentheses before dividing.",
+                    lambda f, x, h=1e-5: f(x + h) - f(x - h) / (2 * h)),
+            Mistake("forgot to divide by h", "The run is 2h, not 2: divide by `(2 * h)`.",
+                    lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2),
+            Mistake("subtracted the wrong way round: f(x-h) - f(x+h)",
+                    "Right minus left: `f(x + h) - f(x - h)`.",
+                    lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h)),
+            Mistake("added f(x+h) and f(x-h) instead of subtracting", "The rise is a difference: right minus left.",
+                    lambda f, x, h=1e-5: (f(x + h) + f(x - h)) / (2 * h)),
+            Mistake("no parentheses at all: only f(x-h) is divided, and then multiplied by h",
+                    "Put parentheses around the difference and around `(2 * h)`.",
+                    lambda f, x, h=1e-5: f(x + h) - f(x - h) / 2 * h),
         ],
         hints=["A slope is rise over run: how much f changes, divided by how much x changed.",
-               "Evaluate f a little to the right (x + h) and a little to the left (x - h).",
-               "`return (f(x + h) - f(x - h)) / (2 * h)`"]),
+               "Evaluate f a little to the right, `f(x + h)`, and a little to the left, `f(x - h)`.",
+               "The rise is the difference of those two values; the run is the distance from x - h to "
+               "x + h. Put parentheses around both, so that Python divides the whole rise by the whole run."]),
     Exercise(
         "numerical_gradient", "03_derivatives", gradcheck.numerical_gradient, rtol=1e-7,
         cases=lambda: [(bowl, np.array([1.0, -2.0, 3.0])), (bowl, np.array([[0.5, 1.0], [2.0, -1.0]])),
-                       (bowl, np.array([1.0, 2.0]), 1e-3)],
+                       (tangle, np.array([0.5, -1.0]), 1e-3)],
         mistakes=[
             Mistake("one-sided differences", "Nudge each entry both ways: +h and -h.",
                     lambda f, w, h=1e-5: _one_sided_gradient(f, w, h)),
             Mistake("divided by h instead of 2h", "The two nudged points are 2h apart.",
                     lambda f, w, h=1e-5: 2 * gradcheck.numerical_gradient(f, w, h)),
+            Mistake("did not put each entry back after nudging it",
+                    "After the two calls of `f`, set the entry back to the value it had, before the next one.",
+                    lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, restore=False)),
+            Mistake("nudged every entry at once", "Nudge one entry at a time and hold the others still: "
+                    "one partial derivative per entry.",
+                    lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, scalar=True)),
+            Mistake("looped over the rows: `range(len(w))` nudges a whole row of a 2-D `w`",
+                    "Loop with `np.ndindex(w.shape)`, which gives the index of every entry.",
+                    lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, loop="rows")),
+            Mistake("looped over `range(w.size)`, which runs off the rows of a 2-D `w`",
+                    "Loop with `np.ndindex(w.shape)`, which gives the (row, column) index of every entry.",
+                    lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, loop="size")),
+            Mistake("ignored the h you were given", "Use the argument `h`, not a fixed number.",
+                    lambda f, w, h=1e-5: gradcheck.numerical_gradient(f, w)),
         ],
         hints=["One partial derivative per entry: nudge that entry only, keep the others fixed.",
-               "Work on a copy (`w = np.array(w, dtype=float)`), loop over `np.ndindex(w.shape)`, and put each "
-               "entry back after nudging it.",
-               "For each index i: save w[i]; set it to saved + h and evaluate f; set it to saved - h and "
-               "evaluate f; restore it; grad[i] = (f_up - f_down) / (2 * h)."]),
+               "Work on a float copy of `w` (`np.array` makes one), start from a gradient of zeros shaped like "
+               "it (`np.zeros_like`), and visit every index, also of a 2-D `w`, with `np.ndindex(w.shape)`.",
+               "For each index: remember the entry; set it a nudge h up and call f; set it h down and call f; "
+               "put it back before the next index. The central difference of the two calls is that entry of "
+               "the gradient."]),
     Exercise(
         "dot", "04_dot_product", linear.dot,
         cases=lambda: [([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), ([2.5], [4.0]), (_rng().normal(size=6), _rng().normal(size=6) * 2)],
+        shortcuts={"dot": "`np.dot`", "matmul": "`np.matmul`", "@": "`@`", "sum": "`sum`", "fsum": "math.fsum",
+                   "einsum": "`np.einsum`", "inner": "`np.inner`", "vdot": "`np.vdot`",
+                   "tensordot": "`np.tensordot`", "sumprod": "math.sumprod"},
         mistakes=[
             Mistake("returned the products without adding them up", "Add the products into one total.",
                     lambda a, b: [x * y for x, y in zip(a, b)]),
             Mistake("added the pairs instead of multiplying", "Multiply a[i] by b[i], then add those up.",
-                    lambda a, b: sum(x + y for x, y in zip(a, b))),
-            Mistake("skipped the last pair", "Loop over every index: range(len(a)).",
-                    lambda a, b: sum(a[i] * b[i] for i in range(len(a) - 1))),
+                    lambda a, b: _total(x + y for x, y in zip(a, b))),
+            Mistake("skipped the last pair", "Loop over every index: `range(len(a))`.",
+                    lambda a, b: _total(a[i] * b[i] for i in range(len(a) - 1))),
+            Mistake("skipped the first pair", "Python counts from 0: `range(len(a))` starts there.",
+                    lambda a, b: _total(a[i] * b[i] for i in range(1, len(a)))),
+            Mistake("multiplied the two sums instead of adding up the products",
+                    "Multiply each pair first, then add those products up.", lambda a, b: _total(a) * _total(b)),
+            Mistake("returned inside the loop: only the first pair was added",
+                    "Move the `return` out of the loop (one indent less), so that it runs after every pair.",
+                    lambda a, b: a[0] * b[0]),
+            Mistake("kept only the last product: `=` where `+=` belongs",
+                    "Add each product to the total, `total += ...`, instead of replacing it.",
+                    lambda a, b: a[-1] * b[-1]),
+            Mistake("the total stays 0: nothing was added to it",
+                    "Add each product with `total += ...`; multiplying a total that starts at 0 keeps it 0.",
+                    lambda a, b: 0.0),
         ],
         hints=["Multiply matching entries, then add all those products.",
                "Start a total at 0 and loop over the pairs with `zip(a, b)`.",
-               "`total = 0.0`; `for x, y in zip(a, b): total += x * y`; `return total`."]),
+               "Inside the loop, add one product to the total with `+=`; return the total once the loop "
+               "has finished, not inside it. No `sum`, `np.dot` or `@`: the loop is the point."]),
     Exercise(
         "predict_linear", "04_dot_product", linear.predict_linear,
         cases=lambda: [(np.array([[1500.0, 3.0], [800.0, 2.0]]), np.array([100.0, 5000.0]), 20_000.0),
                        (_rng().normal(size=(6, 3)), np.array([0.5, -1.0, 2.0]), -0.5)],
+        shapes="X has shape (n, d) and w (d,): `X @ w` gives one number per house, shape (n,).",
         mistakes=[
-            Mistake("forgot the bias b", "Add b to every prediction.", lambda X, w, b: X @ w),
-            Mistake("returned a column of shape (n, 1) instead of (n,)", "Use w as it is, shape (d,).",
+            Mistake("forgot the bias b", "Add `b` to every prediction.", lambda X, w, b: X @ w),
+            Mistake("returned a column of shape (n, 1) instead of (n,)", "Use `w` as it is, shape (d,).",
                     lambda X, w, b: X @ w.reshape(-1, 1) + b),
-            Mistake("multiplied the bias in instead of adding it", "The bias is added: X @ w + b.",
+            Mistake("multiplied the bias in instead of adding it", "The bias is added to each prediction.",
                     lambda X, w, b: (X @ w) * b),
+            Mistake("multiplied `w @ X`: the order matters",
+                    "Each row of X is a house: `X @ w` takes the dot product of every row with `w`.",
+                    lambda X, w, b: w @ X + b),
+            Mistake("transposed X", "X is already one row per house: use it as it is.",
+                    lambda X, w, b: X.T @ w + b),
+            Mistake("multiplied entry by entry (`X * w`) without adding up each row",
+                    "A dot product also adds up the products: `X @ w` does both, for every row.",
+                    lambda X, w, b: X * w + b),
+            Mistake("added up each column (over the houses) instead of each row",
+                    "Each house's prediction adds up its own row: `X @ w` does that.",
+                    lambda X, w, b: np.sum(X * w, axis=0) + b),
+            Mistake("one prediction per feature instead of one per house",
+                    "Loop over the houses, the rows of X: there are `len(X)` of them.",
+                    lambda X, w, b: np.array([X[i] @ w + b for i in range(len(w))])),
+            Mistake("added up every product into one number", "One prediction per house: add up each row "
+                    "on its own, which `X @ w` does.", lambda X, w, b: np.sum(X * w) + b),
         ],
         hints=["Each house's prediction is its features times the weights, summed, plus the bias.",
-               "A matrix times a vector does that for every row at once: `X @ w`.",
-               "`return X @ w + b`"]),
+               "A matrix times a vector does that for every row at once: `X @ w` is one dot product per house.",
+               "Say the shapes: `X @ w` is (n,), one number per house, and `b` is one number. What is left "
+               "to do to every prediction?"]),
     Exercise(
-        "mse_gradient", "04_dot_product", linear.mse_gradient,
+        "mse_gradient", "04_dot_product", linear.mse_gradient, show=[linear.predict_linear],
         cases=lambda: [(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), np.array([1.0, 2.0, 2.0]),
                         np.array([0.5, -0.5]), 0.25),
                        (_rng().normal(size=(8, 3)), _rng().normal(size=8), np.array([1.0, 0.0, -1.0]), 2.0)],
+        shapes="X.T has shape (d, n) and the residuals (n,): their product has one number per weight, like w.",
         mistakes=[
             Mistake("sign flipped (y - prediction)", "Use prediction - y, the error from 01.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, sign=-1)),
@@ -241,65 +448,260 @@ EXERCISES = [
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, factor=1)),
             Mistake("summed instead of averaged", "E is a mean, so divide by n.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, average=False)),
-            Mistake("left the bias out of the prediction", "The residual is X @ w + b - y.",
-                    lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, bias=False)),
+            Mistake("left the bias out of the prediction", "Each residual is prediction - y, with b in the "
+                    "prediction.", lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, bias=False)),
+            Mistake("multiplied X by the residuals without transposing it",
+                    "X is (n, d) and the residuals (n,): `X.T`, shape (d, n), lines up with them.",
+                    lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, transpose=False)),
+            Mistake("returned only dw", "Return the pair: dw first, then db.",
+                    lambda X, y, w, b: linear.mse_gradient(X, y, w, b)[0]),
+            Mistake("summed db but averaged dw", "db is a mean too: divide its sum by n, or use `np.mean`.",
+                    lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, db_average=False)),
+            Mistake("divided by n twice", "Divide by n once (`np.mean` already does).",
+                    lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, again=len(y))),
+            Mistake("averaged over every entry at once: dw should have one number per weight",
+                    "`X.T @` the residuals adds up each feature's products over the houses, one number per "
+                    "weight.", lambda X, y, w, b: (2 * np.mean(X.T * (X @ w + b - y)), 2 * np.mean(X @ w + b - y))),
+            Mistake("one number per house instead of one per weight",
+                    "Average over the houses, not over the features: `X.T @` the residuals, divided by n.",
+                    lambda X, y, w, b: (2 * np.mean(X * (X @ w + b - y)[:, None], axis=1),
+                                        2 * np.mean(X @ w + b - y))),
+            Mistake("divided by the number of features instead of the number of houses",
+                    "The mean is over the houses: divide by `len(y)`.",
+                    lambda X, y, w, b: (2 * X.T @ (X @ w + b - y) / X.shape[1], 2 * np.mean(X @ w + b - y))),
+            Mistake("returned (db, dw), the wrong way round", "Return dw first, then db.",
+                    lambda X, y, w, b: linear.mse_gradient(X, y, w, b)[::-1]),
         ],
-        hints=["Start from the residuals r = X @ w + b - y, one per house.",
-               "dE/db is the mean of 2r; dE/dw[j] is the mean of 2r times feature j, which is `X.T @ r` scaled.",
-               "`r = X @ w + b - y`; `return 2 * X.T @ r / len(y), 2 * np.mean(r)`"]),
+        hints=["Start from the residuals, one per house: `r = X @ w + b - y`.",
+               "dE/db is the mean of `2 * r`; dE/dw[j] is the mean of `2 * r` times feature j, for every j "
+               "at once with `X.T @ r`.",
+               "`X.T @ r` adds up over the houses: divide it by `len(y)` to make it a mean, and keep the "
+               "factor 2. Return the two as a pair, dw first."]),
     Exercise(
-        "sigmoid_derivative", "05_backpropagation", network.sigmoid_derivative,
+        "sigmoid_derivative", "05_backpropagation", network.sigmoid_derivative, show=[network.sigmoid],
         cases=lambda: [(0.0,), (np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),), (np.array([[-30.0, 0.5], [3.0, 30.0]]),)],
+        module=network,
         mistakes=[
-            Mistake("used z where sigmoid(z) belongs: z * (1 - z)", "Apply the sigmoid first: s = sigmoid(z).",
-                    lambda z: z * (1 - z)),
-            Mistake("returned sigmoid(z) itself", "Return s * (1 - s), the slope of the sigmoid.",
+            Mistake("used z where σ(z) belongs: z * (1 - z)", "Apply the sigmoid first: `s = network.sigmoid(z)`.",
+                    lambda z: _sigmoid_slope_of(z)),
+            Mistake("returned σ(z) itself", "Return its slope, σ(z)(1 - σ(z)), as the exercise says.",
                     network.sigmoid),
+            Mistake("applied the sigmoid twice: the slope formula got σ(z) where z belongs",
+                    "Apply the sigmoid once, `s = network.sigmoid(z)`, and use s in the slope.",
+                    lambda z: _sigmoid_slope_of(network.sigmoid(network.sigmoid(z)))),
+            Mistake("the slope of tanh, 1 - tanh², not of the sigmoid",
+                    "The sigmoid is `network.sigmoid`, 1 / (1 + e^-z); tanh is another curve.",
+                    lambda z: 1 - np.tanh(z) ** 2),
+            Mistake("1 - σ(z): the square of the denominator is missing",
+                    "The slope is e^-z / (1 + e^-z)², with the denominator squared.",
+                    lambda z: 1 - network.sigmoid(z)),
+            Mistake("s * (1 + s): a plus where the minus belongs", "The second factor is 1 - s.",
+                    lambda z: network.sigmoid(z) * (1 + network.sigmoid(z))),
+            Mistake("`1 / 1 + np.exp(-z)` is 1 + e^-z: the denominator needs parentheses",
+                    "Write the sigmoid as `1 / (1 + np.exp(-z))`, or use `network.sigmoid(z)`.",
+                    lambda z: _sigmoid_slope_of(1 + np.exp(-z))),
+            Mistake("s * 1 - s is s - s, which is 0: the parentheses around 1 - s are missing",
+                    "Multiply s by the whole factor, (1 - s), in parentheses.", lambda z: 0 * network.sigmoid(z)),
+            Mistake("squared e^-z instead of the whole denominator",
+                    "The slope is e^-z / (1 + e^-z)²: square the whole denominator.",
+                    lambda z: np.exp(-z) / (1 + np.exp(-z) ** 2)),
         ],
         hints=["The sigmoid's slope can be written with the sigmoid itself.",
-               "If s = sigmoid(z) = 1 / (1 + np.exp(-z)), the slope is s times (1 - s).",
-               "`s = 1 / (1 + np.exp(-z))`; `return s * (1 - s)`"]),
+               "Compute the sigmoid first, `s = network.sigmoid(z)` (or `1 / (1 + np.exp(-z))`); the slope "
+               "is then s times one more factor.",
+               "Test your formula at z = 0, where s is 0.5: the slope there should be 0.25, the steepest it "
+               "gets. Far out, at z = 30, s is almost 1 and the slope almost 0."]),
     Exercise(
-        "forward", "05_backpropagation", network.forward,
+        "forward", "05_backpropagation", network.forward, show=[network.sigmoid],
         cases=lambda: [_network_case(_rng())[:1] + _network_case(_rng())[2:],
                        _network_case(_rng(), n=1, d=2, h=3)[:1] + _network_case(_rng(), n=1, d=2, h=3)[2:]],
+        module=network,
+        shapes="X (n, d) @ W1 (d, h) gives the hidden layer, shape (n, h); hidden (n, h) @ W2 (h, 1) gives "
+               "the prediction, shape (n, 1).",
         mistakes=[
-            Mistake("forgot the sigmoid on the hidden layer", "hidden = sigmoid(X @ W1 + b1).",
-                    lambda X, W1, b1, W2, b2: (X @ W1 + b1, (X @ W1 + b1) @ W2 + b2)),
-            Mistake("put a sigmoid on the output too", "The output is linear: hidden @ W2 + b2.",
+            Mistake("forgot the sigmoid on the hidden layer", "Squash the hidden sums with `network.sigmoid`.",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2, activation=lambda z: z)),
+            Mistake("put a sigmoid on the output too", "The output is a plain weighted sum: `hidden @ W2 + b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.sigmoid(network.forward(X, W1, b1, W2, b2)[1]))),
-            Mistake("forgot the biases", "Add b1 before the sigmoid and b2 at the output.",
+            Mistake("forgot the biases", "Add `b1` before the sigmoid and `b2` at the output.",
                     lambda X, W1, b1, W2, b2: network.forward(X, W1, 0 * b1, W2, 0 * b2)),
-            Mistake("returned a flat prediction of shape (n,) instead of (n, 1)", "Use hidden @ W2 as it is.",
+            Mistake("forgot b1", "Add `b1` to the weighted sums, before the sigmoid.",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1, 0 * b1, W2, b2)),
+            Mistake("forgot b2", "Add `b2` at the output.",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1, b1, W2, 0 * b2)),
+            Mistake("added b1 after the sigmoid", "The bias belongs inside: squash `X @ W1 + b1`.",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2, b1_after=True)),
+            Mistake("returned a flat prediction of shape (n,) instead of (n, 1)", "Use `hidden @ W2` as it is.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.forward(X, W1, b1, W2, b2)[1][:, 0])),
+            Mistake("returned only the prediction",
+                    "Return the pair `hidden, prediction`: backward needs the hidden values too.",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1, b1, W2, b2)[1]),
+            Mistake("returned the pair the wrong way round", "The hidden values come first, then the prediction.",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1, b1, W2, b2)[::-1]),
+            Mistake("multiplied `W1 @ X`: the order matters",
+                    "Each row of X is a house: `X @ W1` gives every house's hidden sums, shape (n, h).",
+                    lambda X, W1, b1, W2, b2: network.forward(W1, X, b1, W2, b2)),  # W1 @ X + b1
+            Mistake("tanh instead of the sigmoid",
+                    "Use `network.sigmoid`: tanh squashes into (-1, 1), the sigmoid into (0, 1).",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2, activation=np.tanh)),
+            Mistake("`1 / 1 + np.exp(...)` is 1 + e^-z: the sigmoid's denominator needs parentheses",
+                    "Use `network.sigmoid`, or put the whole denominator in parentheses.",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2,
+                                                               activation=lambda z: 1 + np.exp(-z))),
+            Mistake("squashed the hidden values a second time before the output",
+                    "The hidden values are squashed once; the output is `hidden @ W2 + b2`.",
+                    lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
+                                               network.sigmoid(network.forward(X, W1, b1, W2, b2)[0]) @ W2 + b2)),
+            Mistake("added b1 at the output, where b2 belongs", "The output's bias is `b2`.",
+                    lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
+                                               network.forward(X, W1, b1, W2, b2)[0] @ W2 + b1)),
         ],
         hints=["Two layers, two lines: first the hidden layer, then the output.",
-               "hidden = sigmoid(X @ W1 + b1) has shape (n, h); the prediction is hidden @ W2 + b2, shape (n, 1).",
-               "`hidden = 1 / (1 + np.exp(-(X @ W1 + b1)))`; `return hidden, hidden @ W2 + b2`"]),
+               "The hidden layer squashes every house's weighted sums plus bias, `X @ W1 + b1`, with "
+               "`network.sigmoid`; its shape is (n, h).",
+               "The output is a weighted sum of the hidden values plus b2, with no sigmoid: the same "
+               "pattern with `W2` and `b2`, shape (n, 1). Return both, the hidden values first."]),
     Exercise(
-        "backward", "05_backpropagation", network.backward, show=[network.loss_and_gradients],
+        "backward", "05_backpropagation", network.backward,
+        show=[network.sigmoid, network.forward, network.loss_and_gradients],
         cases=lambda: [_network_case(_rng()), _network_case(_rng(), n=8, d=2, h=3)],
+        module=network,
+        shapes="Say each shape out loud: the error signal is (n, 1); `hidden.T @` it is (h, 1), like W2; "
+               "sent back with `@ W2.T` it is (n, h), like hidden; `X.T @ d_z` is (d, h), like W1.",
         mistakes=[
-            Mistake("sign flipped (y - prediction)", "Start from prediction - y.",
+            Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.",
                     lambda *args: _backward_variant(*args, sign=-1)),
             Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.",
                     lambda *args: _backward_variant(*args, factor=1)),
             Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.",
                     lambda *args: _backward_variant(*args, average=False)),
-            Mistake("forgot the sigmoid's derivative", "Multiply by hidden * (1 - hidden) on the way back.",
+            Mistake("forgot the sigmoid's derivative", "Multiply by `hidden * (1 - hidden)` on the way back.",
                     lambda *args: _backward_variant(*args, slope="none")),
             Mistake("applied sigmoid_derivative to the hidden activations instead of to z",
-                    "sigmoid_derivative(z) = hidden * (1 - hidden); do not feed it the hidden values.",
+                    "`network.sigmoid_derivative(z)` is `hidden * (1 - hidden)`; do not feed it the hidden values.",
                     lambda *args: _backward_variant(*args, slope="hidden")),
+            Mistake("used z * (1 - z) as the sigmoid's slope",
+                    "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
+                    lambda *args: _backward_variant(*args, slope="z itself")),
+            Mistake("multiplied `d_prediction * W2` entry by entry",
+                    "Send the error signal back through the weights with a matrix product, "
+                    "`d_prediction @ W2.T`, shape (n, h).",
+                    lambda *args: _backward_variant(*args, back_with_matmul=False)),
+            Mistake("divided by n twice", "The error signal has its / n already: `@` and "
+                    "`d_z.sum(axis=0)` add up the houses' shares without dividing again.",
+                    lambda *args: _backward_variant(*args, again=len(args[1]))),
+            Mistake("added up b1's gradient over everything",
+                    "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.",
+                    lambda *args: _backward_variant(*args, b1_axis=None)),
+            Mistake("added up b1's gradient over the hidden units instead of over the houses",
+                    "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.",
+                    lambda *args: _backward_variant(*args, b1_axis=1)),
+            Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
+                    lambda *args: _backward_variant(*args, W2_transposed=True)),
+            Mistake("multiplied `X @ d_z` for W1's gradient",
+                    "`X.T @ d_z` adds up each input's share over the houses: shape (d, h), like W1.",
+                    lambda *args: _backward_variant(*args, W1_transposed=True)),
+            Mistake("flattened the prediction to (n,): minus y, of shape (n, 1), it became an (n, n) table",
+                    "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).",
+                    lambda *args: _backward_variant(*args, flat=True)),
+            Mistake("left b1 out of the forward pass", "The hidden layer is the sigmoid of `X @ W1 + b1`: "
+                    "with b1, as in forward.", lambda *args: _backward_variant(*args, b1_in_forward=False)),
         ],
-        hints=["Go backwards: first dE/dprediction, then W2 and b2, then back through W2 to the hidden "
-               "layer, through the sigmoid, and finally W1 and b1.",
-               "dE/dprediction = 2 (prediction - y) / n. dW2 = hidden.T @ that; db2 = its sum over houses. "
-               "d_hidden = that @ W2.T; d_z = d_hidden * hidden * (1 - hidden).",
-               "dW1 = X.T @ d_z and db1 = d_z.sum(axis=0); return the four in a dict keyed "
-               "\"W1\", \"b1\", \"W2\", \"b2\"."]),
+        hints=["Go backwards one step at a time, each step using the one before. First the forward pass, "
+               "because you need the hidden values and the prediction: "
+               "`hidden, prediction = network.forward(X, W1, b1, W2, b2)` (or your own forward).",
+               "Step 1, the error signal at the output: the slope of the mean of `(prediction - y) ** 2` "
+               "with respect to each prediction. Section 4.1 derives it; mind the 2 and the n.",
+               "Step 2, the gradients of W2 and b2: a weight's gradient is what came into it times the error "
+               "signal where it leads. For W2 that is the hidden values, transposed so that the shape comes "
+               "out (h, 1); for b2, add up the error signal over the houses.",
+               "Step 3, back to the hidden layer: the error signal goes back through the weights it came "
+               "through, transposed (`@ W2.T`), one column per hidden unit, shape (n, h).",
+               "Step 4, through the sigmoid: multiply entry by entry by its slope, which the hidden values "
+               "give without a new exponential: `hidden * (1 - hidden)`.",
+               "Step 5, the gradients of W1 and b1: the same pattern as step 2, with X coming in where hidden "
+               "did. Return the four in a dict with the keys \"W1\", \"b1\", \"W2\", \"b2\", each shaped "
+               "like its parameter."]),
+    Exercise(
+        "backward_tanh", "05_backpropagation", network.backward_tanh,
+        cases=lambda: [_network_case(_rng()), _network_case(_rng(), n=8, d=2, h=3)],
+        module=network,
+        shapes="The same shapes as in backward: each gradient is shaped like its parameter.",
+        mistakes=[
+            Mistake(name, advice, (lambda slope: lambda X, y, W1, b1, W2, b2: (  # backward_tanh with this slope
+                (z := X @ W1 + b1), (hidden := np.tanh(z)),
+                (d_prediction := 2 * (hidden @ W2 + b2 - y) / len(y)),
+                (d_z := (d_prediction @ W2.T) * slope(z, hidden)),
+                {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction,
+                 "b2": d_prediction.sum(axis=0)})[-1])(slope))
+            for name, advice, slope in [
+                ("used the sigmoid's slope, hidden * (1 - hidden)",
+                 "That is the slope of the sigmoid; tanh's slope is 1 - tanh(z)².",
+                 lambda z, hidden: hidden * (1 - hidden)),
+                ("used the sigmoid's slope, network.sigmoid_derivative(z)",
+                 "That is the slope of the sigmoid; tanh's slope is 1 - tanh(z)².",
+                 lambda z, hidden: network.sigmoid_derivative(z)),
+                ("forgot tanh's slope on the way back",
+                 "Going back through tanh multiplies the error signal by tanh's slope, entry by entry.",
+                 lambda z, hidden: 1.0),
+                ("applied the slope to z instead of to tanh(z): 1 - z²",
+                 "The slope 1 - tanh(z)² is written with tanh's output, which `hidden` already holds.",
+                 lambda z, hidden: 1 - z ** 2),
+                ("took tanh of the hidden values again: 1 - tanh(hidden)²",
+                 "`hidden` is tanh(z) already: square it as it is, without a second np.tanh.",
+                 lambda z, hidden: 1 - np.tanh(hidden) ** 2),
+                ("forgot the square: 1 - tanh(z) instead of 1 - tanh(z)²", "Square tanh(z) in the slope.",
+                 lambda z, hidden: 1 - hidden),
+            ]] + [
+            Mistake("kept the sigmoid: these are the sigmoid network's gradients",
+                    "Both the forward pass (`np.tanh`) and the slope on the way back change for tanh.",
+                    network.backward),
+        ],
+        hints=["Start from your `backward` (or `solution(\"backward\")`): the same steps, in the same order. "
+               "Which of them are about the sigmoid?",
+               "Two lines change: the forward pass squashes with `np.tanh` instead of `network.sigmoid`, and "
+               "the step back through the activation multiplies by tanh's slope instead of the sigmoid's. "
+               "The error signal, the W2, b2, W1 and b1 lines stay as they were.",
+               "tanh's slope is 1 − tanh(z)², and `hidden` already holds tanh(z): no new np.tanh is needed on "
+               "the way back. A check you can do by hand: at z = 0 the slope is 1, four times the sigmoid's."]),
+    Exercise(
+        "train_step", "05_backpropagation", network.train_step, show=[network.sigmoid, network.forward],
+        cases=lambda: [_network_case(_rng()) + (0.1,), _network_case(_rng(), n=8, d=2, h=3) + (0.5,)],
+        module=network,
+        shapes="Return the new parameters in the order (W1, b1, W2, b2), each shaped like the old one.",
+        mistakes=[
+            Mistake("updated W2 before computing the hidden layer's gradient",
+                    "d_hidden = d_prediction @ W2.T needs the W2 that made the prediction: compute every "
+                    "gradient first, then update every parameter.",
+                    lambda X, y, W1, b1, W2, b2, alpha: (  # W2 moved as soon as its gradient was known
+                        (hidden := network.sigmoid(X @ W1 + b1)),
+                        (d_prediction := 2 * (hidden @ W2 + b2 - y) / len(y)),
+                        (W2_new := W2 - alpha * hidden.T @ d_prediction),
+                        (d_z := (d_prediction @ W2_new.T) * hidden * (1 - hidden)),
+                        (W1 - alpha * X.T @ d_z, b1 - alpha * d_z.sum(axis=0), W2_new,
+                         b2 - alpha * d_prediction.sum(axis=0)))[-1]),
+            Mistake("sign flipped: the step goes uphill",
+                    "Move against the gradient: `W1 - alpha * d_W1`, and so on.",
+                    lambda X, y, W1, b1, W2, b2, alpha: network.train_step(X, y, W1, b1, W2, b2, -alpha)),
+            Mistake("ignored alpha",
+                    "Scale every gradient by the learning rate: `W1 - alpha * d_W1`, and so on.",
+                    lambda X, y, W1, b1, W2, b2, alpha: network.train_step(X, y, W1, b1, W2, b2, 1.0)),
+            Mistake("returned the gradients, not the new parameters",
+                    "The gradients say which way to move; return each parameter minus alpha times its gradient.",
+                    lambda X, y, W1, b1, W2, b2, alpha: tuple(network.backward(X, y, W1, b1, W2, b2).values())),
+            Mistake("left the biases where they were", "b1 and b2 take a step too, against their own gradients.",
+                    lambda X, y, W1, b1, W2, b2, alpha: (
+                        (new := network.train_step(X, y, W1, b1, W2, b2, alpha)), (new[0], b1, new[2], b2))[-1]),
+        ],
+        hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
+               "and the seven backward lines. Only then move every parameter.",
+               "Why the order matters: the backward line `d_hidden = d_prediction @ W2.T` uses W2. If W2 has "
+               "already moved, W1's gradient mixes the old network's error signal with the new network's "
+               "weights.",
+               "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
+               "caller's W1). Return the four in the order W1, b1, W2, b2."]),
 ]
 
 _BY_ID = {exercise.id: exercise for exercise in EXERCISES}
@@ -323,9 +725,13 @@ def exercise_ids():
 
 
 def _find(exercise_id):
-    if exercise_id not in _BY_ID:
-        raise KeyError(f"There is no exercise {exercise_id!r}. The exercises are: {', '.join(exercise_ids())}.")
-    return _BY_ID[exercise_id]
+    """The exercise with this id, or None (also for an id that is not a string, such as ["mse"])."""
+    return _BY_ID.get(exercise_id) if isinstance(exercise_id, str) else None
+
+
+def _no_such_exercise(exercise_id):
+    quotes = "" if isinstance(exercise_id, str) else " An id is a text in quotes, such as \"mse\"."
+    return f"There is no exercise {describe(exercise_id)}. The exercises are: {', '.join(exercise_ids())}.{quotes}"
 
 
 def _parameter_names(exercise):
@@ -336,28 +742,37 @@ def _call_text(exercise, args):
     return f"{exercise.id}({', '.join(describe(arg) for arg in args)})"
 
 
-def _judge(exercise, fn):
-    """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'."""
-    deadline = time.monotonic() + TIME_LIMIT
+def _judge(exercise, fn, call):
+    """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'.
+    call(text, fn, args) makes each call of the learner's function; text names it, for messages."""
+    shortcut = _shortcut_used(exercise, fn)
+    if shortcut:
+        return "fail", shortcut
     answers = []
     for args in exercise.cases():
-        given = copy.deepcopy(args)
+        given, text = copy.deepcopy(args), _call_text(exercise, args)
         try:
-            got = call_with_deadline(fn, given, deadline)
+            got = call(text, fn, given)
         except NotImplementedError:
             return "todo", "it still raises NotImplementedError"
         except TimeUp:
-            return "fail", (f"{_call_text(exercise, args)} did not finish within {TIME_LIMIT:.0f} seconds. "
-                            "Look for a loop that never ends.")
+            return "fail", did_not_finish(text, TIME_LIMIT)
         except Exception as problem:
-            return "fail", f"{_call_text(exercise, args)} raised {type(problem).__name__}: {problem}"
+            return "fail", _raised(exercise, answers + [(args, Raised(problem))], text, problem)
+        except BaseException as problem:  # SystemExit, KeyboardInterrupt...: the learner's code raised them
+            return "fail", f"{text} raised {exception_text(problem)}"
         for name, before, after in zip(_parameter_names(exercise), args, given):
             if not unchanged(before, after):
-                return "fail", (f"{_call_text(exercise, args)} changed its input `{name}`. Leave the inputs "
+                return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
                                 "as they were: build a new value (w - alpha * grad, or work on a copy) "
                                 "instead of changing one in place (w -= ..., w[i] = ...).")
         answers.append((args, got))
     if all(got is None for _, got in answers):
+        if "print" in names_in_code(fn):
+            return "fail", ("Your function prints its answer but returns None: `print` only shows a value, "
+                            "`return` hands it back.")
+        if not is_stub(fn):
+            return "fail", "Your function returns None. Is a `return` missing?"
         return "todo", "it returns None"
     for args, got in answers:
         if got is None:
@@ -368,33 +783,155 @@ def _judge(exercise, fn):
             if mistake:
                 return "fail", (f"For {_call_text(exercise, args)} your answer matches a usual mistake: "
                                 f"{mistake.name}. {mistake.advice}")
-            return "fail", f"For {_call_text(exercise, args)}: {reason}"
+            shapes = f" {exercise.shapes}" if " has shape " in reason and exercise.shapes else ""
+            return "fail", f"For {_call_text(exercise, args)}: {reason}{shapes}"
     return "pass", f"correct on all {len(answers)} test cases."
 
 
-def _matching_mistake(exercise, answers):
-    """The usual mistake whose answers equal the learner's on every test case, if there is one."""
-    def makes(mistake, args, got):
-        mistaken = quietly(mistake.make, args)
-        return mistaken is not None and difference(mistaken, got, rtol=exercise.rtol) is None
+def _shortcut_used(exercise, fn):
+    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or ""."""
+    names = names_in_code(fn) if hasattr(fn, "__code__") else {getattr(fn, "__name__", "")}  # np.dot itself
+    used = [shown for name, shown in exercise.shortcuts.items() if name in names]
+    if not used:
+        return ""
+    return (f"The exercise asks for a plain loop; your function uses {' and '.join(used)}: that is what "
+            "we'll use after this exercise.")
 
-    for mistake in exercise.mistakes:
-        if all(makes(mistake, args, got) for args, got in answers):
+
+def _raised(exercise, answers, text, problem):
+    """The sentence for a call that raised problem: the usual mistake that raises it too, or what
+    usually causes it (in the shapes of this exercise's inputs, for a shape error)."""
+    mistake = _matching_mistake(exercise, answers)
+    if mistake:
+        return (f"{text} raised {type(problem).__name__}, which matches a usual mistake: {mistake.name}. "
+                f"{mistake.advice}")
+    why = explain(problem)
+    if not why:
+        return f"{text} raised {exception_text(problem)}"
+    if why.startswith(SHAPES_DO_NOT_FIT):
+        shapes = _shapes(exercise, answers[-1][0])
+        why += (f" Here {shapes}." if shapes else "") + (f" {exercise.shapes}" if exercise.shapes else "")
+    if isinstance(problem, NameError) and hasattr(exercise.module, getattr(problem, "name", None) or ""):
+        why += f" In this notebook it is `{exercise.module.__name__.split('.')[-1]}.{problem.name}`."
+    return f"{text} raised {type(problem).__name__}. {why}"
+
+
+def _shapes(exercise, args):
+    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name."""
+    shapes = [f"{name} is {arg.shape}" for name, arg in zip(_parameter_names(exercise), args)
+              if isinstance(arg, np.ndarray) and arg.ndim]
+    return ", ".join(shapes[:-1]) + " and " + shapes[-1] if len(shapes) > 1 else "".join(shapes)
+
+
+_MISSING = object()  # a part (key, item) that an answer does not have
+
+
+def _part(value, key):
+    """value[key] for a dict's key or a pair's position, or _MISSING."""
+    if isinstance(value, dict):
+        return value.get(key, _MISSING)
+    if isinstance(key, int) and isinstance(value, (tuple, list)) and key < len(value):
+        return value[key]
+    return _MISSING
+
+
+def _same(exercise, mistaken, got):
+    """True when a usual mistake's outcome equals the learner's: the same value, or the same exception."""
+    if isinstance(mistaken, Raised) or isinstance(got, Raised):
+        return isinstance(mistaken, Raised) and mistaken == got  # not array == Raised: numpy compares entries
+    if mistaken is None or mistaken is _MISSING or got is _MISSING:
+        return False
+    return difference(mistaken, got, rtol=exercise.rtol) is None
+
+
+def _first_wrong_part(exercise, answers):
+    """The first key of a dict answer (or position of a pair) where the learner's values are wrong."""
+    expected = [exercise.reference(*copy.deepcopy(args)) for args, _ in answers]
+    keys = list(expected[0]) if isinstance(expected[0], dict) else \
+        range(len(expected[0])) if isinstance(expected[0], tuple) else []
+    for key in keys:
+        for want, (_, got) in zip(expected, answers):
+            theirs = _part(got, key)
+            if theirs is not _MISSING and difference(want[key], theirs, rtol=exercise.rtol):
+                return key
+    return None
+
+
+def _matching_mistake(exercise, answers):
+    """The usual mistake that gives the learner's outcome on every test case so far (the same value, or
+    the same exception); failing that, one that gives the same values in the first part (a key of a
+    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
+    replays = [(mistake, [outcome(mistake.make, args) for args, _ in answers]) for mistake in exercise.mistakes]
+    for mistake, outcomes in replays:
+        if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers)):
+            return mistake
+    key = _first_wrong_part(exercise, answers)
+    if key is None:
+        return None
+    for mistake, outcomes in replays:
+        if all(_same(exercise, _part(theirs, key), _part(got, key)) for theirs, (_, got) in zip(outcomes, answers)):
             return mistake
     return None
 
 
-def check(exercise_id, fn):
+def _judge_safely(exercise, fn, call):
+    """_judge, with a sentence instead of an exception should judging itself fail (say, on a learner's
+    object that breaks when compared)."""
+    try:
+        return _judge(exercise, fn, call)
+    except BaseException as problem:
+        return "fail", f"check could not judge the answer ({exception_text(problem)})."
+
+
+def _verdict(exercise, fn):
+    """(status, sentence, printed): judged in the worker process, or here when fn cannot go there."""
+    try:
+        return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
+    except sandbox.NoWorker as why:
+        return *_judge_here(exercise, fn, why), ""
+
+
+def _judge_here(exercise, fn, why):
+    """Judge fn in a thread of this process, the trace function keeping time. A learner's code can
+    defeat that, so after the time limit we stop waiting and leave the thread behind."""
+    deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
+
+    def call(text, fn, args):
+        calls.append(text)
+        return call_with_deadline(fn, args, deadline)
+
+    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
+    if verdict is None:
+        return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
+                        "may still be running in the background: restart the kernel if the notebook feels slow.")
+    return verdict
+
+
+def check(exercise_id, fn=None):
     """Run your function on the exercise's test cases and say whether it is right, and if not, why.
     Never raises. Introduced in 01_error."""
     try:
-        exercise = _find(exercise_id)
-    except KeyError as problem:
-        return CheckResult(False, f"✗ {problem.args[0]}")
+        return _check(exercise_id, fn)
+    except KeyboardInterrupt:
+        return CheckResult(False, "✗ check stopped: you interrupted it. Run the cell again to check your function.")
+    except BaseException as problem:  # a bug of check's own must not look like the learner's
+        return CheckResult(False, f"✗ check itself failed ({exception_text(problem)}). Call your function "
+                                  "yourself to test it, and please tell the course's authors.")
+
+
+def _check(exercise_id, fn):
+    if callable(exercise_id) and isinstance(fn, str):
+        return CheckResult(False, f"✗ The exercise id comes first, then your function: "
+                                  f"check(\"{fn}\", {describe(exercise_id)}).")
+    exercise = _find(exercise_id)
+    if exercise is None:
+        return CheckResult(False, f"✗ {_no_such_exercise(exercise_id)}")
     if not callable(fn):
         return CheckResult(False, f"✗ {exercise_id}: pass your function itself, as in "
                                   f"check({exercise_id!r}, {exercise_id}); got {describe(fn)}.")
-    status, sentence = _judge(exercise, fn)
+    status, sentence, printed = _verdict(exercise, fn)
+    if printed:
+        print(printed, end="" if printed.endswith("\n") else "\n")  # what the function printed, above the result
     if status == "pass":
         return CheckResult(True, f"✓ {exercise_id}: {sentence}")
     if status == "todo":
@@ -406,6 +943,8 @@ def check(exercise_id, fn):
 def hint(exercise_id):
     """The next hint for an exercise, each stronger than the last. Introduced in 01_error."""
     exercise = _find(exercise_id)
+    if exercise is None:
+        return Note(_no_such_exercise(exercise_id))
     shown = _hints_given.get(exercise_id, 0)
     number = min(shown, len(exercise.hints) - 1)
     _hints_given[exercise_id] = shown + 1
@@ -417,7 +956,10 @@ def solution(exercise_id):
     """The reference solution: the course_utils code itself, so it always agrees with the library.
     Introduced in 01_error."""
     exercise = _find(exercise_id)
+    if exercise is None:
+        return Note(_no_such_exercise(exercise_id))
     functions = exercise.show + [exercise.reference]
     module = inspect.getmodule(exercise.reference).__name__.replace(".", "/") + ".py"
     code = "\n\n".join(inspect.getsource(fn).rstrip() for fn in functions)
-    return Note(f"Reference solution for `{exercise_id}`, from `{module}`:\n\n```python\n{code}\n```")
+    helpers = ", after the functions it uses, so that the cell runs as it is" if exercise.show else ""
+    return Note(f"Reference solution for `{exercise_id}`, from `{module}`{helpers}:\n\n```python\n{code}\n```")

@@ -1,0 +1,63 @@
+"""Wrong answers that learners really write (learner_answers.py): every one fails, and check() names the
+mistake for nearly all of them, not only "the result is X, but it should be Y"."""
+import re
+
+import pytest
+
+from course_utils import check, exercise_ids
+from course_utils.exercises import EXERCISES
+from learner_answers import ANSWERS
+
+# What a message says when it cannot say more than that the answer differs (an exercise's sentence on
+# how its shapes fit does not count as naming the mistake).
+GENERIC = [
+    r"For .*: the result\S* is [^,]*, but it should be \S+\.$",
+    r"For .*: the result\S* has the right shape but different values: at index [\d, ]+ it is \S+ "
+    r"where it should be \S+\.$",
+    r"For .*: the result\S* has shape \(.*\), but it should have shape \([^)]*\)\.$",
+    r"For .*: the result\S* (is|contains) NaN",
+    r"raised \w+: [^\n]*$",
+    r"not attempted yet",
+]
+
+
+def is_generic(message):
+    first_line = message.split("\n")[0]
+    for exercise in EXERCISES:
+        if exercise.shapes:
+            first_line = first_line.replace(" " + exercise.shapes, "")
+    return any(re.search(pattern, first_line) for pattern in GENERIC)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {answer.fn.__name__: check(answer.exercise_id, answer.fn) for answer in ANSWERS}
+
+
+def test_there_are_many_wrong_answers_for_every_exercise():
+    assert len(ANSWERS) >= 60
+    assert len({answer.fn.__name__ for answer in ANSWERS}) == len(ANSWERS)
+    for exercise_id in exercise_ids()[:12]:  # the course's first twelve; newer ones have their own tests
+        assert sum(answer.exercise_id == exercise_id for answer in ANSWERS) >= 4, exercise_id
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=[answer.fn.__name__ for answer in ANSWERS])
+def test_every_wrong_answer_fails(answer, results):
+    assert not results[answer.fn.__name__].passed
+
+
+def test_nearly_every_wrong_answer_gets_its_mistake_named(results):
+    unnamed = [f"{answer.exercise_id} / {answer.description}: {results[answer.fn.__name__].message}"
+               for answer in ANSWERS if is_generic(results[answer.fn.__name__].message)]
+    named = len(ANSWERS) - len(unnamed)
+    assert named >= 0.9 * len(ANSWERS), "\n".join(unnamed)
+
+
+def test_the_generic_messages_are_recognised_as_generic():
+    assert is_generic("✗ mse: not yet. For mse(np.array([1.0])): the result is 1, but it should be 2.5e+09.\nStuck?")
+    assert is_generic('✗ backward: not yet. For backward(...): the result["W1"] has the right shape but different '
+                      "values: at index 0, 1 it is 1.5 where it should be 2.5.\nStuck? hint('backward')")
+    assert is_generic("✗ dot: not yet. dot([1.0], [2.0]) raised TypeError: unsupported operand\nStuck?")
+    assert not is_generic("✗ step: not yet. For step(5, 2, 0.1): the result is -4.8, but it should be 4.8. That is "
+                          "the right answer with its sign flipped: look for a subtraction the wrong way round.")
+    assert not is_generic("✗ mse: not yet. For mse(...) your answer matches a usual mistake: summed.")
