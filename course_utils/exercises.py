@@ -764,8 +764,8 @@ def _judge(exercise, fn, call):
         for name, before, after in zip(_parameter_names(exercise), args, given):
             if not unchanged(before, after):
                 return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
-                                "as they were: build a new value (w - alpha * grad, or work on a copy) "
-                                "instead of changing one in place (w -= ..., w[i] = ...).")
+                                "as they were: build a new value or work on a copy (`w.copy()`) instead "
+                                "of changing one in place (`w -= ...`, `w[i] = ...`).")
         answers.append((args, got))
     if all(got is None for _, got in answers):
         if "print" in names_in_code(fn):
