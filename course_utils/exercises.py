@@ -71,10 +71,20 @@ def exp3(x):
     return np.exp(3 * x)
 
 
-@shown_as("lambda w: np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 3)")
-def bowl(w):
-    """Σ k · w_k³ over the entries of w (a test case of numerical_gradient). Introduced in 03_derivatives."""
-    return float(np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 3))
+@shown_as("lambda w: np.sum(w ** 3)")
+def sum_of_cubes(w):
+    """The sum of the cubes of w's entries, whose partial derivatives are 3 w_i², one per entry (a test case
+    of numerical_gradient; messages show it as short code the learner can read and paste).
+    Introduced in 03_derivatives."""
+    return float(np.sum(w ** 3))
+
+
+@shown_as("lambda w: np.sum(np.exp(w))")
+def sum_of_exps(w):
+    """The sum of e to the power of each entry of w: each partial derivative is e^(w_i), 1 at w_i = 0. With
+    w = np.array([0, 0, 0]), whole numbers, a copy of w that keeps them whole rounds every nudge to 0
+    (a test case of numerical_gradient). Introduced in 03_derivatives."""
+    return float(np.sum(np.exp(w)))
 
 
 @shown_as("lambda w: w[0] ** 3 + w[0] * w[1] + w[1] ** 3")
@@ -150,10 +160,11 @@ def _gradient_descent_variant(grad_fn, w0, alpha, steps, slope_at_start=False, s
     return np.array(weights)
 
 
-def _numerical_gradient_variant(f, w, h=1e-5, restore=True, loop="entries", scalar=False):
+def _numerical_gradient_variant(f, w, h=1e-5, restore=True, loop="entries", scalar=False, dtype=float):
     """numerical_gradient with one thing changed, to recognise the usual mistakes. loop: "entries"
-    (np.ndindex), "rows" (range(len(w))) or "size" (range(w.size), which runs off a 2-D w)."""
-    w = np.array(w, dtype=float)
+    (np.ndindex), "rows" (range(len(w))) or "size" (range(w.size), which runs off a 2-D w). dtype=None
+    copies w as it is: a w of whole numbers stays whole, and every nudge of 1e-5 is rounded away."""
+    w = np.array(w, dtype=dtype)
     if scalar:  # every entry nudged at once: one number
         return (f(w + h) - f(w - h)) / (2 * h)
     grad = np.zeros_like(w)
@@ -168,6 +179,23 @@ def _numerical_gradient_variant(f, w, h=1e-5, restore=True, loop="entries", scal
             w[index] = saved
         grad[index] = (f_up - f_down) / (2 * h)
     return grad
+
+
+def _whole_number_copy(make):
+    """A numerical_gradient mistake made on a copy of w that keeps its whole numbers (`w.copy()`): on the
+    test case's w of integer zeros every nudge is rounded back to 0, so each difference, and the gradient,
+    is 0."""
+    def made(f, w, h=1e-5):
+        return np.zeros(np.shape(w)) if np.asarray(w).dtype.kind in "iu" else make(f, w, h)
+    return made
+
+
+def _also_on_whole_numbers(mistakes, whole_copy):
+    """numerical_gradient's mistakes, then whole_copy (the copy that keeps an integer w whole), then each
+    mistake again as made on such a copy, so that it is still named when the test case of whole numbers
+    gives 0 as well. Nudging every entry at once, w + h, makes floats by itself: it has no such twin."""
+    return mistakes + [whole_copy] + [Mistake(mistake.name, mistake.advice, _whole_number_copy(mistake.make))
+                                      for mistake in mistakes if mistake.name != "nudged every entry at once"]
 
 
 def _total(values):
@@ -344,9 +372,9 @@ EXERCISES = [
                "x + h. Put parentheses around both, so that Python divides the whole rise by the whole run."]),
     Exercise(
         "numerical_gradient", "03_derivatives", gradcheck.numerical_gradient, rtol=1e-7,
-        cases=lambda: [(bowl, np.array([1.0, -2.0, 3.0])), (bowl, np.array([[0.5, 1.0], [2.0, -1.0]])),
-                       (tangle, np.array([0.5, -1.0]), 1e-3)],
-        mistakes=[
+        cases=lambda: [(sum_of_cubes, np.array([1.0, -2.0, 3.0])), (sum_of_cubes, np.array([[0.5, 1.0], [2.0, -1.0]])),
+                       (tangle, np.array([0.5, -1.0]), 1e-3), (sum_of_exps, np.array([0, 0, 0]))],
+        mistakes=_also_on_whole_numbers([
             Mistake("one-sided differences", "Nudge each entry both ways: +h and -h.",
                     lambda f, w, h=1e-5: _one_sided_gradient(f, w, h)),
             Mistake("divided by h instead of 2h", "The two nudged points are 2h apart.",
@@ -365,10 +393,16 @@ EXERCISES = [
                     lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, loop="size")),
             Mistake("ignored the h you were given", "Use the argument `h`, not a fixed number.",
                     lambda f, w, h=1e-5: gradcheck.numerical_gradient(f, w)),
-        ],
+        ], Mistake("`w` holds whole numbers here: a copy made with `np.array(w)` (or `w.copy()`) keeps them "
+                   "whole and rounds every nudge of h away",
+                   "Make a float copy, `np.array(w, dtype=float)`, and nudge that.",
+                   lambda f, w, h=1e-5: _numerical_gradient_variant(f, w, h, dtype=None))),
         hints=["One partial derivative per entry: nudge that entry only, keep the others fixed.",
-               "Work on a float copy of `w` (`np.array` makes one), start from a gradient of zeros shaped like "
-               "it (`np.zeros_like`), and visit every index, also of a 2-D `w`, with `np.ndindex(w.shape)`.",
+               "Work on a float copy of `w`, made with `np.array(w, dtype=float)`: a plain copy of a `w` of "
+               "whole numbers keeps them whole and rounds the nudge away. Start from a gradient of zeros "
+               "shaped like it (`np.zeros_like`), and visit every entry, also of a matrix, with "
+               "`np.ndindex(w.shape)`: it gives each entry's index in turn, `(0,)`, `(1,)`, … for a vector "
+               "and `(0, 0)`, `(0, 1)`, …, `(1, 0)`, … for a matrix.",
                "For each index: remember the entry; set it a nudge h up and call f; set it h down and call f; "
                "put it back before the next index. The central difference of the two calls is that entry of "
                "the gradient."]),
@@ -440,30 +474,30 @@ EXERCISES = [
         cases=lambda: [(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), np.array([1.0, 2.0, 2.0]),
                         np.array([0.5, -0.5]), 0.25),
                        (_rng().normal(size=(8, 3)), _rng().normal(size=8), np.array([1.0, 0.0, -1.0]), 2.0)],
-        shapes="X.T has shape (d, n) and the residuals (n,): their product has one number per weight, like w.",
+        shapes="X.T has shape (d, n) and the errors (n,): their product has one number per weight, like w.",
         mistakes=[
             Mistake("sign flipped (y - prediction)", "Use prediction - y, the error from 01.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, sign=-1)),
-            Mistake("missing the factor 2", "The derivative of r**2 is 2r.",
+            Mistake("missing the factor 2", "The slope of e² is 2e: multiply the errors by 2.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, factor=1)),
             Mistake("summed instead of averaged", "E is a mean, so divide by n.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, average=False)),
-            Mistake("left the bias out of the prediction", "Each residual is prediction - y, with b in the "
+            Mistake("left the bias out of the prediction", "Each error is prediction - y, with b in the "
                     "prediction.", lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, bias=False)),
-            Mistake("multiplied X by the residuals without transposing it",
-                    "X is (n, d) and the residuals (n,): `X.T`, shape (d, n), lines up with them.",
+            Mistake("multiplied X by the errors without transposing it",
+                    "X is (n, d) and the errors (n,): `X.T`, shape (d, n), lines up with them.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, transpose=False)),
             Mistake("returned only dw", "Return the pair: dw first, then db.",
                     lambda X, y, w, b: linear.mse_gradient(X, y, w, b)[0]),
-            Mistake("summed db but averaged dw", "db is a mean too: divide its sum by n, or use `np.mean`.",
+            Mistake("summed db but averaged dw", "`db` is a mean too: divide its sum by n, or use `np.mean`.",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, db_average=False)),
             Mistake("divided by n twice", "Divide by n once (`np.mean` already does).",
                     lambda X, y, w, b: _mse_gradient_variant(X, y, w, b, again=len(y))),
             Mistake("averaged over every entry at once: dw should have one number per weight",
-                    "`X.T @` the residuals adds up each feature's products over the houses, one number per "
+                    "`X.T @` the errors adds up each feature's products over the houses, one number per "
                     "weight.", lambda X, y, w, b: (2 * np.mean(X.T * (X @ w + b - y)), 2 * np.mean(X @ w + b - y))),
             Mistake("one number per house instead of one per weight",
-                    "Average over the houses, not over the features: `X.T @` the residuals, divided by n.",
+                    "Average over the houses, not over the features: `X.T @` the errors, divided by n.",
                     lambda X, y, w, b: (2 * np.mean(X * (X @ w + b - y)[:, None], axis=1),
                                         2 * np.mean(X @ w + b - y))),
             Mistake("divided by the number of features instead of the number of houses",
@@ -472,10 +506,10 @@ EXERCISES = [
             Mistake("returned (db, dw), the wrong way round", "Return dw first, then db.",
                     lambda X, y, w, b: linear.mse_gradient(X, y, w, b)[::-1]),
         ],
-        hints=["Start from the residuals, one per house: `r = X @ w + b - y`.",
-               "dE/db is the mean of `2 * r`; dE/dw[j] is the mean of `2 * r` times feature j, for every j "
-               "at once with `X.T @ r`.",
-               "`X.T @ r` adds up over the houses: divide it by `len(y)` to make it a mean, and keep the "
+        hints=["Start from the errors, prediction − actual, one per house: `error = X @ w + b - y`.",
+               "∂E/∂b is the mean of `2 * error`. ∂E/∂w_i is the mean of `2 * error` times feature i (column "
+               "i of X); `X.T @ error` adds up error times feature for every i at once.",
+               "`X.T @ error` adds up over the houses: divide it by `len(y)` to make it a mean, and keep the "
                "factor 2. Return the two as a pair, dw first."]),
     Exercise(
         "sigmoid_derivative", "05_backpropagation", network.sigmoid_derivative, show=[network.sigmoid],
@@ -638,21 +672,22 @@ EXERCISES = [
                  "b2": d_prediction.sum(axis=0)})[-1])(slope))
             for name, advice, slope in [
                 ("used the sigmoid's slope, hidden * (1 - hidden)",
-                 "That is the slope of the sigmoid; tanh's slope is 1 - tanh(z)².",
+                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
                  lambda z, hidden: hidden * (1 - hidden)),
                 ("used the sigmoid's slope, network.sigmoid_derivative(z)",
-                 "That is the slope of the sigmoid; tanh's slope is 1 - tanh(z)².",
+                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
                  lambda z, hidden: network.sigmoid_derivative(z)),
                 ("forgot tanh's slope on the way back",
                  "Going back through tanh multiplies the error signal by tanh's slope, entry by entry.",
                  lambda z, hidden: 1.0),
-                ("applied the slope to z instead of to tanh(z): 1 - z²",
-                 "The slope 1 - tanh(z)² is written with tanh's output, which `hidden` already holds.",
+                ("applied the slope to z instead of to tanh's output: 1 - z²",
+                 "tanh's slope is written with its output, `1 - hidden ** 2`: `hidden` already holds it.",
                  lambda z, hidden: 1 - z ** 2),
-                ("took tanh of the hidden values again: 1 - tanh(hidden)²",
-                 "`hidden` is tanh(z) already: square it as it is, without a second np.tanh.",
+                ("took tanh of the hidden values again: `1 - np.tanh(hidden) ** 2`",
+                 "`hidden` is `np.tanh(z)` already: square it as it is, without a second `np.tanh`.",
                  lambda z, hidden: 1 - np.tanh(hidden) ** 2),
-                ("forgot the square: 1 - tanh(z) instead of 1 - tanh(z)²", "Square tanh(z) in the slope.",
+                ("forgot the square: `1 - hidden` instead of `1 - hidden ** 2`",
+                 "Square tanh's output in the slope.",
                  lambda z, hidden: 1 - hidden),
             ]] + [
             Mistake("kept the sigmoid: these are the sigmoid network's gradients",
@@ -664,8 +699,9 @@ EXERCISES = [
                "Two lines change: the forward pass squashes with `np.tanh` instead of `network.sigmoid`, and "
                "the step back through the activation multiplies by tanh's slope instead of the sigmoid's. "
                "The error signal, the W2, b2, W1 and b1 lines stay as they were.",
-               "tanh's slope is 1 − tanh(z)², and `hidden` already holds tanh(z): no new np.tanh is needed on "
-               "the way back. A check you can do by hand: at z = 0 the slope is 1, four times the sigmoid's."]),
+               "tanh's slope is 1 minus the square of tanh, and `hidden` already holds `np.tanh(z)`: no new "
+               "`np.tanh` is needed on the way back. A check you can do by hand: at z = 0 the slope is 1, "
+               "four times the sigmoid's."]),
     Exercise(
         "train_step", "05_backpropagation", network.train_step, show=[network.sigmoid, network.forward],
         cases=lambda: [_network_case(_rng()) + (0.1,), _network_case(_rng(), n=8, d=2, h=3) + (0.5,)],
@@ -764,8 +800,8 @@ def _judge(exercise, fn, call):
         for name, before, after in zip(_parameter_names(exercise), args, given):
             if not unchanged(before, after):
                 return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
-                                "as they were: build a new value or work on a copy (`w.copy()`) instead "
-                                "of changing one in place (`w -= ...`, `w[i] = ...`).")
+                                f"as they were: build a new value or work on a copy (`{name}.copy()`) "
+                                "instead of changing it in place.")
         answers.append((args, got))
     if all(got is None for _, got in answers):
         if "print" in names_in_code(fn):
@@ -794,8 +830,9 @@ def _shortcut_used(exercise, fn):
     used = [shown for name, shown in exercise.shortcuts.items() if name in names]
     if not used:
         return ""
-    return (f"The exercise asks for a plain loop; your function uses {' and '.join(used)}: that is what "
-            "we'll use after this exercise.")
+    return (f"The exercise asks for a plain loop; your function uses {' and '.join(used)}. Right after this "
+            "exercise the notebook switches to `@` (the same as `np.dot`); here, build the sum yourself, one "
+            "product at a time.")
 
 
 def _raised(exercise, answers, text, problem):

@@ -1,8 +1,8 @@
 """The two-layer network: inputs -> sigmoid hidden layer -> one linear output (the price).
 
 Shapes: X (n, d), W1 (d, h), b1 (h,), W2 (h, 1), b2 (1,), y and prediction (n, 1).
-W1[i, j] is w1_ij, the weight from input i to hidden unit j; W2[i, j] is w2_ij, from hidden unit i to
-output j. Introduced in 05_backpropagation.
+W1[i, j] is w1_ij, the weight from input i to hidden unit j; W2[j, 0] is w2_j0, from hidden unit j to
+the output. Introduced in 05_backpropagation.
 """
 from dataclasses import dataclass
 
@@ -62,6 +62,39 @@ def backward(X, y, W1, b1, W2, b2):
     return loss_and_gradients(X, y, W1, b1, W2, b2)[1]
 
 
+def backward_tanh(X, y, W1, b1, W2, b2):
+    """backward for the same network with tanh hidden units, hidden = tanh(X @ W1 + b1). Only the step
+    back through the activation changes: tanh's slope, 1 - tanh(z)², is written with its output, as the
+    sigmoid's is. Introduced in 05_backpropagation."""
+    hidden = np.tanh(X @ W1 + b1)                      # tanh instead of the sigmoid, (n, h)
+    prediction = hidden @ W2 + b2
+    d_prediction = 2 * (prediction - y) / len(y)      # from here on as in backward...
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * (1 - hidden ** 2)                 # ...except tanh's slope: 1 - tanh(z)²
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+def train_step(X, y, W1, b1, W2, b2, alpha):
+    """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
+    the network that made the prediction, and only then is every parameter moved; new arrays are
+    returned and the inputs are left as they were. Introduced in 05_backpropagation."""
+    hidden, prediction = forward(X, W1, b1, W2, b2)
+    # 1. Every gradient, with the parameters that made the prediction...
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T                     # needs the old W2: do not update it before this line
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    # 2. ...then every update, each a new array (W1 - ..., not W1 -= ..., which changes the caller's W1).
+    return W1 - alpha * d_W1, b1 - alpha * d_b1, W2 - alpha * d_W2, b2 - alpha * d_b2
+
+
 @dataclass
 class TrainingRun:
     """What training left behind: the parameters and the loss after every epoch.
@@ -78,11 +111,14 @@ class TrainingRun:
                 f"{self.regime}{where})")
 
 
-def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None, snapshots=None):
+def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None, snapshots=None,
+          start=None):
     """Full-batch gradient descent on the network; stops cleanly if the loss blows up.
     train_losses[k] is the loss after k updates, and `params` the last parameters before any blow-up.
-    Pass a list as `snapshots` to collect the parameters of every epoch. Introduced in 05_backpropagation."""
-    params = init_params(X.shape[1], n_hidden, seed)
+    Pass a list as `snapshots` to collect the parameters of every epoch. Training starts from
+    init_params(..., seed), or from the parameters `start` if given (they are not changed).
+    Introduced in 05_backpropagation."""
+    params = init_params(X.shape[1], n_hidden, seed) if start is None else dict(start)
     snapshots = [] if snapshots is None else snapshots
     train_losses, test_losses, diverged_at = [], [], None
     with np.errstate(over="ignore", invalid="ignore"):

@@ -1,7 +1,9 @@
-"""The two explorers of 05_backpropagation: the backprop stepper, which walks one house through the network
-one line of code at a time (forward, then backward), and the training dashboard. Introduced in
+"""The explorers of 05_backpropagation: the network nudge, which nudges one weight and compares the change
+in the error with the gradient backprop computes; the backprop stepper, which walks one house through the
+network one line of code at a time (forward, then backward); and the training dashboard. Introduced in
 05_backpropagation.
 
+    nudge = NetworkNudge(split, params)         nudge.update(h=0.01)
     stepper = BackpropStepper(split, params)    stepper.update(step=7)
     dashboard = TrainingDashboard(split)        dashboard.update(alpha=1.0, hidden=8, epochs=300)
 """
@@ -11,7 +13,7 @@ import ipywidgets as widgets
 from course_utils import network
 from course_utils.data import UNITS
 from course_utils.descent import classify_run
-from course_utils.plots import (BLUE, GREY, ORANGE, RED, NetworkDiagram, dollar_axis, new_figure,
+from course_utils.plots import (BLUE, GREEN, GREY, ORANGE, RED, NetworkDiagram, dollar_axis, new_figure,
                                 plot_predicted_vs_actual, signed_dollars)
 from course_utils.widgets import Explorer
 
@@ -63,6 +65,116 @@ def _diagram_key(kind, index):
     if kind == "h":
         return ("h", index[-1])
     return (kind, *index)
+
+
+def weight_names(n_inputs, n_hidden):
+    """The network's weights as the diagram names them, "w1_00" ... "w2_20", W1's first.
+    Introduced in 05_backpropagation."""
+    return ([f"w1_{i}{j}" for i in range(n_inputs) for j in range(n_hidden)]
+            + [f"w2_{j}0" for j in range(n_hidden)])
+
+
+def weight_index(name):
+    """"w1_01" -> ("W1", (0, 1)): which parameter array, and where in it. Introduced in 05_backpropagation."""
+    layer, (row, column) = name[:2], name[3:]
+    return layer.upper(), (int(row), int(column))
+
+
+def _mathtext(name):
+    """"w1_01" as matplotlib writes it: $w1_{01}$."""
+    return f"${name[:2]}_{{{name[3:]}}}$"
+
+
+class NetworkNudge(Explorer):
+    """Nudge one weight of the untrained network by h and watch one house's error E change: the ratio
+    ΔE / h against the gradient that backprop computes for that weight, network.backward's. Left: E
+    against the weight, with the secant through the two points and the tangent whose slope is backprop's
+    gradient. Right: the ratio for every h, which settles on the gradient as h shrinks. The weight is
+    chosen when the explorer is made ("w1_00" ... "w2_20", as on the diagram); the slider moves h.
+    Introduced in 05_backpropagation."""
+
+    # Round stops, close to evenly spaced on a log scale (a log slider would turn 0.2 into 10^-0.7).
+    H_STOPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
+    SPAN = 4.0  # the error curve runs over the weight ± SPAN
+
+    def __init__(self, split, params, house=0, weight="w1_00", h=1):
+        names = weight_names(*np.shape(params["W1"]))
+        if weight not in names:
+            raise ValueError(f"weight must be one of {', '.join(names)}; got {weight!r}")
+        self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
+        self.params = {name: np.array(value, dtype=float) for name, value in params.items()}
+        self.weight, (self.layer, self.index) = weight, weight_index(weight)
+        self.w = float(self.params[self.layer][self.index])
+        self.gradient = float(network.backward(self.X, self.y, **self.params)[self.layer][self.index])
+        self.loss_w = float(self.loss(self.w)[0])
+        figure, (left, right) = new_figure(2, height=3.4)
+        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.28)
+        self.left, self.right = left, right
+        self._draw_error_curve(left)
+        self._draw_ratio_curve(right)
+        control = widgets.SelectionSlider(options=self.H_STOPS, description="nudge h", continuous_update=True,
+                                          style={"description_width": "initial"},
+                                          layout=widgets.Layout(width="360px"))
+        # Only the secant, the two points and the marker move: titles and text are slow to redraw, and the
+        # numbers are in the status line.
+        super().__init__(figure, {"h": control}, moving=[self.secant, self.points, self.marker])
+        self.update(h=h)
+
+    def loss(self, values):
+        """E of our house with the weight set to each of `values` (the others as they are)."""
+        losses = []
+        for value in np.atleast_1d(values):
+            nudged = self.params[self.layer].copy()
+            nudged[self.index] = value
+            prediction = network.forward(self.X, **{**self.params, self.layer: nudged})[1]
+            losses.append(float(np.mean((prediction - self.y) ** 2)))
+        return np.array(losses)
+
+    def _draw_error_curve(self, ax):
+        """E against the weight, the tangent with backprop's slope; the secant and points, to be moved."""
+        values = np.linspace(self.w - self.SPAN, self.w + self.SPAN, 161)
+        losses = self.loss(values)
+        ax.plot(values, losses, color=GREY, lw=1.5, label="error E of our house")
+        span = self._span()
+        ax.plot(span, self.loss_w + self.gradient * (span - self.w), color=GREEN, lw=2, ls="--",
+                label="tangent: backprop's slope")
+        (self.secant,) = ax.plot([], [], color=ORANGE, lw=2, label="secant: ΔE / h")
+        (self.points,) = ax.plot([], [], "o", color=ORANGE, ms=7, zorder=3)
+        ax.set(xlim=(values[0], values[-1]), ylim=(0, 1.1 * losses.max()), ylabel="E",
+               xlabel=f"{_mathtext(self.weight)} (the other weights stay as they are)")
+        ax.set_title(f"Nudge {_mathtext(self.weight)} by h: secant and tangent", fontsize=10)
+        ax.legend(loc="best", fontsize=8)
+
+    def _draw_ratio_curve(self, ax):
+        """ΔE / h for every h (log scale) and backprop's gradient; the marker at the slider's h, to be moved."""
+        hs = np.geomspace(self.H_STOPS[0], self.H_STOPS[-1], 81)
+        ratios = (self.loss(self.w + hs) - self.loss_w) / hs
+        ax.semilogx(hs, ratios, color=ORANGE, lw=2, label="ratio ΔE / h")
+        ax.axhline(self.gradient, color=GREEN, lw=2, ls="--", label="backprop's ∂E/∂w")
+        (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8, zorder=3, label="your h")
+        low, high = min(ratios.min(), self.gradient), max(ratios.max(), self.gradient)
+        room = max(high - low, 0.05)
+        ax.set(xlim=(hs[0], hs[-1]), ylim=(low - 0.6 * room, high + 0.6 * room), xlabel="nudge h (log scale)",
+               ylabel="slope")
+        ax.set_title("ΔE / h settles on backprop's ∂E/∂w as h shrinks", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+
+    def _span(self):
+        """Where the secant and the tangent are drawn: past w + h for every h on the slider."""
+        return np.array([self.w - 0.5 * self.SPAN, self.w + max(self.H_STOPS[-1], 0.5 * self.SPAN)])
+
+    def draw(self, h):
+        w, loss_w = self.w, self.loss_w
+        loss_wh = float(self.loss(w + h)[0])
+        ratio = (loss_wh - loss_w) / h
+        span = self._span()
+        self.secant.set_data(span, loss_w + ratio * (span - w))
+        self.points.set_data([w, w + h], [loss_w, loss_wh])
+        self.marker.set_data([h], [ratio])
+        # The weight as the notebook writes it, w1_00: a subscript would read w100 in the plain-text summary.
+        return (f"Nudging {self.weight} = {w:.4f} by h = {h:g} changes E from {loss_w:.5f} by "
+                f"{loss_wh - loss_w:+.3g}: ΔE / h = <b>{ratio:.5f}</b>. Backprop's ∂E/∂{self.weight} = "
+                f"<b>{self.gradient:.5f}</b> (gap {ratio - self.gradient:+.2g}).")
 
 
 class BackpropStepper(Explorer):
@@ -221,6 +333,11 @@ class BackpropStepper(Explorer):
         return f"<b>Step {step} of {len(self.ops)}, {part}:</b> <code>{op.code}</code>. {words[op.name]}"
 
 
+def largest_weight_gradient(grads):
+    """The largest size of any entry of the W1 and W2 gradients. Introduced in 05_backpropagation."""
+    return float(max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max()))
+
+
 class TrainingDashboard(Explorer):
     """Train the network on the Ames houses: pick α, the number of hidden units and the epochs, and see the
     training and test error, the test houses' predicted and actual prices, and the weights on the diagram.
@@ -247,7 +364,7 @@ class TrainingDashboard(Explorer):
             loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
         if plane_rmse is not None:  # the best model without a hidden layer, on the same inputs
             loss_ax.axhline(plane_rmse, color="#9467bd", ls="-.", lw=1.5, label="best plane, same inputs, test")
-        loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="typical error, RMSE ($)",
+        loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="RMSE ($)",
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)
         loss_ax.legend(loc="upper right", fontsize=7)
@@ -290,6 +407,13 @@ class TrainingDashboard(Explorer):
                 s.X_train, s.y_train, hidden, alpha, self.max_epochs, X_test=s.X_test, y_test=s.y_test)
         return self.runs[(alpha, hidden)]
 
+    def gradient_scale(self, alpha, hidden):
+        """The colour scale of the gradient edges: the largest weight gradient of the untrained network
+        (epoch 0), the same for every epoch of a run, so that the edges fade as the gradients shrink.
+        (Larger gradients later, as when α is too large, get the full colour too.)"""
+        first = self.run(alpha, hidden).snapshots[0]
+        return largest_weight_gradient(network.backward(self.split.X_train, self.split.y_train, **first))
+
     def draw(self, alpha, hidden, epochs, edges):
         run = self.run(alpha, hidden)
         last = min(epochs, len(run.train_losses) - 1)  # a diverged run stopped early
@@ -302,7 +426,7 @@ class TrainingDashboard(Explorer):
         rmse = float(np.sqrt(run.test_losses[last])) * self.std
         off_chart = rmse > self.TOP
         self.price_title.set_text("Test houses: predictions off the chart" if off_chart
-                                  else f"Test houses: typical error {usd(rmse)}")
+                                  else f"Test houses: RMSE {usd(rmse)}")
         for h, diagram in self.diagrams.items():
             diagram.set_visible(h == hidden)
             for name in diagram.names.values():  # every diagram has the same names: only the first shows
@@ -312,9 +436,10 @@ class TrainingDashboard(Explorer):
             self.net_title.set_text("Weights: red +, blue −, thicker = bigger")
         else:
             grads = network.backward(self.split.X_train, self.split.y_train, **params)
-            biggest = max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max())
-            self.diagrams[hidden].color_edges(grads, scale=biggest, signed=False, cmap="Reds")
-            self.net_title.set_text(f"Gradient sizes: darker = bigger (largest {biggest:.2g})")
+            scale = self.gradient_scale(alpha, hidden)
+            self.diagrams[hidden].color_edges(grads, scale=scale, signed=False, cmap="Reds")
+            self.net_title.set_text(f"Gradient sizes, one scale for all epochs:\nfull colour {scale:.2g} "
+                                    f"(epoch 0), now max {largest_weight_gradient(grads):.2g}")
         return self._describe(run, epochs, last, rmse, alpha, hidden, off_chart)
 
     def _describe(self, run, epochs, last, rmse, alpha, hidden, off_chart):

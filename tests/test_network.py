@@ -71,3 +71,18 @@ def test_a_huge_learning_rate_is_labelled_without_warnings():
     split = data.house_split(["Gr_Liv_Area"])
     run = network.train(split.X_train, split.y_train, n_hidden=3, alpha=1e4, epochs=200)
     assert run.regime == "diverging" and np.all(np.isfinite(run.train_losses))
+
+
+def test_training_can_start_from_given_parameters_and_equal_units_stay_equal():
+    """What 05 shows about symmetry: hidden units that start alike get the same gradients and stay alike."""
+    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
+    start = {"W1": np.tile([[0.1], [-0.2]], 3), "b1": np.zeros(3), "W2": np.full((3, 1), 0.5), "b2": np.zeros(1)}
+    before = {name: value.copy() for name, value in start.items()}
+    run = network.train(split.X_train, split.y_train, alpha=0.3, epochs=300, start=start)
+    assert all(np.array_equal(start[name], before[name]) for name in start)  # start is not changed
+    W1, b1, W2 = run.params["W1"], run.params["b1"], run.params["W2"]
+    assert not np.allclose(W1, start["W1"])  # it trained...
+    assert np.allclose(W1, W1[:, :1]) and np.allclose(b1, b1[0]) and np.allclose(W2, W2[0])  # ...as one unit
+    zeros = {name: np.zeros_like(value) for name, value in start.items()}
+    grads = network.backward(split.X_train, split.y_train, **zeros)
+    assert max(np.abs(g).max() for g in grads.values()) < 1e-12  # all zeros: no gradient at all

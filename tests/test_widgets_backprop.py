@@ -1,10 +1,15 @@
-"""The backprop stepper and the training dashboard of 05_backpropagation, and the network helpers they use
-(trace, train_with_snapshots). Every value the widgets show is checked against what the network computes."""
+"""The network nudge, the backprop stepper and the training dashboard of 05_backpropagation, and the network
+helpers they use (trace, train_with_snapshots). Every value the widgets show is checked against what the
+network computes."""
+import re
+import time
+
 import numpy as np
 import pytest
 
 from course_utils import data, gradcheck, network
-from course_utils.widgets_backprop import SLOTS, BackpropStepper, TrainingDashboard, num, usd
+from course_utils.widgets_backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, num, usd,
+                                           weight_index, weight_names)
 
 NAMES = ["W1", "b1", "W2", "b2"]
 
@@ -27,6 +32,11 @@ def stepper(split, params):
 @pytest.fixture(scope="module")
 def dashboard(split):
     return TrainingDashboard(split, line_rmse=53_344)
+
+
+@pytest.fixture(scope="module")
+def nudge(split, params):
+    return NetworkNudge(split, params)
 
 
 def expected_values(X, y, params):
@@ -104,6 +114,131 @@ def test_a_diverging_run_stops_cleanly_and_keeps_the_last_finite_parameters(spli
                                                                           1000).diverged_at
     assert len(run.snapshots) == run.diverged_at == len(run.train_losses)
     assert all(np.all(np.isfinite(value)) for value in run.params.values())
+
+
+# --- the network nudge ------------------------------------------------------------------------------------
+
+def bold_numbers(status):
+    """The bold numbers of a status line: the ratio ΔE / h, then backprop's gradient."""
+    return [float(text) for text in re.findall(r"<b>([-+0-9.]+)</b>", status)]
+
+
+def one_house_loss(split, params, weight, value):
+    layer, index = weight_index(weight)
+    changed = params[layer].copy()
+    changed[index] = value
+    prediction = network.forward(split.X_train[:1], **{**params, layer: changed})[1]
+    return float(np.mean((prediction - split.y_train[:1]) ** 2))
+
+
+def test_the_weights_are_named_as_on_the_diagram():
+    assert weight_names(2, 3) == ["w1_00", "w1_01", "w1_02", "w1_10", "w1_11", "w1_12", "w2_00", "w2_10", "w2_20"]
+    assert weight_index("w1_12") == ("W1", (1, 2)) and weight_index("w2_20") == ("W2", (2, 0))
+
+
+@pytest.mark.parametrize("weight", ["w1_00", "w1_12", "w2_20"])
+def test_the_ratio_tends_to_backprops_gradient_as_h_shrinks(split, params, weight):
+    explorer = NetworkNudge(split, params, weight=weight)
+    layer, index = weight_index(weight)
+    gradient = network.backward(split.X_train[:1], split.y_train[:1], **params)[layer][index]
+    w = params[layer][index]
+    gaps = []
+    for h in sorted(explorer.controls["h"].options, reverse=True):
+        ratio, shown_gradient = bold_numbers(explorer.update(h=h))
+        expected = (one_house_loss(split, params, weight, w + h) - one_house_loss(split, params, weight, w)) / h
+        assert ratio == pytest.approx(expected, abs=6e-6) and shown_gradient == pytest.approx(gradient, abs=6e-6)
+        assert explorer.marker.get_ydata()[0] == pytest.approx(expected)
+        gaps.append(abs(expected - gradient))
+    assert all(a > b for a, b in zip(gaps, gaps[1:]))  # every smaller h is closer
+    assert gaps[-1] < 1e-4 * max(abs(gradient), 1) and gaps[0] > 100 * gaps[-1]
+
+
+def test_the_default_is_w1_00_of_our_house_as_section_4_computes_it(nudge):
+    status = nudge.update(h=1)  # w1_00, h = 1, as the notebook opens it
+    assert "Nudging w1_00 = 0.0889 by h = 1 " in status
+    assert bold_numbers(status)[1] == pytest.approx(-0.23083, abs=1e-5)  # section 4.4's −0.2308
+
+
+def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, params):
+    explorer = NetworkNudge(split, params, weight="w2_00", h=0.5)
+    w = params["W2"][0, 0]
+    (w0, w1), (e0, e1) = explorer.points.get_data()
+    assert (w0, w1) == pytest.approx((w, w + 0.5))
+    assert (e0, e1) == pytest.approx((one_house_loss(split, params, "w2_00", w),
+                                      one_house_loss(split, params, "w2_00", w + 0.5)))
+    xs, ys = explorer.secant.get_data()
+    assert np.allclose(np.interp([w0, w1], xs, ys), [e0, e1])
+    tangent = next(line for line in explorer.left.get_lines() if line.get_label().startswith("tangent"))
+    xs, ys = tangent.get_data()
+    slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+    assert slope == pytest.approx(network.backward(split.X_train[:1], split.y_train[:1], **params)["W2"][0, 0])
+    left, right = explorer.left.get_xlim()
+    assert left < w0 < w1 < right and explorer.left.get_ylim()[1] > max(e0, e1)
+    for h in (0.0001, 2):  # the marker stays on the chart at both ends of the slider
+        explorer.update(h=h)
+        low, high = explorer.right.get_ylim()
+        assert low < explorer.marker.get_ydata()[0] < high
+
+
+def test_the_nudge_does_not_change_the_networks_parameters(split):
+    params = network.init_params(2, 3, seed=0)
+    before = {name: value.copy() for name, value in params.items()}
+    explorer = NetworkNudge(split, params, weight="w1_10", h=2)
+    explorer.update(h=0.001)
+    assert all(np.array_equal(params[name], before[name]) for name in params)
+
+
+def test_the_constructor_checks_its_values(split, params):
+    with pytest.raises(ValueError, match="weight must be one of w1_00, w1_01, .*, w2_20; got 'w3_00'"):
+        NetworkNudge(split, params, weight="w3_00")
+    with pytest.raises(ValueError, match="h must be between 0.0001 and 2"):
+        NetworkNudge(split, params, h=5)
+
+
+@pytest.mark.parametrize("bad, error, says", [
+    (dict(h=0.3), ValueError, "one of the slider's values"),
+    (dict(h=5), ValueError, "h must be between 0.0001 and 2"),
+    (dict(h="1"), ValueError, "h must be"),
+    (dict(h=0.01, weight="w2_00"), TypeError, "has no control 'weight'"),  # a good h with a bad name: neither
+])
+def test_a_bad_value_changes_nothing(nudge, bad, error, says):
+    nudge.update(h=0.1)
+    values, picture, status = dict(nudge.values), bytes(nudge.image.value), nudge.status.value
+    points = nudge.points.get_data()
+    with pytest.raises(error, match=re.escape(says)):
+        nudge.update(**bad)
+    assert nudge.values == values and bytes(nudge.image.value) == picture and nudge.status.value == status
+    assert np.array_equal(nudge.points.get_data(), points) and nudge.controls["h"].value == 0.1
+
+
+def test_the_h_slider_stops_at_round_numbers_and_a_drag_calls_update(nudge):
+    stops = nudge.controls["h"].options
+    assert all(f"{stop:g}".strip("0.") in {"1", "2", "5"} for stop in stops)
+    assert all(2 <= b / a <= 2.5 for a, b in zip(stops, stops[1:]))
+    nudge.update(h=1)
+    assert nudge.controls["h"].label == "1"
+    before = bytes(nudge.image.value)
+    nudge.controls["h"].value = 0.01  # what a browser drag does
+    assert "by h = 0.01 " in nudge.status.value and bytes(nudge.image.value) != before
+    assert nudge.values == {"h": 0.01}
+
+
+def test_a_nudge_update_is_fast(nudge):
+    """The h slider follows the mouse: an update redraws only the moving artists (median under 30 ms on
+    a quiet machine; the bound here leaves room for a busy test run)."""
+    times = []
+    for h in list(nudge.controls["h"].options) * 2:
+        start = time.perf_counter()
+        nudge.update(h=h)
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.06
+
+
+def test_static_viewers_get_the_nudge_in_words(nudge):
+    nudge.update(h=0.001)
+    bundle = nudge._repr_mimebundle_()
+    assert "<b>" not in bundle["text/plain"] and "ΔE / h = -0.23081" in bundle["text/plain"]
+    assert len(bundle["image/png"]) > 1000
 
 
 # --- the stepper ------------------------------------------------------------------------------------------
@@ -285,9 +420,40 @@ def test_edges_can_show_weights_or_gradient_sizes(dashboard, split):
     assert bytes(dashboard.image.value) != weights_picture
     grads = network.backward(split.X_train, split.y_train, **network.init_params(2, 3))
     biggest = max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max())
-    assert f"{biggest:.2g}" in dashboard.net_title.get_text()
+    assert f"full colour {biggest:.2g} (epoch 0)" in dashboard.net_title.get_text()
     widths = {key: line.get_linewidth() for key, line in dashboard.diagrams[3].edges.items()}
     assert max(widths, key=widths.get) == ("W2", *np.unravel_index(np.abs(grads["W2"]).argmax(), (3, 1)))
+
+
+def edge_looks(dashboard, hidden=3):
+    """Each edge's (width, lightness): lightness 1 is white."""
+    return {key: (line.get_linewidth(), float(np.mean(line.get_color()[:3])))
+            for key, line in dashboard.diagrams[hidden].edges.items()}
+
+
+def test_the_gradient_edges_keep_one_scale_so_they_fade_as_training_settles(dashboard, split):
+    """Not each epoch's own largest gradient in full colour: the untrained network's largest, every epoch."""
+    looks, scales = {}, set()
+    for epochs in (0, 10, 100, 1000):
+        dashboard.update(alpha=0.3, hidden=3, epochs=epochs, edges="gradients")
+        looks[epochs] = edge_looks(dashboard)
+        scales.add(re.search(r"full colour ([0-9.]+)", dashboard.net_title.get_text()).group(1))
+        grads = network.backward(split.X_train, split.y_train, **dashboard.run(0.3, 3).snapshots[epochs])
+        assert f"now max {max(np.abs(grads['W1']).max(), np.abs(grads['W2']).max()):.2g}" in \
+            dashboard.net_title.get_text()
+    assert scales == {"0.6"}
+    boldest = {epochs: max(width for width, _ in edges.values()) for epochs, edges in looks.items()}
+    assert boldest[0] > boldest[10] > boldest[100] > boldest[1000]  # they fade...
+    palest = {epochs: max(light for _, light in edges.values()) for epochs, edges in looks.items()}
+    assert palest[1000] < 0.99  # ...but stay in sight
+    assert min(light for _, light in looks[0].values()) < min(light for _, light in looks[1000].values())
+
+
+def test_the_gradient_scale_is_the_same_for_every_alpha(dashboard):
+    """Every run starts from the same untrained network, so the scale compares runs too."""
+    assert dashboard.gradient_scale(0.3, 3) == dashboard.gradient_scale(0.8, 3) == dashboard.gradient_scale(0.01, 3)
+    dashboard.update(alpha=0.8, hidden=3, epochs=3, edges="gradients")  # larger than at the start: full colour
+    assert max(width for width, _ in edge_looks(dashboard).values()) == pytest.approx(4.0)
 
 
 def test_a_slider_drag_calls_update(dashboard):
