@@ -20,9 +20,9 @@ def predict_linear(X, w, b):
 
 def mse_gradient(X, y, w, b):
     """(dE/dw, dE/db) for E = mean((X @ w + b - y) ** 2). Introduced in 04_dot_product."""
-    residual = predict_linear(X, w, b) - y  # shape (n,): how far off each house is
-    dw = 2 * X.T @ residual / len(y)
-    db = 2 * np.mean(residual)
+    error = predict_linear(X, w, b) - y  # shape (n,): how far off each house is, prediction − actual
+    dw = 2 * X.T @ error / len(y)
+    db = 2 * np.mean(error)
     return dw, db
 
 

@@ -142,9 +142,9 @@ def plot_chain(ax, nodes, links, result):
 # ---------------------------------------------------------------- 04_dot_product
 
 def plot_contributions(ax, names, contributions, bias, actual=None):
-    """A waterfall: each feature's weight × value stacked on the bias, ending at the prediction.
-    Introduced in 04_dot_product."""
-    labels, starts, sizes = ["bias b"], [0.0], [bias]
+    """A waterfall: each feature's weight × value stacked on the base price b (the bias), ending at the
+    prediction. Introduced in 04_dot_product."""
+    labels, starts, sizes = ["base price b"], [0.0], [bias]
     total = bias
     for name, amount in zip(names, contributions):
         labels.append(name)
@@ -184,7 +184,7 @@ def plot_weight_matrix(ax, input_names, n_hidden, layer=1):
     ax.set(xlabel="hidden unit j (to)", ylabel="input i (from)")
 
 
-def plot_residual_vs_feature(ax, feature, error, feature_label, gradient, weight_name="w", unit="$1,000"):
+def plot_error_vs_feature(ax, feature, error, feature_label, gradient, weight_name="w", unit="$1,000"):
     """Each house's error (prediction − actual) against one standardised feature. The title shows that
     feature's weight's partial derivative, `gradient`, which is 2 · mean(error · feature): the caller computes
     it (with linear.mse_gradient in 04) and can print it too. Introduced in 04_dot_product."""

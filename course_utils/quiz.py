@@ -250,21 +250,36 @@ QUESTIONS = {
              "That reads the indices the wrong way round. The first index is the row, and rows are inputs: "
              "W1[2, 0] is w1_20, from input 2 to hidden unit 0. (w1_02 is W1[0, 2].)"),
             ("The bias of hidden unit 2",
-             "The biases are not in W1: they have their own vector b1, so hidden unit 2's bias is b1[2]. "
-             "W1[2, 0] is a weight, w1_20, from input 2 to hidden unit 0."),
+             "W1 holds only weights, one per edge from an input to a hidden unit; the biases are kept apart "
+             "(notebook 05). W1[2, 0] is a weight, w1_20, from input 2 to hidden unit 0."),
         ], 0),
         Question("dot-gradient", "For E = mean((X @ w + b − y)²) with X of shape (n, d), what is the shape "
                  "of 2/n · Xᵀ(X @ w + b − y)?", [
             ("(n,)",
-             "(n,) is the shape of the residuals, one per house. Xᵀ has shape (d, n), and multiplying it by "
-             "the residuals adds up over the houses: one entry per weight, (d,)."),
+             "(n,) is the shape of the errors, one per house. Xᵀ has shape (d, n), and multiplying it by "
+             "the errors adds up over the houses: one entry per weight, (d,)."),
             ("(d,): one partial derivative per weight",
-             "Xᵀ has shape (d, n) and the residuals (n,), so the product has one entry per weight: the "
-             "gradient is shaped like w."),
+             "Xᵀ has shape (d, n) and the errors (n,): (d, n) times (n,) gives (d,), one entry per weight. "
+             "A gradient always has its weight's shape."),
             ("(n, d)",
              "(n, d) is X's shape: every house's every feature, not yet combined with the errors. Xᵀ(…) takes "
-             "each feature's column dotted with the residuals, adding up over the houses: one number per "
+             "each feature's column dotted with the errors, adding up over the houses: one number per "
              "weight, (d,)."),
+        ], 1),
+        Question("dot-downhill", "From the same weights, take two steps of the same small length: one along "
+                 "−gradient, one at a right angle to the gradient. To first order, ΔE ≈ ∇E · Δ. What happens to "
+                 "E?", [
+            ("Both lower E by the same amount: the steps are equally long",
+             "The length is the same, but the angle is not. ∇E · Δ = |∇E| |Δ| cos θ: along −gradient θ = 180° "
+             "and cos θ = −1, the biggest fall; at a right angle cos θ = 0, so E does not change to first "
+             "order."),
+            ("The first lowers E by |∇E| |Δ|, the most any step of that length can; the second leaves it "
+             "unchanged, to first order",
+             "∇E · Δ = |∇E| |Δ| cos θ. At 180° cos θ = −1: the steepest fall. At 90° cos θ = 0: the step "
+             "runs along a contour line, which is why the gradient crosses contour lines at right angles."),
+            ("The second lowers E more, because it does not fight the gradient",
+             "A step at a right angle to the gradient runs along a contour line: ∇E · Δ = |∇E| |Δ| cos 90° = 0, "
+             "so to first order E stays the same. The steepest fall is along −gradient, where cos θ = −1."),
         ], 1),
     ],
     "05_backpropagation": [

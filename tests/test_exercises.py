@@ -217,7 +217,7 @@ def test_small_inputs_are_shown_in_full_and_large_ones_by_shape():
 
 def test_a_test_case_function_is_shown_as_code_that_does_the_same():
     from course_utils import exercises
-    for fn in (exercises.cube, exercises.exp3, exercises.bowl, exercises.tangle, exercises.parabola_slope,
+    for fn in (exercises.cube, exercises.exp3, exercises.sum_of_cubes, exercises.sum_of_exps, exercises.tangle, exercises.parabola_slope,
                exercises.valley_slope):
         shown = eval(fn.shown_as, {"np": np})
         for w in (np.array([0.5, -1.0]), np.array([[0.5, 1.0], [2.0, -1.0]])[:1].ravel()):
@@ -284,3 +284,24 @@ def test_a_mistake_in_one_part_of_a_dict_is_named_even_with_a_second_slip():
         return {**grads, "b1": np.sum(grads["b1"]) * 0 + grads["b1"].sum(), "b2": grads["b2"] * 3}
 
     assert "usual mistake: added up b1's gradient over everything" in check("backward", two_slips).message
+
+
+def _gradient_on_a_plain_copy(f, w, h=1e-5):
+    w = np.array(w)  # keeps a w of whole numbers whole: the nudges are rounded away
+    grad = np.zeros(w.shape)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + h
+        f_up = f(w)
+        w[index] = saved - h
+        f_down = f(w)
+        w[index] = saved
+        grad[index] = (f_up - f_down) / (2 * h)
+    return grad
+
+
+def test_a_copy_of_whole_numbers_that_rounds_the_nudge_away_is_named():
+    assert check("numerical_gradient", lambda f, w, h=1e-5: _gradient_on_a_plain_copy(f, w.astype(float), h)).passed
+    message = check("numerical_gradient", _gradient_on_a_plain_copy).message
+    assert "np.array([0, 0, 0])" in message and "usual mistake: `w` holds whole numbers" in message
+    assert "rounds every nudge of h away" in message and "`np.array(w, dtype=float)`" in message
