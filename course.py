@@ -48,6 +48,7 @@ def ensure_environment():
     """Create .venv and install the pinned packages, unless it already matches pyproject.toml."""
     wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
     if _environment_is(wanted):
+        write_lab_settings(VENV)  # also for a .venv made before these settings existed
         return
     if sys.version_info < (3, 11):
         sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
@@ -136,7 +137,6 @@ def free_port(first=8888, count=100):
 def lab(extra):
     """Give the learner their copies, start JupyterLab, and print the private link once it answers."""
     ensure_environment()
-    write_lab_settings(VENV)  # also for a .venv made before these settings existed
     for line in give_copies(COURSE, MY_WORK):
         print(line)
     token = secrets.token_hex(24)

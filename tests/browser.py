@@ -1,6 +1,12 @@
 """A private JupyterLab and a headless Chromium, for the tests and benchmarks that use the course the
 way a learner does. Nothing here touches the repository's notebooks or the user's home: the server
-works on copies, with its own settings, workspaces and runtime folders, and autosave off."""
+works on copies, with its own settings, workspaces and runtime folders, and autosave off. JupyterLab's
+news and update settings are not set here: they come from the environment's overrides.json, as for a
+learner started with `python3 course.py lab`.
+
+Every wait below waits for something that can only happen after the action it follows (a cell prompt
+that was not numbered before, a picture drawn after a key press), never for a state that may already
+have been there, and never sleeps a fixed time to let something happen."""
 import contextlib
 import json
 import os
@@ -9,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -21,13 +28,32 @@ CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook tab in front
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
+# Only what a test needs and a learner would not notice: no autosave (a test decides when a notebook is
+# written), and every cell rendered (so that locators find outputs below the fold).
 QUIET_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                         "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True,
-                                                                     "windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+OUTPUT_VARIABLE = "COURSE_TEST_OUTPUT"
+
+
+def output_folder(repository=ROOT):
+    """Where tests put what they make for people to look at (screenshots): $COURSE_TEST_OUTPUT if set,
+    else test-output/ in the repository if it may be written to, else a new temporary folder (a
+    read-only checkout, say)."""
+    chosen = os.environ.get(OUTPUT_VARIABLE)
+    if chosen:
+        folder = Path(chosen)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    folder = Path(repository) / "test-output"
+    try:
+        folder.mkdir(exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # root may mkdir where others may not: try writing
+            pass
+        return folder
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="course-test-output-"))
 
 
 def _free_port():
@@ -37,85 +63,197 @@ def _free_port():
 
 
 @contextlib.contextmanager
-def jupyterlab(workdir):
-    """Start JupyterLab on copies of the notebooks in workdir; yield its base URL and token."""
+def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
+    """Start JupyterLab on copies of the notebooks (from `notebooks`, by default the course's) in
+    workdir/notebooks, with workdir/course_utils beside them; yield its base URL and token."""
     workdir = Path(workdir)
-    shutil.copytree(ROOT / "notebooks", workdir / "notebooks")
+    shutil.copytree(notebooks, workdir / "notebooks")
+    try:  # beside the notebooks, as in the course folder: their first cell runs ../course_utils/environment.py
+        (workdir / "course_utils").symlink_to(ROOT / "course_utils", target_is_directory=True)
+    except OSError:  # no symbolic links (Windows without the privilege): a copy does as well
+        shutil.copytree(ROOT / "course_utils", workdir / "course_utils")
     settings = workdir / "settings"
     for name, values in QUIET_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values))
-    token, port = secrets.token_hex(16), _free_port()
+    token = secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"), JUPYTER_DATA_DIR=str(workdir / "data"),
                JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), IPYTHONDIR=str(workdir / "ipython"),
-               MPLCONFIGDIR=str(workdir / "matplotlib"))
-    arguments = course.lab_arguments(token, port, open_browser=False, root_dir=workdir) + [
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]
-    log = open(workdir / "jupyterlab.log", "w")
-    server = subprocess.Popen([sys.executable, *arguments], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+               MPLCONFIGDIR=str(workdir / "matplotlib"), JUPYTER_TOKEN=token)
+    log_path = workdir / "jupyterlab.log"
+    for attempt in range(attempts):  # the free port may be taken by someone else before the server binds it
+        port = _free_port()
+        arguments = course.lab_arguments(port, open_browser=False, root_dir=workdir) + [
+            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+            "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks
+        log = open(log_path, "w")
+        server = subprocess.Popen([sys.executable, *arguments], env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        if _wait_until_up(f"{base}/api/status?token={token}", server, log_path):
+            break
+        log.close()
+        if "already in use" not in log_path.read_text() or attempt == attempts - 1:
+            raise RuntimeError(f"JupyterLab exited:\n{log_path.read_text()[-3000:]}")
     try:
-        _wait_until_up(f"{base}/api/status?token={token}", server, workdir / "jupyterlab.log")
         yield base, token
     finally:
         server.terminate()
         try:
-            server.wait(timeout=15)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()
         log.close()
 
 
-def _wait_until_up(url, server, log_path, seconds=60):
+def _wait_until_up(url, server, log_path, seconds=120):
+    """True once the server answers with our token; False if it exited first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited:\n{log_path.read_text()[-3000:]}")
+            return False
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
+            with urllib.request.urlopen(url, timeout=5):
+                return True
+        except OSError:  # not listening yet (or another server's port: 403)
             time.sleep(0.3)
+    server.kill()
     raise RuntimeError(f"JupyterLab did not start within {seconds} s:\n{log_path.read_text()[-3000:]}")
+
+
+# Notification toasts (the news question, say), recorded from the first moment of every page, so that a
+# test can say none was shown without having to catch one while it is on screen.
+TOAST_RECORDER = """
+window.courseToasts = [];
+new MutationObserver(records => {
+    for (const record of records)
+        for (const node of record.addedNodes)
+            if (node.nodeType === 1)
+                for (const toast of [node, ...node.querySelectorAll('.Toastify__toast')])
+                    if (toast.matches('.Toastify__toast') && !window.courseToasts.includes(toast))
+                        window.courseToasts.push(toast);
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def new_page(chromium):
+    """A page in a fresh browser context (no settings, storage or workspace kept from another test)."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(TOAST_RECORDER)
+    return context.new_page()
+
+
+def toasts(page):
+    """The text of every notification toast shown in the page so far."""
+    return page.evaluate("window.courseToasts.map(toast => toast.innerText.trim())")
+
+
+def notification_count(page):
+    """The number on the status bar's notification bell."""
+    return int(page.locator(".jp-Notification-Status-Text").inner_text())
 
 
 def open_notebook(page, base, token, name):
     """Open notebooks/NAME.ipynb in JupyterLab and wait until its kernel is idle."""
-    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?reset&token={token}")  # reset: no tabs restored
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?reset&token={token}", timeout=120_000)  # reset: no tabs restored
+    page.wait_for_selector(f"{CURRENT} .jp-Notebook .jp-Cell", timeout=120_000)
     wait_for_idle_kernel(page)
 
 
 def wait_for_idle_kernel(page, timeout=120_000):
-    """Wait until the kernel of the open notebook is started and idle (picking the default kernel if
-    JupyterLab asks which one)."""
+    """Wait until the kernel of the open notebook is started and idle. A dialog (a kernel that died, a
+    kernel to choose) is a failure: a learner would be stopped by it too."""
     deadline = time.monotonic() + timeout / 1000
     while time.monotonic() < deadline:
-        dialog = page.locator(".jp-Dialog button.jp-mod-accept")
+        dialog = page.locator(".jp-Dialog")
         if dialog.count():
-            dialog.first.click()
+            raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()!r}")
         ready = page.locator(f"{CURRENT} .jp-CodeCell").count() and not page.locator(".jp-Spinner").count()
         if ready and "| Idle" in page.locator("#jp-main-statusbar").inner_text():
             return
-        time.sleep(0.2)
-    raise TimeoutError("the notebook's kernel did not become idle")
+        time.sleep(0.2)  # polling interval only
+    raise TimeoutError(f"the notebook's kernel did not become idle within {timeout / 1000:.0f} s")
 
 
-def run_all_cells(page, timeout=180_000):
-    """Restart the kernel and run every cell (from the Kernel menu), then wait until every code cell
-    has run in that fresh kernel: prompts numbered 1, 2, 3, ... in order."""
+OPENED_MODEL = """async () => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    const kernel = panel.sessionContext.session.kernel;
+    // JupyterLab writes the kernel's language_info and kernelspec into the notebook once the kernel
+    // answers; its own handlers were attached first, and a task later they have surely run.
+    await kernel.info;
+    await kernel.spec;
+    await new Promise(resolve => setTimeout(resolve, 0));
+    // as JupyterLab would send it to be saved (JSON: no undefined values)
+    return {dirty: panel.context.model.dirty, model: JSON.parse(JSON.stringify(panel.context.model.toJSON()))};
+}"""
+
+
+def opened_model(page):
+    """The front notebook as JupyterLab holds it once its kernel has connected (and has written what it
+    writes on connecting), and whether JupyterLab counts it as changed (unsaved)."""
+    return page.evaluate(OPENED_MODEL)
+
+
+def differences(stored, held):
+    """Where two notebooks (as JSON) differ, as dotted paths, after what saving does to either (lines
+    joined, transient metadata such as `trusted` dropped); numbers compare by value (10.0 == 10)."""
+    import nbformat
+    from nbformat.v4.rwbase import rejoin_lines, strip_transient
+    comparable = [strip_transient(rejoin_lines(nbformat.from_dict(json.loads(json.dumps(notebook)))))
+                  for notebook in (stored, held)]
+    return _differences(*comparable)
+
+
+def _differences(stored, held, path=""):
+    if isinstance(stored, dict) and isinstance(held, dict):
+        return [found for key in sorted(set(stored) | set(held))
+                for found in _differences(stored.get(key, "<missing>"), held.get(key, "<missing>"), f"{path}.{key}")]
+    if isinstance(stored, list) and isinstance(held, list) and len(stored) == len(held):
+        return [found for index, (a, b) in enumerate(zip(stored, held)) for found in _differences(a, b, f"{path}[{index}]")]
+    return [] if stored == held else [path.lstrip(".")]
+
+
+# Run All marks every code cell [*] at once, and each keeps it until it has run (or until the run stops
+# at an error). The stored notebook's prompts are already [1], [2], ..., so numbered prompts alone prove
+# nothing: a [*] seen by this observer is what shows that the run has begun.
+RUN_ALL_WATCH = """(notebook) => {
+    window.courseRunAll = {started: false};
+    const prompts = () => [...notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(prompt => prompt.textContent.trim());
+    window.courseRunAll.prompts = prompts;
+    new MutationObserver(() => { if (prompts().includes('[*]:')) window.courseRunAll.started = true; })
+        .observe(notebook, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def run_all_cells(page, timeout=300_000):
+    """Restart the kernel and run every cell (from the Kernel menu), then wait until the run has begun
+    and ended, and check that every code cell ran in that fresh kernel: prompts 1, 2, 3, ... in order."""
+    page.locator(f"{CURRENT} .jp-Notebook").evaluate(RUN_ALL_WATCH)
     page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").first.click()
     page.locator(".jp-Dialog button.jp-mod-accept").first.click()  # "Restart kernel?" -> Restart
     try:
-        page.wait_for_function(
-            """() => { const prompts = [...document.querySelectorAll('""" + CURRENT + """ .jp-CodeCell .jp-InputPrompt')];
-                       return prompts.length > 0 && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`); }""",
-            timeout=timeout)
+        page.wait_for_function("window.courseRunAll.started && !window.courseRunAll.prompts().includes('[*]:')",
+                               timeout=timeout)
+        prompts = page.evaluate("window.courseRunAll.prompts()")
+        assert prompts == [f"[{number}]:" for number in range(1, len(prompts) + 1)], (
+            f"Run All stopped: prompts {' '.join(prompts)}; errors: {error_outputs(page)}")
     except Exception:
-        page.screenshot(path=str(ROOT / "test-output" / "run-all-failed.png"))
+        page.screenshot(path=str(output_folder() / "run-all-failed.png"))
         raise
     wait_for_idle_kernel(page)
+
+
+def shut_down_kernels(base, token):
+    """Stop every kernel the server runs (a test's notebooks go on running after its page is closed)."""
+    def call(path, method="GET"):
+        request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+    for session in call("/api/sessions"):
+        call(f"/api/sessions/{session['id']}", method="DELETE")
 
 
 def error_outputs(page):
@@ -134,3 +272,96 @@ def explorer(page, index=0):
     box = page.locator(f"{CURRENT} .jp-OutputArea-output .widget-vbox:has(.widget-image):has(.noUi-handle)").nth(index)
     return box.locator(".noUi-handle").first, box.locator("img.widget-image, .widget-image").first, \
         box.locator(".widget-html-content").first
+
+
+# A log of one explorer's pictures and status lines, kept inside the page with performance.now() times,
+# so that nothing depends on how quickly Python looks: window.courseWatch.
+#   pictures: {t, order, digest}: every new picture (digest: a promise of the SHA-256 of its PNG bytes,
+#             read at once, before the widget revokes the picture's blob URL for the next one)
+#   labels:   {t, order, text}: every new status line
+#   release:  when the mouse button was last released (mouseup), or null
+#   key:      when the first key went down, or null
+# `order` counts both kinds together. An explorer sets its status line, then its picture, in one kernel
+# turn (Explorer.update), and the two observers run in that order when both changed in one turn.
+WATCH = """([image, status]) => {
+    const digest = async source => {
+        const bytes = await (await fetch(source)).arrayBuffer();
+        const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+        return [...hash].map(byte => byte.toString(16).padStart(2, '0')).join('');
+    };
+    const watch = {image, status, digest, pictures: [], labels: [], release: null, key: null, count: 0, observers: []};
+    if (window.courseWatch) window.courseWatch.observers.forEach(observer => observer.disconnect());
+    watch.observers.push(new MutationObserver(() =>
+        watch.labels.push({t: performance.now(), order: watch.count++, text: status.textContent})));
+    watch.observers.push(new MutationObserver(() =>
+        watch.pictures.push({t: performance.now(), order: watch.count++, digest: digest(image.src)})));
+    watch.observers[0].observe(status, {childList: true, subtree: true, characterData: true});
+    watch.observers[1].observe(image, {attributes: true, attributeFilter: ['src']});
+    window.addEventListener('mouseup', () => { watch.release = performance.now(); }, true);
+    window.addEventListener('keydown', () => { if (watch.key === null) watch.key = performance.now(); }, true);
+    watch.current = () => digest(image.src);
+    window.courseWatch = watch;
+}"""
+
+
+def watch_explorer(page, image, status):
+    """Start (or restart) the log of this explorer's pictures and status lines."""
+    page.evaluate(WATCH, [image.element_handle(), status.element_handle()])
+
+
+def wait_for_one_update(page, label, timeout=30_000):
+    """After an action that makes exactly one update (one key press): wait until the status line
+    matches the regular expression `label` and a new picture has arrived; return the picture's digest
+    and the time from the key press to the picture, in ms."""
+    page.wait_for_function("""(label) => { const watch = window.courseWatch;
+        return new RegExp(label).test(watch.status.textContent) && watch.pictures.length > 0; }""",
+                           arg=label, timeout=timeout)
+    return page.evaluate("""async () => { const watch = window.courseWatch, picture = watch.pictures.at(-1);
+        return [await picture.digest, watch.key === null ? null : watch.pictures[0].t - watch.key]; }""")
+
+
+def wait_for_last_update(page, label, timeout=30_000):
+    """After an action that may make many updates (a drag): wait until the status line matches `label`
+    (which must name the final value) and the picture drawn in the same turn, after it, has arrived."""
+    page.wait_for_function("""(label) => { const watch = window.courseWatch;
+        const text = watch.labels.at(-1), picture = watch.pictures.at(-1);
+        return new RegExp(label).test(watch.status.textContent) && text !== undefined
+               && picture !== undefined && picture.order > text.order; }""", arg=label, timeout=timeout)
+
+
+SETTLE = """async ([label, final, limit, quiet]) => {
+    // After a release: wait (up to `limit` ms) until the status line matches `label` and the picture on
+    // screen is `final` (a digest); then keep watching for `quiet` ms.
+    const watch = window.courseWatch, pattern = new RegExp(label);
+    const start = performance.now();
+    let reached = null;
+    while (performance.now() - start < limit) {
+        const now = performance.now();  // what is checked below is what was on screen at this moment
+        if (pattern.test(watch.status.textContent) && await watch.current() === final) { reached = now; break; }
+        await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    if (reached === null)
+        return {release: watch.release, reached: null, label: watch.status.textContent};
+    const shownSince = (events, seen) => { const last = events.filter(event => event.t <= seen).at(-1); return last ? last.t : null; };
+    const pictureAt = shownSince(watch.pictures, reached), labelAt = shownSince(watch.labels, reached);
+    await new Promise(resolve => setTimeout(resolve, quiet));
+    const later = await Promise.all(watch.pictures.filter(event => event.t > reached).map(event => event.digest));
+    return {release: watch.release, reached, pictureAt, labelAt,
+            laterPictures: later.filter(digest => digest !== final).length, samePictures: later.filter(digest => digest === final).length,
+            laterLabels: watch.labels.filter(event => event.t > reached).map(event => event.text).filter(text => !pattern.test(text))};
+}"""
+
+
+def settle_after_release(page, label, final, limit=15_000, quiet=1_000):
+    """Times, in ms after the mouse release, at which the status line matching `label` and the picture
+    with digest `final` were on screen for good (<= 0: already before the release), and what changed
+    in the `quiet` ms after: {'picture_ms', 'label_ms', 'stale_pictures', 'stale_labels', ...}."""
+    found = page.evaluate(SETTLE, [label, final, limit, quiet])
+    if found["reached"] is None:
+        raise AssertionError(f"{limit / 1000:.0f} s after the release the explorer still does not show the "
+                             f"final picture and status line {label!r}; it shows {found['label']!r}")
+    release = found["release"]
+    return {"picture_ms": found["pictureAt"] - release if found["pictureAt"] is not None else float("-inf"),
+            "label_ms": found["labelAt"] - release if found["labelAt"] is not None else float("-inf"),
+            "stale_pictures": found["laterPictures"], "repeated_pictures": found["samePictures"],
+            "stale_labels": found["laterLabels"]}

@@ -4,7 +4,13 @@
     python3 course.py execute notebooks/01_error.ipynb
 
 Keeps outputs and the widget state (so static viewers can show the widgets), and drops what differs
-from run to run and means nothing to a learner: timing metadata and the kernel's Python version.
+from run to run and means nothing to a learner: timing metadata.
+
+Keeps the kernel's language_info whole, as the kernel reported it (Python's version included): JupyterLab
+writes its kernel's language_info into a notebook as soon as the kernel connects, and a notebook stored
+with anything else (just {"name": "python"}, say) counts as changed the moment it opens, so closing it
+untouched asks to save. Stored this way it opens clean wherever the kernel runs the same Python version
+as the one that stored it; elsewhere that version number is the one change on opening.
 """
 import sys
 import tempfile
@@ -30,7 +36,6 @@ def store(path):
     for cell in notebook.cells:
         cell.metadata = {key: value for key, value in cell.metadata.items() if key == "tags"}
     notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_KEYS}
-    notebook.metadata["language_info"] = {"name": "python"}
     nbformat.write(notebook, path)
     print(f"stored {path.name}")
 
