@@ -321,6 +321,24 @@ QUESTIONS = {
              "unless the weights are large enough to make up for it (and large weights push units into "
              "saturation), it fades from layer to layer, one reason deep sigmoid networks learn slowly."),
         ], 2),
+        Question("bp-sign", "Before computing anything: for our house ŷ is too high (∂E/∂ŷ = +1.78), its living "
+                 "area is below average (x_0 = −0.69), and w2_00 = +0.753. What is the sign of ∂E/∂w1_00?", [
+            ("Positive: the prediction is too high, so every weight should shrink",
+             "A too-high prediction makes ∂E/∂ŷ positive, but each link on the way back multiplies in its own "
+             "sign. x_0 is negative, so raising w1_00 lowers z_0, then h_0, then ŷ (w2_00 > 0), and the error "
+             "falls: ∂E/∂w1_00 is negative, and gradient descent raises w1_00."),
+            ("Negative: raising w1_00 lowers z_0 (x_0 < 0), so h_0, so ŷ (w2_00 > 0), so the error",
+             "Follow the signs of the links: ∂E/∂ŷ = +1.78, w2_00 = +0.753, the sigmoid's slope h(1 − h) is "
+             "always positive, and x_0 = −0.69. The product has one minus sign, so ∂E/∂w1_00 < 0 (section 4.4 "
+             "finds −0.231), and gradient descent raises w1_00."),
+            ("It cannot be told without computing the numbers",
+             "The size needs the numbers, the sign does not: multiply the signs of the links. ∂E/∂ŷ > 0, "
+             "w2_00 > 0, the sigmoid's slope > 0 and x_0 < 0: one minus sign, so ∂E/∂w1_00 is negative."),
+            ("It depends on where h_0 sits on the sigmoid, whose slope can be negative",
+             "The sigmoid only rises: its slope h(1 − h) lies between 0 and 0.25, never below. It can shrink "
+             "the error signal, never flip it. The signs that count are ∂E/∂ŷ > 0, w2_00 > 0 and x_0 < 0, so "
+             "∂E/∂w1_00 is negative."),
+        ], 1),
         Question("bp-order", "Why does backpropagation start at the output and work back towards the "
                  "inputs?", [
             ("Each layer's gradients need the error signal of the layer after it, so that one must come "

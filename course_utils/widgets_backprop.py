@@ -3,7 +3,7 @@ in the error with the gradient backprop computes; the backprop stepper, which wa
 network one line of code at a time (forward, then backward); and the training dashboard. Introduced in
 05_backpropagation.
 
-    nudge = NetworkNudge(split, params)         nudge.update(h=0.01)
+    nudge = NetworkNudge(split, params)         nudge.update(eps=0.01)
     stepper = BackpropStepper(split, params)    stepper.update(step=7)
     dashboard = TrainingDashboard(split)        dashboard.update(alpha=1.0, hidden=8, epochs=300)
 """
@@ -86,18 +86,19 @@ def _mathtext(name):
 
 
 class NetworkNudge(Explorer):
-    """Nudge one weight of the untrained network by h and watch one house's error E change: the ratio
-    ΔE / h against the gradient that backprop computes for that weight, network.backward's. Left: E
+    """Nudge one weight of the untrained network by ε and watch one house's error E change: the ratio
+    ΔE / ε against the gradient that backprop computes for that weight, network.backward's. Left: E
     against the weight, with the secant through the two points and the tangent whose slope is backprop's
-    gradient. Right: the ratio for every h, which settles on the gradient as h shrinks. The weight is
-    chosen when the explorer is made ("w1_00" ... "w2_20", as on the diagram); the slider moves h.
+    gradient. Right: the ratio for every ε, which settles on the gradient as ε shrinks. The weight is
+    chosen when the explorer is made ("w1_00" ... "w2_20", as on the diagram); the slider moves ε (`eps`;
+    not h, which in 05 is a hidden unit's output).
     Introduced in 05_backpropagation."""
 
     # Round stops, close to evenly spaced on a log scale (a log slider would turn 0.2 into 10^-0.7).
-    H_STOPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
+    EPS_STOPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
     SPAN = 4.0  # the error curve runs over the weight ± SPAN
 
-    def __init__(self, split, params, house=0, weight="w1_00", h=1):
+    def __init__(self, split, params, house=0, weight="w1_00", eps=1):
         names = weight_names(*np.shape(params["W1"]))
         if weight not in names:
             raise ValueError(f"weight must be one of {', '.join(names)}; got {weight!r}")
@@ -112,13 +113,13 @@ class NetworkNudge(Explorer):
         self.left, self.right = left, right
         self._draw_error_curve(left)
         self._draw_ratio_curve(right)
-        control = widgets.SelectionSlider(options=self.H_STOPS, description="nudge h", continuous_update=True,
+        control = widgets.SelectionSlider(options=self.EPS_STOPS, description="nudge ε", continuous_update=True,
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="360px"))
         # Only the secant, the two points and the marker move: titles and text are slow to redraw, and the
         # numbers are in the status line.
-        super().__init__(figure, {"h": control}, moving=[self.secant, self.points, self.marker])
-        self.update(h=h)
+        super().__init__(figure, {"eps": control}, moving=[self.secant, self.points, self.marker])
+        self.update(eps=eps)
 
     def loss(self, values):
         """E of our house with the weight set to each of `values` (the others as they are)."""
@@ -138,42 +139,43 @@ class NetworkNudge(Explorer):
         span = self._span()
         ax.plot(span, self.loss_w + self.gradient * (span - self.w), color=GREEN, lw=2, ls="--",
                 label="tangent: backprop's slope")
-        (self.secant,) = ax.plot([], [], color=ORANGE, lw=2, label="secant: ΔE / h")
+        (self.secant,) = ax.plot([], [], color=ORANGE, lw=2, label="secant: ΔE / ε")
         (self.points,) = ax.plot([], [], "o", color=ORANGE, ms=7, zorder=3)
         ax.set(xlim=(values[0], values[-1]), ylim=(0, 1.1 * losses.max()), ylabel="E",
                xlabel=f"{_mathtext(self.weight)} (the other weights stay as they are)")
-        ax.set_title(f"Nudge {_mathtext(self.weight)} by h: secant and tangent", fontsize=10)
+        ax.set_title(f"Nudge {_mathtext(self.weight)} by ε: secant and tangent", fontsize=10)
         ax.legend(loc="best", fontsize=8)
 
     def _draw_ratio_curve(self, ax):
-        """ΔE / h for every h (log scale) and backprop's gradient; the marker at the slider's h, to be moved."""
-        hs = np.geomspace(self.H_STOPS[0], self.H_STOPS[-1], 81)
-        ratios = (self.loss(self.w + hs) - self.loss_w) / hs
-        ax.semilogx(hs, ratios, color=ORANGE, lw=2, label="ratio ΔE / h")
+        """ΔE / ε for every ε (log scale) and backprop's gradient; the marker at the slider's ε, to be moved."""
+        epsilons = np.geomspace(self.EPS_STOPS[0], self.EPS_STOPS[-1], 81)
+        ratios = (self.loss(self.w + epsilons) - self.loss_w) / epsilons
+        ax.semilogx(epsilons, ratios, color=ORANGE, lw=2, label="ratio ΔE / ε")
         ax.axhline(self.gradient, color=GREEN, lw=2, ls="--", label="backprop's ∂E/∂w")
-        (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8, zorder=3, label="your h")
+        (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8, zorder=3, label="your ε")
         low, high = min(ratios.min(), self.gradient), max(ratios.max(), self.gradient)
         room = max(high - low, 0.05)
-        ax.set(xlim=(hs[0], hs[-1]), ylim=(low - 0.6 * room, high + 0.6 * room), xlabel="nudge h (log scale)",
+        ax.set(xlim=(epsilons[0], epsilons[-1]), ylim=(low - 0.6 * room, high + 0.6 * room),
+               xlabel="nudge ε (log scale)",
                ylabel="slope")
-        ax.set_title("ΔE / h settles on backprop's ∂E/∂w as h shrinks", fontsize=10)
+        ax.set_title("ΔE / ε settles on backprop's ∂E/∂w as ε shrinks", fontsize=10)
         ax.legend(loc="upper left", fontsize=8)
 
     def _span(self):
-        """Where the secant and the tangent are drawn: past w + h for every h on the slider."""
-        return np.array([self.w - 0.5 * self.SPAN, self.w + max(self.H_STOPS[-1], 0.5 * self.SPAN)])
+        """Where the secant and the tangent are drawn: past w + ε for every ε on the slider."""
+        return np.array([self.w - 0.5 * self.SPAN, self.w + max(self.EPS_STOPS[-1], 0.5 * self.SPAN)])
 
-    def draw(self, h):
+    def draw(self, eps):
         w, loss_w = self.w, self.loss_w
-        loss_wh = float(self.loss(w + h)[0])
-        ratio = (loss_wh - loss_w) / h
+        loss_wh = float(self.loss(w + eps)[0])
+        ratio = (loss_wh - loss_w) / eps
         span = self._span()
         self.secant.set_data(span, loss_w + ratio * (span - w))
-        self.points.set_data([w, w + h], [loss_w, loss_wh])
-        self.marker.set_data([h], [ratio])
+        self.points.set_data([w, w + eps], [loss_w, loss_wh])
+        self.marker.set_data([eps], [ratio])
         # The weight as the notebook writes it, w1_00: a subscript would read w100 in the plain-text summary.
-        return (f"Nudging {self.weight} = {w:.4f} by h = {h:g} changes E from {loss_w:.5f} by "
-                f"{loss_wh - loss_w:+.3g}: ΔE / h = <b>{ratio:.5f}</b>. Backprop's ∂E/∂{self.weight} = "
+        return (f"Nudging {self.weight} = {w:.4f} by ε = {eps:g} changes E from {loss_w:.5f} by "
+                f"{loss_wh - loss_w:+.3g}: ΔE / ε = <b>{ratio:.5f}</b>. Backprop's ∂E/∂{self.weight} = "
                 f"<b>{self.gradient:.5f}</b> (gap {ratio - self.gradient:+.2g}).")
 
 

@@ -15,7 +15,7 @@ COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04
 def test_every_notebook_has_a_few_questions_with_unique_ids():
     assert set(COURSE) <= set(QUESTIONS)
     for notebook in COURSE[1:]:  # 00_start_here only shows how the quiz works
-        assert 3 <= len(QUESTIONS[notebook]) <= 5, notebook
+        assert 3 <= len(QUESTIONS[notebook]) <= (6 if notebook == "05_backpropagation" else 5), notebook
     ids = [question.id for question in ALL]
     assert len(ids) == len(set(ids))
 
@@ -121,6 +121,19 @@ def test_the_numbers_quoted_in_05_are_those_of_the_network():
     said = _said("bp-shared")
     assert f"∂E/∂ŷ = {error_signal:+.2f}" in said and f"h_2 = {h_2:.2f}" in said and f"w2_20 = {w2_20:.3f}" in said
     assert f"≈ {h_2 * error_signal:+.2f}" in said and f"≈ {w2_20 * error_signal:+.2f}" in said
+
+
+def test_the_signs_in_the_05_sign_question_are_those_of_the_network():
+    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
+    params = network.init_params(2, 3, seed=0)
+    X, y = split.X_train[:1], split.y_train[:1]  # notebook 05's house
+    prediction = network.forward(X, **params)[1]
+    gradient = network.backward(X, y, **params)["W1"][0, 0]
+    said = _said("bp-sign")
+    assert f"∂E/∂ŷ = {2 * (prediction[0, 0] - y[0, 0]):+.2f}" in said and f"x_0 = {X[0, 0]:.2f}" in said
+    assert f"w2_00 = {params['W2'][0, 0]:+.3f}" in said and f"finds {gradient:.3f}" in said
+    question = next(question for question in ALL if question.id == "bp-sign")
+    assert gradient < 0 and question.choices[question.answer][0].startswith("Negative")
 
 
 def test_equal_starting_weights_keep_the_hidden_units_identical():

@@ -119,7 +119,7 @@ def test_a_diverging_run_stops_cleanly_and_keeps_the_last_finite_parameters(spli
 # --- the network nudge ------------------------------------------------------------------------------------
 
 def bold_numbers(status):
-    """The bold numbers of a status line: the ratio ΔE / h, then backprop's gradient."""
+    """The bold numbers of a status line: the ratio ΔE / ε, then backprop's gradient."""
     return [float(text) for text in re.findall(r"<b>([-+0-9.]+)</b>", status)]
 
 
@@ -143,24 +143,24 @@ def test_the_ratio_tends_to_backprops_gradient_as_h_shrinks(split, params, weigh
     gradient = network.backward(split.X_train[:1], split.y_train[:1], **params)[layer][index]
     w = params[layer][index]
     gaps = []
-    for h in sorted(explorer.controls["h"].options, reverse=True):
-        ratio, shown_gradient = bold_numbers(explorer.update(h=h))
-        expected = (one_house_loss(split, params, weight, w + h) - one_house_loss(split, params, weight, w)) / h
+    for eps in sorted(explorer.controls["eps"].options, reverse=True):
+        ratio, shown_gradient = bold_numbers(explorer.update(eps=eps))
+        expected = (one_house_loss(split, params, weight, w + eps) - one_house_loss(split, params, weight, w)) / eps
         assert ratio == pytest.approx(expected, abs=6e-6) and shown_gradient == pytest.approx(gradient, abs=6e-6)
         assert explorer.marker.get_ydata()[0] == pytest.approx(expected)
         gaps.append(abs(expected - gradient))
-    assert all(a > b for a, b in zip(gaps, gaps[1:]))  # every smaller h is closer
+    assert all(a > b for a, b in zip(gaps, gaps[1:]))  # every smaller eps is closer
     assert gaps[-1] < 1e-4 * max(abs(gradient), 1) and gaps[0] > 100 * gaps[-1]
 
 
 def test_the_default_is_w1_00_of_our_house_as_section_4_computes_it(nudge):
-    status = nudge.update(h=1)  # w1_00, h = 1, as the notebook opens it
-    assert "Nudging w1_00 = 0.0889 by h = 1 " in status
+    status = nudge.update(eps=1)  # w1_00, eps = 1, as the notebook opens it
+    assert "Nudging w1_00 = 0.0889 by ε = 1 " in status
     assert bold_numbers(status)[1] == pytest.approx(-0.23083, abs=1e-5)  # section 4.4's −0.2308
 
 
 def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, params):
-    explorer = NetworkNudge(split, params, weight="w2_00", h=0.5)
+    explorer = NetworkNudge(split, params, weight="w2_00", eps=0.5)
     w = params["W2"][0, 0]
     (w0, w1), (e0, e1) = explorer.points.get_data()
     assert (w0, w1) == pytest.approx((w, w + 0.5))
@@ -174,8 +174,8 @@ def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, param
     assert slope == pytest.approx(network.backward(split.X_train[:1], split.y_train[:1], **params)["W2"][0, 0])
     left, right = explorer.left.get_xlim()
     assert left < w0 < w1 < right and explorer.left.get_ylim()[1] > max(e0, e1)
-    for h in (0.0001, 2):  # the marker stays on the chart at both ends of the slider
-        explorer.update(h=h)
+    for eps in (0.0001, 2):  # the marker stays on the chart at both ends of the slider
+        explorer.update(eps=eps)
         low, high = explorer.right.get_ylim()
         assert low < explorer.marker.get_ydata()[0] < high
 
@@ -183,61 +183,61 @@ def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, param
 def test_the_nudge_does_not_change_the_networks_parameters(split):
     params = network.init_params(2, 3, seed=0)
     before = {name: value.copy() for name, value in params.items()}
-    explorer = NetworkNudge(split, params, weight="w1_10", h=2)
-    explorer.update(h=0.001)
+    explorer = NetworkNudge(split, params, weight="w1_10", eps=2)
+    explorer.update(eps=0.001)
     assert all(np.array_equal(params[name], before[name]) for name in params)
 
 
 def test_the_constructor_checks_its_values(split, params):
     with pytest.raises(ValueError, match="weight must be one of w1_00, w1_01, .*, w2_20; got 'w3_00'"):
         NetworkNudge(split, params, weight="w3_00")
-    with pytest.raises(ValueError, match="h must be between 0.0001 and 2"):
-        NetworkNudge(split, params, h=5)
+    with pytest.raises(ValueError, match="eps must be between 0.0001 and 2"):
+        NetworkNudge(split, params, eps=5)
 
 
 @pytest.mark.parametrize("bad, error, says", [
-    (dict(h=0.3), ValueError, "one of the slider's values"),
-    (dict(h=5), ValueError, "h must be between 0.0001 and 2"),
-    (dict(h="1"), ValueError, "h must be"),
-    (dict(h=0.01, weight="w2_00"), TypeError, "has no control 'weight'"),  # a good h with a bad name: neither
+    (dict(eps=0.3), ValueError, "one of the slider's values"),
+    (dict(eps=5), ValueError, "eps must be between 0.0001 and 2"),
+    (dict(eps="1"), ValueError, "eps must be"),
+    (dict(eps=0.01, weight="w2_00"), TypeError, "has no control 'weight'"),  # a good eps with a bad name: neither
 ])
 def test_a_bad_value_changes_nothing(nudge, bad, error, says):
-    nudge.update(h=0.1)
+    nudge.update(eps=0.1)
     values, picture, status = dict(nudge.values), bytes(nudge.image.value), nudge.status.value
     points = nudge.points.get_data()
     with pytest.raises(error, match=re.escape(says)):
         nudge.update(**bad)
     assert nudge.values == values and bytes(nudge.image.value) == picture and nudge.status.value == status
-    assert np.array_equal(nudge.points.get_data(), points) and nudge.controls["h"].value == 0.1
+    assert np.array_equal(nudge.points.get_data(), points) and nudge.controls["eps"].value == 0.1
 
 
 def test_the_h_slider_stops_at_round_numbers_and_a_drag_calls_update(nudge):
-    stops = nudge.controls["h"].options
+    stops = nudge.controls["eps"].options
     assert all(f"{stop:g}".strip("0.") in {"1", "2", "5"} for stop in stops)
     assert all(2 <= b / a <= 2.5 for a, b in zip(stops, stops[1:]))
-    nudge.update(h=1)
-    assert nudge.controls["h"].label == "1"
+    nudge.update(eps=1)
+    assert nudge.controls["eps"].label == "1"
     before = bytes(nudge.image.value)
-    nudge.controls["h"].value = 0.01  # what a browser drag does
-    assert "by h = 0.01 " in nudge.status.value and bytes(nudge.image.value) != before
-    assert nudge.values == {"h": 0.01}
+    nudge.controls["eps"].value = 0.01  # what a browser drag does
+    assert "by ε = 0.01 " in nudge.status.value and bytes(nudge.image.value) != before
+    assert nudge.values == {"eps": 0.01}
 
 
 def test_a_nudge_update_is_fast(nudge):
-    """The h slider follows the mouse: an update redraws only the moving artists (median under 30 ms on
+    """The eps slider follows the mouse: an update redraws only the moving artists (median under 30 ms on
     a quiet machine; the bound here leaves room for a busy test run)."""
     times = []
-    for h in list(nudge.controls["h"].options) * 2:
+    for eps in list(nudge.controls["eps"].options) * 2:
         start = time.perf_counter()
-        nudge.update(h=h)
+        nudge.update(eps=eps)
         times.append(time.perf_counter() - start)
     assert np.median(times) < 0.06
 
 
 def test_static_viewers_get_the_nudge_in_words(nudge):
-    nudge.update(h=0.001)
+    nudge.update(eps=0.001)
     bundle = nudge._repr_mimebundle_()
-    assert "<b>" not in bundle["text/plain"] and "ΔE / h = -0.23081" in bundle["text/plain"]
+    assert "<b>" not in bundle["text/plain"] and "ΔE / ε = -0.23081" in bundle["text/plain"]
     assert len(bundle["image/png"]) > 1000
 
 
