@@ -5,10 +5,11 @@ twice, and an explorer can keep one figure for its whole life and only move its 
 Introduced in 00_start_here.
 """
 import io
+import textwrap
 
 import numpy as np
 import PIL.Image
-from matplotlib.collections import LineCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -84,23 +85,25 @@ def plot_fit(ax, x, y, weight, x_label="living area (sq ft)", y_label="sale pric
     ax.scatter(x, y, s=6, color=BLUE, alpha=0.35, linewidths=0, label="houses")
     grid = np.array([0.0, x.max() * 1.05])
     (line,) = ax.plot(grid, weight * grid, color=ORANGE, lw=2, label="prediction")
-    residuals = LineCollection(_residual_segments(x, y, weight), colors=RED, linewidths=0.6, alpha=0.5,
-                               label="errors")
-    ax.add_collection(residuals)
+    # All the bars as one line broken by gaps (NaN), house k at points 3k and 3k + 1: one path to move and
+    # draw, much quicker than thousands of separate segments.
+    (residuals,) = ax.plot(_residual_points(x, x), _residual_points(y, weight * x), color=RED, lw=0.6,
+                           alpha=0.75, label="errors")
     ax.set(xlabel=x_label, ylabel=y_label, xlim=(0, grid[1]), ylim=(0, y.max() * 1.05))
     dollar_axis(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8)
     return line, residuals
 
 
-def _residual_segments(x, y, weight):
-    return np.stack([np.column_stack([x, y]), np.column_stack([x, weight * x])], axis=1)
+def _residual_points(start, end):
+    """start[0], end[0], NaN, start[1], end[1], NaN, ...: one bar per house, with a gap after each."""
+    return np.column_stack([start, end, np.full(len(start), np.nan)]).ravel()
 
 
 def move_fit(line, residuals, x, y, weight):
     """Move the line and residual bars drawn by plot_fit to a new weight. Introduced in 01_error."""
     line.set_ydata(weight * line.get_xdata())
-    residuals.set_segments(_residual_segments(x, y, weight))
+    residuals.set_ydata(_residual_points(y, weight * x))
 
 
 def plot_error_landscape(ax, weights, losses, x_label="w", y_label="MSE"):
@@ -134,9 +137,10 @@ def plot_predicted_vs_actual(ax, actual, predicted, top=None, label="test houses
 
 
 class NetworkDiagram:
-    """Inputs -> hidden -> output, every edge labelled w1_ij or w2_ij, the same i and j as W1[i, j] and
-    W2[i, j] in the code. The artists are kept so values can be written on them and edges coloured later:
-    `nodes` keyed ("x", i), ("h", j), ("out", 0); `edges` and `edge_labels` keyed ("W1", i, j), ("W2", j, 0).
+    """Inputs -> hidden -> output, every edge labelled with its weight's name, w1_ij or w2_j0: the same
+    indices as W1[i, j] and W2[j, 0] in the code. The artists are kept so values can be written on them
+    and edges coloured later: `nodes` keyed ("x", i), ("h", j), ("out", 0); `edges` and `edge_labels`
+    keyed ("W1", i, j), ("W2", j, 0).
     Introduced in 05_backpropagation."""
 
     LINE = 9.5  # points between two lines of text written beside a node
@@ -277,13 +281,14 @@ class NetworkDiagram:
         return self._text(key, text, dy=row * self.LINE, **style)
 
     def color_edges(self, values, scale, signed=True, cmap="RdBu_r"):
-        """Colour each edge by its entry of values["W1"] or values["W2"] and thicken it with |value| / scale.
-        signed: blue negative, red positive (weights); else darker = bigger (gradient sizes)."""
+        """Colour each edge by its entry of values["W1"] or values["W2"] and thicken it with |value| / scale
+        (values beyond ±scale get the full colour). signed: blue negative, red positive (weights); else
+        darker = bigger (gradient sizes), with a faint colour at 0 so that every edge stays in sight."""
         from matplotlib import colormaps
         colormap = colormaps[cmap]
         for (name, i, j), line in self.edges.items():
             share = float(np.clip(values[name][i, j] / scale, -1, 1)) if scale > 0 else 0.0
-            line.set_color(colormap(0.5 + 0.5 * share if signed else abs(share)))
+            line.set_color(colormap(0.5 + 0.5 * share if signed else 0.15 + 0.85 * abs(share)))
             line.set_linewidth(0.4 + 3.6 * abs(share))
 
     def set_visible(self, visible):
@@ -310,32 +315,81 @@ REGIME_COLOURS = {"too slow": "#c7d9ee", "converging": "#bfe3c0", "oscillating":
                   "diverging": "#f4c0bd"}
 
 
-def plot_regime_strip(ax, alpha_min, alpha_max, alpha_oscillating, alpha_diverging):
-    """A log-scale α axis coloured by what gradient descent does there. Returns the marker for the
-    current α and the 'too slow' band (its right edge depends on the number of steps: see
-    move_too_slow_band). Introduced in 02_learning_rate."""
-    bands = [(alpha_min, alpha_oscillating, "converging"), (alpha_oscillating, alpha_diverging, "oscillating"),
-             (alpha_diverging, alpha_max, "diverging")]
-    for low, high, regime in bands:
-        low, high = max(low, alpha_min), min(high, alpha_max)
-        if low < high:
-            ax.axvspan(low, high, color=REGIME_COLOURS[regime])
-            ax.text(np.sqrt(low * high), 0.3, regime, ha="center", va="center", fontsize=8)
-    if alpha_min < alpha_diverging < alpha_max:
-        ax.axvline(alpha_diverging, color=RED, lw=1.5)
-        ax.text(alpha_diverging, 1.08, f"α = 2 / curvature = {alpha_diverging:.3g}", color=RED,
-                ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
-    slow_band = ax.axvspan(alpha_min, alpha_min, ymin=0.55, color=REGIME_COLOURS["too slow"])
-    slow_text = ax.text(alpha_min, 0.78, "too slow", ha="center", va="center", fontsize=8)
-    (marker,) = ax.plot([alpha_min], [0.5], "v", color="black", ms=10)
-    ax.set(xscale="log", xlim=(alpha_min, alpha_max), ylim=(0, 1), yticks=[], xlabel="learning rate α")
-    return marker, slow_band, slow_text
+class RegimeStrip:
+    """A log-scale α axis cut into bands that never overlap: one per stretch of α over which gradient
+    descent does the same thing, coloured by its regime and named. `move(segments)` redraws the bands (they
+    change with the number of steps) and `point_at(alpha)` moves the marker. Introduced in 02_learning_rate."""
+
+    MAX_BANDS = 8
+    FONTSIZE = 8
+
+    def __init__(self, ax, alpha_min, alpha_max, alpha_diverging, boundary="α = 2 / curvature"):
+        self.ax, self.alpha_min, self.alpha_max, self.segments = ax, alpha_min, alpha_max, []
+        self._widths = {}  # label -> its width in pixels (measuring takes a while)
+        self.bands = PolyCollection([], edgecolors="white", linewidths=1.5)
+        ax.add_collection(self.bands)
+        self.texts = [ax.text(alpha_min, 0.42, "", ha="center", va="center", fontsize=self.FONTSIZE,
+                              linespacing=1.0, visible=False) for _ in range(self.MAX_BANDS)]
+        if alpha_min < alpha_diverging < alpha_max:
+            ax.axvline(alpha_diverging, color=RED, lw=1.5)
+            ax.text(alpha_diverging, 1.08, f"{boundary} = {alpha_diverging:.3g}", color=RED,
+                    ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
+        (self.marker,) = ax.plot([alpha_min], [0.9], "v", color="black", ms=10, clip_on=False)
+        ax.text(0, 1.08, "what each α does in the chosen number of steps:", ha="left", va="bottom", fontsize=8,
+                transform=ax.transAxes)
+        ax.set(xscale="log", xlim=(alpha_min, alpha_max), ylim=(0, 1), yticks=[], xlabel="learning rate α")
+
+    @property
+    def layer(self):
+        """What changes with the bands (not with α): the bands and their names."""
+        return [self.bands, *self.texts]
+
+    @property
+    def artists(self):
+        """What moves: list them among an explorer's moving artists."""
+        return [*self.layer, self.marker]
+
+    def point_at(self, alpha):
+        self.marker.set_xdata([alpha])
+
+    def move(self, segments):
+        """segments: (low, high, regime, label) from left to right, label naming the band (a newline may
+        break it in two). A label too wide for its band is left out."""
+        if list(segments) == self.segments:
+            return
+        if len(segments) > self.MAX_BANDS:
+            raise ValueError(f"a regime strip shows at most {self.MAX_BANDS} bands, got {len(segments)}")
+        self.segments = list(segments)
+        self.bands.set_verts([[(low, 0), (high, 0), (high, 1), (low, 1)] for low, high, _, _ in segments])
+        self.bands.set_facecolor([REGIME_COLOURS[regime] for _, _, regime, _ in segments])
+        renderer = self.ax.figure.canvas.get_renderer()
+        for k, text in enumerate(self.texts):
+            if k >= len(segments):
+                text.set_visible(False)
+                continue
+            low, high, _, label = segments[k]
+            text.set_x(np.sqrt(low * high))
+            (left, _), (right, _) = self.ax.transData.transform([(low, 0.5), (high, 0.5)])
+            for candidate in (label, _wrapped(label)):  # on fewer lines, or on more if the band is narrow
+                text.set_text(candidate)
+                if candidate not in self._widths:
+                    text.set_visible(True)  # an invisible text measures as nothing
+                    self._widths[candidate] = text.get_window_extent(renderer).width
+                text.set_visible(self._widths[candidate] < right - left - 4)
+                if text.get_visible():
+                    break
+
+    def regime_at(self, alpha):
+        """The (regime, label) of the band holding alpha, or None outside the strip."""
+        for low, high, regime, label in self.segments:
+            if low <= alpha <= high:
+                return regime, label
+        return None
 
 
-def move_too_slow_band(band, text, alpha_min, alpha_max, alpha_slow):
-    """Stretch the 'too slow' band of plot_regime_strip from alpha_min to alpha_slow.
-    Introduced in 02_learning_rate."""
-    band.set_x(alpha_min)
-    band.set_width(max(alpha_slow - alpha_min, 0))
-    text.set_x(np.sqrt(alpha_min * min(max(alpha_slow, alpha_min), alpha_max)))
-    text.set_visible(alpha_slow > alpha_min * 1.5)
+def _wrapped(label):
+    """The label with its long lines broken near their middle, for a narrow band."""
+    lines = []
+    for line in label.split("\n"):
+        lines += textwrap.wrap(line, max(len(line) // 2 + 2, 12))
+    return "\n".join(lines)

@@ -36,5 +36,7 @@ class WeightExplorer(Explorer):
         move_fit(self.line, self.residuals, self.area, self.price, weight)
         loss = float(line_loss(weight, self.area, self.price))
         self.landscape.set_data([weight], [loss / BILLION])
-        return (f"w = <b>${weight}</b> per sq ft: MSE = <b>{loss / BILLION:.2f} billion $²</b>, "
-                f"a typical miss of about <b>${round(np.sqrt(loss), -2):,.0f}</b> (the square root of the MSE)")
+        median_miss = np.median(np.abs(weight * self.area - self.price))
+        return (f"w = <b>${weight}</b> per sq ft: MSE = <b>{loss / BILLION:.2f} billion $²</b>; "
+                f"RMSE (its square root) <b>${round(np.sqrt(loss), -2):,.0f}</b>; "
+                f"median miss <b>${round(median_miss, -2):,.0f}</b> (half the houses are off by less)")

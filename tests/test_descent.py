@@ -53,3 +53,33 @@ def test_classify_without_weights_uses_the_loss_alone():
     assert descent.classify_run([8, 3, 5, 2, 3, 1, 2, 0.5]) == "oscillating"
     assert descent.classify_run([8, 4, 2, 1, 1, 1, 1, 1]) == "converging"
     assert descent.classify_run([8, 7.9, 7.8, 7.7]) == "too slow"
+
+
+def test_counts_are_in_good_english():
+    assert descent.count(1, "step") == "1 step" and descent.count(0, "step") == "0 steps"
+    assert repr(descent.run_descent(parabola, slope, 0.0, 0.3, 1)).startswith("DescentRun(1 step,")
+
+
+def test_rounding_noise_after_arriving_is_no_oscillation():
+    # factor 0.02: the gap is at rounding level after ten steps; the last ninety moves are noise
+    run = descent.run_descent(parabola, slope, 0.0, 0.49, 100, best=3.0)
+    assert run.regime == "converging"
+    # factor -0.2: arrives just as fast, but each early step jumps across the bottom
+    assert descent.run_descent(parabola, slope, 0.0, 0.6, 100, best=3.0).regime == "oscillating"
+
+
+@pytest.mark.parametrize("steps", [2, 5, 30, 100])
+def test_the_factors_predict_the_run(steps):
+    """quadratic_regime works the regime out from 1 − α·c alone; it agrees with running the steps."""
+    for alpha in np.geomspace(1e-3, 2, 120):
+        run = descent.run_descent(parabola, slope, 0.0, alpha, steps, best=3.0)
+        regime, crawling = descent.quadratic_regime([2.0], [0.0 - 3.0], alpha, steps)
+        assert run.regime == regime, (alpha, steps)
+
+
+def test_in_a_long_thin_bowl_the_flat_direction_crawls_while_the_steep_one_oscillates():
+    # curvatures 1000 and 0.1: stable below α = 0.002; at α = 0.0015 the steep factor is −0.5
+    regime, crawling = descent.quadratic_regime([1000.0, 0.1], [1.0, 1.0], 0.0015, 30)
+    assert regime == "oscillating" and list(crawling) == [False, True]
+    regimes, crawling = descent.quadratic_regime([1000.0, 0.1], [1.0, 1.0], np.array([1e-4, 0.0015, 0.0021]), 30)
+    assert list(regimes) == ["too slow", "oscillating", "diverging"] and crawling.shape == (3, 2)

@@ -19,7 +19,16 @@ def test_the_status_reports_the_true_mse(explorer, weight):
     status = explorer.update(weight=weight)
     mse = float(line_loss(weight, AREA, PRICE))
     assert f"MSE = <b>{mse / 1e9:.2f} billion $²</b>" in status
-    assert f"${round(np.sqrt(mse), -2):,.0f}" in status
+    assert f"RMSE (its square root) <b>${round(np.sqrt(mse), -2):,.0f}</b>" in status
+    median = np.median(np.abs(weight * AREA - PRICE))
+    assert f"median miss <b>${round(median, -2):,.0f}</b>" in status
+    assert np.mean(np.abs(weight * AREA - PRICE) < median) <= 0.5 <= np.mean(np.abs(weight * AREA - PRICE) <= median)
+
+
+def test_the_rmse_weighs_big_misses_more_than_the_median_miss(explorer):
+    for weight in (60, 120, 200):  # the square root of a mean of squares is pulled up by the big misses
+        misses = np.abs(weight * AREA - PRICE)
+        assert np.sqrt(np.mean(misses ** 2)) > np.mean(misses) > np.median(misses)
 
 
 def test_the_line_residuals_and_marker_move_to_the_weight(explorer):
@@ -27,8 +36,9 @@ def test_the_line_residuals_and_marker_move_to_the_weight(explorer):
     explorer.update(weight=150)
     assert bytes(explorer.png) != before
     assert np.allclose(explorer.line.get_ydata(), 150 * explorer.line.get_xdata())
-    segments = explorer.residuals.get_segments()
-    assert len(segments) == len(PRICE) and np.allclose(segments[7][1], [AREA[7], 150 * AREA[7]])
+    xs, ys = explorer.residuals.get_data()  # house k's bar runs from point 3k to 3k + 1; then a gap
+    assert len(xs) == 3 * len(PRICE) and np.isnan(ys[2::3]).all()
+    assert np.allclose([xs[21], ys[21], xs[22], ys[22]], [AREA[7], PRICE[7], AREA[7], 150 * AREA[7]])
     assert np.allclose(explorer.landscape.get_ydata(), float(line_loss(150, AREA, PRICE)) / 1e9)
 
 

@@ -1,7 +1,10 @@
+import re
+
 import numpy as np
 import pytest
 
 from course_utils.data import Scaler, load_houses
+from course_utils.descent import run_descent
 from course_utils.linear import LineProblem, line_curvature
 from course_utils.widgets_learning_rate import LearningRateExplorer
 
@@ -43,11 +46,24 @@ def test_the_step_slider_ends(explorer, steps):
     assert explorer.regime == ("too slow" if steps == 1 else "converging")
 
 
+def too_slow_ends(explorer):
+    (low, high, regime, _), *_ = explorer.strip.segments
+    assert regime == "too slow"
+    return high
+
+
 def test_more_steps_shrink_the_too_slow_band(explorer):
     explorer.update(steps=10)
-    narrow = explorer.slow_band.get_width()
+    wide = too_slow_ends(explorer)
     explorer.update(steps=100)
-    assert explorer.slow_band.get_width() < narrow
+    assert too_slow_ends(explorer) < wide
+    assert too_slow_ends(explorer) == pytest.approx(explorer.problem.too_slow_below(100), rel=1e-4)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 30])
+def test_the_status_counts_its_steps_in_good_english(explorer, steps):
+    status = explorer.update(alpha=0.3, steps=steps)
+    assert f", {steps} step{'s' if steps > 1 else ''}:" in status and "1 steps" not in status
 
 
 def test_the_slider_is_a_log_slider_over_the_given_range(explorer):
@@ -59,9 +75,98 @@ def test_the_slider_is_a_log_slider_over_the_given_range(explorer):
         explorer.update(alpha=10.0)
 
 
+# The three explorers of 02_learning_rate, built as the notebook builds them.
+BUILDS = {
+    "one weight": lambda: LearningRateExplorer(X, Y, start=[-1.5], alpha=0.1, alpha_range=(1e-3, 4)),
+    "raw units": lambda: LearningRateExplorer(AREA, PRICE, start=[0, 0], alpha=1e-7, alpha_range=(1e-8, 1e-6),
+                                              intercept=True, units=("w ($ per sq ft)", "b ($)", "loss ($²)")),
+    "standardised": lambda: LearningRateExplorer(X, Y, start=[-1.5, 1.0], alpha=0.3, alpha_range=(1e-3, 4),
+                                                 intercept=True),
+}
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
+def any_explorer(request):
+    return BUILDS[request.param]()
+
+
+def said(status):
+    """The status line's verdict, as plain text: 'oscillating (and the bias crawls)'."""
+    return re.search(r"<b>(.*?)</b></span>([^;,]*)", status).expand(r"\1\2").strip()
+
+
+@pytest.mark.parametrize("steps", [1, 2, 5, 30, 100])
+def test_the_band_under_the_marker_says_what_the_status_says(any_explorer, steps):
+    low, high = any_explorer.alpha_range
+    for alpha in np.geomspace(low, high, 41):
+        status = any_explorer.update(alpha=alpha, steps=steps)
+        edges = [segment[0] for segment in any_explorer.strip.segments[1:]]
+        if any(abs(np.log(alpha / edge)) < 1e-3 for edge in edges):
+            continue  # on an edge: either side's name is right
+        regime, label = any_explorer.strip.regime_at(alpha)
+        assert regime == any_explorer.regime and label.replace("\n", " ") == said(status), (alpha, steps)
+
+
+@pytest.mark.parametrize("steps", [2, 5, 30, 100])  # one step is too few to see a reversal
+def test_the_regime_worked_out_from_the_curvatures_is_the_run_s_own(any_explorer, steps):
+    problem, low, high = any_explorer.problem, *any_explorer.alpha_range
+    for alpha in np.geomspace(low, high, 201):
+        run = run_descent(problem.loss, problem.gradient, any_explorer.start, alpha, steps, best=problem.best)
+        assert run.regime == any_explorer.describe(alpha, steps)[0], (alpha, steps)
+
+
+@pytest.mark.parametrize("steps", [1, 7, 100])
+def test_the_bands_tile_the_axis_without_overlapping(any_explorer, steps):
+    any_explorer.update(steps=steps)
+    segments = any_explorer.strip.segments
+    low, high = any_explorer.alpha_range
+    assert segments[0][0] == low and segments[-1][1] == high
+    for (_, end, _, label), (start, _, _, next_label) in zip(segments, segments[1:]):
+        assert end == start and label != next_label
+    assert all(start < end for start, end, _, _ in segments)
+    # Diverging exactly beyond 2 / (largest curvature), and nothing else there.
+    stable = any_explorer.problem.stable_below()
+    assert [segment[2] for segment in segments if segment[0] >= stable * (1 - 1e-6)] == ["diverging"]
+    assert any(segment[0] == pytest.approx(stable, rel=1e-6) for segment in segments)
+
+
 def test_raw_units_leave_no_good_learning_rate():
-    raw = LearningRateExplorer(AREA, PRICE, start=[0, 0], alpha=1e-7, alpha_range=(1e-9, 1e-5), intercept=True)
+    raw = BUILDS["raw units"]()
     problem = LineProblem(AREA, PRICE, intercept=True)
-    assert problem.too_slow_below(100) > problem.stable_below()  # "too slow" covers every stable α
-    regimes = {raw.update(alpha=alpha, steps=100) and raw.regime for alpha in np.logspace(-9, -5, 17)}
-    assert regimes <= {"too slow", "oscillating", "diverging"} and "converging" not in regimes
+    assert problem.too_slow_below(100) > problem.stable_below()  # the bias crawls at every stable α
+    for steps in range(1, 101):  # the bands the strip would show for every position of the step slider
+        assert "converging" not in [segment[2] for segment in raw.segments(steps)]
+    # What the notebook says: up to 1 / (largest curvature) the bias crawls; above it the path zigzags
+    # across the valley as well, up to the red line; beyond it, it diverges.
+    assert said(raw.update(alpha=1e-7, steps=30)) == "too slow (the bias crawls)"
+    assert said(raw.update(alpha=3e-7, steps=30)) == "oscillating (and the bias crawls)"
+    assert said(raw.update(alpha=3e-7, steps=100)) == "oscillating (and the bias crawls)"
+    assert said(raw.update(alpha=5e-7, steps=30)) == "diverging"
+    assert raw.strip.segments[-2][:3] == (pytest.approx(problem.stable_below() / 2, rel=1e-3),
+                                          pytest.approx(problem.stable_below(), rel=1e-6), "oscillating")
+
+
+def test_a_round_valley_has_no_crawling_direction():
+    scaled = BUILDS["standardised"]()
+    for alpha in (0.01, 0.3, 0.8):
+        assert "crawls" not in scaled.update(alpha=alpha, steps=30)
+
+
+def test_every_band_is_named_where_the_notebook_opens(any_explorer):
+    """As stored in 02_learning_rate (30 steps), each band is wide enough to show its name."""
+    any_explorer.update(steps=30)
+    shown = [text.get_text().replace("\n", " ") for text in any_explorer.strip.texts if text.get_visible()]
+    assert len(shown) == len(any_explorer.strip.segments)
+
+
+def test_a_strip_drawn_before_is_the_strip_drawn_afresh(any_explorer):
+    """The explorer keeps a picture of the strip for each number of steps: coming back to one shows the
+    very same pixels as drawing everything again."""
+    low, high = any_explorer.alpha_range
+    alpha = float(np.sqrt(low * high))
+    any_explorer.update(alpha=alpha, steps=10)
+    any_explorer.update(steps=40)
+    kept = bytes(any_explorer.update(steps=10) and any_explorer.png)
+    any_explorer.redraw_everything()
+    any_explorer.update(alpha=alpha, steps=10)
+    assert bytes(any_explorer.png) == kept
