@@ -69,7 +69,7 @@ def other_explorers():
          lambda: widgets("widgets_error").WeightExplorer(*houses(), weight=60)),
         ("LearningRateExplorer raw (02)", "raw_explorer: (area, price), start [0, 0], intercept",
          lambda: widgets("widgets_learning_rate").LearningRateExplorer(
-             *houses(), start=[0, 0], alpha=1e-7, alpha_range=(1e-9, 1e-5), intercept=True,
+             *houses(), start=[0, 0], alpha=1e-7, alpha_range=(1e-8, 1e-6), intercept=True,
              units=("w ($ per sq ft)", "b ($)", "loss ($²)"))),
         ("LearningRateExplorer scaled (02)", "scaled_explorer: (x, y), start [-1.5, 1], intercept",
          lambda: widgets("widgets_learning_rate").LearningRateExplorer(

@@ -25,6 +25,6 @@ def mse(predictions, actuals):
 
 
 def rmse(predictions, actuals):
-    """Square root of the MSE: the size of a typical miss, back in the units of the prices.
+    """Square root of the MSE, back in the units of the prices (big misses weigh more than in a mean miss).
     Introduced in 01_error (in words) and 04_dot_product (as code)."""
     return float(np.sqrt(mse(predictions, actuals)))

@@ -58,10 +58,10 @@ class FeatureExplorer(Explorer):
         for bar, value in zip(self.bars, w / 1000):
             bar.set_width(value)
         error = rmse(predictions, self.y)
-        self.left_title.set_text(plain(f"Typical miss (RMSE): ${error:,.0f}  (best: ${self.best_rmse:,.0f})"))
+        self.left_title.set_text(plain(f"RMSE: ${error:,.0f}  (best: ${self.best_rmse:,.0f})"))
         terms = " ".join(f"{'−' if value < 0 else '+'} {abs(value):g}k × {name}"
                          for name, value in zip(FEATURES.values(), w / 1000))
-        return (f"price = ${self.b:,.0f} {terms} (features standardised). Typical miss <b>${error:,.0f}</b>; "
+        return (f"price = ${self.b:,.0f} {terms} (features standardised). RMSE <b>${error:,.0f}</b>; "
                 f"the best weights get ${self.best_rmse:,.0f}.")
 
 
