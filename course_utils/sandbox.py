@@ -60,10 +60,13 @@ class Worker:
 
     def next_message(self, timeout):
         """The next message, ("ended",) once the process has gone, or None if none came in time."""
-        try:
-            return self.messages.get(timeout=max(timeout, 0))
-        except queue.Empty:
-            return None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:  # in short waits: an interrupt may reach another thread, and shows here between them
+                return self.messages.get(timeout=min(max(deadline - time.monotonic(), 0), 0.1))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    return None
 
     def stop(self):
         self.process.kill()
