@@ -12,7 +12,7 @@ import time
 
 from benchlib import median, report
 
-from course_utils import check, exercises, losses, sandbox
+from course_utils import check, checking, sandbox
 
 RUNS, STARTS = 30, 5
 CHECK_GOAL, STARTUP_GOAL = 0.1, 2.0  # seconds
@@ -43,8 +43,8 @@ def main():
     starts = [worker_start_up() for _ in range(STARTS)]
     assert check("mse", correct_mse).passed  # the kernel's worker is running from here on
     via_worker = [timed(lambda: check("mse", correct_mse)) for _ in range(RUNS)]
-    exercise = exercises._find("mse")
-    in_process = [timed(lambda: exercises._judge_here(exercise, correct_mse, "benchmark")) for _ in range(RUNS)]
+    exercise = checking._find("mse")
+    in_process = [timed(lambda: checking._judge_here(exercise, correct_mse, "benchmark")) for _ in range(RUNS)]
     print(f"worker start-up, {STARTS} runs: " + ", ".join(f"{s:.3f}" for s in starts) + " s")
     print(f"check via the worker: median {median(via_worker) * 1000:.1f} ms; judged in this process: "
           f"median {median(in_process) * 1000:.1f} ms ({RUNS} runs each)")

@@ -8,12 +8,18 @@ Each module holds one idea, and each helper's docstring names the notebook that 
     gradcheck     numerical derivatives and gradients, relative error           (03_derivatives)
     linear        dot product, linear predictions, the MSE gradient             (04_dot_product)
     network       the two-layer network: forward, backward, training            (05_backpropagation)
-    exercises     the exercises: check / hint / solution (checking.py does the checking)
+    checking      check / hint / solution: what a learner calls to mark an exercise
+    exercises     the exercises themselves: test cases, usual mistakes, hints (content only)
+    judging       the tools check judges with: calling safely, comparing, explaining an error
     sandbox       check's worker process: a learner's function runs there, with a time limit
     quiz          the "check your understanding" questions
-    environment   the environment check of every setup cell
-    plots         the figures (matplotlib, no widgets); plots_calculus: those of 03 and 04
-    widgets       the explorer pattern (ipywidgets on top of plots); widgets_<lesson>: a lesson's explorers
+    setup_check   the check of the kernel's packages that opens every notebook
+    plots         what every figure shares: new_figure, colours, dollar axes, PNGs
+    plots_<lesson>    the figures of one lesson (matplotlib, no widgets): plots_error (01),
+                      plots_learning_rate (02), plots_derivatives (03), plots_dot_product (04)
+    network_diagram   the network drawn as dots and labelled edges (04 and 05)
+    widgets       the explorer pattern (ipywidgets on top of plots)
+    widgets_<lesson>  the explorers of one lesson: widgets_start_here (00) ... widgets_backprop (05)
 
 `import course_utils` loads only the numerical parts (numpy); plots, widgets and quiz load matplotlib
 and ipywidgets, so import them by name where they are needed.
@@ -23,8 +29,8 @@ from course_utils.descent import gradient_step, gradient_descent, run_descent, c
 from course_utils.gradcheck import numerical_derivative, numerical_gradient, relative_error
 from course_utils.linear import dot, predict_linear, mse_gradient
 from course_utils.network import sigmoid, sigmoid_derivative, forward, backward, init_params, train
-from course_utils.exercises import check, hint, solution, exercise_ids
-from course_utils.environment import check_environment
+from course_utils.checking import check, hint, solution, exercise_ids
+from course_utils.setup_check import check_environment
 
 __all__ = [
     "error", "squared_error", "mse",

@@ -1,326 +1,271 @@
-"""The machinery behind check(): call a learner's function safely, compare its answer with ours, and
-say in one sentence what is wrong. The exercises themselves live in exercises.py."""
+"""What a learner calls: check, hint and solution, and how check judges an answer (in the worker
+process of sandbox.py, with a time limit). The exercises themselves are in exercises.py; judging.py holds
+the tools: calling safely, comparing with the reference, explaining an error.
+
+    check("mse", mse)     -> a CheckResult with .passed and .message; never raises
+    hint("mse")           -> the next, stronger hint
+    solution("mse")       -> the reference code
+    exercise_ids()        -> every id, in course order
+"""
 import copy
-import dis
-import html
-import re
-import sys
+import inspect
 import time
-import warnings
 
 import numpy as np
 
+from course_utils import sandbox
+from course_utils.exercises import EXERCISES
+from course_utils.judging import SHAPES_DO_NOT_FIT, CheckResult, Note, Raised, TimeUp, call_with_deadline, \
+    describe, did_not_finish, difference, exception_text, explain, is_stub, names_in_code, outcome, unchanged
 
-class CheckResult:
-    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook.
-    Introduced in 00_start_here (behind check)."""
+TIME_LIMIT = 3.0  # seconds a learner's function gets for all its test cases together
 
-    def __init__(self, passed, message):
-        self.passed, self.message = passed, message
-
-    def __repr__(self):
-        return self.message
-
-    def _repr_html_(self):
-        colour = "#1b7a35" if self.passed else "#9a5b00" if "not attempted" in self.message else "#b3261e"
-        text = html.escape(self.message).replace("\n", "<br>")
-        return f'<div style="border-left:4px solid {colour};padding:4px 10px;color:{colour}">{text}</div>'
+_BY_ID = {exercise.id: exercise for exercise in EXERCISES}
+_hints_given = {}
 
 
-# A dollar sign in Markdown that JupyterLab 4.6 shows as $ and not as the start of maths (the notebooks
-# write it the same way).
-DOLLAR = r"\\$"
+def exercise_ids():
+    """Every exercise id, in course order. Introduced in 00_start_here."""
+    return [exercise.id for exercise in EXERCISES]
 
 
-class Note:
-    """A hint or a solution: Markdown in a notebook, plain text elsewhere.
-    Introduced in 00_start_here (behind check)."""
-
-    def __init__(self, markdown):
-        self.markdown = markdown
-
-    def __repr__(self):
-        return self.markdown.replace(DOLLAR, "$")  # plain text: no maths to avoid
-
-    def _repr_markdown_(self):
-        return self.markdown
+def _find(exercise_id):
+    """The exercise with this id, or None (also for an id that is not a string, such as ["mse"])."""
+    return _BY_ID.get(exercise_id) if isinstance(exercise_id, str) else None
 
 
-class TimeUp(BaseException):
-    """Raised inside a learner's function that runs past its time (a BaseException, so that a learner's
-    `except Exception:` cannot swallow it). Introduced in 00_start_here (behind check)."""
+def _no_such_exercise(exercise_id):
+    quotes = "" if isinstance(exercise_id, str) else " An id is a text in quotes, such as \"mse\"."
+    return f"There is no exercise {describe(exercise_id)}. The exercises are: {', '.join(exercise_ids())}.{quotes}"
 
 
-def call_with_deadline(fn, args, deadline):
-    """fn(*args), stopped with TimeUp once time.monotonic() passes deadline.
-
-    A trace function runs before every line of Python, so even `while True: pass` is stopped, on any
-    operating system, without threads or signals; the kernel carries on afterwards. (A learner's code
-    can switch the trace off, so check() prefers a separate process: see sandbox.py.)
-    Introduced in 00_start_here (behind check)."""
-    def tracer(frame, event, arg):
-        frame.f_trace_opcodes = True  # also wake on every opcode: `while True: pass` has no new lines
-        if time.monotonic() > deadline:
-            raise TimeUp
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return call_quietly(fn, args)
-    finally:
-        sys.settrace(previous)
+def _parameter_names(exercise):
+    return list(inspect.signature(exercise.reference).parameters)
 
 
-def call_quietly(fn, args):
-    """fn(*args) with numpy's warnings off: the learner gets a clear sentence from check instead.
-    Introduced in 00_start_here (behind check)."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args)
+def _call_text(exercise, args):
+    return f"{exercise.id}({', '.join(describe(arg) for arg in args)})"
 
 
-class Raised:
-    """An exception as an outcome of a call: two are equal when their type and message are.
-    Introduced in 00_start_here (behind check)."""
-
-    def __init__(self, problem):
-        self.kind, self.text = type(problem).__name__, exception_text(problem)
-
-    def __eq__(self, other):
-        return isinstance(other, Raised) and (self.kind, self.text) == (other.kind, other.text)
-
-
-def outcome(fn, args):
-    """fn(*args) on a copy of args, with numpy's warnings off; a Raised if it raises (used to replay the
-    usual mistakes). Introduced in 00_start_here (behind check)."""
-    try:
-        return call_quietly(fn, copy.deepcopy(args))
-    except Exception as problem:
-        return Raised(problem)
-
-
-def did_not_finish(call_text, time_limit):
-    """The sentence for a call that ran past the time limit. Introduced in 00_start_here (behind check)."""
-    return (f"{call_text} did not finish within {time_limit:g} second{'' if time_limit == 1 else 's'}. "
-            "Look for a loop that never ends (a `try/except` that catches everything can hide one), "
-            "a sleep, or `input()`.")
-
-
-def exception_text(problem):
-    """'KeyError: 'b2'' for a message; never raises, even if the exception's own __str__ does.
-    Introduced in 00_start_here (behind check)."""
-    try:
-        text = str(problem)
-    except BaseException:  # a learner's exception class can break anything, even its message
-        text = "(its message cannot be shown)"
-    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
-
-
-def describe(value):
-    """A short text for a value in a message: small things in full, arrays by shape. Never raises.
-    Introduced in 00_start_here (behind check)."""
-    try:
-        return _describe(value)
-    except Exception:  # a learner's object whose repr() fails
-        return f"a {type(value).__name__} that cannot be shown"
-
-
-SHOWN_IN_FULL = 6  # arrays of up to this many numbers are shown in full, so the learner can rerun the case
+def _judge(exercise, fn, call):
+    """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'.
+    call(text, fn, args) makes each call of the learner's function; text names it, for messages."""
+    shortcut = _shortcut_used(exercise, fn)
+    if shortcut:
+        return "fail", shortcut
+    answers = []
+    for args in exercise.cases():
+        given, text = copy.deepcopy(args), _call_text(exercise, args)
+        try:
+            got = call(text, fn, given)
+        except NotImplementedError:
+            return "todo", "it still raises NotImplementedError"
+        except TimeUp:
+            return "fail", did_not_finish(text, TIME_LIMIT)
+        except Exception as problem:
+            return "fail", _raised(exercise, answers + [(args, Raised(problem))], text, problem)
+        except BaseException as problem:  # SystemExit, KeyboardInterrupt...: the learner's code raised them
+            return "fail", f"{text} raised {exception_text(problem)}"
+        for name, before, after in zip(_parameter_names(exercise), args, given):
+            if not unchanged(before, after):
+                return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
+                                f"as they were: build a new value or work on a copy (`{name}.copy()`) "
+                                "instead of changing it in place.")
+        answers.append((args, got))
+    if all(got is None for _, got in answers):
+        if "print" in names_in_code(fn):
+            return "fail", ("Your function prints its answer but returns None: `print` only shows a value, "
+                            "`return` hands it back.")
+        if not is_stub(fn):
+            return "fail", "Your function returns None. Is a `return` missing?"
+        return "todo", "it returns None"
+    for args, got in answers:
+        if got is None:
+            return "fail", f"{_call_text(exercise, args)} returned None. Is a `return` missing?"
+        reason = difference(exercise.reference(*copy.deepcopy(args)), got, rtol=exercise.rtol)
+        if reason:
+            mistake = _matching_mistake(exercise, answers)
+            if mistake:
+                return "fail", (f"For {_call_text(exercise, args)} your answer matches a usual mistake: "
+                                f"{mistake.name}. {mistake.advice}")
+            shapes = f" {exercise.shapes}" if " has shape " in reason and exercise.shapes else ""
+            return "fail", f"For {_call_text(exercise, args)}: {reason}{shapes}"
+    return "pass", f"correct on all {len(answers)} test cases."
 
 
-def _describe(value):
-    if callable(value):  # a test case's function shows as code the learner can paste (see exercises.py)
-        return getattr(value, "shown_as", None) or getattr(value, "__name__", "f")
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return repr(value)
-        if value.size <= SHOWN_IN_FULL and value.dtype.kind in "iuf":
-            return f"np.array({np.round(value, 4).tolist()})"
-        return f"<array of shape {value.shape}>"
-    if isinstance(value, (float, complex)):
-        return f"{value:.6g}"
-    if isinstance(value, int) and abs(value) > 10 ** 15:
-        return f"<int of about {round(value.bit_length() * 0.30103)} digits>"  # repr() fails past 4300
-    return repr(value)
-
-
-def unchanged(before, after):
-    """True when a learner's call left an argument exactly as it was.
-    Introduced in 00_start_here (behind check)."""
-    if isinstance(before, np.ndarray):
-        return isinstance(after, np.ndarray) and before.shape == after.shape and \
-            np.array_equal(before, after, equal_nan=True)
-    if callable(before):
-        return True
-    try:
-        return bool(before == after)
-    except ValueError:
-        return False
-
-
-def _is_number(value):
-    if isinstance(value, np.ndarray):
-        return value.ndim == 0 and value.dtype.kind in "iuf"  # not array(None, dtype=object)
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_complex(value):
-    try:
-        return bool(np.iscomplexobj(value))
-    except Exception:  # not array-like at all: difference() says so later
-        return False
-
-
-def _shape_advice(expected_shape, got_shape):
-    if len(expected_shape) == 1 and got_shape == expected_shape + (1,):
-        return " That is a column (n, 1) where a flat (n,) is wanted: index it with [:, 0] or build it flat."
-    if len(got_shape) == 1 and expected_shape == got_shape + (1,):
-        return " That is flat (n,) where a column (n, 1) is wanted: keep the matrix product's shape."
-    return ""
-
-
-def _two_numbers(got, expected):
-    """got and expected as texts with enough digits to tell them apart (6 unless they need more)."""
-    for digits in (6, 9, 12, 17):
-        got_text, expected_text = f"{got:.{digits}g}", f"{expected:.{digits}g}"
-        if got_text != expected_text:
-            break
-    return got_text, expected_text
-
-
-def _likely_slip(got, expected, rtol, atol):
-    """A sentence when got is the right answer with its sign flipped, or (for arrays) the right answer
-    times one factor: the usual signs of a slip in a formula. Else ""."""
-    if np.any(np.abs(expected) > atol) and np.allclose(got, -expected, rtol=rtol, atol=atol):
-        return " That is the right answer with its sign flipped: look for a subtraction the wrong way round."
-    if np.sum(np.abs(expected) > atol) < 2:
+def _shortcut_used(exercise, fn):
+    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or ""."""
+    names = names_in_code(fn) if hasattr(fn, "__code__") else {getattr(fn, "__name__", "")}  # np.dot itself
+    used = [shown for name, shown in exercise.shortcuts.items() if name in names]
+    if not used:
         return ""
-    with np.errstate(all="ignore"):  # an inf in got: no factor, and no warning
-        factor = float(np.sum(got * expected) / np.sum(expected * expected))  # the best single factor
-    if np.isfinite(factor) and abs(factor) > 1e-9 and np.allclose(got, factor * expected, rtol=rtol, atol=atol):
-        return f" Every entry is {factor:.4g} times the right one: a factor is missing or extra."
-    return ""
+    return (f"The exercise asks for a plain loop; your function uses {' and '.join(used)}. Right after this "
+            "exercise the notebook switches to `@` (the same as `np.dot`); here, build the sum yourself, one "
+            "product at a time.")
 
 
-def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
-    """None when got matches expected (any correct way of computing it), else a sentence saying how not.
-    Introduced in 00_start_here (behind check)."""
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"{what} should be a dict with keys {sorted(expected)}, but it is a {type(got).__name__}."
-        missing = sorted(set(expected) - set(got))
-        if missing:
-            return f"{what} has no key {missing[0]!r} (it needs {sorted(expected)})."
-        for key in expected:
-            reason = difference(expected[key], got[key], f'{what}["{key}"]', rtol, atol)
-            if reason:
-                return reason
-        return None
-    if isinstance(expected, tuple):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{what} should be a pair of {len(expected)} values, but it is {describe(got)}."
-        for position, (want, have) in enumerate(zip(expected, got)):
-            reason = difference(want, have, f"{what}[{position}]", rtol, atol)
-            if reason:
-                return reason
-        return None
-    expected = np.asarray(expected, dtype=float)
-    wanted = "a single number" if expected.ndim == 0 else "an array of numbers"
-    if _is_complex(got):
-        return (f"{what} is complex ({describe(got)}), but it should be real. Complex numbers usually come "
-                "from a power of a negative number, such as `x ** 0.5` with x < 0.")
-    if expected.ndim == 0 and not _is_number(got):
-        return f"{what} should be a single number, but it is {describe(got)} ({type(got).__name__})."
-    try:
-        got = np.asarray(got, dtype=float)
-    except OverflowError:
-        return f"{what} is {describe(got)}, too large to be a float: it should be {wanted}."
-    except Exception:  # a learner's object can fail in any way here
-        return f"{what} should be {wanted}, but it is {describe(got)} ({type(got).__name__})."
-    if expected.ndim == 0:
-        got = float(got)
-        if np.isnan(got) and not np.isnan(expected):
-            return f"{what} is NaN (not a number): look for 0/0, inf - inf or a log of a negative."
-        if not np.isclose(got, expected, rtol=rtol, atol=atol):
-            return ("{} is {}, but it should be {}.".format(what, *_two_numbers(got, float(expected)))
-                    + _likely_slip(np.asarray(got), expected, rtol, atol))
-        return None
-    if got.shape != expected.shape:
-        return (f"{what} has shape {got.shape}, but it should have shape {expected.shape}."
-                + _shape_advice(expected.shape, got.shape))
-    if np.isnan(got).any() and not np.isnan(expected).any():
-        return f"{what} contains NaN (not a number): look for 0/0, inf - inf or an overflow."
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - expected)), got.shape))
-        return ("{} has the right shape but different values: at index {} it is {} where it should be {}."
-                .format(what, ", ".join(map(str, worst)), *_two_numbers(got[worst], expected[worst]))
-                + _likely_slip(got, expected, rtol, atol))
+def _raised(exercise, answers, text, problem):
+    """The sentence for a call that raised problem: the usual mistake that raises it too, or what
+    usually causes it (in the shapes of this exercise's inputs, for a shape error)."""
+    mistake = _matching_mistake(exercise, answers)
+    if mistake:
+        return (f"{text} raised {type(problem).__name__}, which matches a usual mistake: {mistake.name}. "
+                f"{mistake.advice}")
+    why = explain(problem)
+    if not why:
+        return f"{text} raised {exception_text(problem)}"
+    if why.startswith(SHAPES_DO_NOT_FIT):
+        shapes = _shapes(exercise, answers[-1][0])
+        why += (f" Here {shapes}." if shapes else "") + (f" {exercise.shapes}" if exercise.shapes else "")
+    if isinstance(problem, NameError) and hasattr(exercise.module, getattr(problem, "name", None) or ""):
+        why += f" In this notebook it is `{exercise.module.__name__.split('.')[-1]}.{problem.name}`."
+    return f"{text} raised {type(problem).__name__}. {why}"
+
+
+def _shapes(exercise, args):
+    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name."""
+    shapes = [f"{name} is {arg.shape}" for name, arg in zip(_parameter_names(exercise), args)
+              if isinstance(arg, np.ndarray) and arg.ndim]
+    return ", ".join(shapes[:-1]) + " and " + shapes[-1] if len(shapes) > 1 else "".join(shapes)
+
+
+_MISSING = object()  # a part (key, item) that an answer does not have
+
+
+def _part(value, key):
+    """value[key] for a dict's key or a pair's position, or _MISSING."""
+    if isinstance(value, dict):
+        return value.get(key, _MISSING)
+    if isinstance(key, int) and isinstance(value, (tuple, list)) and key < len(value):
+        return value[key]
+    return _MISSING
+
+
+def _same(exercise, mistaken, got):
+    """True when a usual mistake's outcome equals the learner's: the same value, or the same exception."""
+    if isinstance(mistaken, Raised) or isinstance(got, Raised):
+        return isinstance(mistaken, Raised) and mistaken == got  # not array == Raised: numpy compares entries
+    if mistaken is None or mistaken is _MISSING or got is _MISSING:
+        return False
+    return difference(mistaken, got, rtol=exercise.rtol) is None
+
+
+def _first_wrong_part(exercise, answers):
+    """The first key of a dict answer (or position of a pair) where the learner's values are wrong."""
+    expected = [exercise.reference(*copy.deepcopy(args)) for args, _ in answers]
+    keys = list(expected[0]) if isinstance(expected[0], dict) else \
+        range(len(expected[0])) if isinstance(expected[0], tuple) else []
+    for key in keys:
+        for want, (_, got) in zip(expected, answers):
+            theirs = _part(got, key)
+            if theirs is not _MISSING and difference(want[key], theirs, rtol=exercise.rtol):
+                return key
     return None
 
 
-# What usually causes an exception in a learner's numpy code: (pattern of the exception text, sentence).
-# A sentence can use the pattern's groups, as {0}, {1}.
-SHAPES_DO_NOT_FIT = "The shapes do not fit together"
-EXPLANATIONS = [
-    (r"matmul: Input operand 1 has a mismatch .*\(size (\d+) is different from (\d+)\)",
-     SHAPES_DO_NOT_FIT + ": in a product A @ B, A's last size must equal B's first; they are {1} and {0}."),
-    (r"shapes (\(.*?\)) and (\(.*?\)) not aligned",
-     SHAPES_DO_NOT_FIT + ": a product of shapes {0} and {1} needs A's last size to equal B's first."),
-    (r"operands could not be broadcast together with shapes (\(.*?\)) (\(.*?\))",
-     SHAPES_DO_NOT_FIT + ": arrays of shapes {0} and {1} cannot be combined entry by entry "
-     "(numpy stretches only sizes of 1)."),
-    (r"only (0-dimensional|length-1) arrays can be converted",
-     "A function for single numbers got an array: `float()` and the math module take one number. "
-     "numpy's functions, such as `np.exp`, work on both."),
-    (r"can't multiply sequence|unsupported operand type\(s\) for .*'list'",
-     "Plain Python lists do not calculate entry by entry (numpy arrays do): take the entries one at a time."),
-    (r"'(?:float|int)' object is not (?:subscriptable|iterable)|object of type '(?:float|int)' has no len",
-     "This test case passes single numbers, not arrays: write it so that it works for both, as numpy's "
-     "operators do."),
-    (r"truth value of an array with more than one element is ambiguous",
-     "An `if` (or `and`, `or`, `max`) on a whole array cannot decide, as it needs one True or False. "
-     "numpy's operators work on every entry at once, with no `if`."),
-    (r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)",
-     "An index ran past the end of an array (index {0} where there are {1}): check the loop's range "
-     "against the array's shape; a 2-D array has rows and columns."),
-    (r"NameError: name '(\w+)' is not defined",
-     "Your function uses {0}, which does not exist where it runs: define it (and run that cell) first, "
-     "or check its spelling."),
-]
+def _matching_mistake(exercise, answers):
+    """The usual mistake that gives the learner's outcome on every test case so far (the same value, or
+    the same exception); failing that, one that gives the same values in the first part (a key of a
+    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
+    replays = [(mistake, [outcome(mistake.make, args) for args, _ in answers]) for mistake in exercise.mistakes]
+    for mistake, outcomes in replays:
+        if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers)):
+            return mistake
+    key = _first_wrong_part(exercise, answers)
+    if key is None:
+        return None
+    for mistake, outcomes in replays:
+        if all(_same(exercise, _part(theirs, key), _part(got, key)) for theirs, (_, got) in zip(outcomes, answers)):
+            return mistake
+    return None
 
 
-def explain(problem):
-    """A sentence on what usually causes this exception in a learner's code, or "".
-    Introduced in 00_start_here (behind check)."""
-    text = exception_text(problem)
-    for pattern, sentence in EXPLANATIONS:
-        found = re.search(pattern, text)
-        if found:
-            return sentence.format(*(re.sub(r",(?=\d)", ", ", group) for group in found.groups()))  # (5, 1)
-    return ""
+def _judge_safely(exercise, fn, call):
+    """_judge, with a sentence instead of an exception should judging itself fail (say, on a learner's
+    object that breaks when compared)."""
+    try:
+        return _judge(exercise, fn, call)
+    except BaseException as problem:
+        return "fail", f"check could not judge the answer ({exception_text(problem)})."
 
 
-_DOING_NOTHING = {"RESUME", "NOP", "LOAD_CONST", "POP_TOP", "RETURN_CONST", "RETURN_VALUE"}
+def _verdict(exercise, fn):
+    """(status, sentence, printed): judged in the worker process, or here when fn cannot go there."""
+    try:
+        return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
+    except sandbox.NoWorker as why:
+        return *_judge_here(exercise, fn, why), ""
 
 
-def is_stub(fn):
-    """True for a function whose body does nothing (`...`, `pass`, a docstring): not attempted yet.
-    Introduced in 00_start_here (behind check)."""
-    code = getattr(fn, "__code__", None)
-    return code is None or all(step.opname in _DOING_NOTHING for step in dis.get_instructions(code))
+def _judge_here(exercise, fn, why):
+    """Judge fn in a thread of this process, the trace function keeping time. A learner's code can
+    defeat that, so after the time limit we stop waiting and leave the thread behind."""
+    deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
+
+    def call(text, fn, args):
+        calls.append(text)
+        return call_with_deadline(fn, args, deadline)
+
+    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
+    if verdict is None:
+        return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
+                        "may still be running in the background: restart the kernel if the notebook feels slow.")
+    return verdict
 
 
-def names_in_code(fn):
-    """The global and attribute names fn's code uses (in nested functions too), plus "@" if it
-    multiplies matrices: what tells `np.dot(a, b)` or `print(x)` from a loop. Empty for a function
-    without Python code. Introduced in 00_start_here (behind check)."""
-    names, codes = set(), [getattr(fn, "__code__", None)]
-    while codes:
-        code = codes.pop()
-        if code is None:
-            continue
-        names.update(code.co_names)
-        names.update("@" for step in dis.get_instructions(code) if step.opname == "BINARY_OP" and "@" in step.argrepr)
-        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
-    return names
+def check(exercise_id, fn=None):
+    """Run your function on the exercise's test cases and say whether it is right, and if not, why.
+    Never raises. Introduced in 01_error."""
+    try:
+        return _check(exercise_id, fn)
+    except KeyboardInterrupt:
+        return CheckResult(False, "✗ check stopped: you interrupted it. Run the cell again to check your function.")
+    except BaseException as problem:  # a bug of check's own must not look like the learner's
+        return CheckResult(False, f"✗ check itself failed ({exception_text(problem)}). Call your function "
+                                  "yourself to test it, and please tell the course's authors.")
+
+
+def _check(exercise_id, fn):
+    if callable(exercise_id) and isinstance(fn, str):
+        return CheckResult(False, f"✗ The exercise id comes first, then your function: "
+                                  f"check(\"{fn}\", {describe(exercise_id)}).")
+    exercise = _find(exercise_id)
+    if exercise is None:
+        return CheckResult(False, f"✗ {_no_such_exercise(exercise_id)}")
+    if not callable(fn):
+        return CheckResult(False, f"✗ {exercise_id}: pass your function itself, as in "
+                                  f"check({exercise_id!r}, {exercise_id}); got {describe(fn)}.")
+    status, sentence, printed = _verdict(exercise, fn)
+    if printed:
+        print(printed, end="" if printed.endswith("\n") else "\n")  # what the function printed, above the result
+    if status == "pass":
+        return CheckResult(True, f"✓ {exercise_id}: {sentence}")
+    if status == "todo":
+        return CheckResult(False, f"… {exercise_id}: not attempted yet ({sentence}). Replace the `...` with "
+                                  f"your code and run the cell again. Stuck? hint({exercise_id!r})")
+    return CheckResult(False, f"✗ {exercise_id}: not yet. {sentence}\nStuck? hint({exercise_id!r})")
+
+
+def hint(exercise_id):
+    """The next hint for an exercise, each stronger than the last. Introduced in 01_error."""
+    exercise = _find(exercise_id)
+    if exercise is None:
+        return Note(_no_such_exercise(exercise_id))
+    shown = _hints_given.get(exercise_id, 0)
+    number = min(shown, len(exercise.hints) - 1)
+    _hints_given[exercise_id] = shown + 1
+    last = " That was the last hint: `solution(%r)` shows the code." % exercise_id if number == len(exercise.hints) - 1 else ""
+    return Note(f"**Hint {number + 1} of {len(exercise.hints)} for `{exercise_id}`:** {exercise.hints[number]}{last}")
+
+
+def solution(exercise_id):
+    """The reference solution: the course_utils code itself, so it always agrees with the library.
+    Introduced in 01_error."""
+    exercise = _find(exercise_id)
+    if exercise is None:
+        return Note(_no_such_exercise(exercise_id))
+    functions = exercise.show + [exercise.reference]
+    module = inspect.getmodule(exercise.reference).__name__.replace(".", "/") + ".py"
+    code = "\n\n".join(inspect.getsource(fn).rstrip() for fn in functions)
+    helpers = ", after the functions it uses, so that the cell runs as it is" if exercise.show else ""
+    return Note(f"Reference solution for `{exercise_id}`, from `{module}`{helpers}:\n\n```python\n{code}\n```")

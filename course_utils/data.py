@@ -17,6 +17,14 @@ UNITS = {
     "Garage_Cars": "cars", "Sale_Price": "$",
 }
 
+# Each column as the figures and explorers name it.
+FEATURE_NAMES = {
+    "Gr_Liv_Area": "living area", "Bedroom_AbvGr": "bedrooms", "Full_Bath": "full baths",
+    "Half_Bath": "half baths", "Year_Built": "year built", "Lot_Area": "lot area",
+    "Garage_Cars": "garage (cars)",
+}
+EXPLORED = ("Gr_Liv_Area", "Year_Built", "Garage_Cars")  # the three features of 04's explorer
+
 
 class DataFileError(RuntimeError):
     """The house data file is missing or differs from the one the course ships. Introduced in 01_error."""
@@ -104,3 +112,18 @@ def house_split(features=("Gr_Liv_Area",), test_fraction=0.2, seed=0):
     x_scaler, y_scaler = Scaler.fit(X[train]), Scaler.fit(y[train])
     return HouseSplit(list(features), x_scaler.scale(X[train]), y_scaler.scale(y[train]),
                       x_scaler.scale(X[test]), y_scaler.scale(y[test]), x_scaler, y_scaler)
+
+
+def area_and_price():
+    """Living area (sq ft) and sale price ($) of every Ames house. Introduced in 03_derivatives."""
+    houses = load_houses()
+    return houses["Gr_Liv_Area"], houses["Sale_Price"]
+
+
+def standardised_houses(features=EXPLORED):
+    """Standardised features X (n, d), prices y in dollars (n,), and the scaler.
+    Introduced in 04_dot_product."""
+    houses = load_houses()
+    X = select_features(houses, list(features))
+    scaler = Scaler.fit(X)
+    return scaler.scale(X), houses["Sale_Price"], scaler

@@ -1,25 +1,14 @@
-"""Every exercise of the course: its test cases, the usual mistakes it recognises, progressive hints, and
-its reference solution, which is the course_utils function itself (so solution and library agree).
-
-    check("mse", mse)     -> a CheckResult with .passed and .message; never raises
-    hint("mse")           -> the next, stronger hint
-    solution("mse")       -> the reference code
-    exercise_ids()        -> every id, in course order
+"""Every exercise of the course, as content: its test cases, the usual mistakes it recognises,
+progressive hints, and its reference solution, which is the course_utils function itself (so solution and
+library agree). checking.py does the checking: check, hint and solution.
 """
-import copy
-import inspect
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from course_utils import descent, gradcheck, linear, losses, network, sandbox
-from course_utils.checking import DOLLAR, SHAPES_DO_NOT_FIT, CheckResult, Note, Raised, TimeUp, \
-    call_with_deadline, describe, did_not_finish, difference, exception_text, explain, is_stub, names_in_code, \
-    outcome, unchanged
-
-TIME_LIMIT = 3.0  # seconds a learner's function gets for all its test cases together
+from course_utils import descent, gradcheck, linear, losses, network
+from course_utils.judging import DOLLAR
 
 
 @dataclass
@@ -215,6 +204,17 @@ def _forward_variant(X, W1, b1, W2, b2, activation=network.sigmoid, b1_after=Fal
     """forward with one thing changed, to recognise the usual mistakes."""
     hidden = activation(X @ W1) + b1 if b1_after else activation(X @ W1 + b1)
     return hidden, hidden @ W2 + b2
+
+
+def _one_sided_gradient(f, w, h):
+    w = np.array(w, dtype=float)
+    grad = np.zeros_like(w)
+    base = f(w)
+    for index in np.ndindex(w.shape):
+        nudged = w.copy()
+        nudged[index] += h
+        grad[index] = (f(nudged) - base) / h
+    return grad
 
 
 EXERCISES = [
@@ -740,263 +740,3 @@ EXERCISES = [
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
 ]
 
-_BY_ID = {exercise.id: exercise for exercise in EXERCISES}
-_hints_given = {}
-
-
-def _one_sided_gradient(f, w, h):
-    w = np.array(w, dtype=float)
-    grad = np.zeros_like(w)
-    base = f(w)
-    for index in np.ndindex(w.shape):
-        nudged = w.copy()
-        nudged[index] += h
-        grad[index] = (f(nudged) - base) / h
-    return grad
-
-
-def exercise_ids():
-    """Every exercise id, in course order. Introduced in 00_start_here."""
-    return [exercise.id for exercise in EXERCISES]
-
-
-def _find(exercise_id):
-    """The exercise with this id, or None (also for an id that is not a string, such as ["mse"])."""
-    return _BY_ID.get(exercise_id) if isinstance(exercise_id, str) else None
-
-
-def _no_such_exercise(exercise_id):
-    quotes = "" if isinstance(exercise_id, str) else " An id is a text in quotes, such as \"mse\"."
-    return f"There is no exercise {describe(exercise_id)}. The exercises are: {', '.join(exercise_ids())}.{quotes}"
-
-
-def _parameter_names(exercise):
-    return list(inspect.signature(exercise.reference).parameters)
-
-
-def _call_text(exercise, args):
-    return f"{exercise.id}({', '.join(describe(arg) for arg in args)})"
-
-
-def _judge(exercise, fn, call):
-    """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'.
-    call(text, fn, args) makes each call of the learner's function; text names it, for messages."""
-    shortcut = _shortcut_used(exercise, fn)
-    if shortcut:
-        return "fail", shortcut
-    answers = []
-    for args in exercise.cases():
-        given, text = copy.deepcopy(args), _call_text(exercise, args)
-        try:
-            got = call(text, fn, given)
-        except NotImplementedError:
-            return "todo", "it still raises NotImplementedError"
-        except TimeUp:
-            return "fail", did_not_finish(text, TIME_LIMIT)
-        except Exception as problem:
-            return "fail", _raised(exercise, answers + [(args, Raised(problem))], text, problem)
-        except BaseException as problem:  # SystemExit, KeyboardInterrupt...: the learner's code raised them
-            return "fail", f"{text} raised {exception_text(problem)}"
-        for name, before, after in zip(_parameter_names(exercise), args, given):
-            if not unchanged(before, after):
-                return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
-                                f"as they were: build a new value or work on a copy (`{name}.copy()`) "
-                                "instead of changing it in place.")
-        answers.append((args, got))
-    if all(got is None for _, got in answers):
-        if "print" in names_in_code(fn):
-            return "fail", ("Your function prints its answer but returns None: `print` only shows a value, "
-                            "`return` hands it back.")
-        if not is_stub(fn):
-            return "fail", "Your function returns None. Is a `return` missing?"
-        return "todo", "it returns None"
-    for args, got in answers:
-        if got is None:
-            return "fail", f"{_call_text(exercise, args)} returned None. Is a `return` missing?"
-        reason = difference(exercise.reference(*copy.deepcopy(args)), got, rtol=exercise.rtol)
-        if reason:
-            mistake = _matching_mistake(exercise, answers)
-            if mistake:
-                return "fail", (f"For {_call_text(exercise, args)} your answer matches a usual mistake: "
-                                f"{mistake.name}. {mistake.advice}")
-            shapes = f" {exercise.shapes}" if " has shape " in reason and exercise.shapes else ""
-            return "fail", f"For {_call_text(exercise, args)}: {reason}{shapes}"
-    return "pass", f"correct on all {len(answers)} test cases."
-
-
-def _shortcut_used(exercise, fn):
-    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or ""."""
-    names = names_in_code(fn) if hasattr(fn, "__code__") else {getattr(fn, "__name__", "")}  # np.dot itself
-    used = [shown for name, shown in exercise.shortcuts.items() if name in names]
-    if not used:
-        return ""
-    return (f"The exercise asks for a plain loop; your function uses {' and '.join(used)}. Right after this "
-            "exercise the notebook switches to `@` (the same as `np.dot`); here, build the sum yourself, one "
-            "product at a time.")
-
-
-def _raised(exercise, answers, text, problem):
-    """The sentence for a call that raised problem: the usual mistake that raises it too, or what
-    usually causes it (in the shapes of this exercise's inputs, for a shape error)."""
-    mistake = _matching_mistake(exercise, answers)
-    if mistake:
-        return (f"{text} raised {type(problem).__name__}, which matches a usual mistake: {mistake.name}. "
-                f"{mistake.advice}")
-    why = explain(problem)
-    if not why:
-        return f"{text} raised {exception_text(problem)}"
-    if why.startswith(SHAPES_DO_NOT_FIT):
-        shapes = _shapes(exercise, answers[-1][0])
-        why += (f" Here {shapes}." if shapes else "") + (f" {exercise.shapes}" if exercise.shapes else "")
-    if isinstance(problem, NameError) and hasattr(exercise.module, getattr(problem, "name", None) or ""):
-        why += f" In this notebook it is `{exercise.module.__name__.split('.')[-1]}.{problem.name}`."
-    return f"{text} raised {type(problem).__name__}. {why}"
-
-
-def _shapes(exercise, args):
-    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name."""
-    shapes = [f"{name} is {arg.shape}" for name, arg in zip(_parameter_names(exercise), args)
-              if isinstance(arg, np.ndarray) and arg.ndim]
-    return ", ".join(shapes[:-1]) + " and " + shapes[-1] if len(shapes) > 1 else "".join(shapes)
-
-
-_MISSING = object()  # a part (key, item) that an answer does not have
-
-
-def _part(value, key):
-    """value[key] for a dict's key or a pair's position, or _MISSING."""
-    if isinstance(value, dict):
-        return value.get(key, _MISSING)
-    if isinstance(key, int) and isinstance(value, (tuple, list)) and key < len(value):
-        return value[key]
-    return _MISSING
-
-
-def _same(exercise, mistaken, got):
-    """True when a usual mistake's outcome equals the learner's: the same value, or the same exception."""
-    if isinstance(mistaken, Raised) or isinstance(got, Raised):
-        return isinstance(mistaken, Raised) and mistaken == got  # not array == Raised: numpy compares entries
-    if mistaken is None or mistaken is _MISSING or got is _MISSING:
-        return False
-    return difference(mistaken, got, rtol=exercise.rtol) is None
-
-
-def _first_wrong_part(exercise, answers):
-    """The first key of a dict answer (or position of a pair) where the learner's values are wrong."""
-    expected = [exercise.reference(*copy.deepcopy(args)) for args, _ in answers]
-    keys = list(expected[0]) if isinstance(expected[0], dict) else \
-        range(len(expected[0])) if isinstance(expected[0], tuple) else []
-    for key in keys:
-        for want, (_, got) in zip(expected, answers):
-            theirs = _part(got, key)
-            if theirs is not _MISSING and difference(want[key], theirs, rtol=exercise.rtol):
-                return key
-    return None
-
-
-def _matching_mistake(exercise, answers):
-    """The usual mistake that gives the learner's outcome on every test case so far (the same value, or
-    the same exception); failing that, one that gives the same values in the first part (a key of a
-    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
-    replays = [(mistake, [outcome(mistake.make, args) for args, _ in answers]) for mistake in exercise.mistakes]
-    for mistake, outcomes in replays:
-        if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers)):
-            return mistake
-    key = _first_wrong_part(exercise, answers)
-    if key is None:
-        return None
-    for mistake, outcomes in replays:
-        if all(_same(exercise, _part(theirs, key), _part(got, key)) for theirs, (_, got) in zip(outcomes, answers)):
-            return mistake
-    return None
-
-
-def _judge_safely(exercise, fn, call):
-    """_judge, with a sentence instead of an exception should judging itself fail (say, on a learner's
-    object that breaks when compared)."""
-    try:
-        return _judge(exercise, fn, call)
-    except BaseException as problem:
-        return "fail", f"check could not judge the answer ({exception_text(problem)})."
-
-
-def _verdict(exercise, fn):
-    """(status, sentence, printed): judged in the worker process, or here when fn cannot go there."""
-    try:
-        return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
-    except sandbox.NoWorker as why:
-        return *_judge_here(exercise, fn, why), ""
-
-
-def _judge_here(exercise, fn, why):
-    """Judge fn in a thread of this process, the trace function keeping time. A learner's code can
-    defeat that, so after the time limit we stop waiting and leave the thread behind."""
-    deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
-
-    def call(text, fn, args):
-        calls.append(text)
-        return call_with_deadline(fn, args, deadline)
-
-    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
-    if verdict is None:
-        return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
-                        "may still be running in the background: restart the kernel if the notebook feels slow.")
-    return verdict
-
-
-def check(exercise_id, fn=None):
-    """Run your function on the exercise's test cases and say whether it is right, and if not, why.
-    Never raises. Introduced in 01_error."""
-    try:
-        return _check(exercise_id, fn)
-    except KeyboardInterrupt:
-        return CheckResult(False, "✗ check stopped: you interrupted it. Run the cell again to check your function.")
-    except BaseException as problem:  # a bug of check's own must not look like the learner's
-        return CheckResult(False, f"✗ check itself failed ({exception_text(problem)}). Call your function "
-                                  "yourself to test it, and please tell the course's authors.")
-
-
-def _check(exercise_id, fn):
-    if callable(exercise_id) and isinstance(fn, str):
-        return CheckResult(False, f"✗ The exercise id comes first, then your function: "
-                                  f"check(\"{fn}\", {describe(exercise_id)}).")
-    exercise = _find(exercise_id)
-    if exercise is None:
-        return CheckResult(False, f"✗ {_no_such_exercise(exercise_id)}")
-    if not callable(fn):
-        return CheckResult(False, f"✗ {exercise_id}: pass your function itself, as in "
-                                  f"check({exercise_id!r}, {exercise_id}); got {describe(fn)}.")
-    status, sentence, printed = _verdict(exercise, fn)
-    if printed:
-        print(printed, end="" if printed.endswith("\n") else "\n")  # what the function printed, above the result
-    if status == "pass":
-        return CheckResult(True, f"✓ {exercise_id}: {sentence}")
-    if status == "todo":
-        return CheckResult(False, f"… {exercise_id}: not attempted yet ({sentence}). Replace the `...` with "
-                                  f"your code and run the cell again. Stuck? hint({exercise_id!r})")
-    return CheckResult(False, f"✗ {exercise_id}: not yet. {sentence}\nStuck? hint({exercise_id!r})")
-
-
-def hint(exercise_id):
-    """The next hint for an exercise, each stronger than the last. Introduced in 01_error."""
-    exercise = _find(exercise_id)
-    if exercise is None:
-        return Note(_no_such_exercise(exercise_id))
-    shown = _hints_given.get(exercise_id, 0)
-    number = min(shown, len(exercise.hints) - 1)
-    _hints_given[exercise_id] = shown + 1
-    last = " That was the last hint: `solution(%r)` shows the code." % exercise_id if number == len(exercise.hints) - 1 else ""
-    return Note(f"**Hint {number + 1} of {len(exercise.hints)} for `{exercise_id}`:** {exercise.hints[number]}{last}")
-
-
-def solution(exercise_id):
-    """The reference solution: the course_utils code itself, so it always agrees with the library.
-    Introduced in 01_error."""
-    exercise = _find(exercise_id)
-    if exercise is None:
-        return Note(_no_such_exercise(exercise_id))
-    functions = exercise.show + [exercise.reference]
-    module = inspect.getmodule(exercise.reference).__name__.replace(".", "/") + ".py"
-    code = "\n\n".join(inspect.getsource(fn).rstrip() for fn in functions)
-    helpers = ", after the functions it uses, so that the cell runs as it is" if exercise.show else ""
-    return Note(f"Reference solution for `{exercise_id}`, from `{module}`{helpers}:\n\n```python\n{code}\n```")

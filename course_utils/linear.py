@@ -2,6 +2,8 @@
 Introduced in 01_error (one weight) and 04_dot_product (many)."""
 import numpy as np
 
+MILLION = 1e6  # one ($1,000)² is a million $²
+
 
 def dot(a, b):
     """Sum of products a[0]*b[0] + a[1]*b[1] + ..., with a plain loop. Introduced in 04_dot_product."""
@@ -81,3 +83,16 @@ class LineProblem:
         """Below this α, `steps` steps leave more than 1% of the gap along the flattest direction:
         each step keeps a fraction (1 - α · curvature) of it."""
         return (1 - 0.01 ** (1 / steps)) / np.linalg.eigvalsh(self.hessian).min()
+
+
+def two_weight_gradient(x, y, w, b_thousands):
+    """(∂E/∂w, ∂E/∂b) for price = w · x + b with E in ($1,000)² and b in $1,000.
+    Introduced in 03_derivatives."""
+    dw, db = mse_gradient(x.reshape(-1, 1), y, np.array([w]), 1000.0 * b_thousands)
+    return dw[0] / MILLION, db * 1000.0 / MILLION  # per $1,000 of b: a thousand times per dollar
+
+
+def two_weight_losses(x, y, ws, bs_thousands):
+    """E(w, b) in ($1,000)² on a grid: rows follow b (in $1,000), columns follow w.
+    Introduced in 03_derivatives."""
+    return np.array([line_loss(ws, x, y - 1000.0 * b) for b in bs_thousands]) / MILLION

@@ -24,7 +24,7 @@ import threading
 import time
 import warnings
 
-from course_utils.checking import did_not_finish, exception_text
+from course_utils.judging import did_not_finish, exception_text
 
 COMMAND = [sys.executable, "-m", "course_utils.sandbox"]
 STARTUP_LIMIT = 60.0  # seconds a new worker gets to import numpy and the course (not part of the time limit)
@@ -168,7 +168,7 @@ def serve():
     requests, answers = _protocol_pipes()
     _guard_against_learner_code()
     import cloudpickle  # noqa: F401  (loaded now, so the first request does not wait for it)
-    from course_utils import exercises  # here: exercises imports this module
+    from course_utils import checking  # here: checking imports this module
 
     def tell(*message):
         _write(answers, pickle.dumps(message))
@@ -177,7 +177,7 @@ def serve():
     threading.Thread(target=_read_requests, args=(requests, incoming), daemon=True).start()
     tell("ready")
     while True:
-        tell(*_answer(incoming.get(), exercises, tell))
+        tell(*_answer(incoming.get(), checking, tell))
 
 
 def _read_requests(stream, incoming):
@@ -213,7 +213,7 @@ def _skip_breakpoint(*args, **kwargs):
     _skipped_breakpoints.append(True)
 
 
-def _answer(request, exercises, tell):
+def _answer(request, checking, tell):
     """The final message for one request: ("done", status, sentence, printed) or ("unreadable", why)."""
     def call(text, fn, args):
         tell("calling", text)
@@ -226,7 +226,7 @@ def _answer(request, exercises, tell):
             exercise_id, fn = pickle.loads(request)
         except BaseException as problem:  # e.g. a module that only the kernel has
             return "unreadable", exception_text(problem)
-        status, sentence = exercises._judge_safely(exercises._find(exercise_id), fn, call)
+        status, sentence = checking._judge_safely(checking._find(exercise_id), fn, call)
     if _skipped_breakpoints:
         sentence += BREAKPOINT_NOTE
     return "done", status, sentence, _shortened(printed.getvalue())

@@ -14,7 +14,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.plots import RED, canvas_png, dollar_axis, new_figure, signed_dollars
+from course_utils.plots import RED, canvas_png
 
 
 class Explorer:
@@ -171,34 +171,3 @@ def slider(description, low, high, step, log=False, readout_format=".3g", width=
     return kind(step=step, description=description, continuous_update=True,
                 readout_format=readout_format, style={"description_width": "initial"},
                 layout=widgets.Layout(width=width), **limits)
-
-
-class PredictionDemo(Explorer):
-    """One house sold for $100,000: slide the prediction and watch the error. Introduced in 00_start_here."""
-
-    ACTUAL = 100_000
-
-    def __init__(self, prediction=150_000):
-        figure, (ax,) = new_figure(width=7, height=2.2)
-        figure.subplots_adjust(left=0.05, right=0.95, bottom=0.3, top=0.8)
-        control = widgets.IntSlider(min=0, max=200_000, step=5_000, description="prediction ($)",
-                                    continuous_update=True, style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="420px"))
-        ax.axvline(self.ACTUAL, color="#2ca02c", lw=3, label="actual price: $100k")
-        # The marker and the arrow start at the actual price; draw() moves them to the prediction.
-        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color="#ff7f0e", ms=14, label="prediction")
-        self.arrow = ax.annotate("", xy=(self.ACTUAL, 0), xytext=(self.ACTUAL, 0),
-                                 arrowprops=dict(arrowstyle="<->", color="#d62728", lw=2))
-        self.text = ax.set_title("")  # the title spells out the error
-        ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
-        dollar_axis(ax.xaxis)
-        ax.legend(loc="lower left", fontsize=8, ncols=2)
-        super().__init__(figure, {"prediction": control}, moving=[self.marker, self.arrow, self.text])
-        self.update(prediction=prediction)
-
-    def draw(self, prediction):
-        self.marker.set_xdata([prediction])
-        self.arrow.xy = (prediction, 0)
-        error = prediction - self.ACTUAL
-        self.text.set_text(f"error = prediction − actual = {signed_dollars(error)}")
-        return f"Predicted <b>${prediction:,}</b> for a $100,000 house: the error is <b>{signed_dollars(error)}</b>."

@@ -11,15 +11,13 @@ import numpy as np
 import ipywidgets as widgets
 
 from course_utils import network
-from course_utils.data import UNITS
+from course_utils.data import FEATURE_NAMES, UNITS
 from course_utils.descent import classify_run
-from course_utils.plots import (BLUE, GREEN, GREY, ORANGE, RED, NetworkDiagram, dollar_axis, new_figure,
-                                plot_predicted_vs_actual, signed_dollars)
+from course_utils.network_diagram import NetworkDiagram
+from course_utils.plots import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, new_figure, plot_predicted_vs_actual,
+                                signed_dollars)
 from course_utils.widgets import Explorer
 
-FEATURE_NAMES = {"Gr_Liv_Area": "living area", "Bedroom_AbvGr": "bedrooms", "Full_Bath": "full baths",
-                 "Half_Bath": "half baths", "Year_Built": "year built", "Lot_Area": "lot area",
-                 "Garage_Cars": "garage cars"}
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
 FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
 

@@ -7,21 +7,14 @@ shown in ($1,000)², millions of dollars², so that its numbers stay readable: 4
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.data import load_houses
-from course_utils.linear import line_gradient, line_loss, mse_gradient
-from course_utils.plots import moving_title, new_figure, plain
-from course_utils.plots_calculus import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
-                                         plot_ratio_vs_h, plot_secant, thousands_axis)
+from course_utils.data import area_and_price
+from course_utils.linear import MILLION, line_gradient, line_loss, two_weight_gradient, two_weight_losses
+from course_utils.plots import moving_title, new_figure, plain, thousands_axis
+from course_utils.plots_derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
+                                            plot_ratio_vs_h, plot_secant)
 from course_utils.widgets import Explorer, slider
 
-MILLION = 1e6  # one ($1,000)² is a million $²
 SLOPE_UNIT = "($1,000)² per $/sq ft"
-
-
-def area_and_price():
-    """Living area (sq ft) and sale price ($) of every Ames house. Introduced in 03_derivatives."""
-    houses = load_houses()
-    return houses["Gr_Liv_Area"], houses["Sale_Price"]
 
 
 class NudgeExplorer(Explorer):
@@ -87,19 +80,6 @@ class NudgeExplorer(Explorer):
             room = (high - low) / 2 + 10
             self.right.set_ylim(low - room, high + room)
             self.redraw_everything()
-
-
-def two_weight_gradient(x, y, w, b_thousands):
-    """(∂E/∂w, ∂E/∂b) for price = w · x + b with E in ($1,000)² and b in $1,000.
-    Introduced in 03_derivatives."""
-    dw, db = mse_gradient(x.reshape(-1, 1), y, np.array([w]), 1000.0 * b_thousands)
-    return dw[0] / MILLION, db * 1000.0 / MILLION  # per $1,000 of b: a thousand times per dollar
-
-
-def two_weight_losses(x, y, ws, bs_thousands):
-    """E(w, b) in ($1,000)² on a grid: rows follow b (in $1,000), columns follow w.
-    Introduced in 03_derivatives."""
-    return np.array([line_loss(ws, x, y - 1000.0 * b) for b in bs_thousands]) / MILLION
 
 
 class GradientExplorer(Explorer):

@@ -5,24 +5,14 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.data import Scaler, load_houses, select_features
+from course_utils.data import EXPLORED, FEATURE_NAMES, load_houses, standardised_houses
 from course_utils.linear import best_weights, dot, predict_linear
 from course_utils.losses import rmse
 from course_utils.plots import moving_title, new_figure, plain
-from course_utils.plots_calculus import (plot_predicted_scatter, plot_timings,
-                                         plot_weight_bars)
+from course_utils.plots_dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
 from course_utils.widgets import Explorer, slider
 
-FEATURES = {"Gr_Liv_Area": "living area", "Year_Built": "year built", "Garage_Cars": "garage (cars)"}
-
-
-def standardised_houses(features=tuple(FEATURES)):
-    """Standardised features X (n, d), prices y in dollars (n,), and the scaler.
-    Introduced in 04_dot_product."""
-    houses = load_houses()
-    X = select_features(houses, list(features))
-    scaler = Scaler.fit(X)
-    return scaler.scale(X), houses["Sale_Price"], scaler
+FEATURES = {name: FEATURE_NAMES[name] for name in EXPLORED}  # one slider per feature
 
 
 class FeatureExplorer(Explorer):

@@ -4,7 +4,8 @@ import numpy as np
 import ipywidgets as widgets
 
 from course_utils.linear import best_line_weight, line_loss
-from course_utils.plots import BLUE, move_fit, new_figure, plot_error_landscape, plot_fit
+from course_utils.plots import BLUE, new_figure
+from course_utils.plots_error import move_fit, plot_error_landscape, plot_fit
 from course_utils.widgets import Explorer
 
 BILLION = 1e9  # the MSE of prices is in dollars squared: billions of them

@@ -68,7 +68,7 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     workdir/notebooks, with workdir/course_utils beside them; yield its base URL and token."""
     workdir = Path(workdir)
     shutil.copytree(notebooks, workdir / "notebooks")
-    try:  # beside the notebooks, as in the course folder: their first cell runs ../course_utils/environment.py
+    try:  # beside the notebooks, as in the course folder: their first cell runs ../course_utils/setup_check.py
         (workdir / "course_utils").symlink_to(ROOT / "course_utils", target_is_directory=True)
     except OSError:  # no symbolic links (Windows without the privilege): a copy does as well
         shutil.copytree(ROOT / "course_utils", workdir / "course_utils")

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from course_utils import check, exercises, hint, losses, sandbox, solution
-from course_utils.checking import CheckResult
+from course_utils import check, checking, hint, losses, sandbox, solution
+from course_utils.judging import CheckResult
 from hostile import HOSTILE
 
 MARGIN = 10  # seconds on top of the time limit: a loaded machine is slow, but not that slow
@@ -17,7 +17,7 @@ MARGIN = 10  # seconds on top of the time limit: a loaded machine is slow, but n
 
 @pytest.fixture
 def short_time_limit(monkeypatch):
-    monkeypatch.setattr(exercises, "TIME_LIMIT", 1.0)
+    monkeypatch.setattr(checking, "TIME_LIMIT", 1.0)
     return 1.0
 
 
@@ -53,7 +53,7 @@ def test_start_up_does_not_count_against_the_time_limit(monkeypatch):
     sandbox._stop_worker()
     slow_start = "import time, runpy; time.sleep(2); runpy.run_module('course_utils.sandbox', run_name='__main__')"
     monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", slow_start])
-    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.5)
+    monkeypatch.setattr(checking, "TIME_LIMIT", 0.5)
     assert check("mse", losses.mse).passed
     sandbox._stop_worker()
 
@@ -132,7 +132,7 @@ def test_without_a_worker_check_still_works_in_this_process(monkeypatch, short_t
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT to this process, as Jupyter's interrupt does")
 def test_an_interrupt_stops_the_check_and_the_worker(monkeypatch):
-    monkeypatch.setattr(exercises, "TIME_LIMIT", 30.0)
+    monkeypatch.setattr(checking, "TIME_LIMIT", 30.0)
     assert check("mse", losses.mse).passed
     worker = sandbox._worker.process
     # As in a kernel, SIGINT raises KeyboardInterrupt (earlier tests' libraries may have set another handler).
@@ -150,7 +150,7 @@ def test_a_failure_inside_check_itself_is_an_answer(monkeypatch):
     def broken(exercise, fn):
         raise RuntimeError("a bug in check")
 
-    monkeypatch.setattr(exercises, "_verdict", broken)
+    monkeypatch.setattr(checking, "_verdict", broken)
     result = check("mse", losses.mse)
     assert not result.passed and "check itself failed (RuntimeError: a bug in check)" in result.message
 

@@ -167,7 +167,7 @@ def test_copies_are_made_once_and_an_update_keeps_the_learners_cells(tmp_path):
 
 
 def test_the_environment_check_runs_in_a_python_without_the_course_and_says_what_to_do(tmp_path):
-    bare = subprocess.run([sys.executable, "-S", "-I", str(ROOT / "course_utils" / "environment.py")],
+    bare = subprocess.run([sys.executable, "-S", "-I", str(ROOT / "course_utils" / "setup_check.py")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert bare.returncode == 0 and bare.stderr == ""
     assert "does not have the course installed" in bare.stdout and "python3 course.py lab" in bare.stdout
@@ -179,4 +179,4 @@ def test_every_notebook_checks_its_kernel_before_importing_anything():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         first = next(cell for cell in cells if cell["cell_type"] == "code")
         code = [line for line in "".join(first["source"]).splitlines() if line and not line.startswith("#")]
-        assert code[0] == "%run ../course_utils/environment.py", path.name
+        assert code[0] == "%run ../course_utils/setup_check.py", path.name

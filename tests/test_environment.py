@@ -6,7 +6,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from course_utils import environment
+from course_utils import setup_check
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,15 +24,15 @@ def test_environment_yml_lists_the_same_pinned_packages_as_pyproject():
 
 
 def test_the_environment_check_names_missing_and_old_packages(monkeypatch, capsys):
-    monkeypatch.setattr(environment, "MINIMUM_VERSIONS", {"numpy": "99.0", "no-such-package-here": "1.0"})
-    assert environment.check_environment() is False
+    monkeypatch.setattr(setup_check, "MINIMUM_VERSIONS", {"numpy": "99.0", "no-such-package-here": "1.0"})
+    assert setup_check.check_environment() is False
     printed = capsys.readouterr().out
     assert "numpy" in printed and "too old (need 99.0" in printed
     assert "no-such-package-here is missing" in printed and "python3 course.py lab" in printed
 
 
 def test_this_environment_passes_the_check(capsys):
-    assert environment.check_environment() is True
+    assert setup_check.check_environment() is True
     assert capsys.readouterr().out.startswith("Environment ready")
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import check, exercises, hint, solution
-from course_utils.checking import DOLLAR
-from course_utils.exercises import EXERCISES, _parameter_names
+from course_utils import check, checking, hint, solution
+from course_utils.checking import _parameter_names
+from course_utils.exercises import EXERCISES
+from course_utils.judging import DOLLAR
 from learner_answers import ANSWERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +204,7 @@ def test_dollars_show_as_dollars_not_as_maths(exercise):
 
 
 def test_the_dollar_hint_is_escaped_in_markdown_and_plain_in_text(monkeypatch):
-    monkeypatch.setattr(exercises, "_hints_given", {})  # from the first hint on
+    monkeypatch.setattr(checking, "_hints_given", {})  # from the first hint on
     error = next(exercise for exercise in EXERCISES if exercise.id == "error")
     assert DOLLAR + "150,000" in error.hints[1]
     for _ in range(2):

@@ -8,7 +8,8 @@ import pytest
 from autograd import grad
 
 from course_utils import check, exercise_ids, hint, solution
-from course_utils.exercises import EXERCISES, TIME_LIMIT
+from course_utils.checking import TIME_LIMIT
+from course_utils.exercises import EXERCISES
 
 
 def _mse_for_autograd(X, y, w, b):

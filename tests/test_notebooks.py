@@ -55,7 +55,7 @@ def test_the_course_anatomy(name):
     first = source(notebook["cells"][0])
     assert first.startswith("# ") and "You will be able to" in first and "minutes" in first
     setup = source(code_cells(notebook)[0])
-    assert "course_utils" in setup and "%run ../course_utils/environment.py" in setup and "default_rng(" in setup
+    assert "course_utils" in setup and "%run ../course_utils/setup_check.py" in setup and "default_rng(" in setup
     assert sum("course_utils" in source(cell) and "import" in source(cell) for cell in code_cells(notebook)) == 1
     markdown = "\n".join(source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
     assert "## Check your understanding" in markdown and "## Summary" in markdown

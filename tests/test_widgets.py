@@ -3,7 +3,7 @@ import re
 import pytest
 
 from course_utils import data, network
-from course_utils.widgets import PredictionDemo
+from course_utils.widgets_start_here import PredictionDemo
 from course_utils.widgets_backprop import BackpropStepper, TrainingDashboard
 from course_utils.widgets_derivatives import GradientExplorer, NudgeExplorer
 from course_utils.widgets_dot_product import FeatureExplorer, TimingExplorer

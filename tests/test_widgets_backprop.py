@@ -335,7 +335,8 @@ def check_labels(diagram, under=lambda key: [], clear=4.0):
 
 
 def test_the_diagrams_labels_keep_off_the_crossings():
-    from course_utils.plots import NetworkDiagram, new_figure
+    from course_utils.network_diagram import NetworkDiagram
+    from course_utils.plots import new_figure
     figure, (ax,) = new_figure(width=9.5, height=3.2)  # as in 05_backpropagation
     figure.subplots_adjust(left=0, right=1, bottom=0, top=0.9)
     check_labels(NetworkDiagram(ax, ["living area", "year built"], n_hidden=3))

@@ -6,8 +6,8 @@ import pytest
 
 from course_utils.linear import best_weights, predict_linear
 from course_utils.losses import rmse
-from course_utils.widgets_dot_product import (FEATURES, FeatureExplorer, TimingExplorer,
-                                              standardised_houses, time_loop_and_matmul)
+from course_utils.data import standardised_houses
+from course_utils.widgets_dot_product import FEATURES, FeatureExplorer, TimingExplorer, time_loop_and_matmul
 
 X, Y, _ = standardised_houses()
 

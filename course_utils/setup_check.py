@@ -1,7 +1,7 @@
-"""The environment check that opens every notebook. It needs nothing but Python itself, so that the
+"""The check of the kernel's packages that opens every notebook. It needs nothing but Python itself, so that the
 first cell can run it in any kernel, even one without the course or numpy, and say what to do:
 
-    %run ../course_utils/environment.py
+    %run ../course_utils/setup_check.py
 
 Introduced in 00_start_here."""
 import importlib.util
@@ -67,5 +67,5 @@ def check_environment():
     return False
 
 
-if __name__ == "__main__":  # as `%run ../course_utils/environment.py` in a notebook's first cell
+if __name__ == "__main__":  # as `%run ../course_utils/setup_check.py` in a notebook's first cell
     check_environment()

@@ -1,0 +1,327 @@
+"""The tools check() judges with: call a learner's function safely, compare its answer with the
+reference, and say in one sentence what is wrong. check itself is in checking.py, the exercises in
+exercises.py."""
+import copy
+import dis
+import html
+import re
+import sys
+import time
+import warnings
+
+import numpy as np
+
+
+class CheckResult:
+    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook.
+    Introduced in 00_start_here (behind check)."""
+
+    def __init__(self, passed, message):
+        self.passed, self.message = passed, message
+
+    def __repr__(self):
+        return self.message
+
+    def _repr_html_(self):
+        colour = "#1b7a35" if self.passed else "#9a5b00" if "not attempted" in self.message else "#b3261e"
+        text = html.escape(self.message).replace("\n", "<br>")
+        return f'<div style="border-left:4px solid {colour};padding:4px 10px;color:{colour}">{text}</div>'
+
+
+# A dollar sign in Markdown that JupyterLab 4.6 shows as $ and not as the start of maths (the notebooks
+# write it the same way).
+DOLLAR = r"\\$"
+
+
+class Note:
+    """A hint or a solution: Markdown in a notebook, plain text elsewhere.
+    Introduced in 00_start_here (behind check)."""
+
+    def __init__(self, markdown):
+        self.markdown = markdown
+
+    def __repr__(self):
+        return self.markdown.replace(DOLLAR, "$")  # plain text: no maths to avoid
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+
+class TimeUp(BaseException):
+    """Raised inside a learner's function that runs past its time (a BaseException, so that a learner's
+    `except Exception:` cannot swallow it). Introduced in 00_start_here (behind check)."""
+
+
+def call_with_deadline(fn, args, deadline):
+    """fn(*args), stopped with TimeUp once time.monotonic() passes deadline.
+
+    A trace function runs before every line of Python, so even `while True: pass` is stopped, on any
+    operating system, without threads or signals; the kernel carries on afterwards. (A learner's code
+    can switch the trace off, so check() prefers a separate process: see sandbox.py.)
+    Introduced in 00_start_here (behind check)."""
+    def tracer(frame, event, arg):
+        frame.f_trace_opcodes = True  # also wake on every opcode: `while True: pass` has no new lines
+        if time.monotonic() > deadline:
+            raise TimeUp
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return call_quietly(fn, args)
+    finally:
+        sys.settrace(previous)
+
+
+def call_quietly(fn, args):
+    """fn(*args) with numpy's warnings off: the learner gets a clear sentence from check instead.
+    Introduced in 00_start_here (behind check)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
+
+
+class Raised:
+    """An exception as an outcome of a call: two are equal when their type and message are.
+    Introduced in 00_start_here (behind check)."""
+
+    def __init__(self, problem):
+        self.kind, self.text = type(problem).__name__, exception_text(problem)
+
+    def __eq__(self, other):
+        return isinstance(other, Raised) and (self.kind, self.text) == (other.kind, other.text)
+
+
+def outcome(fn, args):
+    """fn(*args) on a copy of args, with numpy's warnings off; a Raised if it raises (used to replay the
+    usual mistakes). Introduced in 00_start_here (behind check)."""
+    try:
+        return call_quietly(fn, copy.deepcopy(args))
+    except Exception as problem:
+        return Raised(problem)
+
+
+def did_not_finish(call_text, time_limit):
+    """The sentence for a call that ran past the time limit. Introduced in 00_start_here (behind check)."""
+    return (f"{call_text} did not finish within {time_limit:g} second{'' if time_limit == 1 else 's'}. "
+            "Look for a loop that never ends (a `try/except` that catches everything can hide one), "
+            "a sleep, or `input()`.")
+
+
+def exception_text(problem):
+    """'KeyError: 'b2'' for a message; never raises, even if the exception's own __str__ does.
+    Introduced in 00_start_here (behind check)."""
+    try:
+        text = str(problem)
+    except BaseException:  # a learner's exception class can break anything, even its message
+        text = "(its message cannot be shown)"
+    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
+def describe(value):
+    """A short text for a value in a message: small things in full, arrays by shape. Never raises.
+    Introduced in 00_start_here (behind check)."""
+    try:
+        return _describe(value)
+    except Exception:  # a learner's object whose repr() fails
+        return f"a {type(value).__name__} that cannot be shown"
+
+
+SHOWN_IN_FULL = 6  # arrays of up to this many numbers are shown in full, so the learner can rerun the case
+
+
+def _describe(value):
+    if callable(value):  # a test case's function shows as code the learner can paste (see exercises.py)
+        return getattr(value, "shown_as", None) or getattr(value, "__name__", "f")
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return repr(value)
+        if value.size <= SHOWN_IN_FULL and value.dtype.kind in "iuf":
+            return f"np.array({np.round(value, 4).tolist()})"
+        return f"<array of shape {value.shape}>"
+    if isinstance(value, (float, complex)):
+        return f"{value:.6g}"
+    if isinstance(value, int) and abs(value) > 10 ** 15:
+        return f"<int of about {round(value.bit_length() * 0.30103)} digits>"  # repr() fails past 4300
+    return repr(value)
+
+
+def unchanged(before, after):
+    """True when a learner's call left an argument exactly as it was.
+    Introduced in 00_start_here (behind check)."""
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and before.shape == after.shape and \
+            np.array_equal(before, after, equal_nan=True)
+    if callable(before):
+        return True
+    try:
+        return bool(before == after)
+    except ValueError:
+        return False
+
+
+def _is_number(value):
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iuf"  # not array(None, dtype=object)
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_complex(value):
+    try:
+        return bool(np.iscomplexobj(value))
+    except Exception:  # not array-like at all: difference() says so later
+        return False
+
+
+def _shape_advice(expected_shape, got_shape):
+    if len(expected_shape) == 1 and got_shape == expected_shape + (1,):
+        return " That is a column (n, 1) where a flat (n,) is wanted: index it with [:, 0] or build it flat."
+    if len(got_shape) == 1 and expected_shape == got_shape + (1,):
+        return " That is flat (n,) where a column (n, 1) is wanted: keep the matrix product's shape."
+    return ""
+
+
+def _two_numbers(got, expected):
+    """got and expected as texts with enough digits to tell them apart (6 unless they need more)."""
+    for digits in (6, 9, 12, 17):
+        got_text, expected_text = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if got_text != expected_text:
+            break
+    return got_text, expected_text
+
+
+def _likely_slip(got, expected, rtol, atol):
+    """A sentence when got is the right answer with its sign flipped, or (for arrays) the right answer
+    times one factor: the usual signs of a slip in a formula. Else ""."""
+    if np.any(np.abs(expected) > atol) and np.allclose(got, -expected, rtol=rtol, atol=atol):
+        return " That is the right answer with its sign flipped: look for a subtraction the wrong way round."
+    if np.sum(np.abs(expected) > atol) < 2:
+        return ""
+    with np.errstate(all="ignore"):  # an inf in got: no factor, and no warning
+        factor = float(np.sum(got * expected) / np.sum(expected * expected))  # the best single factor
+    if np.isfinite(factor) and abs(factor) > 1e-9 and np.allclose(got, factor * expected, rtol=rtol, atol=atol):
+        return f" Every entry is {factor:.4g} times the right one: a factor is missing or extra."
+    return ""
+
+
+def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
+    """None when got matches expected (any correct way of computing it), else a sentence saying how not.
+    Introduced in 00_start_here (behind check)."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"{what} should be a dict with keys {sorted(expected)}, but it is a {type(got).__name__}."
+        missing = sorted(set(expected) - set(got))
+        if missing:
+            return f"{what} has no key {missing[0]!r} (it needs {sorted(expected)})."
+        for key in expected:
+            reason = difference(expected[key], got[key], f'{what}["{key}"]', rtol, atol)
+            if reason:
+                return reason
+        return None
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"{what} should be a pair of {len(expected)} values, but it is {describe(got)}."
+        for position, (want, have) in enumerate(zip(expected, got)):
+            reason = difference(want, have, f"{what}[{position}]", rtol, atol)
+            if reason:
+                return reason
+        return None
+    expected = np.asarray(expected, dtype=float)
+    wanted = "a single number" if expected.ndim == 0 else "an array of numbers"
+    if _is_complex(got):
+        return (f"{what} is complex ({describe(got)}), but it should be real. Complex numbers usually come "
+                "from a power of a negative number, such as `x ** 0.5` with x < 0.")
+    if expected.ndim == 0 and not _is_number(got):
+        return f"{what} should be a single number, but it is {describe(got)} ({type(got).__name__})."
+    try:
+        got = np.asarray(got, dtype=float)
+    except OverflowError:
+        return f"{what} is {describe(got)}, too large to be a float: it should be {wanted}."
+    except Exception:  # a learner's object can fail in any way here
+        return f"{what} should be {wanted}, but it is {describe(got)} ({type(got).__name__})."
+    if expected.ndim == 0:
+        got = float(got)
+        if np.isnan(got) and not np.isnan(expected):
+            return f"{what} is NaN (not a number): look for 0/0, inf - inf or a log of a negative."
+        if not np.isclose(got, expected, rtol=rtol, atol=atol):
+            return ("{} is {}, but it should be {}.".format(what, *_two_numbers(got, float(expected)))
+                    + _likely_slip(np.asarray(got), expected, rtol, atol))
+        return None
+    if got.shape != expected.shape:
+        return (f"{what} has shape {got.shape}, but it should have shape {expected.shape}."
+                + _shape_advice(expected.shape, got.shape))
+    if np.isnan(got).any() and not np.isnan(expected).any():
+        return f"{what} contains NaN (not a number): look for 0/0, inf - inf or an overflow."
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - expected)), got.shape))
+        return ("{} has the right shape but different values: at index {} it is {} where it should be {}."
+                .format(what, ", ".join(map(str, worst)), *_two_numbers(got[worst], expected[worst]))
+                + _likely_slip(got, expected, rtol, atol))
+    return None
+
+
+# What usually causes an exception in a learner's numpy code: (pattern of the exception text, sentence).
+# A sentence can use the pattern's groups, as {0}, {1}.
+SHAPES_DO_NOT_FIT = "The shapes do not fit together"
+EXPLANATIONS = [
+    (r"matmul: Input operand 1 has a mismatch .*\(size (\d+) is different from (\d+)\)",
+     SHAPES_DO_NOT_FIT + ": in a product A @ B, A's last size must equal B's first; they are {1} and {0}."),
+    (r"shapes (\(.*?\)) and (\(.*?\)) not aligned",
+     SHAPES_DO_NOT_FIT + ": a product of shapes {0} and {1} needs A's last size to equal B's first."),
+    (r"operands could not be broadcast together with shapes (\(.*?\)) (\(.*?\))",
+     SHAPES_DO_NOT_FIT + ": arrays of shapes {0} and {1} cannot be combined entry by entry "
+     "(numpy stretches only sizes of 1)."),
+    (r"only (0-dimensional|length-1) arrays can be converted",
+     "A function for single numbers got an array: `float()` and the math module take one number. "
+     "numpy's functions, such as `np.exp`, work on both."),
+    (r"can't multiply sequence|unsupported operand type\(s\) for .*'list'",
+     "Plain Python lists do not calculate entry by entry (numpy arrays do): take the entries one at a time."),
+    (r"'(?:float|int)' object is not (?:subscriptable|iterable)|object of type '(?:float|int)' has no len",
+     "This test case passes single numbers, not arrays: write it so that it works for both, as numpy's "
+     "operators do."),
+    (r"truth value of an array with more than one element is ambiguous",
+     "An `if` (or `and`, `or`, `max`) on a whole array cannot decide, as it needs one True or False. "
+     "numpy's operators work on every entry at once, with no `if`."),
+    (r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)",
+     "An index ran past the end of an array (index {0} where there are {1}): check the loop's range "
+     "against the array's shape; a 2-D array has rows and columns."),
+    (r"NameError: name '(\w+)' is not defined",
+     "Your function uses {0}, which does not exist where it runs: define it (and run that cell) first, "
+     "or check its spelling."),
+]
+
+
+def explain(problem):
+    """A sentence on what usually causes this exception in a learner's code, or "".
+    Introduced in 00_start_here (behind check)."""
+    text = exception_text(problem)
+    for pattern, sentence in EXPLANATIONS:
+        found = re.search(pattern, text)
+        if found:
+            return sentence.format(*(re.sub(r",(?=\d)", ", ", group) for group in found.groups()))  # (5, 1)
+    return ""
+
+
+_DOING_NOTHING = {"RESUME", "NOP", "LOAD_CONST", "POP_TOP", "RETURN_CONST", "RETURN_VALUE"}
+
+
+def is_stub(fn):
+    """True for a function whose body does nothing (`...`, `pass`, a docstring): not attempted yet.
+    Introduced in 00_start_here (behind check)."""
+    code = getattr(fn, "__code__", None)
+    return code is None or all(step.opname in _DOING_NOTHING for step in dis.get_instructions(code))
+
+
+def names_in_code(fn):
+    """The global and attribute names fn's code uses (in nested functions too), plus "@" if it
+    multiplies matrices: what tells `np.dot(a, b)` or `print(x)` from a loop. Empty for a function
+    without Python code. Introduced in 00_start_here (behind check)."""
+    names, codes = set(), [getattr(fn, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is None:
+            continue
+        names.update(code.co_names)
+        names.update("@" for step in dis.get_instructions(code) if step.opname == "BINARY_OP" and "@" in step.argrepr)
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+    return names
