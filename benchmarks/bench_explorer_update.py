@@ -1,5 +1,6 @@
 """How long an explorer's update() takes inside the Jupyter kernel: the cost of one slider change, from the
-new value to the new picture (PNG) sent to the browser. Goal: median under 30 ms for every control.
+new value to the new picture (PNG) sent to the browser. Goals: median under 30 ms and 90th percentile
+under 50 ms for every control, first visits included.
 
 The headline is the first explorer of 02_learning_rate, built exactly as that notebook builds it, with
 update(alpha=a) over 60 log-spaced α values across its slider and update(steps=s) over 60 step counts,
@@ -22,7 +23,8 @@ import numpy as np
 
 from benchlib import ROOT, median, percentile, report
 
-GOAL_MS = 30
+GOAL_MS, GOAL_P90_MS = 30, 50
+AHEAD_LIMIT = 300  # seconds to wait for the dashboard's runs trained ahead
 VALUES = 60  # per control
 
 
@@ -59,12 +61,15 @@ def other_explorers():
     def widgets(module):
         return importlib.import_module(f"course_utils.{module}")
 
-    def stepper():
+    def init_params_05():
         from course_utils.network import init_params
-        return widgets("widgets_backprop").BackpropStepper(split(), init_params(n_inputs=2, n_hidden=3, seed=0))
+        return init_params(n_inputs=2, n_hidden=3, seed=0)
+
+    def stepper():
+        return widgets("widgets_backprop").BackpropStepper(split(), init_params_05())
 
     return [
-        ("PredictionDemo (00)", "PredictionDemo()", lambda: widgets("widgets").PredictionDemo()),
+        ("PredictionDemo (00)", "PredictionDemo()", lambda: widgets("widgets_start_here").PredictionDemo()),
         ("WeightExplorer (01)", "WeightExplorer(area, price, weight=60)",
          lambda: widgets("widgets_error").WeightExplorer(*houses(), weight=60)),
         ("LearningRateExplorer raw (02)", "raw_explorer: (area, price), start [0, 0], intercept",
@@ -83,6 +88,8 @@ def other_explorers():
         ("TimingExplorer (04)", "TimingExplorer()", lambda: widgets("widgets_dot_product").TimingExplorer()),
         ("BackpropStepper (05)", "BackpropStepper(split, params): living area and year built, 3 hidden units",
          stepper),
+        ("NetworkNudge (05)", "NetworkNudge(split, params, weight='w1_00')",
+         lambda: widgets("widgets_backprop").NetworkNudge(split(), init_params_05())),
         ("TrainingDashboard (05)", "TrainingDashboard(split, alpha=0.3, hidden=3, epochs=1000, line_rmse=...)",
          lambda: widgets("widgets_backprop").TrainingDashboard(split(), alpha=0.3, hidden=3, epochs=1000,
                                                                line_rmse=line_rmse())),
@@ -119,14 +126,27 @@ def measure(label, explorer):
         explorer.update(**{name: start_value})
         when = "while dragging" if getattr(control, "continuous_update", False) else "on release / click"
         up, down = times[:len(values)], times[len(values):]
-        print(f"  {name} ({len(values)} values, {when}): median {median(times):.1f} ms (sweeping up "
-              f"{median(up):.1f}, back down {median(down):.1f}), 90th percentile {percentile(times, 90):.1f} ms, "
+        typical, high = median(times), percentile(times, 90)
+        print(f"  {name} ({len(values)} values, {when}): median {typical:.1f} ms (sweeping up "
+              f"{median(up):.1f}, back down {median(down):.1f}), 90th percentile {high:.1f} ms, "
               f"slowest {max(times):.1f} ms")
-        value = f"{median(times):.1f} ms"
-        if median(up) > 2 * median(down) or median(down) > 2 * median(up):  # e.g. a first visit that trains
-            value += f" (sweeping up {median(up):.0f} ms, back down {median(down):.0f} ms)"
-        report("explorer update", f"{label}: update({name}=...) median", value, f"< {GOAL_MS} ms",
-               median(times) < GOAL_MS)
+        report("explorer update", f"{label}: update({name}=...)", f"median {typical:.1f} ms, 90th {high:.1f} ms",
+               f"< {GOAL_MS} ms, 90th < {GOAL_P90_MS} ms", typical < GOAL_MS and high < GOAL_P90_MS)
+
+
+def wait_for_runs_ahead(explorer):
+    """The dashboard trains every setting ahead in a second process: measure once they are ready, and
+    say how long that took after the dashboard appeared (a learner reads its text meanwhile)."""
+    ahead = getattr(explorer, "ahead", None)
+    if ahead is None:
+        return
+    start, total = time.perf_counter(), len(explorer.ALPHAS) * len(explorer.diagrams)
+    while ahead.ready() < total and time.perf_counter() - start < AHEAD_LIMIT:
+        time.sleep(0.2)
+    print(f"  every run trained ahead ({ahead.ready()} of {total}) {time.perf_counter() - start:.1f} s after the "
+          "dashboard appeared", flush=True)
+    report("explorer update", "TrainingDashboard (05): all runs trained ahead, after it appeared",
+           f"{time.perf_counter() - start:.0f} s", "info", None)
 
 
 def measure_all():
@@ -141,6 +161,7 @@ def measure_all():
             print(f"{label}: skipped, could not build {how}: {type(error).__name__}: {error}", flush=True)
             continue
         print(f"{label}: {how}", flush=True)
+        wait_for_runs_ahead(explorer)
         measure(label, explorer)
 
 

@@ -4,11 +4,16 @@ Shapes: X (n, d), W1 (d, h), b1 (h,), W2 (h, 1), b2 (1,), y and prediction (n, 1
 W1[i, j] is w1_ij, the weight from input i to hidden unit j; W2[j, 0] is w2_j0, from hidden unit j to
 the output. Introduced in 05_backpropagation.
 """
+import ast
+import inspect
+import sys
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
 from course_utils.descent import BLOW_UP, classify_run
+from course_utils.losses import mse
 
 
 def sigmoid(z):
@@ -42,18 +47,23 @@ def forward(X, W1, b1, W2, b2):
 
 
 def loss_and_gradients(X, y, W1, b1, W2, b2):
-    """E = mean((prediction - y) ** 2) and its gradients, from one forward and one backward pass.
-    Introduced in 05_backpropagation."""
-    hidden, prediction = forward(X, W1, b1, W2, b2)
-    d_prediction = 2 * (prediction - y) / len(y)      # dE/dprediction, (n, 1)
-    d_W2 = hidden.T @ d_prediction                     # dE/dW2, (h, 1)
-    d_b2 = d_prediction.sum(axis=0)                    # dE/db2, (1,)
-    d_hidden = d_prediction @ W2.T                     # dE/dhidden: the error shared back through W2, (n, h)
-    d_z = d_hidden * hidden * (1 - hidden)             # dE/dz through the sigmoid's slope, (n, h)
-    d_W1 = X.T @ d_z                                   # dE/dW1, (d, h)
-    d_b1 = d_z.sum(axis=0)                             # dE/db1, (h,)
-    loss = float(np.mean((prediction - y) ** 2))
-    return loss, {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+    """E = mean((prediction - y) ** 2) and its gradients {"W1", "b1", "W2", "b2"}, from one forward and
+    one backward pass. This is the course's one backward pass: backward, train and the backprop stepper
+    all run it. Introduced in 05_backpropagation."""
+    # Forward: keep every intermediate, the backward pass needs them.
+    z = X @ W1 + b1                                # each hidden unit's weighted sum, (n, h)
+    hidden = sigmoid(z)                            # each hidden unit's output, (n, h)
+    prediction = hidden @ W2 + b2                  # the predicted price, (n, 1)
+    E = mse(prediction, y)                         # the error E, one number
+    # Backward: from the error back to every weight, each line one step of the chain rule.
+    d_prediction = 2 * (prediction - y) / len(y)   # dE/dprediction, (n, 1)
+    d_W2 = hidden.T @ d_prediction                 # dE/dW2, (h, 1)
+    d_b2 = d_prediction.sum(axis=0)                # dE/db2, (1,)
+    d_hidden = d_prediction @ W2.T                 # dE/dhidden: the error shared back through W2, (n, h)
+    d_z = d_hidden * hidden * (1 - hidden)         # dE/dz: times the sigmoid's slope, (n, h)
+    d_W1 = X.T @ d_z                               # dE/dW1, (d, h)
+    d_b1 = d_z.sum(axis=0)                         # dE/db1, (h,)
+    return E, {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
 
 
 def backward(X, y, W1, b1, W2, b2):
@@ -97,13 +107,14 @@ def train_step(X, y, W1, b1, W2, b2, alpha):
 
 @dataclass
 class TrainingRun:
-    """What training left behind: the parameters and the loss after every epoch.
-    Introduced in 05_backpropagation."""
+    """What training left behind: the parameters, the loss after every epoch, and (if asked for) the
+    parameters of every epoch, snapshots[k] after k updates. Introduced in 05_backpropagation."""
     params: dict
     train_losses: np.ndarray
     test_losses: np.ndarray
     regime: str
     diverged_at: int | None
+    snapshots: list
 
     def __repr__(self):
         where = f", diverged at epoch {self.diverged_at}" if self.diverged_at is not None else ""
@@ -111,16 +122,15 @@ class TrainingRun:
                 f"{self.regime}{where})")
 
 
-def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None, snapshots=None,
+def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None, keep_snapshots=False,
           start=None):
     """Full-batch gradient descent on the network; stops cleanly if the loss blows up.
     train_losses[k] is the loss after k updates, and `params` the last parameters before any blow-up.
-    Pass a list as `snapshots` to collect the parameters of every epoch. Training starts from
-    init_params(..., seed), or from the parameters `start` if given (they are not changed).
-    Introduced in 05_backpropagation."""
+    keep_snapshots=True keeps the parameters of every epoch too (a dashboard can then show any epoch
+    without training again). Training starts from init_params(..., seed), or from the parameters
+    `start` if given (they are not changed). Introduced in 05_backpropagation."""
     params = init_params(X.shape[1], n_hidden, seed) if start is None else dict(start)
-    snapshots = [] if snapshots is None else snapshots
-    train_losses, test_losses, diverged_at = [], [], None
+    snapshots, train_losses, test_losses, diverged_at = [], [], [], None
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs + 1):
             loss, grads = loss_and_gradients(X, y, **params)
@@ -130,12 +140,21 @@ def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=N
             snapshots.append(params)
             train_losses.append(loss)
             if X_test is not None:
-                test_losses.append(float(np.mean((forward(X_test, **params)[1] - y_test) ** 2)))
+                test_losses.append(mse(forward(X_test, **params)[1], y_test))
             if epoch < epochs:
                 params = {name: value - alpha * grads[name] for name, value in params.items()}
     regime = classify_run(train_losses, diverged=diverged_at is not None)
     last_good = snapshots[-1] if snapshots else params
-    return TrainingRun(last_good, np.array(train_losses), np.array(test_losses), regime, diverged_at)
+    return TrainingRun(last_good, np.array(train_losses), np.array(test_losses), regime, diverged_at,
+                       snapshots if keep_snapshots else [])
+
+
+def train_setting(split, max_epochs, setting):
+    """train for one setting of the training dashboard, setting = (α, hidden units), on a HouseSplit,
+    with every epoch kept. Used by the dashboard to train its runs ahead."""
+    alpha, hidden = setting
+    return train(split.X_train, split.y_train, hidden, alpha, max_epochs, X_test=split.X_test,
+                 y_test=split.y_test, keep_snapshots=True)
 
 
 @dataclass
@@ -156,42 +175,51 @@ class Operation:
 
 
 def trace(X, y, W1, b1, W2, b2):
-    """Forward then backward, one line at a time, as a list of Operations (what the backprop stepper walks
-    through). Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works; the lines
-    are those of loss_and_gradients, so the gradients equal backward(...).
+    """loss_and_gradients run once, line by line: an Operation for every line it ran that names a value,
+    in the order it ran them, with the value that line computed (what the backprop stepper walks through).
+    Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works.
     Introduced in 05_backpropagation."""
-    steps = []
-
-    def keep(name, code, meaning, value):
-        steps.append(Operation(name, code, meaning, value))
-        return value
-
-    z = keep("z", "z = X @ W1 + b1", "each hidden unit's weighted sum", X @ W1 + b1)
-    hidden = keep("hidden", "hidden = sigmoid(z)", "each hidden unit's output", sigmoid(z))
-    prediction = keep("prediction", "prediction = hidden @ W2 + b2", "the predicted price", hidden @ W2 + b2)
-    keep("E", "E = np.mean((prediction - y) ** 2)", "the error E", np.mean((prediction - y) ** 2))
-    d_prediction = keep("d_prediction", "d_prediction = 2 * (prediction - y) / len(y)", "dE/dprediction",
-                        2 * (prediction - y) / len(y))
-    keep("d_W2", "d_W2 = hidden.T @ d_prediction", "dE/dW2", hidden.T @ d_prediction)
-    keep("d_b2", "d_b2 = d_prediction.sum(axis=0)", "dE/db2", d_prediction.sum(axis=0))
-    d_hidden = keep("d_hidden", "d_hidden = d_prediction @ W2.T", "dE/dhidden", d_prediction @ W2.T)
-    d_z = keep("d_z", "d_z = d_hidden * hidden * (1 - hidden)", "dE/dz", d_hidden * hidden * (1 - hidden))
-    keep("d_W1", "d_W1 = X.T @ d_z", "dE/dW1", X.T @ d_z)
-    keep("d_b1", "d_b1 = d_z.sum(axis=0)", "dE/db1", d_z.sum(axis=0))
-    return steps
+    lines, values = _run_and_watch(loss_and_gradients, X, y, W1, b1, W2, b2)
+    assignments = _assignments(loss_and_gradients)
+    return [Operation(*assignments[line], np.asarray(values[assignments[line][0]])) for line in lines
+            if line in assignments]
 
 
-@dataclass(repr=False)
-class TrainingSnapshots(TrainingRun):
-    """A TrainingRun that also kept the parameters of every epoch: snapshots[k] after k updates.
-    Introduced in 05_backpropagation."""
-    snapshots: list
+def _assignments(function):
+    """{line number: (name, code, meaning)} for each line of the function that assigns one name; the
+    meaning is the line's comment without the shape."""
+    source, first = inspect.getsourcelines(function)
+    found = {}
+    for node in ast.walk(ast.parse(textwrap.dedent("".join(source)))):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            text = source[node.lineno - 1]
+            code, _, comment = text.strip().partition("  # ")
+            meaning = comment.rsplit(", (", 1)[0].rsplit(", one number", 1)[0]
+            found[first + node.lineno - 1] = (node.targets[0].id, code.strip(), meaning)
+    return found
 
 
-def train_with_snapshots(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
-    """train, keeping the parameters of every epoch too, so a dashboard can show any epoch without
-    training again. Introduced in 05_backpropagation."""
-    snapshots = []
-    run = train(X, y, n_hidden, alpha, epochs, seed, X_test, y_test, snapshots=snapshots)
-    return TrainingSnapshots(run.params, run.train_losses, run.test_losses, run.regime, run.diverged_at,
-                             snapshots)
+def _run_and_watch(function, *args):
+    """Call function(*args) and return the line numbers it ran, in order, and its local variables as
+    they were when it returned. A trace function sees both; the one already set (a debugger's) is put
+    back afterwards."""
+    lines, values = [], {}
+
+    def watch(frame, event, arg):
+        if event == "line":
+            lines.append(frame.f_lineno)
+        elif event == "return":
+            values.update(frame.f_locals)
+        return watch
+
+    def start(frame, event, arg):  # a trace function for our call only, not for what it calls
+        return watch if frame.f_code is function.__code__ else None
+
+    previous = sys.gettrace()
+    sys.settrace(start)
+    try:
+        function(*args)
+    finally:
+        sys.settrace(previous)
+    # A line is reported when it starts: each assignment's value exists once the next line starts.
+    return lines, values

@@ -25,13 +25,19 @@ class Explorer:
 
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
-    anything else (an axis limit, say) calls `redraw_everything()`. Introduced in 00_start_here."""
+    anything else (an axis limit, say) calls `redraw_everything()`; it may also narrow `moving` to the
+    artists that can change this time (each must have been in `moving` when the explorer was made). Introduced in 00_start_here."""
+
+    # True for an explorer with few pictures whose draw() sets every moving artist from the values alone:
+    # each picture is then drawn once and shown again at once.
+    remember_pictures = False
 
     def __init__(self, figure, controls, moving=()):
         self.figure, self.controls, self.moving = figure, controls, list(moving)
         for artist in self.moving:
             artist.set_animated(True)  # left out of the saved background
-        self._background = None
+        self._backgrounds = {}  # background_key() -> the picture of everything that does not move
+        self._pictures = {}  # the control values -> their PNG, if remember_pictures
         self._setting_controls = False
         self.values = {name: control.value for name, control in controls.items()}
         self.png, self.status_text = None, ""  # no picture until the first update()
@@ -60,12 +66,16 @@ class Explorer:
         for name, value in values.items():
             self._check(name, value)
         new_values = {**self.values, **values}
+        key = tuple(new_values.items())
         try:
             status_text = self.draw(**new_values)
-            png = self._render()
+            # Drawn before: the same values always give the same picture, so skip the slow part.
+            png = self._pictures[key] if key in self._pictures else self._render()
         except Exception:
             self._draw_again()
             raise
+        if self.remember_pictures:
+            self._pictures[key] = png
         self._move_controls(values)  # keep the slider where the caller put it
         self.values, self.status_text, self.png = new_values, status_text, png
         self.status.value, self.image.value = status_text, png
@@ -86,16 +96,21 @@ class Explorer:
             self._setting_controls = False
 
     def redraw_everything(self):
-        """Forget the saved background: the next update draws the whole figure again."""
-        self._background = None
+        """Forget the saved backgrounds: the next update draws the whole figure again."""
+        self._backgrounds = {}
+
+    def background_key(self):
+        """Which saved background the current picture sits on. An explorer whose background takes a few
+        forms (one per diagram shown, say) returns a different key for each, and each is drawn once."""
+        return None
 
     def _render(self):
-        canvas = self.figure.canvas
-        if self._background is None or not self.moving:
+        canvas, key = self.figure.canvas, self.background_key()
+        if key not in self._backgrounds or not self.moving:
             canvas.draw()  # everything except the moving artists
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._backgrounds[key] = canvas.copy_from_bbox(self.figure.bbox)
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._backgrounds[key])
         for artist in self.moving:
             self.figure.draw_artist(artist)
         return canvas_png(canvas)

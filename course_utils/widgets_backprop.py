@@ -7,10 +7,14 @@ network one line of code at a time (forward, then backward); and the training da
     stepper = BackpropStepper(split, params)    stepper.update(step=7)
     dashboard = TrainingDashboard(split)        dashboard.update(alpha=1.0, hidden=8, epochs=300)
 """
-import numpy as np
+import functools
+import hashlib
+
 import ipywidgets as widgets
+import numpy as np
 
 from course_utils import network
+from course_utils.ahead import Ahead
 from course_utils.data import FEATURE_NAMES, UNITS
 from course_utils.descent import classify_run
 from course_utils.network_diagram import NetworkDiagram
@@ -180,7 +184,10 @@ class NetworkNudge(Explorer):
 class BackpropStepper(Explorer):
     """One house through the network, one line of code at a time: forward, then backward. Each step writes
     the values its line computes on their nodes or edges (highlighted) and leaves everything else as it
-    was. Introduced in 05_backpropagation."""
+    was. The lines and values are those of network.loss_and_gradients, run once (network.trace).
+    Introduced in 05_backpropagation."""
+
+    remember_pictures = True  # a dozen steps, each drawn once
 
     def __init__(self, split, params, house=0, step=0):
         self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
@@ -222,6 +229,8 @@ class BackpropStepper(Explorer):
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
         self.widget = widgets.VBox([widgets.HBox([back, forward, control]), self.status, self.image])
+        for every in range(len(self.ops) + 1):  # each step drawn now, so that none waits when visited
+            self.update(step=every)
         self.update(step=step)
 
     def _write_what_is_known(self, split):
@@ -338,6 +347,21 @@ def largest_weight_gradient(grads):
     return float(max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max()))
 
 
+_AHEAD = {}  # (the data, max_epochs) -> its runs, shared by every dashboard on the same houses
+
+
+def _runs_ahead(split, max_epochs, alpha, hidden, max_hidden):
+    """Every (α, hidden units) run, trained ahead in a second process: the hidden units shown first, the
+    nearest α first, then the other numbers of hidden units outwards."""
+    data = hashlib.sha256(np.ascontiguousarray(split.X_train).tobytes() + split.y_train.tobytes()).hexdigest()
+    if (data, max_epochs) not in _AHEAD:
+        alphas = sorted(TrainingDashboard.ALPHAS, key=lambda a: abs(np.log(a / alpha)))
+        hiddens = sorted(range(1, max_hidden + 1), key=lambda h: abs(h - hidden))
+        settings = [(a, h) for h in hiddens for a in alphas][1:]  # the first is trained here, for the first picture
+        _AHEAD[(data, max_epochs)] = Ahead(functools.partial(network.train_setting, split, max_epochs), settings)
+    return _AHEAD[(data, max_epochs)]
+
+
 class TrainingDashboard(Explorer):
     """Train the network on the Ames houses: pick α, the number of hidden units and the epochs, and see the
     training and test error, the test houses' predicted and actual prices, and the weights on the diagram.
@@ -351,7 +375,8 @@ class TrainingDashboard(Explorer):
 
     def __init__(self, split, alpha=0.3, hidden=3, epochs=1000, max_epochs=1000, max_hidden=8, edges="weights",
                  line_rmse=None, plane_rmse=None):
-        self.split, self.max_epochs, self.runs = split, max_epochs, {}
+        self.split, self.max_epochs = split, max_epochs
+        self.ahead = _runs_ahead(split, max_epochs, alpha, hidden, max_hidden)
         self.std = float(split.y_scaler.std[0])  # a loss (MSE of standardised prices) L is sqrt(L) * std dollars
         figure, (loss_ax, price_ax, net_ax) = new_figure(ncols=3, width=9.5, height=3.6)
         loss_ax.set_position([0.085, 0.15, 0.25, 0.72])
@@ -378,11 +403,12 @@ class TrainingDashboard(Explorer):
         self.price_title = price_ax.set_title("", fontsize=10)
         names = [FEATURE_NAMES.get(feature, feature) for feature in split.features]
         self.diagrams = {h: NetworkDiagram(net_ax, names, h, edge_labels=False) for h in range(1, max_hidden + 1)}
-        net_ax.set_xlim(-0.95, 2.6)
+        net_ax.set_xlim(-1.05, 2.6)
         self.net_title = net_ax.set_title("", fontsize=9)
-        moving = [self.train_line, self.test_line, self.dots, self.warning, self.price_title, self.net_title]
-        for diagram in self.diagrams.values():
-            moving += [*diagram.edges.values(), *diagram.nodes.values(), *diagram.node_labels.values()]
+        # What changes with α and the epochs; the diagram of the hidden units shown is in the background.
+        self.common = [self.train_line, self.test_line, self.dots, self.warning, self.price_title, self.net_title]
+        moving = self.common + [edge for diagram in self.diagrams.values() for edge in diagram.edges.values()]
+        self.shown_hidden = None
         controls = {
             "alpha": widgets.SelectionSlider(options=self.ALPHAS, description="α",
                                              continuous_update=False),
@@ -398,14 +424,29 @@ class TrainingDashboard(Explorer):
         self.widget = widgets.VBox([widgets.HBox([c["alpha"], c["hidden"]]), widgets.HBox([c["epochs"], c["edges"]]),
                                     self.status, self.image])
         self.update(alpha=alpha, hidden=hidden, epochs=epochs, edges=edges)
+        self._draw_every_background()
+
+    def _show_diagram(self, hidden):
+        """Show the diagram with this many hidden units (each has a saved background of its own)."""
+        if hidden != self.shown_hidden:
+            for h, diagram in self.diagrams.items():
+                diagram.set_visible(h == hidden)
+            self.shown_hidden = hidden
+
+    def background_key(self):
+        return self.shown_hidden
+
+    def _draw_every_background(self):
+        """Draw the background of every diagram now, so that no first visit waits for a full drawing."""
+        shown = self.shown_hidden
+        for hidden in self.diagrams:
+            self._show_diagram(hidden)
+            self._render()
+        self._show_diagram(shown)
 
     def run(self, alpha, hidden):
-        """The training run for these settings (trained on first use, then kept)."""
-        if (alpha, hidden) not in self.runs:
-            s = self.split
-            self.runs[(alpha, hidden)] = network.train_with_snapshots(
-                s.X_train, s.y_train, hidden, alpha, self.max_epochs, X_test=s.X_test, y_test=s.y_test)
-        return self.runs[(alpha, hidden)]
+        """The training run for these settings: trained ahead in a second process, or here if not ready."""
+        return self.ahead.get((alpha, hidden))
 
     def gradient_scale(self, alpha, hidden):
         """The colour scale of the gradient edges: the largest weight gradient of the untrained network
@@ -427,10 +468,8 @@ class TrainingDashboard(Explorer):
         off_chart = rmse > self.TOP
         self.price_title.set_text("Test houses: predictions off the chart" if off_chart
                                   else f"Test houses: RMSE {usd(rmse)}")
-        for h, diagram in self.diagrams.items():
-            diagram.set_visible(h == hidden)
-            for name in diagram.names.values():  # every diagram has the same names: only the first shows
-                name.set_visible(h == 1)         # them, so the saved background never has to change
+        self._show_diagram(hidden)
+        self.moving = sorted(self.common + list(self.diagrams[hidden].edges.values()), key=lambda a: a.zorder)
         if edges == "weights":
             self.diagrams[hidden].color_edges(params, scale=3.0)
             self.net_title.set_text("Weights: red +, blue −, thicker = bigger")

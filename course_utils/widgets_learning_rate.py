@@ -136,12 +136,12 @@ class LearningRateExplorer(Explorer):
         drawn for (its bands change only with the number of steps, and its names are slow to draw), so that
         moving α redraws only the loss curve, the path and the marker."""
         canvas = self.figure.canvas
-        if self._background is None:
+        if None not in self._backgrounds:
             canvas.draw()  # everything except the moving artists
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._backgrounds[None] = canvas.copy_from_bbox(self.figure.bbox)
             self._strip_pictures = {}
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._backgrounds[None])
         key = tuple(self.strip.segments)
         if key in self._strip_pictures:
             canvas.restore_region(self._strip_pictures[key])

@@ -1,13 +1,16 @@
 """The network nudge, the backprop stepper and the training dashboard of 05_backpropagation, and the network
-helpers they use (trace, train_with_snapshots). Every value the widgets show is checked against what the
+helpers they use (trace, train with snapshots). Every value the widgets show is checked against what the
 network computes."""
+import functools
 import re
+import subprocess
 import time
 
 import numpy as np
 import pytest
 
 from course_utils import data, gradcheck, network
+from course_utils.ahead import Ahead
 from course_utils.widgets_backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, num, usd,
                                            weight_index, weight_names)
 
@@ -86,19 +89,36 @@ def test_trace_computes_what_forward_and_backward_compute(n):
                               network.backward(X, y, **params)[name])
 
 
-def test_trace_lines_are_the_lines_of_loss_and_gradients():
+def test_trace_shows_every_line_loss_and_gradients_runs_in_order():
     import inspect
-    source = inspect.getsource(network.loss_and_gradients)
-    for step in network.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3)):
-        if step.is_gradient:
-            assert step.code in source, step.code
+    source = [line.split("  #")[0].strip() for line in inspect.getsource(network.loss_and_gradients).splitlines()]
+    assigned = [line for line in source if re.match(r"^\w+ = ", line)]
+    steps = network.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
+    assert [step.code for step in steps] == assigned  # the function's own lines, none left out, in order
 
 
-# --- train_with_snapshots -------------------------------------------------------------------------------
+def test_a_debugger_s_trace_function_survives_the_trace():
+    import sys
+    seen = []
+
+    def debugger(frame, event, arg):
+        seen.append(event)
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(debugger)
+    try:
+        network.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
+        assert sys.gettrace() is debugger
+    finally:
+        sys.settrace(previous)
+
+
+# --- training with snapshots ----------------------------------------------------------------------------
 
 def test_snapshots_are_the_parameters_train_reaches(split):
-    run = network.train_with_snapshots(split.X_train, split.y_train, 3, 0.3, 100,
-                                       X_test=split.X_test, y_test=split.y_test)
+    run = network.train(split.X_train, split.y_train, 3, 0.3, 100, X_test=split.X_test, y_test=split.y_test,
+                        keep_snapshots=True)
     same = network.train(split.X_train, split.y_train, 3, 0.3, 100, X_test=split.X_test, y_test=split.y_test)
     assert np.array_equal(run.train_losses, same.train_losses) and np.array_equal(run.test_losses, same.test_losses)
     assert run.regime == same.regime and len(run.snapshots) == 101
@@ -109,7 +129,7 @@ def test_snapshots_are_the_parameters_train_reaches(split):
 
 
 def test_a_diverging_run_stops_cleanly_and_keeps_the_last_finite_parameters(split):
-    run = network.train_with_snapshots(split.X_train, split.y_train, 3, 3.0, 1000)
+    run = network.train(split.X_train, split.y_train, 3, 3.0, 1000, keep_snapshots=True)
     assert run.regime == "diverging" and run.diverged_at == network.train(split.X_train, split.y_train, 3, 3.0,
                                                                           1000).diverged_at
     assert len(run.snapshots) == run.diverged_at == len(run.train_losses)
@@ -407,11 +427,35 @@ def test_the_ends_of_the_hidden_units_slider_show_that_many_units(dashboard, hid
     assert sum(key[0] == "h" for key in dashboard.diagrams[hidden].nodes) == hidden
 
 
-def test_the_epochs_slider_only_redraws_and_starts_untrained(dashboard):
+def test_the_epochs_slider_only_redraws_and_starts_untrained(dashboard, monkeypatch):
     dashboard.update(alpha=0.3, hidden=3, epochs=1000)
-    runs = len(dashboard.runs)
+    monkeypatch.setattr(network, "train", lambda *args, **kwargs: pytest.fail("trained again for new epochs"))
     assert "untrained" in dashboard.update(epochs=0)
-    assert len(dashboard.runs) == runs  # no training for a new epoch count
+
+
+def same_run(one, other):
+    return (np.array_equal(one.train_losses, other.train_losses) and np.array_equal(one.test_losses, other.test_losses)
+            and all(np.array_equal(a[name], b[name]) for a, b in zip(one.snapshots, other.snapshots) for name in a))
+
+
+def test_runs_trained_ahead_in_a_second_process_are_the_runs_trained_here(split):
+    settings = [(0.3, 2), (3.0, 1)]  # the second diverges: it stops early, there as here
+    ahead = Ahead(functools.partial(network.train_setting, split, 60), settings)
+    deadline = time.monotonic() + 120  # the second process starts Python and numpy first
+    while ahead.ready() < len(settings) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ahead.ready() == len(settings)  # nothing asked for them here: both came from the second process
+    for setting in settings:
+        assert same_run(ahead.get(setting), network.train_setting(split, 60, setting))
+
+
+def test_without_a_second_process_each_run_is_trained_when_asked_for(split, monkeypatch):
+    def no_processes(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(subprocess, "Popen", no_processes)
+    ahead = Ahead(functools.partial(network.train_setting, split, 20), [(0.3, 2)])
+    assert same_run(ahead.get((0.3, 2)), network.train_setting(split, 20, (0.3, 2)))
 
 
 def test_edges_can_show_weights_or_gradient_sizes(dashboard, split):
