@@ -50,7 +50,7 @@ def load_houses(path=DATA_FILE, sha256=DATA_SHA256):
 
 def select_features(houses, names):
     """Stack the named columns into a matrix X of shape (n_houses, len(names)).
-    Introduced in 04_dot_product."""
+    Introduced in 02_learning_rate."""
     missing = [name for name in names if name not in houses]
     if missing:
         raise KeyError(f"No column {missing[0]!r}; the columns are {sorted(houses)}")

@@ -28,7 +28,8 @@ def gradient_step(w, grad, alpha):
 
 
 def gradient_descent(grad_fn, w0, alpha, steps):
-    """The steps + 1 weights visited from w0, w0 first, as an array. Introduced in 02_learning_rate."""
+    """The steps + 1 weights visited from w0, w0 first, as an array.
+    Introduced in 04_dot_product (02_learning_rate has you write it as an exercise)."""
     weights = [np.asarray(w0, dtype=float)]
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run turns into inf quietly
         for _ in range(steps):

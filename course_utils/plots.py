@@ -20,7 +20,7 @@ MARGINS = dict(left=0.9, right=0.2, bottom=0.58, top=0.43, between=0.9)
 
 def new_figure(ncols=1, width=9.5, height=3.6):
     """A figure with ncols axes side by side, with fixed margins in inches (faster to redraw than a layout
-    engine, and right for small figures and large ones alike). Introduced in 00_start_here."""
+    engine, and right for small figures and large ones alike). Introduced in 01_error."""
     figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)  # a canvas of its own: saving then skips a backend switch on every frame
     axes = figure.subplots(1, ncols, squeeze=False)[0]
@@ -50,7 +50,7 @@ def canvas_png(canvas):
 
 
 def show(figure, dpi=100):
-    """Display a figure in the notebook as a PNG image. Introduced in 00_start_here."""
+    """Display a figure in the notebook as a PNG image. Introduced in 01_error."""
     from IPython.display import Image, display
     display(Image(data=to_png(figure, dpi)))
 
@@ -84,7 +84,8 @@ def dollar_axis(axis):
 
 def plot_predicted_vs_actual(ax, actual, predicted, top=None, label="test houses", size=8):
     """Each house as a dot, predicted price against actual; perfect predictions lie on the diagonal.
-    Returns the scatter (move it with set_offsets). Introduced in 04_dot_product."""
+    Returns the scatter (move it with set_offsets).
+    Introduced in 05_backpropagation (04_dot_product draws it through plot_predicted_scatter)."""
     top = max(actual.max(), predicted.max()) * 1.05 if top is None else top
     ax.plot([0, top], [0, top], color=GREY, lw=1, ls="--", label="perfect prediction")
     dots = ax.scatter(actual, predicted, s=size, color=GREEN, alpha=0.4, linewidths=0, label=label)
