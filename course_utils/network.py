@@ -43,7 +43,7 @@ def forward(X, W1, b1, W2, b2):
 
 def loss_and_gradients(X, y, W1, b1, W2, b2):
     """E = mean((prediction - y) ** 2) and its gradients, from one forward and one backward pass.
-    Introduced in 05_backpropagation."""
+    backward returns its gradients, and trace shows its lines one at a time."""
     hidden, prediction = forward(X, W1, b1, W2, b2)
     d_prediction = 2 * (prediction - y) / len(y)      # dE/dprediction, (n, 1)
     d_W2 = hidden.T @ d_prediction                     # dE/dW2, (h, 1)
@@ -65,7 +65,7 @@ def backward(X, y, W1, b1, W2, b2):
 def backward_tanh(X, y, W1, b1, W2, b2):
     """backward for the same network with tanh hidden units, hidden = tanh(X @ W1 + b1). Only the step
     back through the activation changes: tanh's slope, 1 - tanh(z)², is written with its output, as the
-    sigmoid's is. Introduced in 05_backpropagation."""
+    sigmoid's is. 05_backpropagation has you write it."""
     hidden = np.tanh(X @ W1 + b1)                      # tanh instead of the sigmoid, (n, h)
     prediction = hidden @ W2 + b2
     d_prediction = 2 * (prediction - y) / len(y)      # from here on as in backward...
@@ -81,7 +81,7 @@ def backward_tanh(X, y, W1, b1, W2, b2):
 def train_step(X, y, W1, b1, W2, b2, alpha):
     """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
     the network that made the prediction, and only then is every parameter moved; new arrays are
-    returned and the inputs are left as they were. Introduced in 05_backpropagation."""
+    returned and the inputs are left as they were. 05_backpropagation has you write it."""
     hidden, prediction = forward(X, W1, b1, W2, b2)
     # 1. Every gradient, with the parameters that made the prediction...
     d_prediction = 2 * (prediction - y) / len(y)
@@ -97,8 +97,7 @@ def train_step(X, y, W1, b1, W2, b2, alpha):
 
 @dataclass
 class TrainingRun:
-    """What training left behind: the parameters and the loss after every epoch.
-    Introduced in 05_backpropagation."""
+    """What training left behind, as train returns it: the parameters and the loss after every epoch."""
     params: dict
     train_losses: np.ndarray
     test_losses: np.ndarray
@@ -140,8 +139,7 @@ def train(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=N
 
 @dataclass
 class Operation:
-    """One line of the forward or backward pass and the value it computed.
-    Introduced in 05_backpropagation."""
+    """One line of the forward or backward pass and the value it computed (trace returns a list of them)."""
     name: str         # the variable the line computes, e.g. "d_z"
     code: str         # the line itself, as written in loss_and_gradients
     meaning: str      # what the value is; for a gradient, which derivative it holds
@@ -158,8 +156,7 @@ class Operation:
 def trace(X, y, W1, b1, W2, b2):
     """Forward then backward, one line at a time, as a list of Operations (what the backprop stepper walks
     through). Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works; the lines
-    are those of loss_and_gradients, so the gradients equal backward(...).
-    Introduced in 05_backpropagation."""
+    are those of loss_and_gradients, so the gradients equal backward(...)."""
     steps = []
 
     def keep(name, code, meaning, value):
@@ -184,13 +181,13 @@ def trace(X, y, W1, b1, W2, b2):
 @dataclass(repr=False)
 class TrainingSnapshots(TrainingRun):
     """A TrainingRun that also kept the parameters of every epoch: snapshots[k] after k updates.
-    Introduced in 05_backpropagation."""
+    What train_with_snapshots returns."""
     snapshots: list
 
 
 def train_with_snapshots(X, y, n_hidden=4, alpha=0.1, epochs=500, seed=0, X_test=None, y_test=None):
     """train, keeping the parameters of every epoch too, so a dashboard can show any epoch without
-    training again. Introduced in 05_backpropagation."""
+    training again (the training dashboard does)."""
     snapshots = []
     run = train(X, y, n_hidden, alpha, epochs, seed, X_test, y_test, snapshots=snapshots)
     return TrainingSnapshots(run.params, run.train_losses, run.test_losses, run.regime, run.diverged_at,

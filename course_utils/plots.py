@@ -33,15 +33,14 @@ def new_figure(ncols=1, width=9.5, height=3.6):
 
 def to_png(figure, dpi=DPI):
     """The figure as PNG bytes (light compression: speed matters more than size here).
-    Introduced in 00_start_here."""
+    Used by show."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def canvas_png(canvas):
-    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit).
-    Introduced in 00_start_here."""
+    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit)."""
     width, height = canvas.get_width_height(physical=True)
     picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
@@ -63,7 +62,7 @@ def plain(text):
 
 def moving_title(ax, fontsize=10):
     """An empty title for an explorer to change on every update (list it among the explorer's moving
-    artists). Introduced in 03_derivatives."""
+    artists)."""
     return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
 
 
@@ -73,7 +72,7 @@ def _dollars(value, _position):
 
 
 def signed_dollars(value):
-    """-10000 -> '−$10,000', 50000 -> '+$50,000'. Introduced in 01_error."""
+    """-10000 -> '−$10,000', 50000 -> '+$50,000'."""
     return f"{'−' if value < 0 else '+'}${abs(value):,.0f}"
 
 

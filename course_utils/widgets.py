@@ -25,7 +25,7 @@ class Explorer:
 
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
-    anything else (an axis limit, say) calls `redraw_everything()`. Introduced in 00_start_here."""
+    anything else (an axis limit, say) calls `redraw_everything()`. Every explorer of the course is one."""
 
     def __init__(self, figure, controls, moving=()):
         self.figure, self.controls, self.moving = figure, controls, list(moving)
@@ -164,7 +164,7 @@ def _check_choice(name, options, value):
 def slider(description, low, high, step, log=False, readout_format=".3g", width="340px"):
     """A slider that follows the mouse while dragged (the browser sends only the latest value while the
     kernel is busy, so no backlog builds up). It has no value of its own yet: the explorer's first
-    update() sets it. Introduced in 00_start_here."""
+    update() sets it."""
     kind = widgets.FloatLogSlider if log else widgets.FloatSlider
     # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
     limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)
