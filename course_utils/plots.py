@@ -1,8 +1,9 @@
-"""The course's figures, drawn with matplotlib and nothing else (no widgets here).
+"""What the course's figures share: new_figure, the colours, dollar axes, PNGs, predicted-vs-actual
+dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are in plots_<lesson>.
 
 Figures are plain `matplotlib.figure.Figure` objects, not pyplot ones: nothing global, nothing shown
 twice, and an explorer can keep one figure for its whole life and only move its artists.
-Introduced in 00_start_here.
+Introduced in 01_error (the demo of 00_start_here already draws with it).
 """
 import io
 

@@ -1,5 +1,5 @@
-"""The pattern every interactive explorer follows: controls, plus one figure that is drawn once and
-afterwards only has its artists moved. Introduced in 00_start_here.
+"""The pattern every interactive explorer follows, from the demo of 00_start_here on: controls, plus one
+figure that is drawn once and afterwards only has its artists moved.
 
     explorer.update(alpha=0.5)   # what a slider calls, and what the tests call
 

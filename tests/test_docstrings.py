@@ -1,7 +1,8 @@
 """The docstrings of course_utils point to the right lesson: a helper that a notebook uses says
 "Introduced in" the first notebook (in course order) whose code uses it, and a helper that no notebook
-uses says what it does instead, without claiming a lesson. The module table in course_utils/__init__.py
-names exactly the modules that exist."""
+uses says what it does instead, without claiming a lesson. A module that claims a lesson names the first
+notebook that imports it, and the module table in course_utils/__init__.py names exactly the modules
+that exist."""
 import ast
 import importlib
 import inspect
@@ -115,6 +116,16 @@ def first_use():
     return first
 
 
+def modules_used(notebook):
+    """The course_utils modules a notebook imports, or imports a helper from, or runs with
+    `%run ../course_utils/setup_check.py`."""
+    names = course_utils_names(ast.parse(code) for code in code_of(notebook))
+    used = {thing.__name__ if inspect.ismodule(thing) else thing.__module__ for thing in names.values()}
+    ran = {f"course_utils.{name}" for source in cells_of(notebook)
+           for name in re.findall(r"^\s*%run\s+\S*course_utils/(\w+)\.py", source, flags=re.MULTILINE)}
+    return {name.removeprefix("course_utils.") for name in used | ran if name.startswith("course_utils.")}
+
+
 def test_every_public_helper_names_the_notebook_that_introduces_it_and_no_other():
     first = first_use()
     wrong = []
@@ -143,6 +154,19 @@ def test_the_notebooks_use_no_helper_that_does_not_exist():
                         and inspect.ismodule(names.get(node.value.id)) and not hasattr(names[node.value.id], node.attr)):
                     missing.append(f"{notebook.stem}: {node.value.id}.{node.attr}")
     assert not missing, "\n".join(missing)
+
+
+def test_a_module_that_names_its_lesson_names_the_first_notebook_that_imports_it():
+    first = {}
+    for notebook in NOTEBOOKS:
+        for module in modules_used(notebook):
+            first.setdefault(module, notebook.stem)
+    wrong = []
+    for module in MODULES:
+        claims = CLAIM.findall(importlib.import_module(f"course_utils.{module}").__doc__ or "")
+        if claims and claims != [first.get(module)]:
+            wrong.append(f"{module}: first imported in {first.get(module)}, but its docstring says {claims}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_module_table_in_course_utils_names_exactly_the_modules_that_exist():
