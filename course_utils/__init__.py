@@ -1,13 +1,16 @@
 """Helpers for the course "Backpropagation, by hand".
 
-Each module holds one idea, and each helper's docstring names the notebook that introduces it:
+Each module holds one idea. A helper that a notebook uses says "Introduced in" the first notebook that
+uses it; a helper that only other helpers use says what it does, and often what uses it.
 
     data          the Ames house sales: load (checksum verified), choose features, standardise, split
     losses        error, squared error, mean squared error                      (01_error)
     descent       gradient steps, gradient descent, naming a run's regime       (02_learning_rate)
     gradcheck     numerical derivatives and gradients, relative error           (03_derivatives)
-    linear        dot product, linear predictions, the MSE gradient             (04_dot_product)
+    linear        the line through the houses (from 01_error); dot product, linear predictions, the
+                  MSE gradient                                                  (04_dot_product)
     network       the two-layer network: forward, backward, training            (05_backpropagation)
+    ahead         work done ahead in a second process (the training dashboard's runs)
     checking      check / hint / solution: what a learner calls to mark an exercise
     exercises     the exercises themselves: test cases, usual mistakes, hints (content only)
     judging       the tools check judges with: calling safely, comparing, explaining an error

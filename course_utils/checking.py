@@ -215,7 +215,7 @@ def _judge_here(exercise, fn, why):
 
 def check(exercise_id, fn=None):
     """Run your function on the exercise's test cases and say whether it is right, and if not, why.
-    Never raises. Introduced in 01_error."""
+    Never raises. Introduced in 00_start_here."""
     try:
         return _check(exercise_id, fn)
     except KeyboardInterrupt:
@@ -247,7 +247,7 @@ def _check(exercise_id, fn):
 
 
 def hint(exercise_id):
-    """The next hint for an exercise, each stronger than the last. Introduced in 01_error."""
+    """The next hint for an exercise, each stronger than the last. Introduced in 00_start_here."""
     exercise = _find(exercise_id)
     if exercise is None:
         return Note(_no_such_exercise(exercise_id))
@@ -260,7 +260,7 @@ def hint(exercise_id):
 
 def solution(exercise_id):
     """The reference solution: the course_utils code itself, so it always agrees with the library.
-    Introduced in 01_error."""
+    Introduced in 00_start_here."""
     exercise = _find(exercise_id)
     if exercise is None:
         return Note(_no_such_exercise(exercise_id))

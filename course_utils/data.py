@@ -27,7 +27,7 @@ EXPLORED = ("Gr_Liv_Area", "Year_Built", "Garage_Cars")  # the three features of
 
 
 class DataFileError(RuntimeError):
-    """The house data file is missing or differs from the one the course ships. Introduced in 01_error."""
+    """The house data file is missing or differs from the one the course ships (load_houses raises it)."""
 
 
 def load_houses(path=DATA_FILE, sha256=DATA_SHA256):
@@ -50,7 +50,7 @@ def load_houses(path=DATA_FILE, sha256=DATA_SHA256):
 
 def select_features(houses, names):
     """Stack the named columns into a matrix X of shape (n_houses, len(names)).
-    Introduced in 04_dot_product."""
+    Introduced in 02_learning_rate."""
     missing = [name for name in names if name not in houses]
     if missing:
         raise KeyError(f"No column {missing[0]!r}; the columns are {sorted(houses)}")
@@ -87,8 +87,8 @@ def train_test_split(n_rows, test_fraction=0.2, seed=0):
 
 @dataclass
 class HouseSplit:
-    """Standardised training and test data, with the scalers that turn them back into units.
-    Introduced in 05_backpropagation."""
+    """Standardised training and test data, with the scalers that turn them back into units:
+    what house_split returns."""
     features: list
     X_train: np.ndarray
     y_train: np.ndarray

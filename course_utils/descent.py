@@ -17,18 +17,19 @@ CLOSE = 0.01
 
 
 def count(n, word):
-    """1 -> '1 step', 30 -> '30 steps'. Introduced in 02_learning_rate."""
+    """1 -> '1 step', 30 -> '30 steps'."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def gradient_step(w, grad, alpha):
     """One step downhill: w - alpha * grad, as a new value (w itself is not changed).
-    Introduced in 02_learning_rate."""
+    gradient_descent and run_descent take their steps with it; 02_learning_rate has you write it."""
     return w - alpha * grad
 
 
 def gradient_descent(grad_fn, w0, alpha, steps):
-    """The steps + 1 weights visited from w0, w0 first, as an array. Introduced in 02_learning_rate."""
+    """The steps + 1 weights visited from w0, w0 first, as an array.
+    Introduced in 04_dot_product (02_learning_rate has you write it as an exercise)."""
     weights = [np.asarray(w0, dtype=float)]
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run turns into inf quietly
         for _ in range(steps):
@@ -39,7 +40,7 @@ def gradient_descent(grad_fn, w0, alpha, steps):
 @dataclass
 class DescentRun:
     """The history of one run of gradient descent. `losses[k]` is the loss at `weights[k]`.
-    Introduced in 02_learning_rate."""
+    What run_descent returns."""
     weights: np.ndarray
     losses: np.ndarray
     regime: str
@@ -72,7 +73,8 @@ def run_descent(loss_fn, grad_fn, w0, alpha, steps, best=None):
 
 
 def classify_run(losses, weights=None, diverged=False, best=None):
-    """Name a run: 'diverging', 'oscillating', 'too slow' or 'converging'. Introduced in 02_learning_rate.
+    """Name a run: 'diverging', 'oscillating', 'too slow' or 'converging' (run_descent, train and the
+    training dashboard name their runs with it).
 
     diverging:   the loss blew up, or ended higher than it started
     oscillating: with the weights (and at least two steps): some step reverses the one before it, the
@@ -107,7 +109,7 @@ def classify_run(losses, weights=None, diverged=False, best=None):
 
 def quadratic_regime(curvatures, start_gaps, alpha, steps):
     """What gradient descent does on a quadratic loss (a parabola; with several weights, a bowl), worked out
-    from the factors alone, without running it. Introduced in 02_learning_rate.
+    from the factors alone, without running it (for the strip of the learning-rate explorer).
 
     `curvatures`: the curvature along each of the bowl's principal directions (for one weight, just c);
     `start_gaps`: the start's gap to the bottom along each of them. Each step multiplies the gap along a

@@ -13,8 +13,7 @@ from course_utils.judging import DOLLAR
 
 @dataclass
 class Mistake:
-    """A usual wrong answer to an exercise, and a function that makes it.
-    Introduced in 00_start_here (behind check)."""
+    """A usual wrong answer to an exercise, and a function that makes it."""
     name: str          # what the learner did, e.g. "summed instead of averaged"
     advice: str        # what to change
     make: Callable     # a function that makes exactly this mistake
@@ -22,8 +21,7 @@ class Mistake:
 
 @dataclass
 class Exercise:
-    """One exercise: its reference, test cases, usual mistakes and hints.
-    Introduced in 00_start_here (behind check)."""
+    """One exercise: its reference, test cases, usual mistakes and hints."""
     id: str
     notebook: str
     reference: Callable
@@ -39,7 +37,7 @@ class Exercise:
 
 def shown_as(code):
     """Give a test case's function the code that messages show for it, so that the learner can paste the
-    case and rerun it. Introduced in 00_start_here (behind check)."""
+    case and rerun it."""
     def mark(fn):
         fn.shown_as = code
         return fn
@@ -49,22 +47,20 @@ def shown_as(code):
 # Functions used as arguments in the test cases; messages show them as the code in shown_as.
 @shown_as("lambda x: x ** 3")
 def cube(x):
-    """x³, whose slope at 2 is 12 (a test case of numerical_derivative). Introduced in 03_derivatives."""
+    """x³, whose slope at 2 is 12 (a test case of numerical_derivative)."""
     return x ** 3
 
 
 @shown_as("lambda x: np.exp(3 * x)")
 def exp3(x):
-    """e^(3x), curved enough that a one-sided difference shows (a test case of numerical_derivative).
-    Introduced in 03_derivatives."""
+    """e^(3x), curved enough that a one-sided difference shows (a test case of numerical_derivative)."""
     return np.exp(3 * x)
 
 
 @shown_as("lambda w: np.sum(w ** 3)")
 def sum_of_cubes(w):
     """The sum of the cubes of w's entries, whose partial derivatives are 3 w_i², one per entry (a test case
-    of numerical_gradient; messages show it as short code the learner can read and paste).
-    Introduced in 03_derivatives."""
+    of numerical_gradient; messages show it as short code the learner can read and paste)."""
     return float(np.sum(w ** 3))
 
 
@@ -72,27 +68,26 @@ def sum_of_cubes(w):
 def sum_of_exps(w):
     """The sum of e to the power of each entry of w: each partial derivative is e^(w_i), 1 at w_i = 0. With
     w = np.array([0, 0, 0]), whole numbers, a copy of w that keeps them whole rounds every nudge to 0
-    (a test case of numerical_gradient). Introduced in 03_derivatives."""
+    (a test case of numerical_gradient)."""
     return float(np.sum(np.exp(w)))
 
 
 @shown_as("lambda w: w[0] ** 3 + w[0] * w[1] + w[1] ** 3")
 def tangle(w):
     """w0³ + w0·w1 + w1³: each partial derivative depends on the other entry too, so an entry left
-    nudged changes the next one's (a test case of numerical_gradient). Introduced in 03_derivatives."""
+    nudged changes the next one's (a test case of numerical_gradient)."""
     return float(w[0] ** 3 + w[0] * w[1] + w[1] ** 3)
 
 
 @shown_as("lambda w: 2 * (w - 3.0)")
 def parabola_slope(w):
-    """Slope of (w - 3)², lowest at w = 3 (a test case of gradient_descent). Introduced in 02_learning_rate."""
+    """Slope of (w - 3)², lowest at w = 3 (a test case of gradient_descent)."""
     return 2 * (w - 3.0)
 
 
 @shown_as("lambda w: 2 * w * np.array([1.0, 10.0])")
 def valley_slope(w):
-    """Slope of w0² + 10 w1², a valley ten times steeper one way (a test case of gradient_descent).
-    Introduced in 02_learning_rate."""
+    """Slope of w0² + 10 w1², a valley ten times steeper one way (a test case of gradient_descent)."""
     return 2 * w * np.array([1.0, 10.0])
 
 

@@ -13,8 +13,7 @@ import numpy as np
 
 
 class CheckResult:
-    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook.
-    Introduced in 00_start_here (behind check)."""
+    """The outcome of check(): `.passed` (bool) and `.message` (str), shown in colour in a notebook."""
 
     def __init__(self, passed, message):
         self.passed, self.message = passed, message
@@ -34,8 +33,7 @@ DOLLAR = r"\\$"
 
 
 class Note:
-    """A hint or a solution: Markdown in a notebook, plain text elsewhere.
-    Introduced in 00_start_here (behind check)."""
+    """A hint or a solution: Markdown in a notebook, plain text elsewhere."""
 
     def __init__(self, markdown):
         self.markdown = markdown
@@ -49,7 +47,7 @@ class Note:
 
 class TimeUp(BaseException):
     """Raised inside a learner's function that runs past its time (a BaseException, so that a learner's
-    `except Exception:` cannot swallow it). Introduced in 00_start_here (behind check)."""
+    `except Exception:` cannot swallow it)."""
 
 
 def call_with_deadline(fn, args, deadline):
@@ -57,8 +55,7 @@ def call_with_deadline(fn, args, deadline):
 
     A trace function runs before every line of Python, so even `while True: pass` is stopped, on any
     operating system, without threads or signals; the kernel carries on afterwards. (A learner's code
-    can switch the trace off, so check() prefers a separate process: see sandbox.py.)
-    Introduced in 00_start_here (behind check)."""
+    can switch the trace off, so check() prefers a separate process: see sandbox.py.)"""
     def tracer(frame, event, arg):
         frame.f_trace_opcodes = True  # also wake on every opcode: `while True: pass` has no new lines
         if time.monotonic() > deadline:
@@ -74,16 +71,14 @@ def call_with_deadline(fn, args, deadline):
 
 
 def call_quietly(fn, args):
-    """fn(*args) with numpy's warnings off: the learner gets a clear sentence from check instead.
-    Introduced in 00_start_here (behind check)."""
+    """fn(*args) with numpy's warnings off: the learner gets a clear sentence from check instead."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return fn(*args)
 
 
 class Raised:
-    """An exception as an outcome of a call: two are equal when their type and message are.
-    Introduced in 00_start_here (behind check)."""
+    """An exception as an outcome of a call: two are equal when their type and message are."""
 
     def __init__(self, problem):
         self.kind, self.text = type(problem).__name__, exception_text(problem)
@@ -94,7 +89,7 @@ class Raised:
 
 def outcome(fn, args):
     """fn(*args) on a copy of args, with numpy's warnings off; a Raised if it raises (used to replay the
-    usual mistakes). Introduced in 00_start_here (behind check)."""
+    usual mistakes)."""
     try:
         return call_quietly(fn, copy.deepcopy(args))
     except Exception as problem:
@@ -102,15 +97,14 @@ def outcome(fn, args):
 
 
 def did_not_finish(call_text, time_limit):
-    """The sentence for a call that ran past the time limit. Introduced in 00_start_here (behind check)."""
+    """The sentence for a call that ran past the time limit."""
     return (f"{call_text} did not finish within {time_limit:g} second{'' if time_limit == 1 else 's'}. "
             "Look for a loop that never ends (a `try/except` that catches everything can hide one), "
             "a sleep, or `input()`.")
 
 
 def exception_text(problem):
-    """'KeyError: 'b2'' for a message; never raises, even if the exception's own __str__ does.
-    Introduced in 00_start_here (behind check)."""
+    """'KeyError: 'b2'' for a message; never raises, even if the exception's own __str__ does."""
     try:
         text = str(problem)
     except BaseException:  # a learner's exception class can break anything, even its message
@@ -119,8 +113,7 @@ def exception_text(problem):
 
 
 def describe(value):
-    """A short text for a value in a message: small things in full, arrays by shape. Never raises.
-    Introduced in 00_start_here (behind check)."""
+    """A short text for a value in a message: small things in full, arrays by shape. Never raises."""
     try:
         return _describe(value)
     except Exception:  # a learner's object whose repr() fails
@@ -147,8 +140,7 @@ def _describe(value):
 
 
 def unchanged(before, after):
-    """True when a learner's call left an argument exactly as it was.
-    Introduced in 00_start_here (behind check)."""
+    """True when a learner's call left an argument exactly as it was."""
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and before.shape == after.shape and \
             np.array_equal(before, after, equal_nan=True)
@@ -205,8 +197,7 @@ def _likely_slip(got, expected, rtol, atol):
 
 
 def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
-    """None when got matches expected (any correct way of computing it), else a sentence saying how not.
-    Introduced in 00_start_here (behind check)."""
+    """None when got matches expected (any correct way of computing it), else a sentence saying how not."""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return f"{what} should be a dict with keys {sorted(expected)}, but it is a {type(got).__name__}."
@@ -292,8 +283,7 @@ EXPLANATIONS = [
 
 
 def explain(problem):
-    """A sentence on what usually causes this exception in a learner's code, or "".
-    Introduced in 00_start_here (behind check)."""
+    """A sentence on what usually causes this exception in a learner's code, or ""."""
     text = exception_text(problem)
     for pattern, sentence in EXPLANATIONS:
         found = re.search(pattern, text)
@@ -306,8 +296,7 @@ _DOING_NOTHING = {"RESUME", "NOP", "LOAD_CONST", "POP_TOP", "RETURN_CONST", "RET
 
 
 def is_stub(fn):
-    """True for a function whose body does nothing (`...`, `pass`, a docstring): not attempted yet.
-    Introduced in 00_start_here (behind check)."""
+    """True for a function whose body does nothing (`...`, `pass`, a docstring): not attempted yet."""
     code = getattr(fn, "__code__", None)
     return code is None or all(step.opname in _DOING_NOTHING for step in dis.get_instructions(code))
 
@@ -315,7 +304,7 @@ def is_stub(fn):
 def names_in_code(fn):
     """The global and attribute names fn's code uses (in nested functions too), plus "@" if it
     multiplies matrices: what tells `np.dot(a, b)` or `print(x)` from a loop. Empty for a function
-    without Python code. Introduced in 00_start_here (behind check)."""
+    without Python code."""
     names, codes = set(), [getattr(fn, "__code__", None)]
     while codes:
         code = codes.pop()

@@ -6,7 +6,8 @@ MILLION = 1e6  # one ($1,000)² is a million $²
 
 
 def dot(a, b):
-    """Sum of products a[0]*b[0] + a[1]*b[1] + ..., with a plain loop. Introduced in 04_dot_product."""
+    """Sum of products a[0]*b[0] + a[1]*b[1] + ..., with a plain loop. 04_dot_product has you write it;
+    the timing explorer's Python loop calls it."""
     if len(a) != len(b):
         raise ValueError(f"dot needs two sequences of the same length, got {len(a)} and {len(b)}")
     total = 0.0

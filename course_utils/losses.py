@@ -26,5 +26,5 @@ def mse(predictions, actuals):
 
 def rmse(predictions, actuals):
     """Square root of the MSE, back in the units of the prices (big misses weigh more than in a mean miss).
-    Introduced in 01_error (in words) and 04_dot_product (as code)."""
+    Introduced in 04_dot_product (01_error explains it and takes the root by hand)."""
     return float(np.sqrt(mse(predictions, actuals)))

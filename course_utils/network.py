@@ -49,7 +49,7 @@ def forward(X, W1, b1, W2, b2):
 def loss_and_gradients(X, y, W1, b1, W2, b2):
     """E = mean((prediction - y) ** 2) and its gradients {"W1", "b1", "W2", "b2"}, from one forward and
     one backward pass. This is the course's one backward pass: backward, train and the backprop stepper
-    all run it. Introduced in 05_backpropagation."""
+    all run it."""
     # Forward: keep every intermediate, the backward pass needs them.
     z = X @ W1 + b1                                # each hidden unit's weighted sum, (n, h)
     hidden = sigmoid(z)                            # each hidden unit's output, (n, h)
@@ -75,7 +75,7 @@ def backward(X, y, W1, b1, W2, b2):
 def backward_tanh(X, y, W1, b1, W2, b2):
     """backward for the same network with tanh hidden units, hidden = tanh(X @ W1 + b1). Only the step
     back through the activation changes: tanh's slope, 1 - tanh(z)², is written with its output, as the
-    sigmoid's is. Introduced in 05_backpropagation."""
+    sigmoid's is. 05_backpropagation has you write it."""
     hidden = np.tanh(X @ W1 + b1)                      # tanh instead of the sigmoid, (n, h)
     prediction = hidden @ W2 + b2
     d_prediction = 2 * (prediction - y) / len(y)      # from here on as in backward...
@@ -91,7 +91,7 @@ def backward_tanh(X, y, W1, b1, W2, b2):
 def train_step(X, y, W1, b1, W2, b2, alpha):
     """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
     the network that made the prediction, and only then is every parameter moved; new arrays are
-    returned and the inputs are left as they were. Introduced in 05_backpropagation."""
+    returned and the inputs are left as they were. 05_backpropagation has you write it."""
     hidden, prediction = forward(X, W1, b1, W2, b2)
     # 1. Every gradient, with the parameters that made the prediction...
     d_prediction = 2 * (prediction - y) / len(y)
@@ -108,7 +108,7 @@ def train_step(X, y, W1, b1, W2, b2, alpha):
 @dataclass
 class TrainingRun:
     """What training left behind: the parameters, the loss after every epoch, and (if asked for) the
-    parameters of every epoch, snapshots[k] after k updates. Introduced in 05_backpropagation."""
+    parameters of every epoch, snapshots[k] after k updates. What train returns."""
     params: dict
     train_losses: np.ndarray
     test_losses: np.ndarray
@@ -159,8 +159,7 @@ def train_setting(split, max_epochs, setting):
 
 @dataclass
 class Operation:
-    """One line of the forward or backward pass and the value it computed.
-    Introduced in 05_backpropagation."""
+    """One line of the forward or backward pass and the value it computed (trace returns a list of them)."""
     name: str         # the variable the line computes, e.g. "d_z"
     code: str         # the line itself, as written in loss_and_gradients
     meaning: str      # what the value is; for a gradient, which derivative it holds
@@ -177,8 +176,7 @@ class Operation:
 def trace(X, y, W1, b1, W2, b2):
     """loss_and_gradients run once, line by line: an Operation for every line it ran that names a value,
     in the order it ran them, with the value that line computed (what the backprop stepper walks through).
-    Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works.
-    Introduced in 05_backpropagation."""
+    Meant for one house, X of shape (1, d) and y of shape (1, 1), but any n works. Used by the stepper."""
     lines, values = _run_and_watch(loss_and_gradients, X, y, W1, b1, W2, b2)
     assignments = _assignments(loss_and_gradients)
     return [Operation(*assignments[line], np.asarray(values[assignments[line][0]])) for line in lines

@@ -12,7 +12,7 @@ class NetworkDiagram:
     indices as W1[i, j] and W2[j, 0] in the code. The artists are kept so values can be written on them
     and edges coloured later: `nodes` keyed ("x", i), ("h", j), ("out", 0); `edges` and `edge_labels`
     keyed ("W1", i, j), ("W2", j, 0).
-    Introduced in 05_backpropagation."""
+    Introduced in 04_dot_product."""
 
     LINE = 9.5  # points between two lines of text written beside a node
     HALO = 10   # points: place_labels keeps a label this far from other edges and labels where it can

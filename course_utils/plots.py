@@ -1,8 +1,9 @@
-"""The course's figures, drawn with matplotlib and nothing else (no widgets here).
+"""What the course's figures share: new_figure, the colours, dollar axes, PNGs, predicted-vs-actual
+dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are in plots_<lesson>.
 
 Figures are plain `matplotlib.figure.Figure` objects, not pyplot ones: nothing global, nothing shown
 twice, and an explorer can keep one figure for its whole life and only move its artists.
-Introduced in 00_start_here.
+Introduced in 01_error (the demo of 00_start_here already draws with it).
 """
 import io
 
@@ -20,7 +21,7 @@ MARGINS = dict(left=0.9, right=0.2, bottom=0.58, top=0.43, between=0.9)
 
 def new_figure(ncols=1, width=9.5, height=3.6):
     """A figure with ncols axes side by side, with fixed margins in inches (faster to redraw than a layout
-    engine, and right for small figures and large ones alike). Introduced in 00_start_here."""
+    engine, and right for small figures and large ones alike). Introduced in 01_error."""
     figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)  # a canvas of its own: saving then skips a backend switch on every frame
     axes = figure.subplots(1, ncols, squeeze=False)[0]
@@ -33,15 +34,14 @@ def new_figure(ncols=1, width=9.5, height=3.6):
 
 def to_png(figure, dpi=DPI):
     """The figure as PNG bytes (light compression: speed matters more than size here).
-    Introduced in 00_start_here."""
+    Used by show."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def canvas_png(canvas):
-    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit).
-    Introduced in 00_start_here."""
+    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit)."""
     width, height = canvas.get_width_height(physical=True)
     picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
@@ -50,7 +50,7 @@ def canvas_png(canvas):
 
 
 def show(figure, dpi=100):
-    """Display a figure in the notebook as a PNG image. Introduced in 00_start_here."""
+    """Display a figure in the notebook as a PNG image. Introduced in 01_error."""
     from IPython.display import Image, display
     display(Image(data=to_png(figure, dpi)))
 
@@ -63,7 +63,7 @@ def plain(text):
 
 def moving_title(ax, fontsize=10):
     """An empty title for an explorer to change on every update (list it among the explorer's moving
-    artists). Introduced in 03_derivatives."""
+    artists)."""
     return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
 
 
@@ -73,7 +73,7 @@ def _dollars(value, _position):
 
 
 def signed_dollars(value):
-    """-10000 -> '−$10,000', 50000 -> '+$50,000'. Introduced in 01_error."""
+    """-10000 -> '−$10,000', 50000 -> '+$50,000'."""
     return f"{'−' if value < 0 else '+'}${abs(value):,.0f}"
 
 
@@ -84,7 +84,8 @@ def dollar_axis(axis):
 
 def plot_predicted_vs_actual(ax, actual, predicted, top=None, label="test houses", size=8):
     """Each house as a dot, predicted price against actual; perfect predictions lie on the diagonal.
-    Returns the scatter (move it with set_offsets). Introduced in 04_dot_product."""
+    Returns the scatter (move it with set_offsets).
+    Introduced in 05_backpropagation (04_dot_product draws it through plot_predicted_scatter)."""
     top = max(actual.max(), predicted.max()) * 1.05 if top is None else top
     ax.plot([0, top], [0, top], color=GREY, lw=1, ls="--", label="perfect prediction")
     dots = ax.scatter(actual, predicted, s=size, color=GREEN, alpha=0.4, linewidths=0, label=label)

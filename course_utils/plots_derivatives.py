@@ -36,7 +36,7 @@ def move_secant(artists, w, h, loss_w, loss_wh, slope, half_width):
 
 def plot_ratio_vs_h(ax, hs, x_label, y_label):
     """The ratio ΔE/h against the nudge h (log scale), the true slope as a dashed line, a marker at the
-    current h. Returns (curve, slope_line, marker). Introduced in 03_derivatives."""
+    current h. Returns (curve, slope_line, marker). Used by NudgeExplorer."""
     (curve,) = ax.semilogx(hs, np.zeros_like(hs), color=ORANGE, lw=2, label="ratio ΔE / h")
     slope_line = ax.axhline(0, color=GREEN, lw=2, ls="--", label="true slope dE/dw")
     (marker,) = ax.plot([hs[0]], [0], "o", color=ORANGE, ms=8, zorder=3, label="your h")
@@ -48,7 +48,8 @@ def plot_ratio_vs_h(ax, hs, x_label, y_label):
 def plot_contour_map(ax, ws, bs, losses, x_label, y_label, colorbar_label):
     """Filled contours of the error over a grid of two weights (log-spaced levels, lowest in dark), the
     lowest point as a star, and a marker with three arrows (the downhill direction and its two
-    components) for move_downhill. Returns (marker, arrows, colourbar). Introduced in 03_derivatives."""
+    components) for move_downhill. Returns (marker, arrows, colourbar).
+    Used by GradientExplorer."""
     levels = losses.min() * np.geomspace(1.0, losses.max() / losses.min(), 14)
     filled = ax.contourf(ws, bs, losses, levels=levels, norm=LogNorm(), cmap="viridis")
     ax.contour(ws, bs, losses, levels=levels, colors="white", linewidths=0.5, alpha=0.6)
@@ -75,7 +76,7 @@ def plot_contour_map(ax, ws, bs, losses, x_label, y_label, colorbar_label):
 
 def move_downhill(marker, arrows, w, b, step_w, step_b):
     """Marker at (w, b); the red arrow to (w + step_w, b + step_b), the dashed ones along each axis.
-    Introduced in 03_derivatives."""
+    Used by GradientExplorer."""
     marker.set_data([w], [b])
     arrows["downhill"].set_positions((w, b), (w + step_w, b + step_b))
     arrows["w"].set_positions((w, b), (w + step_w, b))

@@ -72,7 +72,7 @@ def plot_predicted_scatter(ax, actual, top, predicted=None):
 
 def plot_weight_bars(ax, names, best, limits, x_label):
     """Horizontal bars for the current weights (start at zero) with the best weights as black ticks.
-    Returns (bars, ticks); change the bars' widths with bar.set_width. Introduced in 04_dot_product."""
+    Returns (bars, ticks); change the bars' widths with bar.set_width. Used by FeatureExplorer."""
     positions = np.arange(len(names))
     bars = ax.barh(positions, np.zeros(len(names)), color=ORANGE, height=0.5, label="your weight")
     (ticks,) = ax.plot(best, positions, "|", color="black", ms=22, mew=2.5, label="best weight")
@@ -85,7 +85,7 @@ def plot_weight_bars(ax, names, best, limits, x_label):
 
 def plot_timings(ax):
     """Two horizontal bars, the Python loop and @, on a log time axis. Returns the bars.
-    Introduced in 04_dot_product."""
+    Used by TimingExplorer."""
     bars = ax.barh([0, 1], [1.0, 1.0], color=[RED, GREEN], height=0.5)
     ax.set_yticks([0, 1], ["Python loop\n(dot per house)", "X @ w\n(numpy)"], fontsize=9)
     ax.set(xscale="log", xlabel="time to predict the houses (ms, log scale)", xlim=(1e-4, 1e2), ylim=(1.6, -0.6))

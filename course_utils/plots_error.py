@@ -8,7 +8,7 @@ from course_utils.plots import BLUE, GREY, ORANGE, RED, dollar_axis
 
 def plot_fit(ax, x, y, weight, x_label="living area (sq ft)", y_label="sale price ($)"):
     """Houses as dots, the line price = weight * x, and each house's residual as a red bar.
-    Returns the (line, residuals) artists so they can be moved later. Introduced in 01_error."""
+    Returns the (line, residuals) artists so they can be moved later. Used by WeightExplorer."""
     ax.scatter(x, y, s=6, color=BLUE, alpha=0.35, linewidths=0, label="houses")
     grid = np.array([0.0, x.max() * 1.05])
     (line,) = ax.plot(grid, weight * grid, color=ORANGE, lw=2, label="prediction")
@@ -28,14 +28,14 @@ def _residual_points(start, end):
 
 
 def move_fit(line, residuals, x, y, weight):
-    """Move the line and residual bars drawn by plot_fit to a new weight. Introduced in 01_error."""
+    """Move the line and residual bars drawn by plot_fit to a new weight."""
     line.set_ydata(weight * line.get_xdata())
     residuals.set_ydata(_residual_points(y, weight * x))
 
 
 def plot_error_landscape(ax, weights, losses, x_label="w", y_label="MSE"):
     """The loss as a function of one weight, with a marker for the current weight.
-    Returns the marker. Introduced in 01_error."""
+    Returns the marker. Used by WeightExplorer and LearningRateExplorer."""
     ax.plot(weights, losses, color=GREY, lw=1.5)
     (marker,) = ax.plot([weights[0]], [losses[0]], "o", color=ORANGE, ms=8, zorder=3)
     ax.set(xlabel=x_label, ylabel=y_label, xlim=(weights[0], weights[-1]))

@@ -19,7 +19,7 @@ def plot_loss_curve(ax, losses, label="training loss", color=BLUE):
 
 def plot_error_contours(ax, w_grid, b_grid, losses, x_label="w", y_label="b"):
     """Contour lines of a loss over two weights (losses[i, j] at b_grid[i], w_grid[j]), on a log
-    spacing so both the valley floor and its walls show. Introduced in 02_learning_rate."""
+    spacing so both the valley floor and its walls show. Used by LearningRateExplorer."""
     low, high = losses.min(), losses.max()
     levels = low + (high - low) * np.logspace(-4, 0, 14)
     ax.contour(w_grid, b_grid, losses, levels=levels, colors=GREY, linewidths=0.8)
@@ -33,7 +33,8 @@ REGIME_COLOURS = {"too slow": "#c7d9ee", "converging": "#bfe3c0", "oscillating":
 class RegimeStrip:
     """A log-scale α axis cut into bands that never overlap: one per stretch of α over which gradient
     descent does the same thing, coloured by its regime and named. `move(segments)` redraws the bands (they
-    change with the number of steps) and `point_at(alpha)` moves the marker. Introduced in 02_learning_rate."""
+    change with the number of steps) and `point_at(alpha)` moves the marker.
+    Used by LearningRateExplorer."""
 
     MAX_BANDS = 8
     FONTSIZE = 8

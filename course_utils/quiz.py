@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 @dataclass
 class Question:
-    """Introduced in 00_start_here."""
+    """One question: its id, the prompt, each choice with its feedback, and which choice is right."""
     id: str
     prompt: str
     choices: list        # (choice, feedback on that choice) pairs
@@ -405,7 +405,7 @@ def _find(question_id):
 
 
 def answer(question_id, choice):
-    """The feedback on one choice (an index into the question's choices). Introduced in 00_start_here."""
+    """The feedback on one choice (an index into the question's choices), as text, for scripts and tests."""
     question = _find(question_id)
     if not 0 <= choice < len(question.choices):
         raise ValueError(f"choice must be between 0 and {len(question.choices) - 1}, got {choice}")
@@ -416,7 +416,7 @@ def answer(question_id, choice):
 
 class Quiz:
     """A notebook's questions as radio buttons; choosing an answer shows the feedback on it at once.
-    Introduced in 00_start_here."""
+    What quiz returns."""
 
     # The text goes only into HTML widgets and radio-button labels, which show it as written. (A Label,
     # an HTMLMath or a widget's description would typeset $150,000 … $100,000 as maths.)

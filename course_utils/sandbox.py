@@ -38,14 +38,14 @@ _worker = None  # the kernel's worker, started at the first check
 
 class NoWorker(Exception):
     """The function cannot be judged in a worker: it cannot be sent there, or no worker starts. The
-    message says why. Introduced in 00_start_here (behind check)."""
+    message says why."""
 
 
 # --- In the kernel ---------------------------------------------------------------------------------
 
 class Worker:
     """One worker process, and a thread that puts each message it sends into a queue (so that waiting
-    for one can time out on every operating system). Introduced in 00_start_here (behind check)."""
+    for one can time out on every operating system)."""
 
     def __init__(self):
         self.process = subprocess.Popen(
@@ -87,8 +87,7 @@ def _read_messages(stream, messages):
 
 def judge_in_worker(exercise_id, fn, time_limit):
     """(status, sentence, printed) for fn, judged in the worker; after time_limit seconds the worker
-    is killed and the answer is that it did not finish. Raises NoWorker when fn cannot go there.
-    Introduced in 00_start_here (behind check)."""
+    is killed and the answer is that it did not finish. Raises NoWorker when fn cannot go there."""
     request = _request(exercise_id, fn)
     try:
         return _ask(_ready_worker(), request, time_limit)
@@ -149,7 +148,7 @@ def _stop_worker():
 
 def run_in_thread(task, timeout):
     """task() in a daemon thread: its result, or None if it has not finished after timeout seconds.
-    For a function that cannot go to a worker. Introduced in 00_start_here (behind check)."""
+    For a function that cannot go to a worker."""
     results = []
     thread = threading.Thread(target=lambda: results.append(task()), daemon=True)
     thread.start()
@@ -163,8 +162,7 @@ _skipped_breakpoints = []
 
 
 def serve():
-    """The worker: judge each request that arrives on stdin, until stdin closes (the kernel has gone).
-    Introduced in 00_start_here (behind check)."""
+    """The worker: judge each request that arrives on stdin, until stdin closes (the kernel has gone)."""
     requests, answers = _protocol_pipes()
     _guard_against_learner_code()
     import cloudpickle  # noqa: F401  (loaded now, so the first request does not wait for it)

@@ -38,8 +38,7 @@ def _as_tuple(version):
 
 
 def environment_problems():
-    """A list of sentences, one per missing or too-old package (empty when all is well).
-    Introduced in 00_start_here."""
+    """A list of sentences, one per missing or too-old package (empty when all is well)."""
     problems = []
     for package, oldest in MINIMUM_VERSIONS.items():
         try:
@@ -53,7 +52,8 @@ def environment_problems():
 
 
 def check_environment():
-    """Print one line saying the environment is ready, or what to fix and how. Introduced in 00_start_here."""
+    """Print one line saying the environment is ready, or what to fix and how. The first cell of every
+    notebook runs it, with %run ../course_utils/setup_check.py."""
     if importlib.util.find_spec("course_utils") is None:
         print(WRONG_KERNEL.format(python=sys.executable))
         return False

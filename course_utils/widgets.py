@@ -1,5 +1,5 @@
-"""The pattern every interactive explorer follows: controls, plus one figure that is drawn once and
-afterwards only has its artists moved. Introduced in 00_start_here.
+"""The pattern every interactive explorer follows, from the demo of 00_start_here on: controls, plus one
+figure that is drawn once and afterwards only has its artists moved.
 
     explorer.update(alpha=0.5)   # what a slider calls, and what the tests call
 
@@ -26,7 +26,7 @@ class Explorer:
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
     anything else (an axis limit, say) calls `redraw_everything()`; it may also narrow `moving` to the
-    artists that can change this time (each must have been in `moving` when the explorer was made). Introduced in 00_start_here."""
+    artists that can change this time (each must have been in `moving` when the explorer was made)."""
 
     # True for an explorer with few pictures whose draw() sets every moving artist from the values alone:
     # each picture is then drawn once and shown again at once.
@@ -179,7 +179,7 @@ def _check_choice(name, options, value):
 def slider(description, low, high, step, log=False, readout_format=".3g", width="340px"):
     """A slider that follows the mouse while dragged (the browser sends only the latest value while the
     kernel is busy, so no backlog builds up). It has no value of its own yet: the explorer's first
-    update() sets it. Introduced in 00_start_here."""
+    update() sets it. Every explorer's sliders are made with it."""
     kind = widgets.FloatLogSlider if log else widgets.FloatSlider
     # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
     limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)

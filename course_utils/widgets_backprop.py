@@ -45,18 +45,17 @@ EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_
 
 
 def num(value):
-    """A value as the stepper writes it: 3 significant digits, a real minus sign.
-    Introduced in 05_backpropagation."""
+    """A value as the stepper writes it: 3 significant digits, a real minus sign."""
     return f"{float(value):.3g}".replace("-", "−")
 
 
 def usd(value):
-    """Dollars to the nearest $100 (a model's price is no more precise). Introduced in 05_backpropagation."""
+    """Dollars to the nearest $100 (a model's price is no more precise)."""
     return f"${round(float(value), -2):,.0f}"
 
 
 def raw_text(value, unit):
-    """A feature in its own units: '1,158 sq ft', 'built 2004'. Introduced in 05_backpropagation."""
+    """A feature in its own units: '1,158 sq ft', 'built 2004'."""
     return f"built {value:.0f}" if unit == "year" else f"{value:,.0f} {unit}"
 
 
@@ -70,14 +69,13 @@ def _diagram_key(kind, index):
 
 
 def weight_names(n_inputs, n_hidden):
-    """The network's weights as the diagram names them, "w1_00" ... "w2_20", W1's first.
-    Introduced in 05_backpropagation."""
+    """The network's weights as the diagram names them, "w1_00" ... "w2_20", W1's first."""
     return ([f"w1_{i}{j}" for i in range(n_inputs) for j in range(n_hidden)]
             + [f"w2_{j}0" for j in range(n_hidden)])
 
 
 def weight_index(name):
-    """"w1_01" -> ("W1", (0, 1)): which parameter array, and where in it. Introduced in 05_backpropagation."""
+    """"w1_01" -> ("W1", (0, 1)): which parameter array, and where in it."""
     layer, (row, column) = name[:2], name[3:]
     return layer.upper(), (int(row), int(column))
 
@@ -343,7 +341,8 @@ class BackpropStepper(Explorer):
 
 
 def largest_weight_gradient(grads):
-    """The largest size of any entry of the W1 and W2 gradients. Introduced in 05_backpropagation."""
+    """The largest size of any entry of the W1 and W2 gradients (the dashboard colours its gradient edges
+    on this scale)."""
     return float(max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max()))
 
 

@@ -57,7 +57,7 @@ class FeatureExplorer(Explorer):
 
 def time_loop_and_matmul(X, w, b):
     """Seconds to predict every row of X with a Python loop over dot(), and with X @ w (each the best of a
-    few runs). Introduced in 04_dot_product."""
+    few runs). Used by TimingExplorer."""
     def best_time(predict, repeats):
         times = []
         for _ in range(repeats):

@@ -41,19 +41,3 @@ def test_importing_course_utils_loads_no_plotting_or_widgets():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]" and loaded.stderr == ""
 
-
-def test_every_public_helper_names_the_notebook_that_introduces_it():
-    import importlib
-    import inspect
-    import pkgutil
-
-    import course_utils
-    silent = []
-    for module_info in pkgutil.iter_modules(course_utils.__path__):
-        module = importlib.import_module(f"course_utils.{module_info.name}")
-        for name, thing in vars(module).items():
-            if name.startswith("_") or getattr(thing, "__module__", None) != module.__name__:
-                continue
-            if (inspect.isfunction(thing) or inspect.isclass(thing)) and "Introduced in" not in (thing.__doc__ or ""):
-                silent.append(f"{module_info.name}.{name}")
-    assert silent == []
