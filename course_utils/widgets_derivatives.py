@@ -9,7 +9,7 @@ import numpy as np
 
 from course_utils.data import area_and_price
 from course_utils.linear import MILLION, line_gradient, line_loss, two_weight_gradient, two_weight_losses
-from course_utils.plots import moving_title, new_figure, plain, thousands_axis
+from course_utils.plots import new_figure, thousands_axis
 from course_utils.plots_derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
                                             plot_ratio_vs_h, plot_secant)
 from course_utils.widgets import Explorer, slider
@@ -39,15 +39,26 @@ class NudgeExplorer(Explorer):
         self.curve, self.slope_line, self.marker = plot_ratio_vs_h(
             right, self.hs, "nudge h ($/sq ft, log scale)", f"slope, {SLOPE_UNIT}")
         thousands_axis(left.yaxis)
-        self.left_title, self.right_title = moving_title(left), moving_title(right)
+        # Titles say what is drawn; the numbers go to the status line (a title is slow to redraw).
+        left.set_title("Nudge w by h: the secant and the tangent", fontsize=10)
+        right.set_title("ΔE / h for every h, against dE/dw", fontsize=10)
+        right.set_ylim(*self._ratio_limits())  # fixed: the saved background never has to change
         self.right = right
         controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0),
                     "h": widgets.SelectionSlider(options=self.H_STOPS, description="nudge h ($/sq ft)",
                                                  continuous_update=True, style={"description_width": "initial"},
                                                  layout=widgets.Layout(width="340px"))}
         super().__init__(figure, controls, moving=[*self.secant.values(), self.curve, self.slope_line,
-                                                   self.marker, self.left_title, self.right_title])
+                                                   self.marker])
         self.update(w=w, h=h)
+
+    def _ratio_limits(self):
+        """Room for the ratio curve and the slope at every w on the slider."""
+        ws = np.linspace(*self.W_RANGE, 25)
+        ratios = np.array([(self.loss(w + self.hs) - self.loss(w)) / self.hs for w in ws])
+        slopes = np.array([line_gradient(w, self.x, self.y) / MILLION for w in ws])
+        low, high = min(ratios.min(), slopes.min()), max(ratios.max(), slopes.max())
+        return low - 0.05 * (high - low), high + 0.05 * (high - low)
 
     def loss(self, w):
         """E(w) in ($1,000)²."""
@@ -62,24 +73,12 @@ class NudgeExplorer(Explorer):
         self.curve.set_ydata(ratios)
         self.slope_line.set_ydata([slope, slope])
         self.marker.set_data([h], [ratio])
-        self._fit_ratio_axis(min(ratios.min(), slope), max(ratios.max(), slope))
-        self.left_title.set_text(plain(f"Nudge w = ${w:g}/sq ft by h = {h:g}: secant vs tangent"))
-        self.right_title.set_text(f"ΔE / h = {ratio:,.2f}   vs   dE/dw = {slope:,.2f}")
         change = f"{loss_wh - loss_w:+,.5g}"  # 5 significant digits: -2,970.5 at h = 20, -1.9859 at h = 0.01
         # 10 significant digits keep even the smallest nudge in sight: 160 + 0.0001 is $160.0001. The slopes
         # have 3 decimals, as in the lesson's table; the gap has 3 significant digits, so it never reads 0.
         return (f"Nudging w from ${w:.10g} to ${w + h:.10g}/sq ft changes the error by {change} "
                 f"($1,000)². Ratio ΔE/h = <b>{ratio:,.3f}</b>; true slope dE/dw = <b>{slope:,.3f}</b> "
                 f"{SLOPE_UNIT} (gap {ratio - slope:+.3g}).")
-
-    def _fit_ratio_axis(self, low, high):
-        """Keep the y-limits while the curve fits inside them, else re-centre them with room to spare:
-        so they, and the saved background, change only now and then as w moves."""
-        bottom, top = self.right.get_ylim()
-        if not bottom <= low <= high <= top:
-            room = (high - low) / 2 + 10
-            self.right.set_ylim(low - room, high + room)
-            self.redraw_everything()
 
 
 class GradientExplorer(Explorer):
@@ -100,11 +99,11 @@ class GradientExplorer(Explorer):
             left, ws, bs, two_weight_losses(self.x, self.y, ws, bs),
             "w: price per square foot ($/sq ft)", "b: base price ($1,000)", "MSE, ($1,000)²")
         self.line = plot_line_fit(right, self.x, self.y, 0.0, 0.0)  # draw() moves it to (w, b)
-        self.left_title = moving_title(left)
-        self.right_title = moving_title(right)
+        # Titles say what is drawn; the numbers go to the status line (a title is slow to redraw).
+        left.set_title("The error E(w, b), and the way downhill from (w, b)", fontsize=10)
+        right.set_title("The line price = w · area + b", fontsize=10)
         controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0), "b": slider("b ($1,000)", *self.B_RANGE, 1.0)}
-        super().__init__(figure, controls, moving=[self.marker, *self.arrows.values(), self.line,
-                                                   self.left_title, self.right_title])
+        super().__init__(figure, controls, moving=[self.marker, *self.arrows.values(), self.line])
         self.update(w=w, b=b)
 
     def draw(self, w, b):
@@ -114,8 +113,7 @@ class GradientExplorer(Explorer):
         move_downhill(self.marker, self.arrows, w, b, -d_w * scale, -d_b * scale)
         self.line.set_ydata(w * self.line.get_xdata() + 1000.0 * b)
         loss = float(line_loss(w, self.x, self.y - 1000.0 * b)) / MILLION
-        self.left_title.set_text(f"E = {loss:,.0f} ($1,000)²  ·  gradient = ({d_w:+,.1f}, {d_b:+,.1f})")
-        self.right_title.set_text(plain(f"price = ${w:.0f}/sq ft · area {'−' if b < 0 else '+'} ${abs(b):,.0f}k"))
         moves = [f"{'lower' if d > 0 else 'raise'} {name}" for name, d in (("w", d_w), ("b", d_b)) if d != 0]
-        return (f"∂E/∂w = <b>{d_w:+,.2f}</b> ($1,000)² per $/sq ft, ∂E/∂b = <b>{d_b:+,.2f}</b> ($1,000)² per "
+        line = f"price = ${w:.0f}/sq ft · area {'−' if b < 0 else '+'} ${abs(b):,.0f}k"
+        return (f"{line}: E = {loss:,.0f} ($1,000)². ∂E/∂w = <b>{d_w:+,.2f}</b> ($1,000)² per $/sq ft, ∂E/∂b = <b>{d_b:+,.2f}</b> ($1,000)² per "
                 f"$1,000. The gradient is the pair of them; downhill is the opposite way: {' and '.join(moves)}.")

@@ -66,7 +66,7 @@ def time_loop_and_matmul(X, w, b):
             times.append(time.perf_counter() - start)
         return min(times)
 
-    loop = best_time(lambda: [dot(row, w) + b for row in X], repeats=3)
+    loop = best_time(lambda: [dot(row, w) + b for row in X], repeats=2)
     matmul = best_time(lambda: predict_linear(X, w, b), repeats=20)
     return loop, matmul
 
