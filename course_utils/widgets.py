@@ -18,10 +18,12 @@ from course_utils.plots import RED, canvas_png
 
 
 class Explorer:
-    """Controls plus one reused figure. A subclass builds its artists once in __init__ and moves them
+    """Controls plus one reused figure. A subclass builds its artists once in __init__, hands the figure,
+    its controls, the artists that move and the first values to Explorer.__init__, and moves the artists
     in `draw(**values)`, which returns the status line to show under the controls. Its controls are
-    sliders or choices (options), built without a value: the subclass's first `update(...)` sets them, so
-    a constructor checks its values exactly as update() does.
+    sliders or choices (options), built without a value: the first update, made here with `start`, sets
+    them, so a constructor checks its values exactly as update() does. `rows` lays the controls (and any
+    buttons) out in rows; by default they stand in one row.
 
     Artists listed in `moving` are redrawn on every update over a saved picture of everything else
     (blitting), which is several times faster than drawing the whole figure; a draw() that changes
@@ -32,8 +34,10 @@ class Explorer:
     # each picture is then drawn once and shown again at once.
     remember_pictures = False
 
-    def __init__(self, figure, controls, moving=()):
-        self.figure, self.controls, self.moving = figure, controls, list(moving)
+    def __init__(self, figure, controls, moving, start, rows=None):
+        # Drawn in the order of their zorder, as a full drawing would.
+        self.figure, self.controls = figure, controls
+        self.moving = sorted(moving, key=lambda artist: artist.zorder)
         for artist in self.moving:
             artist.set_animated(True)  # left out of the saved background
         self._backgrounds = {}  # background_key() -> the picture of everything that does not move
@@ -46,7 +50,9 @@ class Explorer:
         self.status = widgets.HTML()
         for name, control in controls.items():
             control.observe(lambda change, name=name: self._control_moved(name, change.new), names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.status, self.image])
+        rows = rows or [list(controls.values())]
+        self.widget = widgets.VBox([*(widgets.HBox(row) for row in rows), self.status, self.image])
+        self.update(**start)
 
     def _control_moved(self, name, value):
         """What a slider (or button) calls. In a notebook an exception raised here reaches only the

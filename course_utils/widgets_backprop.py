@@ -109,7 +109,6 @@ class NetworkNudge(Explorer):
         self.gradient = float(network.backward(self.X, self.y, **self.params)[self.layer][self.index])
         self.loss_w = float(self.loss(self.w)[0])
         figure, (left, right) = new_figure(2, height=3.4)
-        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.28)
         self.left, self.right = left, right
         self._draw_error_curve(left)
         self._draw_ratio_curve(right)
@@ -118,8 +117,7 @@ class NetworkNudge(Explorer):
                                           layout=widgets.Layout(width="360px"))
         # Only the secant, the two points and the marker move: titles and text are slow to redraw, and the
         # numbers are in the status line.
-        super().__init__(figure, {"eps": control}, moving=[self.secant, self.points, self.marker])
-        self.update(eps=eps)
+        super().__init__(figure, {"eps": control}, [self.secant, self.points, self.marker], start={"eps": eps})
 
     def loss(self, values):
         """E of our house with the weight set to each of `values` (the others as they are)."""
@@ -222,12 +220,11 @@ class BackpropStepper(Explorer):
         moving = [*self.highlights.values(), *self.label_copies.values(), *self.texts.values(), self.code_cursor]
         control = widgets.IntSlider(min=0, max=len(self.ops), description="step",
                                     continuous_update=True, layout=widgets.Layout(width="300px"))
-        super().__init__(figure, {"step": control}, moving=sorted(moving, key=lambda artist: artist.zorder))
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
-        self.widget = widgets.VBox([widgets.HBox([back, forward, control]), self.status, self.image])
-        for every in range(len(self.ops) + 1):  # each step drawn now, so that none waits when visited
+        super().__init__(figure, {"step": control}, moving, start={"step": 0}, rows=[[back, forward, control]])
+        for every in range(1, len(self.ops) + 1):  # each step drawn now, so that none waits when visited
             self.update(step=every)
         self.update(step=step)
 
@@ -418,11 +415,9 @@ class TrainingDashboard(Explorer):
             "edges": widgets.ToggleButtons(options=["weights", "gradients"], description="edges",
                                            style={"button_width": "90px", "description_width": "50px"}),
         }
-        super().__init__(figure, controls, moving=sorted(moving, key=lambda artist: artist.zorder))
-        c = self.controls  # two rows of controls, so they fit a narrow notebook too
-        self.widget = widgets.VBox([widgets.HBox([c["alpha"], c["hidden"]]), widgets.HBox([c["epochs"], c["edges"]]),
-                                    self.status, self.image])
-        self.update(alpha=alpha, hidden=hidden, epochs=epochs, edges=edges)
+        c = controls  # two rows of controls, so they fit a narrow notebook too
+        super().__init__(figure, controls, moving, start=dict(alpha=alpha, hidden=hidden, epochs=epochs, edges=edges),
+                         rows=[[c["alpha"], c["hidden"]], [c["epochs"], c["edges"]]])
         self._draw_every_background()
 
     def _show_diagram(self, hidden):

@@ -33,7 +33,6 @@ class NudgeExplorer(Explorer):
         weights = np.linspace(0.0, 260.0, 131)  # wide enough for the largest w + h
         self.hs = np.geomspace(*self.H_RANGE, 61)
         figure, (left, right) = new_figure(2)
-        figure.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.87, wspace=0.3)
         self.secant = plot_secant(left, weights, line_loss(weights, self.x, self.y) / MILLION,
                                   "w: price per square foot ($/sq ft)", "error E(w): MSE in ($1,000)²")
         self.curve, self.slope_line, self.marker = plot_ratio_vs_h(
@@ -48,9 +47,8 @@ class NudgeExplorer(Explorer):
                     "h": widgets.SelectionSlider(options=self.H_STOPS, description="nudge h ($/sq ft)",
                                                  continuous_update=True, style={"description_width": "initial"},
                                                  layout=widgets.Layout(width="340px"))}
-        super().__init__(figure, controls, moving=[*self.secant.values(), self.curve, self.slope_line,
-                                                   self.marker])
-        self.update(w=w, h=h)
+        super().__init__(figure, controls, [*self.secant.values(), self.curve, self.slope_line, self.marker],
+                         start=dict(w=w, h=h))
 
     def _ratio_limits(self):
         """Room for the ratio curve and the slope at every w on the slider."""
@@ -94,7 +92,7 @@ class GradientExplorer(Explorer):
         self.x, self.y = area_and_price()
         ws, bs = np.linspace(*self.W_RANGE, 121), np.linspace(*self.B_RANGE, 121)
         figure, (left, right) = new_figure(2)
-        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.87, wspace=0.3)
+        figure.subplots_adjust(wspace=0.5)  # room for the colour bar between the two plots
         self.marker, self.arrows, _ = plot_contour_map(
             left, ws, bs, two_weight_losses(self.x, self.y, ws, bs),
             "w: price per square foot ($/sq ft)", "b: base price ($1,000)", "MSE, ($1,000)²")
@@ -103,8 +101,7 @@ class GradientExplorer(Explorer):
         left.set_title("The error E(w, b), and the way downhill from (w, b)", fontsize=10)
         right.set_title("The line price = w · area + b", fontsize=10)
         controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0), "b": slider("b ($1,000)", *self.B_RANGE, 1.0)}
-        super().__init__(figure, controls, moving=[self.marker, *self.arrows.values(), self.line])
-        self.update(w=w, b=b)
+        super().__init__(figure, controls, [self.marker, *self.arrows.values(), self.line], start=dict(w=w, b=b))
 
     def draw(self, w, b):
         d_w, d_b = two_weight_gradient(self.x, self.y, w, b)

@@ -38,8 +38,8 @@ class FeatureExplorer(Explorer):
         right.set_title("Your weights (bars) and the best ones (ticks)", fontsize=10)
         controls = {name: slider(label, *self.WEIGHT_RANGE, 1.0, width="250px")
                     for name, label in zip(FEATURES, names)}
-        super().__init__(figure, controls, moving=[self.dots, *self.bars, best_ticks, self.left_title])
-        self.update(**{**dict.fromkeys(FEATURES, 0.0), **weights})  # a weight not given starts at 0
+        super().__init__(figure, controls, [self.dots, *self.bars, best_ticks, self.left_title],
+                         start={**dict.fromkeys(FEATURES, 0.0), **weights})  # a weight not given starts at 0
 
     def draw(self, **weights):
         w = np.array([weights[name] for name in FEATURES]) * 1000  # dollars per standard deviation
@@ -87,8 +87,8 @@ class TimingExplorer(Explorer):
         self.title = moving_title(ax)
         control = widgets.IntSlider(min=10, max=len(self.X), step=10, description="houses",
                                     continuous_update=False, layout=widgets.Layout(width="420px"))
-        super().__init__(figure, {"houses": control}, moving=[*self.bars, *self.labels, self.title])
-        self.update(houses=houses)
+        super().__init__(figure, {"houses": control}, [*self.bars, *self.labels, self.title],
+                         start={"houses": houses})
 
     def draw(self, houses):
         houses = int(houses)

@@ -30,8 +30,8 @@ class WeightExplorer(Explorer):
         control = widgets.IntSlider(min=0, max=max_weight, step=1, description="w ($ per sq ft)",
                                     continuous_update=True, style={"description_width": "initial"},
                                     layout=widgets.Layout(width="420px"))
-        super().__init__(figure, {"weight": control}, moving=[self.line, self.residuals, self.landscape])
-        self.update(weight=weight)
+        super().__init__(figure, {"weight": control}, [self.line, self.residuals, self.landscape],
+                         start={"weight": weight})
 
     def draw(self, weight):
         move_fit(self.line, self.residuals, self.area, self.price, weight)

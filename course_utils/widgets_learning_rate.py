@@ -54,9 +54,9 @@ class LearningRateExplorer(Explorer):
         controls = {"alpha": slider("learning rate α", *alpha_range, step=0.01, log=True),
                     "steps": widgets.IntSlider(min=1, max=max_steps, description="steps",
                                                continuous_update=True, layout=widgets.Layout(width="300px"))}
-        super().__init__(figure, controls, moving=[*self.strip.layer, self.curve, self.path, self.strip.marker])
         self._strip_pictures = {}  # segments -> the strip as drawn: see _render
-        self.update(alpha=alpha, steps=steps)
+        super().__init__(figure, controls, [*self.strip.layer, self.curve, self.path, self.strip.marker],
+                         start=dict(alpha=alpha, steps=steps))
 
     def _draw_landscape(self, ax, units):
         problem = self.problem

@@ -26,8 +26,8 @@ class PredictionDemo(Explorer):
         ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)
         ax.legend(loc="lower left", fontsize=8, ncols=2)
-        super().__init__(figure, {"prediction": control}, moving=[self.marker, self.arrow, self.text])
-        self.update(prediction=prediction)
+        super().__init__(figure, {"prediction": control}, [self.marker, self.arrow, self.text],
+                         start={"prediction": prediction})
 
     def draw(self, prediction):
         self.marker.set_xdata([prediction])
