@@ -1,4 +1,4 @@
-"""Run every speed benchmark (COURSE_DESIGN.md section 6, "Bars") and print a Markdown table of the figures.
+"""Run every speed benchmark (the bars in the README's "Speed" section) and print a Markdown table of the figures.
 
     python3 course.py bench                      all of them
     python3 course.py bench training import      only those whose names contain these words
