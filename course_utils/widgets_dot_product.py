@@ -8,7 +8,7 @@ import numpy as np
 from course_utils.data import EXPLORED, FEATURE_NAMES, load_houses, standardised_houses
 from course_utils.linear import best_weights, dot, predict_linear
 from course_utils.losses import rmse
-from course_utils.plots import moving_title, new_figure, plain
+from course_utils.plots import moving_title, new_figure
 from course_utils.plots_dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
 from course_utils.widgets import Explorer, slider
 
@@ -34,11 +34,12 @@ class FeatureExplorer(Explorer):
         self.dots = plot_predicted_scatter(left, self.y, self.TOP)
         self.bars, best_ticks = plot_weight_bars(right, names, best_w / 1000, self.WEIGHT_RANGE,
                                                  "weight ($1,000 per standard deviation)")
-        self.left_title = moving_title(left)
+        # Titles say what is drawn; the numbers go to the status line (a title is slow to redraw).
+        left.set_title("Every house: predicted against actual price", fontsize=10)
         right.set_title("Your weights (bars) and the best ones (ticks)", fontsize=10)
         controls = {name: slider(label, *self.WEIGHT_RANGE, 1.0, width="250px")
                     for name, label in zip(FEATURES, names)}
-        super().__init__(figure, controls, [self.dots, *self.bars, best_ticks, self.left_title],
+        super().__init__(figure, controls, [self.dots, *self.bars],
                          start={**dict.fromkeys(FEATURES, 0.0), **weights})  # a weight not given starts at 0
 
     def draw(self, **weights):
@@ -48,7 +49,6 @@ class FeatureExplorer(Explorer):
         for bar, value in zip(self.bars, w / 1000):
             bar.set_width(value)
         error = rmse(predictions, self.y)
-        self.left_title.set_text(plain(f"RMSE: ${error:,.0f}  (best: ${self.best_rmse:,.0f})"))
         terms = " ".join(f"{'−' if value < 0 else '+'} {abs(value):g}k × {name}"
                          for name, value in zip(FEATURES.values(), w / 1000))
         return (f"price = ${self.b:,.0f} {terms} (features standardised). RMSE <b>${error:,.0f}</b>; "
