@@ -192,7 +192,7 @@ def bench_python():
                        capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError) as error:
         lines = (getattr(error, "stderr", None) or str(error)).strip().splitlines()
-        print(f"Could not set up {BENCH_ENV.name}: {next((l for l in lines if 'ERROR' in l), lines[-1])}")
+        print(f"Could not set up {BENCH_ENV.name}: {next((line for line in lines if 'ERROR' in line), lines[-1])}")
         return None
     return python
 

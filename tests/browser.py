@@ -211,7 +211,8 @@ def _differences(stored, held, path=""):
         return [found for key in sorted(set(stored) | set(held))
                 for found in _differences(stored.get(key, "<missing>"), held.get(key, "<missing>"), f"{path}.{key}")]
     if isinstance(stored, list) and isinstance(held, list) and len(stored) == len(held):
-        return [found for index, (a, b) in enumerate(zip(stored, held)) for found in _differences(a, b, f"{path}[{index}]")]
+        return [found for index, (a, b) in enumerate(zip(stored, held))
+                for found in _differences(a, b, f"{path}[{index}]")]
     return [] if stored == held else [path.lstrip(".")]
 
 
@@ -220,7 +221,8 @@ def _differences(stored, held, path=""):
 # nothing: a [*] seen by this observer is what shows that the run has begun.
 RUN_ALL_WATCH = """(notebook) => {
     window.courseRunAll = {started: false};
-    const prompts = () => [...notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(prompt => prompt.textContent.trim());
+    const prompts = () => [...notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        .map(prompt => prompt.textContent.trim());
     window.courseRunAll.prompts = prompts;
     new MutationObserver(() => { if (prompts().includes('[*]:')) window.courseRunAll.started = true; })
         .observe(notebook, {childList: true, subtree: true, characterData: true});
@@ -258,7 +260,8 @@ def shut_down_kernels(base, token):
 
 def error_outputs(page):
     """The text of every error or stderr output shown in the notebook."""
-    return page.locator(f"{CURRENT} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    stderr = f"{CURRENT} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    return page.locator(stderr).all_inner_texts()
 
 
 def image_source(image):
@@ -342,13 +345,18 @@ SETTLE = """async ([label, final, limit, quiet]) => {
     }
     if (reached === null)
         return {release: watch.release, reached: null, label: watch.status.textContent};
-    const shownSince = (events, seen) => { const last = events.filter(event => event.t <= seen).at(-1); return last ? last.t : null; };
+    const shownSince = (events, seen) => {
+        const last = events.filter(event => event.t <= seen).at(-1);
+        return last ? last.t : null;
+    };
     const pictureAt = shownSince(watch.pictures, reached), labelAt = shownSince(watch.labels, reached);
     await new Promise(resolve => setTimeout(resolve, quiet));
     const later = await Promise.all(watch.pictures.filter(event => event.t > reached).map(event => event.digest));
     return {release: watch.release, reached, pictureAt, labelAt,
-            laterPictures: later.filter(digest => digest !== final).length, samePictures: later.filter(digest => digest === final).length,
-            laterLabels: watch.labels.filter(event => event.t > reached).map(event => event.text).filter(text => !pattern.test(text))};
+            laterPictures: later.filter(digest => digest !== final).length,
+            samePictures: later.filter(digest => digest === final).length,
+            laterLabels: watch.labels.filter(event => event.t > reached).map(event => event.text)
+                                     .filter(text => !pattern.test(text))};
 }"""
 
 

@@ -112,7 +112,8 @@ def test_every_notebook_opens_unchanged_runs_without_errors_and_its_first_slider
 
 def readout_value(handle):
     """The slider's value as its readout shows it."""
-    readout = handle.locator("xpath=ancestor::*[contains(@class, 'widget-slider')][1]//*[contains(@class, 'widget-readout')]")
+    readout = handle.locator("xpath=ancestor::*[contains(@class, 'widget-slider')][1]"
+                             "//*[contains(@class, 'widget-readout')]")
     return float(readout.first.inner_text())
 
 

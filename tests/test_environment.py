@@ -37,7 +37,8 @@ def test_this_environment_passes_the_check(capsys):
 
 
 def test_importing_course_utils_loads_no_plotting_or_widgets():
-    code = "import sys, course_utils; print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules))"
+    code = ("import sys, course_utils; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]" and loaded.stderr == ""
 

@@ -218,8 +218,8 @@ def test_small_inputs_are_shown_in_full_and_large_ones_by_shape():
 
 def test_a_test_case_function_is_shown_as_code_that_does_the_same():
     from course_utils import exercises
-    for fn in (exercises.cube, exercises.exp3, exercises.sum_of_cubes, exercises.sum_of_exps, exercises.tangle, exercises.parabola_slope,
-               exercises.valley_slope):
+    for fn in (exercises.cube, exercises.exp3, exercises.sum_of_cubes, exercises.sum_of_exps, exercises.tangle,
+               exercises.parabola_slope, exercises.valley_slope):
         shown = eval(fn.shown_as, {"np": np})
         for w in (np.array([0.5, -1.0]), np.array([[0.5, 1.0], [2.0, -1.0]])[:1].ravel()):
             assert np.allclose(shown(w), fn(w))

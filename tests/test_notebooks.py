@@ -1,6 +1,7 @@
 """Notebook hygiene: what a learner opens is one clean top-to-bottom run, with the course's anatomy.
 (That every notebook re-runs to the same outputs is checked by nbval, on the notebooks themselves.)"""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,26 @@ def test_the_course_anatomy(name):
     first = source(notebook["cells"][0])
     assert first.startswith("# ") and "You will be able to" in first and "minutes" in first
     setup = source(code_cells(notebook)[0])
-    assert "course_utils" in setup and "%run ../course_utils/setup_check.py" in setup and "default_rng(" in setup
+    assert "course_utils" in setup and "%run ../course_utils/setup_check.py" in setup
     assert sum("course_utils" in source(cell) and "import" in source(cell) for cell in code_cells(notebook)) == 1
     markdown = "\n".join(source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
     assert "## Check your understanding" in markdown and "## Summary" in markdown
     assert any(f'quiz("{name}")' in source(cell) for cell in code_cells(notebook))
+
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_every_use_of_randomness_is_seeded(name):
+    """Random numbers come only from a generator with a fixed seed, `rng = np.random.default_rng(0)`, made
+    before its first use, so that every run draws the same numbers (nbval compares them); a notebook that
+    draws none makes none."""
+    code = "\n".join(source(cell) for cell in code_cells(load(name)))  # in running order
+    unseeded = sorted(set(re.findall(r"\b(?:np|numpy)\.random\.(\w+)\(", code)) - {"default_rng"})
+    assert unseeded == [], "draw through rng = np.random.default_rng(<seed>), not np.random directly"
+    assert not re.search(r"^\s*(import random|from (numpy\.)?random import)", code, flags=re.MULTILINE)
+    assert all(seed.strip().isdigit() for seed in re.findall(r"default_rng\(([^)]*)\)", code)), "a seed, please"
+    made, first_use = re.search(r"\brng = np\.random\.default_rng\(\d+\)", code), re.search(r"\brng\.", code)
+    if first_use:
+        assert made and made.start() < first_use.start(), "rng used before it is made with a seed"
+    else:
+        assert made is None, "rng is made but never used"
