@@ -254,7 +254,9 @@ def hint(exercise_id):
     shown = _hints_given.get(exercise_id, 0)
     number = min(shown, len(exercise.hints) - 1)
     _hints_given[exercise_id] = shown + 1
-    last = " That was the last hint: `solution(%r)` shows the code." % exercise_id if number == len(exercise.hints) - 1 else ""
+    last = ""
+    if number == len(exercise.hints) - 1:
+        last = f" That was the last hint: `solution({exercise_id!r})` shows the code."
     return Note(f"**Hint {number + 1} of {len(exercise.hints)} for `{exercise_id}`:** {exercise.hints[number]}{last}")
 
 

@@ -403,7 +403,8 @@ EXERCISES = [
                "the gradient."]),
     Exercise(
         "dot", "04_dot_product", linear.dot,
-        cases=lambda: [([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), ([2.5], [4.0]), (_rng().normal(size=6), _rng().normal(size=6) * 2)],
+        cases=lambda: [([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), ([2.5], [4.0]),
+                       (_rng().normal(size=6), _rng().normal(size=6) * 2)],
         shortcuts={"dot": "`np.dot`", "matmul": "`np.matmul`", "@": "`@`", "sum": "`sum`", "fsum": "math.fsum",
                    "einsum": "`np.einsum`", "inner": "`np.inner`", "vdot": "`np.vdot`",
                    "tensordot": "`np.tensordot`", "sumprod": "math.sumprod"},

@@ -112,5 +112,6 @@ class GradientExplorer(Explorer):
         loss = float(line_loss(w, self.x, self.y - 1000.0 * b)) / MILLION
         moves = [f"{'lower' if d > 0 else 'raise'} {name}" for name, d in (("w", d_w), ("b", d_b)) if d != 0]
         line = f"price = ${w:.0f}/sq ft · area {'−' if b < 0 else '+'} ${abs(b):,.0f}k"
-        return (f"{line}: E = {loss:,.0f} ($1,000)². ∂E/∂w = <b>{d_w:+,.2f}</b> ($1,000)² per $/sq ft, ∂E/∂b = <b>{d_b:+,.2f}</b> ($1,000)² per "
+        return (f"{line}: E = {loss:,.0f} ($1,000)². ∂E/∂w = <b>{d_w:+,.2f}</b> ($1,000)² per $/sq ft, "
+                f"∂E/∂b = <b>{d_b:+,.2f}</b> ($1,000)² per "
                 f"$1,000. The gradient is the pair of them; downhill is the opposite way: {' and '.join(moves)}.")

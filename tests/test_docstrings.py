@@ -151,7 +151,8 @@ def test_the_notebooks_use_no_helper_that_does_not_exist():
         for tree in trees:
             for node in ast.walk(tree):
                 if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                        and inspect.ismodule(names.get(node.value.id)) and not hasattr(names[node.value.id], node.attr)):
+                        and inspect.ismodule(names.get(node.value.id))
+                        and not hasattr(names[node.value.id], node.attr)):
                     missing.append(f"{notebook.stem}: {node.value.id}.{node.attr}")
     assert not missing, "\n".join(missing)
 
