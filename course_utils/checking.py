@@ -71,6 +71,11 @@ def _judge(exercise, fn, call):
                 return "fail", (f"{text} changed its input `{name}`. Leave the inputs "
                                 f"as they were: build a new value or work on a copy (`{name}.copy()`) "
                                 "instead of changing it in place.")
+        if exercise.judged_as is not None and got is not None:
+            try:
+                got = exercise.judged_as(given, got)
+            except Exception as problem:  # an answer of the wrong kind: the exercise says what it should be
+                return "fail", f"{text} returned {describe(got)}, but {exception_text(problem).split(': ', 1)[-1]}"
         answers.append((args, got))
     if all(got is None for _, got in answers):
         if "print" in names_in_code(fn):
@@ -82,7 +87,7 @@ def _judge(exercise, fn, call):
     for args, got in answers:
         if got is None:
             return "fail", f"{_call_text(exercise, args)} returned None. Is a `return` missing?"
-        reason = difference(exercise.reference(*copy.deepcopy(args)), got, rtol=exercise.rtol)
+        reason = difference(_expected(exercise, args), got, what=exercise.what, rtol=exercise.rtol)
         if reason:
             mistake = _matching_mistake(exercise, answers)
             if mistake:
@@ -91,6 +96,13 @@ def _judge(exercise, fn, call):
             shapes = f" {exercise.shapes}" if " has shape " in reason and exercise.shapes else ""
             return "fail", f"For {_call_text(exercise, args)}: {reason}{shapes}"
     return "pass", f"correct on all {len(answers)} test cases."
+
+
+def _expected(exercise, args):
+    """The reference's answer to a test case, as check compares it."""
+    given = copy.deepcopy(args)
+    answer = exercise.reference(*given)
+    return answer if exercise.judged_as is None else exercise.judged_as(given, answer)
 
 
 def _shortcut_used(exercise, fn):
@@ -152,7 +164,7 @@ def _same(exercise, mistaken, got):
 
 def _first_wrong_part(exercise, answers):
     """The first key of a dict answer (or position of a pair) where the learner's values are wrong."""
-    expected = [exercise.reference(*copy.deepcopy(args)) for args, _ in answers]
+    expected = [_expected(exercise, args) for args, _ in answers]
     keys = list(expected[0]) if isinstance(expected[0], dict) else \
         range(len(expected[0])) if isinstance(expected[0], tuple) else []
     for key in keys:
@@ -167,7 +179,8 @@ def _matching_mistake(exercise, answers):
     """The usual mistake that gives the learner's outcome on every test case so far (the same value, or
     the same exception); failing that, one that gives the same values in the first part (a key of a
     dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
-    replays = [(mistake, [outcome(mistake.make, args) for args, _ in answers]) for mistake in exercise.mistakes]
+    replays = [(mistake, [outcome(mistake.make, args, exercise.judged_as) for args, _ in answers])
+               for mistake in exercise.mistakes]
     for mistake, outcomes in replays:
         if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers)):
             return mistake

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from course_utils import descent, gradcheck, linear, losses, network
+from course_utils import autodiff, deep, descent, gradcheck, linear, losses, network
 from course_utils.judging import DOLLAR
 
 
@@ -33,6 +33,11 @@ class Exercise:
     shapes: str = ""   # how the shapes should fit, said when the learner's shapes do not
     module: object = None  # the course module the notebook uses for helpers, such as network.sigmoid
     shortcuts: dict = field(default_factory=dict)  # names the exercise rules out -> how to write them
+    # For an exercise with many right answers (any topological order): (the case's arguments, an answer) ->
+    # what check compares, the same for every right answer; it raises, saying what an answer should be, for
+    # an answer of the wrong kind. `what` names the compared thing in messages.
+    judged_as: Callable = None
+    what: str = "the result"
 
 
 def shown_as(code):
@@ -210,6 +215,147 @@ def _one_sided_gradient(f, w, h):
         nudged[index] += h
         grad[index] = (f(nudged) - base) / h
     return grad
+
+
+# --- 06_deeper: the test cases and the usual mistakes -----------------------------------------------------
+
+def _layers_case(rng, sizes, n):
+    """A network of these layer sizes with random weights and biases, and n random houses."""
+    X, y = rng.normal(size=(n, sizes[0])), rng.normal(size=(n, 1))
+    params = {}
+    for layer, (fan_in, units) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        params[f"W{layer}"], params[f"b{layer}"] = rng.normal(size=(fan_in, units)), rng.normal(size=units)
+    return X, y, params
+
+
+def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope="output", weights="own",
+                             transpose=True, down_first=False, W_transposed=False, b_axis=0, last=1,
+                             again=False, output_slope=False):
+    """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes."""
+    outputs = deep.forward_layers(X, params)
+    L = len(outputs) - 1
+    grads = {}
+    d_z = sign * factor * (outputs[L] - y) / (len(y) if average else 1)
+    if output_slope:  # the price squashed too, on the way back
+        d_z = d_z * outputs[L] * (1 - outputs[L])
+    for layer in range(L, last - 1, -1):
+        if down_first and layer > 1:  # the signal passed down before this layer's gradients were made
+            d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
+        grads[f"W{layer}"] = d_z.T @ outputs[layer - 1] if W_transposed else outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=b_axis)
+        if layer > 1 and not down_first:
+            W = params[f"W{layer - 1 if weights == 'below' else layer}"]
+            d_hidden = d_z @ W.T if transpose else d_z @ W
+            h = outputs[layer if slope == "above" else layer - 1]
+            slopes = {"output": h * (1 - h), "above": h * (1 - h), "none": 1.0,
+                      "sigmoid of h": network.sigmoid_derivative(h)}
+            d_z = d_hidden * slopes[slope] / (len(y) if again else 1)
+    return grads
+
+
+# The operations of the tapes and graphs below, forward: what each rule is the rule of.
+_FORWARD = {autodiff.add_backward: lambda a, b: a + b, autodiff.subtract_backward: lambda a, b: a - b,
+            autodiff.multiply_backward: lambda a, b: a * b, autodiff.sigmoid_backward: network.sigmoid}
+_ONE_HOUSE = {"x": -0.69, "w1": 1.5, "b1": 0.5, "w2": 2.0, "b2": -1.0, "y": -0.48}  # 06's graph, section 2
+_TAPES = [
+    # One house through one hidden unit; E = e * e uses e twice.
+    (_ONE_HOUSE, [("a", autodiff.multiply_backward, ("x", "w1")), ("z", autodiff.add_backward, ("a", "b1")),
+                  ("h", autodiff.sigmoid_backward, ("z",)), ("q", autodiff.multiply_backward, ("h", "w2")),
+                  ("p", autodiff.add_backward, ("q", "b2")), ("e", autodiff.subtract_backward, ("p", "y")),
+                  ("E", autodiff.multiply_backward, ("e", "e"))]),
+    # Two houses, one weight w (a price per unit of area) shared by both.
+    ({"x1": 1.2, "x2": -0.5, "w": 0.8, "y1": 1.0, "y2": -0.1},
+     [("p1", autodiff.multiply_backward, ("x1", "w")), ("e1", autodiff.subtract_backward, ("p1", "y1")),
+      ("s1", autodiff.multiply_backward, ("e1", "e1")), ("p2", autodiff.multiply_backward, ("x2", "w")),
+      ("e2", autodiff.subtract_backward, ("p2", "y2")), ("s2", autodiff.multiply_backward, ("e2", "e2")),
+      ("E", autodiff.add_backward, ("s1", "s2"))]),
+    # A hidden unit h feeding two outputs.
+    ({"x": 0.7, "w": -1.1, "u1": 0.9, "u2": -1.6, "y1": 0.3, "y2": 0.2},
+     [("z", autodiff.multiply_backward, ("x", "w")), ("h", autodiff.sigmoid_backward, ("z",)),
+      ("p1", autodiff.multiply_backward, ("h", "u1")), ("p2", autodiff.multiply_backward, ("h", "u2")),
+      ("e1", autodiff.subtract_backward, ("p1", "y1")), ("e2", autodiff.subtract_backward, ("p2", "y2")),
+      ("s1", autodiff.multiply_backward, ("e1", "e1")), ("s2", autodiff.multiply_backward, ("e2", "e2")),
+      ("E", autodiff.add_backward, ("s1", "s2"))]),
+]
+
+
+def _tape_cases():
+    """(tape, values) for each tape above, every value computed by running the tape forwards."""
+    cases = []
+    for inputs, tape in _TAPES:
+        values = dict(inputs)
+        for output, grad_fn, names in tape:
+            values[output] = float(_FORWARD[grad_fn](*[values[name] for name in names]))
+        cases.append((list(tape), values))
+    return cases
+
+
+def _graph_cases():
+    """The same three computations as graphs of autodiff Tensors, one case (E,) each."""
+    cases = []
+    for inputs, tape in _TAPES:
+        tensors = {name: autodiff.Tensor(value, name=name) for name, value in inputs.items()}
+        for output, grad_fn, names in tape:
+            data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
+            tensors[output] = autodiff.Tensor(data, tuple(tensors[name] for name in names), grad_fn, output)
+        cases.append((tensors["E"],))
+    return cases
+
+
+def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient"):
+    """backward_tape with one thing changed, to recognise the usual mistakes."""
+    grads = {name: 0.0 for name in values}
+    last = tape[-1][0]
+    grads[last] = values[last] if start == "E" else start
+    reached = set()
+    for output, grad_fn, inputs in (tape if forwards else reversed(tape)):
+        arriving = grads[output] if d_out == "gradient" else values[output]
+        sent = grad_fn(*[values[name] for name in inputs], arriving) if rule else [arriving] * len(inputs)
+        for name, gradient in zip(inputs, sent):
+            if meet == "add":
+                grads[name] = grads[name] + gradient
+            elif meet == "overwrite" or name not in reached:  # "first": only the first signal is kept
+                grads[name] = gradient
+            reached.add(name)
+    return grads
+
+
+def _order_variant(root, before_parents=False, once=True, deep_enough=True, with_root=True):
+    """topological_order with one thing changed, to recognise the usual mistakes."""
+    order, seen = [], set()
+
+    def visit(tensor, depth):
+        if once and id(tensor) in seen:
+            return
+        seen.add(id(tensor))
+        if before_parents:
+            order.append(tensor)
+        if deep_enough or depth == 0:
+            for parent in tensor.parents:
+                visit(parent, depth + 1)
+        if not before_parents:
+            order.append(tensor)
+
+    visit(root, 0)
+    return order if with_root else [tensor for tensor in order if tensor is not root]
+
+
+def _gradients_in_order(args, order):
+    """What check compares for topological_order: the gradient of every tensor in the graph, by name, when
+    the order is walked backwards as E.backward() walks it. Every right order gives the same gradients."""
+    (root,) = args
+    if not isinstance(order, (list, tuple)) or not all(isinstance(t, autodiff.Tensor) for t in order):
+        raise TypeError("the answer should be a list of the graph's tensors (the root included), each listed "
+                        "after its parents.")
+    everything = autodiff.topological_order(root)
+    grads = {id(tensor): np.zeros_like(tensor.data) for tensor in everything}
+    grads[id(root)] = np.ones_like(root.data)
+    for tensor in reversed(order):
+        if tensor.parents and id(tensor) in grads:
+            sent = tensor.grad_fn(*[parent.data for parent in tensor.parents], grads[id(tensor)])
+            for parent, gradient in zip(tensor.parents, sent):
+                grads[id(parent)] = grads[id(parent)] + gradient
+    return {tensor.name: grads[id(tensor)] for tensor in everything}
 
 
 EXERCISES = [
@@ -734,5 +880,187 @@ EXERCISES = [
                "weights.",
                "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
+    Exercise(
+        "backward_layers", "06_deeper", deep.backward_layers,
+        show=[network.sigmoid, deep.squash, deep.slope, deep.forward_layers],
+        # First a layer of one unit, where weights left untransposed still fit and go wrong one layer down.
+        cases=lambda: [_layers_case(_rng(), (3, 2, 1, 1), 5), _layers_case(_rng(), (2, 3, 1), 4),
+                       _layers_case(_rng(), (3, 4, 5, 1), 5), _layers_case(_rng(), (2, 4, 4, 4, 1), 6)],
+        module=deep,
+        shapes="Each gradient is shaped like its parameter: a layer's weights are (its inputs, its units) and "
+               "its biases (its units,); the signal at a layer is (n, its units).",
+        mistakes=[
+            Mistake("sign flipped (y - prediction)", "Start from `prediction - y`, as in 05.",
+                    lambda *args: _backward_layers_variant(*args, sign=-1)),
+            Mistake("missing the factor 2", "The output's error signal is 2 (prediction − y) / n, as in 05.",
+                    lambda *args: _backward_layers_variant(*args, factor=1)),
+            Mistake("summed instead of averaged", "E is a mean over the n houses: divide the output's error "
+                    "signal by n.", lambda *args: _backward_layers_variant(*args, average=False)),
+            Mistake("forgot the activation's slope on the way down",
+                    "After going back through the weights, multiply entry by entry by the slope of the layer "
+                    "below, written with its output as in 05: `deep.slope(outputs[layer - 1])`.",
+                    lambda *args: _backward_layers_variant(*args, slope="none")),
+            Mistake("took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
+                    "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with "
+                    "its output `outputs[layer - 1]`.",
+                    lambda *args: _backward_layers_variant(*args, slope="above")),
+            Mistake("applied sigmoid_derivative to the hidden values",
+                    "`network.sigmoid_derivative` takes z, not the output; written with the output h the slope "
+                    "is h (1 − h): `deep.slope(outputs[layer - 1])`.",
+                    lambda *args: _backward_layers_variant(*args, slope="sigmoid of h")),
+            Mistake("sent the signal down through the weights of the layer below",
+                    "The signal goes back through the weights it came forward through: this layer's own, "
+                    "`params[f\"W{layer}\"]`, transposed.",
+                    lambda *args: _backward_layers_variant(*args, weights="below")),
+            Mistake("sent the signal down through the weights without transposing them",
+                    "Going back through a layer multiplies by its weights transposed (`.T`), as 05 did: "
+                    "shape (n, units) becomes (n, inputs).",
+                    lambda *args: _backward_layers_variant(*args, transpose=False)),
+            Mistake("passed the signal down before making the layer's own gradients",
+                    "A layer's gradients use the signal that reached that layer: make them first, then pass "
+                    "the signal down.", lambda *args: _backward_layers_variant(*args, down_first=True)),
+            Mistake("the weights' gradient came out transposed",
+                    "What came in, transposed, times the error signal: shape (inputs, units), like the weights.",
+                    lambda *args: _backward_layers_variant(*args, W_transposed=True)),
+            Mistake("added up the bias's gradient over everything",
+                    "Add up over the houses only, `d_z.sum(axis=0)`: one number per unit.",
+                    lambda *args: _backward_layers_variant(*args, b_axis=None)),
+            Mistake("stopped one layer early: no gradients for W1 and b1",
+                    "The loop runs down to the first layer, layer 1, included.",
+                    lambda *args: _backward_layers_variant(*args, last=2)),
+            Mistake("divided by n again on the way down",
+                    "The output's error signal has its / n already; each layer passes it on without "
+                    "averaging again.", lambda *args: _backward_layers_variant(*args, again=True)),
+            Mistake("applied the sigmoid's slope at the output too",
+                    "The last layer is a plain weighted sum, the price: its error signal is 2 (prediction − y) "
+                    "/ n, with no slope.", lambda *args: _backward_layers_variant(*args, output_slope=True)),
+        ],
+        hints=["Run the forward pass first and keep every layer's output: "
+               "`outputs = deep.forward_layers(X, params)`. Then `outputs[layer - 1]` is what came into layer "
+               "`layer`, and `outputs[-1]` is the prediction.",
+               "Start at the output with 05's error signal, the slope of the mean squared error for each "
+               "prediction (mind the 2 and the n). Then count the layers down, from L (half the number of "
+               "entries in `params`) to 1.",
+               "Each time round, the layer's gradients first, as in 05: what came into the layer, transposed, "
+               "times its error signal for the weights; the signal added up over the houses for the biases. "
+               "Build the keys with f-strings, such as `f\"W{layer}\"`.",
+               "Then, if there is a layer below, pass the signal down with 05's two moves: back through this "
+               "layer's weights (transposed), then times the slope of the layer below, "
+               "`deep.slope(outputs[layer - 1])`. Return the dict of every gradient."]),
+    Exercise(
+        "multiply_backward", "06_deeper", autodiff.multiply_backward,
+        cases=lambda: [(3.0, -2.0, 0.5), (-0.69, 1.5, 0.2),
+                       (np.array([1.0, 2.0, -3.0]), np.array([4.0, -1.0, 0.5]), np.array([0.1, -2.0, 3.0]))],
+        mistakes=[
+            Mistake("did not swap: each input got itself times the signal",
+                    "Nudging a moves a * b by b per unit of a: a's gradient is b times d_out (multiply swaps "
+                    "its inputs).", lambda a, b, d_out: (a * d_out, b * d_out)),
+            Mistake("forgot the arriving signal d_out",
+                    "The other input is only the local slope, one link of the chain: multiply it by `d_out`, "
+                    "the gradient arriving from above.", lambda a, b, d_out: (b, a)),
+            Mistake("passed the signal on unchanged, as add does",
+                    "That is add's rule. For a * b each input's local slope is the other input: multiply "
+                    "`d_out` by it.", lambda a, b, d_out: (d_out, d_out)),
+            Mistake("gave both inputs the whole product times the signal",
+                    "Each input gets the other input times `d_out`, not the product a * b.",
+                    lambda a, b, d_out: (a * b * d_out, a * b * d_out)),
+            Mistake("returned one number, the two gradients added",
+                    "Return a pair, one gradient per input, a's first.",
+                    lambda a, b, d_out: b * d_out + a * d_out),
+            Mistake("divided the signal by each input",
+                    "Multiply instead, by the other input: nudging a moves a * b by b per unit of a.",
+                    lambda a, b, d_out: (d_out / a, d_out / b)),
+        ],
+        hints=["Nudge a by a little while b stays put: by how much does a * b move, per unit of a?",
+               "That slope is the rule's local factor. The chain rule multiplies it by the gradient arriving "
+               "at the output, `d_out`.",
+               "So each input's gradient is the other input times `d_out`: multiply swaps its inputs. Return "
+               "the two as a pair, a's first."]),
+    Exercise(
+        "backward_tape", "06_deeper", autodiff.backward_tape,
+        cases=_tape_cases,
+        mistakes=[
+            Mistake("overwrote the gradient where paths meet: `=` where `+=` belongs",
+                    "A value used twice (e in E = e · e, a weight shared by two houses, a unit feeding two "
+                    "outputs) gets a signal along each path: add each one to what it has already, do not "
+                    "replace it.", lambda tape, values: _tape_variant(tape, values, meet="overwrite")),
+            Mistake("kept only the first signal to reach a value",
+                    "Every signal that reaches a value counts: add each one to what it has already.",
+                    lambda tape, values: _tape_variant(tape, values, meet="first")),
+            Mistake("walked the tape forwards, from the first operation",
+                    "Backprop starts at E: walk the tape from its end (`reversed(tape)`), so that each output's "
+                    "gradient is complete before its rule sends it on.",
+                    lambda tape, values: _tape_variant(tape, values, forwards=True)),
+            Mistake("started E's gradient at 0: nothing to send back",
+                    "dE/dE = 1: start the last output's gradient at 1, every other at 0.",
+                    lambda tape, values: _tape_variant(tape, values, start=0.0)),
+            Mistake("started E's gradient at E's value instead of 1", "dE/dE = 1, whatever E is.",
+                    lambda tape, values: _tape_variant(tape, values, start="E")),
+            Mistake("sent each output's gradient to its inputs unchanged, without the local rule",
+                    "Each operation has its own rule: call it with the inputs' values and the output's "
+                    "gradient, and it returns one gradient per input.",
+                    lambda tape, values: _tape_variant(tape, values, rule=False)),
+            Mistake("gave each rule the output's value instead of its gradient",
+                    "A rule's last argument is the gradient arriving at its output, dE/d(output), not the "
+                    "output's value.", lambda tape, values: _tape_variant(tape, values, d_out="value")),
+        ],
+        hints=["Begin with a gradient of 0 for every value in `values`, and 1 for E, the output of the last "
+               "operation on the tape: dE/dE = 1.",
+               "Walk the tape from its last operation to its first (`reversed(tape)`). Each entry is a triple: "
+               "the output's name, the operation's rule, and the tuple of its inputs' names.",
+               "For each operation, call its rule with the values of its inputs and then the gradient of its "
+               "output; it returns one gradient per input, in the order of the inputs.",
+               "A value used twice (e in E = e · e) receives one gradient from each use: add each to what it "
+               "has so far. Return the dict of every value's gradient."]),
+    Exercise(
+        "matmul_backward", "06_deeper", autodiff.matmul_backward,
+        cases=lambda: [tuple(_rng().normal(size=shape) for shape in ((3, 2), (2, 4), (3, 4))),
+                       tuple(_rng().normal(size=shape) for shape in ((1, 3), (3, 1), (1, 1))),
+                       tuple(_rng().normal(size=shape) for shape in ((4, 3), (3, 3), (4, 3)))],
+        shapes="A's gradient is shaped like A, (n, k), and B's like B, (k, m); d_out is shaped like A @ B, "
+               "(n, m).",
+        mistakes=[
+            Mistake("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is "
+                    "transposed in A's gradient, and A in B's.", lambda A, B, d_out: (d_out @ B, A @ d_out)),
+            Mistake("entry-by-entry products, as for multiply",
+                    "A @ B is a matrix product, and so is each part of its rule: `@` with a transpose.",
+                    lambda A, B, d_out: (B * d_out, A * d_out)),
+            Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
+                    lambda A, B, d_out: (A.T @ d_out, d_out @ B.T)),
+            Mistake("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies "
+                    "them by the arriving signal, `d_out`.", lambda A, B, d_out: (B.T, A.T)),
+            Mistake("multiplied in the wrong order",
+                    "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
+                    lambda A, B, d_out: (B.T @ d_out, d_out @ A.T)),
+        ],
+        hints=["It is multiply's swap in matrix form: A's gradient is made from B and `d_out`, B's from A and "
+               "`d_out`.",
+               "Let the shapes decide. `d_out` is (n, m) and B is (k, m); A's gradient must be (n, k), like A. "
+               "Which product of the two, with one of them transposed, is (n, k)?",
+               "The same for B's gradient, (k, m), made from A, (n, k), and `d_out`, (n, m). Return the pair, "
+               "A's first."]),
+    Exercise(
+        "topological_order", "06_deeper", autodiff.topological_order,
+        cases=_graph_cases, judged_as=_gradients_in_order,
+        what="the gradients that walking your order backwards gives",
+        mistakes=[
+            Mistake("listed each tensor before its parents: the root comes first",
+                    "List a tensor after its parents: visit the parents first, then append the tensor.",
+                    lambda root: _order_variant(root, before_parents=True)),
+            Mistake("listed a tensor used twice two times",
+                    "Keep a set of the tensors already listed (their `id`) and skip those: backward would "
+                    "apply their rule twice.", lambda root: _order_variant(root, once=False)),
+            Mistake("listed only the root and its parents, not their parents",
+                    "Visit the parents' parents too, all the way down to the inputs: a function that calls "
+                    "itself on each parent does it.", lambda root: _order_variant(root, deep_enough=False)),
+            Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
+                    lambda root: _order_variant(root, with_root=False)),
+        ],
+        hints=["Every tensor has `.parents`, the tensors it was computed from (none for an input). Before you "
+               "list a tensor, list its parents, and their parents, and so on: a small function that calls "
+               "itself on each parent does it.",
+               "A tensor used twice (e in E = e · e) must be listed once: keep a set of the ones already "
+               "visited. Keep their `id` in it, a number that names each object.",
+               "Append a tensor only after the loop over its parents has run. Then every tensor comes after "
+               "everything it was computed from, and the root comes last."]),
 ]
-

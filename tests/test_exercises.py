@@ -125,7 +125,8 @@ def test_a_wrong_type_is_reported(exercise_id):
     result = check(exercise_id, lambda *args: "a string")
     assert not result.passed
     assert any(word in result.message for word in ("should be a single number", "should be an array",
-                                                   "should be a pair", "should be a dict"))
+                                                   "should be a pair", "should be a dict",
+                                                   "should be a list"))
 
 
 @pytest.mark.parametrize("exercise_id", ["mse", "dot", "sigmoid_derivative"])

@@ -1,0 +1,170 @@
+"""A tiny reverse-mode automatic differentiation: what a framework's `loss.backward()` does, in a few dozen
+lines. (The course's tests check gradients against the `autograd` package; this module is the one you
+read, not that one.)
+
+    W = Tensor(W1, name="W1")          # a number or an array that remembers how it was computed
+    E = ((X @ W + b1).sigmoid() @ W2 + b2 - y) ...
+    E.backward()                       # dE/d(every tensor E was computed from), into each one's .grad
+    W.grad
+
+Three ideas make it work:
+1. Each operation has a local rule (add_backward, multiply_backward, ...): given its inputs and the
+   gradient arriving at its output, d_out, the gradient it sends back to each input. It knows nothing
+   of the rest of the network.
+2. Every Tensor an operation makes remembers its inputs (`parents`) and its operation's rule
+   (`grad_fn`), so the forward pass leaves the graph of the computation behind.
+3. backward puts the graph in order (each tensor after the tensors it was computed from), walks that
+   order from E back to the inputs, applies each rule, and adds up what reaches each tensor: where
+   paths meet, gradients add.
+Introduced in 06_deeper.
+"""
+import numpy as np
+
+from course_utils.network import sigmoid
+
+
+# --- The local rules: inputs and d_out in, one gradient per input out ----------------------------------
+
+def add_backward(a, b, d_out):
+    """a + b: the signal passes on unchanged to both inputs. (An input numpy added to every row, such as a
+    bias added to every house, was used once per row: its gradient is the sum over the rows.)
+    Introduced in 06_deeper."""
+    return sum_to_shape(d_out, np.shape(a)), sum_to_shape(d_out, np.shape(b))
+
+
+def subtract_backward(a, b, d_out):
+    """a - b: the signal passes on unchanged to a, and with its sign flipped to b. Introduced in 06_deeper."""
+    return sum_to_shape(d_out, np.shape(a)), sum_to_shape(-d_out, np.shape(b))
+
+
+def multiply_backward(a, b, d_out):
+    """a * b, entry by entry: each input gets the other input times the signal (multiply swaps them).
+    Introduced in 06_deeper."""
+    return b * d_out, a * d_out
+
+
+def matmul_backward(A, B, d_out):
+    """A @ B: the matrix form of multiply's swap, each other input transposed so that the shapes fit:
+    A (n, k) gets d_out (n, m) @ B.T (m, k), B (k, m) gets A.T (k, n) @ d_out (n, m).
+    Introduced in 06_deeper."""
+    return d_out @ B.T, A.T @ d_out
+
+
+def sigmoid_backward(a, d_out):
+    """sigmoid(a): the signal times the sigmoid's slope there, s (1 - s). Introduced in 06_deeper."""
+    s = sigmoid(a)
+    return (d_out * s * (1 - s),)
+
+
+def mean_backward(a, d_out):
+    """The mean of a's n entries: each entry moves the mean by 1/n, so each gets d_out / n.
+    Introduced in 06_deeper."""
+    return (np.full(np.shape(a), d_out / np.size(a)),)
+
+
+def sum_to_shape(gradient, shape):
+    """A gradient added up to the shape of the value it belongs to. numpy stretches a value across the rows
+    (a bias (h,) added to (n, h) is used once per house): such a value gets the sum of the rows' gradients."""
+    gradient = np.asarray(gradient, dtype=float)
+    while gradient.ndim > len(shape):
+        gradient = gradient.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and gradient.shape[axis] != 1:
+            gradient = gradient.sum(axis=axis, keepdims=True)
+    return gradient
+
+
+# --- The engine --------------------------------------------------------------------------------------
+
+def backward_tape(tape, values):
+    """dE/d(every value), from a tape: the operations in the order the forward pass ran them, each as
+    (output, grad_fn, inputs), with E the output of the last. values holds every value by its key (a name,
+    or a Tensor). Returns {key: dE/dkey}. Introduced in 06_deeper."""
+    grads = {key: np.zeros_like(value, dtype=float) for key, value in values.items()}
+    last = tape[-1][0]
+    grads[last] = np.ones_like(values[last], dtype=float)           # dE/dE = 1
+    for output, grad_fn, inputs in reversed(tape):                  # from E back towards the inputs
+        sent = grad_fn(*[values[key] for key in inputs], grads[output])
+        for key, gradient in zip(inputs, sent):
+            grads[key] = grads[key] + gradient                      # where paths meet, gradients add
+    return grads
+
+
+def topological_order(root):
+    """Every tensor root was computed from, and root itself, each listed after the tensors it was computed
+    from (its parents), each once. Introduced in 06_deeper."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if id(tensor) in seen:                                      # used twice: listed once
+            return
+        seen.add(id(tensor))
+        for parent in tensor.parents:                               # its parents first...
+            visit(parent)
+        order.append(tensor)                                        # ...then the tensor itself
+
+    visit(root)
+    return order
+
+
+class Tensor:
+    """A number or an array, with what made it: the tensors it was computed from (parents) and the local
+    rule of the operation that computed it (grad_fn; None for an input). After E.backward(), .grad holds
+    dE/d(this tensor), shaped like .data. Introduced in 06_deeper."""
+
+    def __init__(self, data, parents=(), grad_fn=None, name=""):
+        self.data = np.asarray(data, dtype=float)
+        self.parents, self.grad_fn, self.name = parents, grad_fn, name
+        self.grad = None   # dE/d(this tensor), filled in by E.backward()
+
+    def _make(self, grad_fn, data, *others):
+        """The tensor an operation on this one (and others) makes: it remembers its parents and rule."""
+        return Tensor(data, (self, *others), grad_fn)
+
+    def __add__(self, other):
+        other = as_tensor(other)
+        return self._make(add_backward, self.data + other.data, other)
+
+    def __sub__(self, other):
+        other = as_tensor(other)
+        return self._make(subtract_backward, self.data - other.data, other)
+
+    def __mul__(self, other):
+        other = as_tensor(other)
+        return self._make(multiply_backward, self.data * other.data, other)
+
+    def __matmul__(self, other):
+        return self._make(matmul_backward, self.data @ other.data, other)
+
+    def sigmoid(self):
+        return self._make(sigmoid_backward, sigmoid(self.data))
+
+    def mean(self):
+        return self._make(mean_backward, np.mean(self.data))
+
+    def named(self, name):
+        """This tensor, with a name to show: `(x * w).named("a")`."""
+        self.name = name
+        return self
+
+    def backward(self):
+        """dE/d(every tensor this one, E, was computed from), into each one's .grad: the graph put in order,
+        then walked backwards as a tape. E is a single number, as for PyTorch's loss.backward()."""
+        order = topological_order(self)
+        tape = [(tensor, tensor.grad_fn, tensor.parents) for tensor in order if tensor.parents]
+        if not tape:  # an input on its own: dE/dE = 1
+            self.grad = np.ones_like(self.data)
+            return
+        grads = backward_tape(tape, {tensor: tensor.data for tensor in order})
+        for tensor in order:
+            tensor.grad = grads[tensor]
+
+    def __repr__(self):
+        made = f", made by {self.grad_fn.__name__}" if self.grad_fn else ""
+        value = f"{self.data.item():.4g}" if self.data.size == 1 else f"an array of shape {self.data.shape}"
+        return f"<tensor {self.name or '(unnamed)'}: {value}{made}>"
+
+
+def as_tensor(value):
+    """value as a Tensor: a plain number or array becomes an input (it has no parents)."""
+    return value if isinstance(value, Tensor) else Tensor(value)

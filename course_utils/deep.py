@@ -1,0 +1,125 @@
+"""Networks of any depth: the layers as a loop. The forward pass runs the layers from the inputs up and
+keeps every layer's output; backpropagation runs the same loop in reverse, each layer taking the error
+signal from the layer above, making its own weight gradients and passing the signal down.
+
+Parameters are a dict {"W1", "b1", ..., "WL", "bL"}: layer l has weights W{l} (inputs, units) and biases
+b{l} (units,). The hidden layers squash with an activation; the last layer is a plain weighted sum, the
+price. With one hidden layer (L = 2) and the sigmoid this is 05's network: W1, b1, W2, b2 mean the same.
+Introduced in 06_deeper.
+"""
+import numpy as np
+
+from course_utils.network import sigmoid
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+def squash(z, activation="sigmoid"):
+    """A hidden layer's activation: the sigmoid (05's), tanh, or ReLU, max(0, z). Introduced in 06_deeper."""
+    if activation == "sigmoid":
+        return sigmoid(z)
+    if activation == "tanh":
+        return np.tanh(z)
+    if activation == "relu":
+        return np.maximum(z, 0.0)
+    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+
+
+def slope(h, activation="sigmoid"):
+    """The activation's slope, written with its output h = squash(z), as 05 wrote the sigmoid's: h (1 - h),
+    at most 0.25; tanh's 1 - h², at most 1; ReLU's 1 where the unit is on, 0 where it is off.
+    Introduced in 06_deeper."""
+    if activation == "sigmoid":
+        return h * (1 - h)
+    if activation == "tanh":
+        return 1 - h ** 2
+    if activation == "relu":
+        return (h > 0).astype(float)
+    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+
+
+def init_layers(sizes, scale=1.0, seed=0):
+    """Parameters for layers of these sizes, inputs first and the output last, e.g. [2, 8, 8, 1]: each
+    weight drawn from a normal distribution with standard deviation scale / sqrt(the layer's inputs),
+    each bias 0. init_layers([d, h, 1]) gives exactly network.init_params(d, h). Introduced in 06_deeper."""
+    rng = np.random.default_rng(seed)
+    params = {}
+    for layer, (fan_in, units) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        params[f"W{layer}"] = rng.normal(0.0, scale / np.sqrt(fan_in), (fan_in, units))
+        params[f"b{layer}"] = np.zeros(units)
+    return params
+
+
+def forward_layers(X, params, activation="sigmoid"):
+    """Every layer's output, the inputs first and the prediction last: [X, h1, ..., prediction]. The
+    backward pass needs all of them. Introduced in 06_deeper."""
+    L = len(params) // 2                                 # layers of weights: W1 ... WL
+    outputs = [X]
+    for layer in range(1, L + 1):
+        z = outputs[-1] @ params[f"W{layer}"] + params[f"b{layer}"]
+        outputs.append(z if layer == L else squash(z, activation))  # the last layer: the price, unsquashed
+    return outputs
+
+
+def backward_layers(X, y, params, activation="sigmoid"):
+    """The gradients of E = mean((prediction - y) ** 2), one per parameter, keyed and shaped like params:
+    the forward loop, then the same loop in reverse. Introduced in 06_deeper."""
+    outputs = forward_layers(X, params, activation)
+    L = len(outputs) - 1
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)                  # the output's error signal, dE/dprediction
+    for layer in range(L, 0, -1):                        # from the last layer down to the first
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z  # what came in, times the error signal
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        if layer > 1:                                    # pass the signal down to the layer below:
+            d_hidden = d_z @ params[f"W{layer}"].T       # back through this layer's weights...
+            d_z = d_hidden * slope(outputs[layer - 1], activation)  # ...and the slope of the layer below
+    return grads
+
+
+def loss(X, y, params, activation="sigmoid"):
+    """E = mean((prediction - y) ** 2) for the network with these parameters. Introduced in 06_deeper."""
+    return float(np.mean((forward_layers(X, params, activation)[-1] - y) ** 2))
+
+
+def error_signals(X, y, params, activation="sigmoid"):
+    """The error signal at every layer, as backward_layers passes it down: for each hidden layer l, from the
+    top down, (dE/dh{l}, the signal that came back through the weights above, and dE/dz{l}, after the
+    slope). Used by 06's depth explorer to see which of the two shrinks the signal."""
+    outputs = forward_layers(X, params, activation)
+    L = len(outputs) - 1
+    d_z = 2 * (outputs[L] - y) / len(y)
+    signals = [(d_z, d_z)]                               # the output layer: no slope, the price is unsquashed
+    for layer in range(L, 1, -1):
+        d_hidden = d_z @ params[f"W{layer}"].T
+        d_z = d_hidden * slope(outputs[layer - 1], activation)
+        signals.append((d_hidden, d_z))
+    return signals
+
+
+def rms(values):
+    """The root mean square of the entries: the typical size of one entry, whatever the array's shape."""
+    return float(np.sqrt(np.mean(np.square(values))))
+
+
+def train_layers(X, y, params, activation="sigmoid", alpha=0.1, epochs=100):
+    """Full-batch gradient descent, as 05's train: (the parameters after the last update that kept the loss
+    finite, the loss before each update and after the last, the epoch the loss blew up at or None).
+    The parameters passed in are not changed. Used by 06's depth explorer."""
+    losses, diverged_at = [], None
+    with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported, not warned about
+        for epoch in range(epochs + 1):
+            loss_now = loss(X, y, params, activation)
+            if not np.isfinite(loss_now) or (losses and loss_now > 1e6 * losses[0]):
+                diverged_at = epoch
+                break
+            losses.append(loss_now)
+            if epoch < epochs:
+                grads = backward_layers(X, y, params, activation)
+                new = {name: value - alpha * grads[name] for name, value in params.items()}
+                if not all(np.all(np.isfinite(value)) for value in new.values()):
+                    diverged_at = epoch + 1
+                    break
+                params = new
+    return params, np.array(losses), diverged_at
