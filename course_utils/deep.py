@@ -7,6 +7,8 @@ b{l} (units,). The hidden layers squash with an activation; the last layer is a 
 price. With one hidden layer (L = 2) and the sigmoid this is 05's network: W1, b1, W2, b2 mean the same.
 Introduced in 06_deeper.
 """
+from dataclasses import dataclass
+
 import numpy as np
 
 from course_utils.network import sigmoid
@@ -123,3 +125,37 @@ def train_layers(X, y, params, activation="sigmoid", alpha=0.1, epochs=100):
                     break
                 params = new
     return params, np.array(losses), diverged_at
+
+
+@dataclass
+class DepthStudy:
+    """What 06's depth explorer shows for one network: each layer's gradient size before and after training,
+    and what each step down the layers multiplies the error signal by. What study_depth returns."""
+    sizes: np.ndarray            # rms of dE/dW1 ... dE/dWL at the start, layer 1 first
+    trained_sizes: np.ndarray    # the same after training (NaN where training blew up)
+    through_weights: np.ndarray  # for each step down, from layer L to layer 1: rms(d_hidden) / rms(d_z above)
+    through_slopes: np.ndarray   # ...and rms(d_z) / rms(d_hidden), the activation's share
+    losses: np.ndarray           # the loss before each update and after the last
+    diverged_at: int | None
+
+
+def study_depth(X, y, setting, width=8, alpha=0.2, epochs=100, seed=0):
+    """A DepthStudy of the network of `depth` hidden layers of `width` units, setting = (depth, activation,
+    scale), weights drawn as init_layers draws them: its gradients at the start, then trained for `epochs`
+    full-batch steps of size alpha. Used by 06's depth explorer, ahead in a second process."""
+    depth, activation, scale = setting
+    params = init_layers([X.shape[1]] + [width] * depth + [1], scale, seed)
+    grads = backward_layers(X, y, params, activation)
+    L = depth + 1
+    sizes = np.array([rms(grads[f"W{layer}"]) for layer in range(1, L + 1)])
+    signals = error_signals(X, y, params, activation)
+    through_weights = np.array([rms(d_hidden) / rms(above[1]) for above, (d_hidden, _) in
+                                zip(signals[:-1], signals[1:])])
+    through_slopes = np.array([rms(d_z) / rms(d_hidden) for d_hidden, d_z in signals[1:]])
+    trained, losses, diverged_at = train_layers(X, y, params, activation, alpha, epochs)
+    if diverged_at is None:
+        trained_grads = backward_layers(X, y, trained, activation)
+        trained_sizes = np.array([rms(trained_grads[f"W{layer}"]) for layer in range(1, L + 1)])
+    else:
+        trained_sizes = np.full(L, np.nan)
+    return DepthStudy(sizes, trained_sizes, through_weights, through_slopes, losses, diverged_at)
