@@ -10,6 +10,9 @@ uses it; a helper that only other helpers use says what it does, and often what 
     linear        the line through the houses (from 01_error); dot product, linear predictions, the
                   MSE gradient                                                  (04_dot_product)
     network       the two-layer network: forward, backward, training            (05_backpropagation)
+    deep          networks of any depth: the layers as a loop, forward and backward (06_deeper)
+    autodiff      a tiny reverse-mode automatic differentiation: local rules, a Tensor that records
+                  its graph, the tape walked backwards                           (06_deeper)
     ahead         work done ahead in a second process (the training dashboard's runs)
     checking      check / hint / solution: what a learner calls to mark an exercise
     exercises     the exercises themselves: test cases, usual mistakes, hints (content only)
@@ -19,10 +22,12 @@ uses it; a helper that only other helpers use says what it does, and often what 
     setup_check   the check of the kernel's packages that opens every notebook
     plots         what every figure shares: new_figure, colours, dollar axes, PNGs
     plots_<lesson>    the figures of one lesson (matplotlib, no widgets): plots_error (01),
-                      plots_learning_rate (02), plots_derivatives (03), plots_dot_product (04)
+                      plots_learning_rate (02), plots_derivatives (03), plots_dot_product (04),
+                      plots_deeper (06)
     network_diagram   the network drawn as dots and labelled edges (04 and 05)
     widgets       the explorer pattern (ipywidgets on top of plots)
-    widgets_<lesson>  the explorers of one lesson: widgets_start_here (00) ... widgets_backprop (05)
+    widgets_<lesson>  the explorers of one lesson: widgets_start_here (00) ... widgets_backprop (05),
+                      widgets_deeper (06)
 
 `import course_utils` loads only the numerical parts (numpy); plots, widgets and quiz load matplotlib
 and ipywidgets, so import them by name where they are needed.

@@ -27,38 +27,36 @@ from course_utils.network import sigmoid
 
 def add_backward(a, b, d_out):
     """a + b: the signal passes on unchanged to both inputs. (An input numpy added to every row, such as a
-    bias added to every house, was used once per row: its gradient is the sum over the rows.)
-    Introduced in 06_deeper."""
+    bias added to every house, was used once per row: its gradient is the sum over the rows.)"""
     return sum_to_shape(d_out, np.shape(a)), sum_to_shape(d_out, np.shape(b))
 
 
 def subtract_backward(a, b, d_out):
-    """a - b: the signal passes on unchanged to a, and with its sign flipped to b. Introduced in 06_deeper."""
+    """a - b: the signal passes on unchanged to a, and with its sign flipped to b."""
     return sum_to_shape(d_out, np.shape(a)), sum_to_shape(-d_out, np.shape(b))
 
 
 def multiply_backward(a, b, d_out):
     """a * b, entry by entry: each input gets the other input times the signal (multiply swaps them).
-    Introduced in 06_deeper."""
+    06_deeper has you write it."""
     return b * d_out, a * d_out
 
 
 def matmul_backward(A, B, d_out):
     """A @ B: the matrix form of multiply's swap, each other input transposed so that the shapes fit:
     A (n, k) gets d_out (n, m) @ B.T (m, k), B (k, m) gets A.T (k, n) @ d_out (n, m).
-    Introduced in 06_deeper."""
+    06_deeper has you write it."""
     return d_out @ B.T, A.T @ d_out
 
 
 def sigmoid_backward(a, d_out):
-    """sigmoid(a): the signal times the sigmoid's slope there, s (1 - s). Introduced in 06_deeper."""
+    """sigmoid(a): the signal times the sigmoid's slope there, s (1 - s)."""
     s = sigmoid(a)
     return (d_out * s * (1 - s),)
 
 
 def mean_backward(a, d_out):
-    """The mean of a's n entries: each entry moves the mean by 1/n, so each gets d_out / n.
-    Introduced in 06_deeper."""
+    """The mean of a's n entries: each entry moves the mean by 1/n, so each gets d_out / n."""
     return (np.full(np.shape(a), d_out / np.size(a)),)
 
 
@@ -79,7 +77,7 @@ def sum_to_shape(gradient, shape):
 def backward_tape(tape, values):
     """dE/d(every value), from a tape: the operations in the order the forward pass ran them, each as
     (output, grad_fn, inputs), with E the output of the last. values holds every value by its key (a name,
-    or a Tensor). Returns {key: dE/dkey}. Introduced in 06_deeper."""
+    or a Tensor). Returns {key: dE/dkey}. Tensor.backward runs it; 06_deeper has you write it."""
     grads = {key: np.zeros_like(value, dtype=float) for key, value in values.items()}
     last = tape[-1][0]
     grads[last] = np.ones_like(values[last], dtype=float)           # dE/dE = 1
@@ -105,6 +103,17 @@ def topological_order(root):
 
     visit(root)
     return order
+
+
+def tape_of(root):
+    """The graph behind root written out with names: (tape, values), each operation on the tape as (its
+    output's name, its rule, its inputs' names) in an order the forward pass could have run them, and every
+    value by name (a plain number where it is one). For a small graph whose tensors all have names.
+    Introduced in 06_deeper."""
+    order = topological_order(root)
+    tape = [(tensor.name, tensor.grad_fn, tuple(parent.name for parent in tensor.parents))
+            for tensor in order if tensor.parents]
+    return tape, {tensor.name: tensor.data.item() if tensor.data.size == 1 else tensor.data for tensor in order}
 
 
 class Tensor:

@@ -18,14 +18,15 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 
 def squash(z, activation="sigmoid"):
-    """A hidden layer's activation: the sigmoid (05's), tanh, or ReLU, max(0, z). Introduced in 06_deeper."""
+    """A hidden layer's activation: the sigmoid (05's), tanh, or ReLU, max(0, z). forward_layers squashes with
+    it."""
     if activation == "sigmoid":
         return sigmoid(z)
     if activation == "tanh":
         return np.tanh(z)
     if activation == "relu":
         return np.maximum(z, 0.0)
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu'; got {activation!r}")
 
 
 def slope(h, activation="sigmoid"):
@@ -38,7 +39,7 @@ def slope(h, activation="sigmoid"):
         return 1 - h ** 2
     if activation == "relu":
         return (h > 0).astype(float)
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu'; got {activation!r}")
 
 
 def init_layers(sizes, scale=1.0, seed=0):
@@ -101,7 +102,8 @@ def error_signals(X, y, params, activation="sigmoid"):
 
 
 def rms(values):
-    """The root mean square of the entries: the typical size of one entry, whatever the array's shape."""
+    """The root mean square of the entries: the typical size of one entry, whatever the array's shape.
+    Introduced in 06_deeper."""
     return float(np.sqrt(np.mean(np.square(values))))
 
 

@@ -50,7 +50,7 @@ def _spread(k, count):
 # --- A computation as a graph of gates -------------------------------------------------------------------
 
 def draw_gate(ax, xy, symbol, size=17):
-    """An operation: a circle with its symbol (×, +, −, σ). Returns the circle."""
+    """An operation: a circle with its symbol (×, +, −, σ). Returns the circle. Used by 06's graph stepper."""
     (circle,) = ax.plot(*xy, "o", ms=size, mfc="white", mec="black", mew=1.3, zorder=3)
     ax.text(*xy, symbol, ha="center", va="center", fontsize=11, zorder=4)
     return circle
@@ -58,7 +58,7 @@ def draw_gate(ax, xy, symbol, size=17):
 
 def draw_edge(ax, start, end, bend=0.0, colour=GREY):
     """An arrow from start to end, bent sideways by `bend` (0: straight); it stops short of a gate's circle.
-    Returns the arrow and the point halfway along it, where its labels go."""
+    Returns the arrow and the point halfway along it, where its labels go. Used by 06's graph stepper."""
     arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>", mutation_scale=10,
                             color=colour, lw=1.3, shrinkA=9, shrinkB=11, zorder=2)
     ax.add_patch(arrow)
@@ -84,7 +84,7 @@ def edge_labels(ax, point, above=0.09, below=0.09, fontsize=8.5):
 # --- Lines of several layers ---------------------------------------------------------------------------------
 
 def layer_axis(ax, layers, label="layer"):
-    """x ticks at 1 ... layers, the last one named as the output layer."""
+    """x ticks at 1 ... layers, for a chart with one point per layer (06's depth explorer)."""
     ax.set_xticks(range(1, layers + 1))
     ax.set_xlim(0.5, layers + 0.5)
     ax.set_xlabel(label)

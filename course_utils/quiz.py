@@ -393,6 +393,78 @@ QUESTIONS = {
              "price, and every gradient starts at almost exactly 0.)"),
         ], 2),
     ],
+    "06_deeper": [
+        Question("deep-signal", "In a network of four layers, the backward loop has the error signal d_z at "
+                 "layer 3. What does it need to make the signal at layer 2?", [
+            ("Layer 3's signal, layer 3's weights W3 (transposed) and the slope of layer 2",
+             "The signal goes back through the weights it came forward through, W3, from layer 2 to layer 3, "
+             "transposed (d_z @ W3.T), then entry by entry times the slope of layer 2, written with layer 2's "
+             "output. Nothing else: that is why any depth is the same loop."),
+            ("Layer 2's own weights W2 and the slope of layer 3",
+             "W2 connects layer 1 to layer 2: the signal does not pass through it on the way from 3 to 2. It "
+             "goes back through W3 (d_z @ W3.T), then through the slope of layer 2, where it arrives. W2 "
+             "comes into play one turn later."),
+            ("Only the output's error signal 2 (ŷ − y) / n, sent straight to every layer",
+             "The output's signal reaches layer 2 only through the layers in between: at each it is "
+             "multiplied by that layer's weights (transposed) and the slope below. Layer 2's signal is built "
+             "from layer 3's, d_z @ W3.T, times layer 2's slope."),
+        ], 0),
+        Question("deep-meet", "E = e · e, with e = 0.5. The multiply gate sends e × 1 = 0.5 back along each of "
+                 "its two inputs, and both are e. What is ∂E/∂e?", [
+            ("0.5: the last signal to arrive",
+             "That is the overwrite bug. e is used twice, so it changes E along two paths, and its gradient "
+             "is the sum of both signals: 0.5 + 0.5 = 1.0 = 2e, the slope of e²."),
+            ("1.0: the two signals add up, 2e",
+             "e feeds the gate twice, so both signals count: 0.5 + 0.5 = 1.0. That is 2e, the slope of e², "
+             "and the factor 2 in 05's error signal 2 (ŷ − y) / n."),
+            ("0.25: the signals multiply",
+             "Signals that meet are added, not multiplied: each path's effect on E adds to the other's. "
+             "0.5 + 0.5 = 1.0 = 2e, the slope of e²."),
+        ], 1),
+        Question("deep-speed", "A network has 1,000,000 parameters. How many forward passes does one numerical "
+                 "gradient take, and what does backprop take?", [
+            ("About 2,000,000 forward passes; backprop, one forward and one backward pass",
+             "Nudging each parameter up and down is two forward passes per parameter. Backprop gets every "
+             "gradient from one pass each way, so its lead grows with the number of parameters."),
+            ("About 1,000,000 for each: both must look at every parameter",
+             "Both give every parameter a gradient, but not at the same cost. Nudging runs the whole network "
+             "twice for each parameter, 2,000,000 forward passes; backprop runs it once forward and once "
+             "backward for all of them together."),
+            ("About 2 each: a numerical gradient also needs just a nudge up and a nudge down",
+             "Two forward passes give the slope along one parameter only. For all of them, nudging needs two "
+             "per parameter, 2,000,000; backprop needs one forward and one backward pass in all."),
+        ], 0),
+        Question("deep-vanish", "In an 8-layer sigmoid network with weights scaled 1 / √(inputs), layer 1's "
+                 "gradient is a millionth of the output layer's. Why?", [
+            ("Backprop loses precision over many layers",
+             "Backprop's gradients are exact here: they match nudging. They are small because each step down "
+             "multiplies the signal by the sigmoid's slope, at most 0.25, and by the weights' factor, under "
+             "1 here: a product well below 1, eight times over."),
+            ("Each step down multiplies the signal by the slopes' factor (about 0.2) and a weights' factor "
+             "that does not make up for it",
+             "Eight steps of about 0.2 × 0.4 to 1 leave a millionth. Larger weights raise the weights' factor "
+             "but push sigmoid units onto their flat ends, lowering the slopes' factor; tanh or ReLU with a "
+             "matching starting scale keep the product near 1."),
+            ("Layer 1 has fewer weights than the others, so each gets a smaller share",
+             "Layer 1 has 16 weights against the output layer's 8, and a weight's gradient does not shrink "
+             "because it has neighbours. It shrinks because the signal reaching layer 1 has been multiplied "
+             "by about 0.2 (the slopes) times the weights' factor at each of eight steps."),
+        ], 1),
+        Question("deep-framework", "In PyTorch, what does loss.backward() do?", [
+            ("It updates the weights, a step against each gradient",
+             "That is optimizer.step(). loss.backward() only computes the gradients: it walks the graph that "
+             "the forward pass recorded from the loss back, applies each operation's local rule, and adds "
+             "the results into each tensor's .grad."),
+            ("It walks the recorded graph from the loss back, applying each operation's rule and adding the "
+             "results into each tensor's .grad",
+             "Exactly our Tensor.backward: a topological order, the local rules, sums where paths meet. "
+             "PyTorch also adds to whatever .grad held before, which is why training loops call "
+             "optimizer.zero_grad() first."),
+            ("It computes the gradients numerically, nudging each weight",
+             "That would need two forward passes per parameter, far too slow for a real network. It walks the "
+             "graph that the forward pass recorded, applying each operation's local rule: backpropagation."),
+        ], 1),
+    ],
 }
 
 

@@ -44,7 +44,8 @@ INPUT_NAMES = {"x": "x (living area)", "w1": "w1", "b1": "b1", "w2": "w2", "b2":
 def one_house_graph(x=-0.69, y=-0.48, w1=1.5, b1=0.5, w2=2.0, b2=-1.0):
     """One house through a network with one input and one hidden unit, built from autodiff Tensors, so
     that the graph records itself: a = x·w1, z = a + b1, h = σ(z), q = h·w2, p = q + b2, e = p − y and
-    E = e·e, which uses e twice. Returns E. The default house is 05's first training house, standardised."""
+    E = e·e, which uses e twice. Returns E. The default house is 05's first training house, standardised.
+    Introduced in 06_deeper."""
     x, y, w1, b1, w2, b2 = (autodiff.Tensor(value, name=name) for name, value in
                             dict(x=x, y=y, w1=w1, b1=b1, w2=w2, b2=b2).items())
     a = (x * w1).named("a")
@@ -84,10 +85,7 @@ class GraphStepper(Explorer):
     remember_pictures = True  # 2 × 9 pictures, each drawn once
 
     def __init__(self, step=0, paths_meet="add", **house):
-        E = one_house_graph(**house)
-        order = autodiff.topological_order(E)
-        self.tape = [(t.name, t.grad_fn, tuple(parent.name for parent in t.parents)) for t in order if t.parents]
-        self.value_of = {t.name: float(t.data) for t in order}  # every value in the graph, by name
+        self.tape, self.value_of = autodiff.tape_of(one_house_graph(**house))  # every value, by name
         self.house = {name: value for name, value in self.value_of.items() if name in INPUT_NAMES}
         figure, (ax,) = new_figure(width=9.5, height=3.3)
         ax.set_position([0.0, 0.0, 1.0, 0.92])
@@ -297,8 +295,8 @@ class SpeedExplorer(Explorer):
             left.plot(counts, times[:, column], "o", color=colour, alpha=0.25, ms=4)
             (self.lines[key],) = left.plot([], [], "-", color=colour, lw=2, label=label)
             (self.dots[key],) = left.plot([], [], "o", color=colour, ms=9, mec="black")
-        left.set(ylim=(times.min() / 2, times.max() * 2), ylabel="time for every gradient (ms)",
-                 title="Time for one gradient of the whole network")
+        left.set(ylim=(times.min() / 2, times.max() * 2), ylabel="time (ms)",
+                 title="Time to get every gradient once")
         left.legend(loc="upper left", fontsize=8)
         ratios = times[:, 0] / times[:, 1]
         right.plot(counts, ratios, "o", color=GREY, alpha=0.35, ms=4)
@@ -393,7 +391,7 @@ class DepthExplorer(Explorer):
         layer_axis(factors_ax, top - 1, "the layer the signal goes down to")
         factors_ax.axhline(1, color=GREY, lw=1)
         factors_ax.set(yscale="log", ylim=(0.01, 30), ylabel="factor on the error signal",
-                       title="What each step down multiplies it by")
+                       title="Each step down: factors on the signal")
         (self.weights_line,) = factors_ax.plot([], [], "o-", color=BLUE, ms=4, label="through the weights")
         (self.slopes_line,) = factors_ax.plot([], [], "s-", color=ORANGE, ms=4, label="through the slopes")
         (self.both_line,) = factors_ax.plot([], [], "D", color="black", ms=4, label="both")
@@ -440,9 +438,11 @@ class DepthExplorer(Explorer):
 
     def _describe(self, depth, activation, scale, study, rmse):
         setting = f"{depth} hidden layer{'s' * (depth > 1)} of 8 {activation} units, weights × {scale:g}"
-        text = (f"{setting}: at the start, layer 1's gradient is <b>{_times(study.sizes[0] / study.sizes[-1])}"
-                f"</b> the output layer's. Each step down multiplies the signal by {_spread(study.through_weights)} "
-                f"through the weights and {_spread(study.through_slopes)} through the slopes.")
+        first, last = study.sizes[0], study.sizes[-1]
+        text = (f"{setting}: at the start a weight's gradient is typically {last:.2g} in the output layer and "
+                f"{first:.2g} in layer 1, <b>{_times(first / last)}</b> the output layer's. Each step down "
+                f"multiplies the signal by {_spread(study.through_weights)} through the weights and "
+                f"{_spread(study.through_slopes)} through the slopes.")
         if study.diverged_at is not None:
             return text + f" Training <b>blew up at step {study.diverged_at}</b>: the error grew without bound."
         return (text + f" After 100 steps the RMSE went from {_usd(rmse[0])} to <b>{_usd(rmse[-1])}</b> (the best "
@@ -456,8 +456,9 @@ def _spread(values):
 
 
 def _times(ratio):
-    """A ratio in words: '0.23 times', '3.1 times', or '1/930,000' for a tiny one (two significant digits)."""
-    if ratio >= 0.05:
+    """A ratio in words, before "the other's": '0.23 times', '3.1 times', or '1/930,000 of' for a tiny one
+    (two significant digits)."""
+    if not np.isfinite(ratio) or ratio >= 0.05:
         return f"{ratio:.2g} times"
     return f"1/{float(f'{1 / ratio:.2g}'):,.0f} of"
 

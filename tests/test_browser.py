@@ -14,7 +14,7 @@ import pytest
 import browser
 
 COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",
-          "05_backpropagation"]
+          "05_backpropagation", "06_deeper"]
 # From releasing the mouse after a fast drag to the final picture and status line on screen. The course
 # promises 300 ms on a learner's machine; this allows for a shared 2-core CI machine that is busy with
 # something else. Working through a queue of stale redraws (up to one per mouse move, 100 here, at

@@ -14,7 +14,7 @@ from pathlib import Path
 import course_utils
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # 00_start_here ... 05_backpropagation
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # 00_start_here ... 06_deeper
 MODULES = sorted(info.name for info in pkgutil.iter_modules(course_utils.__path__))
 CLAIM = re.compile(r"Introduced\s+in\s+(\S+?)(?=[\s.,;:]|$)")  # "Introduced in 01_error." -> 01_error
 

@@ -8,7 +8,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",
-          "05_backpropagation"]
+          "05_backpropagation", "06_deeper"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 

@@ -9,7 +9,7 @@ from course_utils.quiz import QUESTIONS, Quiz, answer
 
 ALL = [question for questions in QUESTIONS.values() for question in questions]
 COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",
-          "05_backpropagation"]
+          "05_backpropagation", "06_deeper"]
 
 
 def test_every_notebook_has_a_few_questions_with_unique_ids():
