@@ -140,6 +140,9 @@ class Tensor:
 
     def __mul__(self, other):
         other = as_tensor(other)
+        if self.data.shape != other.data.shape:  # multiply_backward sums nothing back to a stretched shape
+            raise ValueError(f"multiply takes two tensors of one shape; got {self.data.shape} and "
+                             f"{other.data.shape}")
         return self._make(multiply_backward, self.data * other.data, other)
 
     def __matmul__(self, other):

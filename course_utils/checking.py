@@ -159,6 +159,8 @@ def _same(exercise, mistaken, got):
         return isinstance(mistaken, Raised) and mistaken == got  # not array == Raised: numpy compares entries
     if mistaken is None or mistaken is _MISSING or got is _MISSING:
         return False
+    if isinstance(mistaken, dict) and isinstance(got, dict) and set(mistaken) != set(got):
+        return False  # difference() looks only at the keys it expects: extra or missing keys differ too
     return difference(mistaken, got, rtol=exercise.rtol) is None
 
 

@@ -276,6 +276,11 @@ _TAPES = [
       ("e1", autodiff.subtract_backward, ("p1", "y1")), ("e2", autodiff.subtract_backward, ("p2", "y2")),
       ("s1", autodiff.multiply_backward, ("e1", "e1")), ("s2", autodiff.multiply_backward, ("e2", "e2")),
       ("E", autodiff.add_backward, ("s1", "s2"))]),
+    # A skip connection: a reaches s directly and through h, paths of two lengths.
+    ({"x": -0.4, "w": 1.3, "y": 0.6},
+     [("a", autodiff.multiply_backward, ("x", "w")), ("h", autodiff.sigmoid_backward, ("a",)),
+      ("s", autodiff.add_backward, ("a", "h")), ("e", autodiff.subtract_backward, ("s", "y")),
+      ("E", autodiff.multiply_backward, ("e", "e"))]),
 ]
 
 
@@ -320,29 +325,43 @@ def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True
     return grads
 
 
-def _order_variant(root, before_parents=False, once=True, deep_enough=True, with_root=True):
+def _order_variant(root, before_parents=False, once=True, with_root=True):
     """topological_order with one thing changed, to recognise the usual mistakes."""
     order, seen = [], set()
 
-    def visit(tensor, depth):
+    def visit(tensor):
         if once and id(tensor) in seen:
             return
         seen.add(id(tensor))
         if before_parents:
             order.append(tensor)
-        if deep_enough or depth == 0:
-            for parent in tensor.parents:
-                visit(parent, depth + 1)
+        for parent in tensor.parents:
+            visit(parent)
         if not before_parents:
             order.append(tensor)
 
-    visit(root, 0)
+    visit(root)
     return order if with_root else [tensor for tensor in order if tensor is not root]
 
 
+def _breadth_first_reversed(root):
+    """The tensors in the order a breadth-first walk from the root meets them, reversed: right for a chain,
+    wrong where a tensor is reached both by a short path and by a long one."""
+    order, queue, seen = [], [root], {id(root)}
+    while queue:
+        tensor = queue.pop(0)
+        order.append(tensor)
+        for parent in tensor.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                queue.append(parent)
+    return order[::-1]
+
+
 def _gradients_in_order(args, order):
-    """What check compares for topological_order: the gradient of every tensor in the graph, by name, when
-    the order is walked backwards as E.backward() walks it. Every right order gives the same gradients."""
+    """What check compares for topological_order: the gradient of each tensor the order lists, by name, when
+    the order is walked backwards as E.backward() walks it. Every right order gives the same gradients, for
+    every tensor; a tensor left out has none, as E.backward() would leave its .grad empty."""
     (root,) = args
     if not isinstance(order, (list, tuple)) or not all(isinstance(t, autodiff.Tensor) for t in order):
         raise TypeError("the answer should be a list of the graph's tensors (the root included), each listed "
@@ -355,7 +374,7 @@ def _gradients_in_order(args, order):
             sent = tensor.grad_fn(*[parent.data for parent in tensor.parents], grads[id(tensor)])
             for parent, gradient in zip(tensor.parents, sent):
                 grads[id(parent)] = grads[id(parent)] + gradient
-    return {tensor.name: grads[id(tensor)] for tensor in everything}
+    return {tensor.name: grads[id(tensor)] for tensor in order if id(tensor) in grads}
 
 
 EXERCISES = [
@@ -1001,8 +1020,9 @@ EXERCISES = [
                     "gradient, and it returns one gradient per input.",
                     lambda tape, values: _tape_variant(tape, values, rule=False)),
             Mistake("gave each rule the output's value instead of its gradient",
-                    "A rule's last argument is the gradient arriving at its output, dE/d(output), not the "
-                    "output's value.", lambda tape, values: _tape_variant(tape, values, d_out="value")),
+                    "A rule's last argument is the gradient arriving at its output, the slope of E with "
+                    "respect to the output, not the output's value.",
+                    lambda tape, values: _tape_variant(tape, values, d_out="value")),
         ],
         hints=["Begin with a gradient of 0 for every value in `values`, and 1 for E, the output of the last "
                "operation on the tape: dE/dE = 1.",
@@ -1042,7 +1062,7 @@ EXERCISES = [
     Exercise(
         "topological_order", "06_deeper", autodiff.topological_order,
         cases=_graph_cases, judged_as=_gradients_in_order,
-        what="the gradients that walking your order backwards gives",
+        what="walked backwards in your order, grads",
         mistakes=[
             Mistake("listed each tensor before its parents: the root comes first",
                     "List a tensor after its parents: visit the parents first, then append the tensor.",
@@ -1052,9 +1072,17 @@ EXERCISES = [
                     "apply their rule twice.", lambda root: _order_variant(root, once=False)),
             Mistake("listed only the root and its parents, not their parents",
                     "Visit the parents' parents too, all the way down to the inputs: a function that calls "
-                    "itself on each parent does it.", lambda root: _order_variant(root, deep_enough=False)),
+                    "itself on each parent does it.", lambda root: [*root.parents, root]),
+            Mistake("walked breadth first from the root and reversed the list",
+                    "Breadth first lists a tensor when the shortest path reaches it, so a tensor also reached by "
+                    "a longer path (a skip connection) can come before its parents. Go depth first: list a "
+                    "tensor's parents, all the way down, before the tensor.", _breadth_first_reversed),
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
+            Mistake("left out the inputs, the tensors with no parents",
+                    "List every tensor, the inputs too: E.backward() gives a .grad only to the tensors in the "
+                    "order, and the inputs' gradients are the ones training needs.",
+                    lambda root: [tensor for tensor in _order_variant(root) if tensor.parents]),
         ],
         hints=["Every tensor has `.parents`, the tensors it was computed from (none for an input). Before you "
                "list a tensor, list its parents, and their parents, and so on: a small function that calls "

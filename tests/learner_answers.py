@@ -981,3 +981,334 @@ def backward_forward_without_b1(X, y, W1, b1, W2, b2):
     d_prediction = 2 * (prediction - y) / len(y)
     d_z = (d_prediction @ W2.T) * hidden * (1 - hidden)
     return {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction, "b2": d_prediction.sum(axis=0)}
+
+
+# --- 06: wrong answers, in 06's names (deep, network, autodiff) -------------------------------------------
+
+from course_utils import deep  # noqa: E402  (06's answers use it; the ones above need only network)
+
+
+@wrong("backward_layers", "forgot the slope on the way down")
+def layers_no_slope(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in range(L, 0, -1):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        d_z = d_z @ params[f"W{layer}"].T
+    return grads
+
+
+@wrong("backward_layers", "the weights of the layer below")
+def layers_weights_below(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in range(L, 0, -1):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        if layer > 1:
+            h = outputs[layer - 1]
+            d_z = d_z @ params[f"W{layer - 1}"].T * h * (1 - h)
+    return grads
+
+
+@wrong("backward_layers", "passed the signal down first")
+def layers_down_first(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in range(L, 0, -1):
+        if layer > 1:
+            h = outputs[layer - 1]
+            d_z = (d_z @ params[f"W{layer}"].T) * h * (1 - h)
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+    return grads
+
+
+@wrong("backward_layers", "range(L, 1, -1): no layer 1")
+def layers_stop_early(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in range(L, 1, -1):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
+    return grads
+
+
+@wrong("backward_layers", "the slope of the output squashed in too")
+def layers_output_slope(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    prediction = outputs[-1]
+    d_z = 2 * (prediction - y) / len(y) * prediction * (1 - prediction)
+    for layer in range(L, 0, -1):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        if layer > 1:
+            d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
+    return grads
+
+
+@wrong("backward_layers", "network.sigmoid_derivative of the outputs")
+def layers_sigmoid_derivative_of_h(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in reversed(range(1, L + 1)):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        if layer > 1:
+            d_z = (d_z @ params[f"W{layer}"].T) * network.sigmoid_derivative(outputs[layer - 1])
+    return grads
+
+
+@wrong("multiply_backward", "no swap")
+def multiply_no_swap(a, b, d_out):
+    return a * d_out, b * d_out
+
+
+@wrong("multiply_backward", "the local slopes only")
+def multiply_no_d_out(a, b, d_out):
+    return b, a
+
+
+@wrong("multiply_backward", "the product to both")
+def multiply_product(a, b, d_out):
+    product = a * b
+    return product * d_out, product * d_out
+
+
+@wrong("multiply_backward", "add's rule")
+def multiply_like_add(a, b, d_out):
+    return d_out, d_out
+
+
+@wrong("backward_tape", "= instead of +=")
+def tape_overwrite(tape, values):
+    grads = {name: 0.0 for name in values}
+    grads[tape[-1][0]] = 1.0
+    for output, grad_fn, inputs in reversed(tape):
+        sent = grad_fn(*[values[name] for name in inputs], grads[output])
+        for name, gradient in zip(inputs, sent):
+            grads[name] = gradient
+    return grads
+
+
+@wrong("backward_tape", "a dict filled as it goes, overwriting")
+def tape_fresh_dict(tape, values):
+    grads = {tape[-1][0]: 1.0}
+    for output, grad_fn, inputs in tape[::-1]:
+        sent = grad_fn(*[values[name] for name in inputs], grads[output])
+        grads.update(zip(inputs, sent))
+    return {name: grads.get(name, 0.0) for name in values}
+
+
+@wrong("backward_tape", "walked forwards")
+def tape_forwards(tape, values):
+    grads = {name: 0.0 for name in values}
+    grads[tape[-1][0]] = 1.0
+    for output, grad_fn, inputs in tape:
+        sent = grad_fn(*[values[name] for name in inputs], grads[output])
+        for name, gradient in zip(inputs, sent):
+            grads[name] += gradient
+    return grads
+
+
+@wrong("backward_tape", "forgot dE/dE = 1")
+def tape_no_seed(tape, values):
+    grads = dict.fromkeys(values, 0.0)
+    for output, grad_fn, inputs in reversed(tape):
+        sent = grad_fn(*[values[name] for name in inputs], grads[output])
+        for name, gradient in zip(inputs, sent):
+            grads[name] += gradient
+    return grads
+
+
+@wrong("matmul_backward", "no transposes")
+def matmul_no_transpose(A, B, d_out):
+    return d_out @ B, A @ d_out
+
+
+@wrong("matmul_backward", "multiply's rule, entry by entry")
+def matmul_entrywise(A, B, d_out):
+    return B * d_out, A * d_out
+
+
+@wrong("matmul_backward", "the pair swapped")
+def matmul_swapped(A, B, d_out):
+    d_B = A.T @ d_out
+    d_A = d_out @ B.T
+    return d_B, d_A
+
+
+@wrong("matmul_backward", "np.dot without the transposes")
+def matmul_np_dot(A, B, d_out):
+    return np.dot(d_out, B), np.dot(A, d_out)
+
+
+@wrong("topological_order", "appended before the parents")
+def topo_preorder(root):
+    order, seen = [], set()
+
+    def visit(tensor):
+        if id(tensor) not in seen:
+            seen.add(id(tensor))
+            order.append(tensor)
+            for parent in tensor.parents:
+                visit(parent)
+    visit(root)
+    return order
+
+
+@wrong("topological_order", "no set of the visited ones")
+def topo_no_seen(root):
+    order = []
+
+    def visit(tensor):
+        for parent in tensor.parents:
+            visit(parent)
+        order.append(tensor)
+    visit(root)
+    return order
+
+
+@wrong("topological_order", "the root's parents, then the root")
+def topo_one_level(root):
+    return [*root.parents, root]
+
+
+@wrong("topological_order", "breadth first from the root, reversed")
+def topo_breadth_first(root):
+    order, queue, seen = [], [root], {id(root)}
+    while queue:
+        tensor = queue.pop(0)
+        order.append(tensor)
+        for parent in tensor.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                queue.append(parent)
+    return order[::-1]
+
+
+# --- 06: right answers written another way than the course's ------------------------------------------------
+
+RIGHT = []
+
+
+def right(exercise_id, description):
+    """Register the function below as a correct answer to exercise_id, written unlike the reference."""
+    def register(fn):
+        RIGHT.append(WrongAnswer(exercise_id, description, fn))
+        return fn
+    return register
+
+
+@right("backward_layers", "keeps z and uses sigmoid_derivative(z), collecting in a list first")
+def layers_with_z(X, y, params):
+    L = len(params) // 2
+    hs, zs = [X], []
+    for layer in range(1, L + 1):
+        zs.append(hs[-1] @ params[f"W{layer}"] + params[f"b{layer}"])
+        hs.append(zs[-1] if layer == L else network.sigmoid(zs[-1]))
+    deltas = [2 * (hs[-1] - y) / len(y)]
+    for layer in range(L, 1, -1):
+        deltas.insert(0, (deltas[0] @ params[f"W{layer}"].T) * network.sigmoid_derivative(zs[layer - 2]))
+    grads = {}
+    for layer in range(1, L + 1):
+        grads[f"W{layer}"] = hs[layer - 1].T @ deltas[layer - 1]
+        grads[f"b{layer}"] = np.sum(deltas[layer - 1], axis=0)
+    return grads
+
+
+@right("backward_layers", "recursion, one house at a time")
+def layers_by_recursion(X, y, params):
+    L = len(params) // 2
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+
+    def down(layer, h_below, signal):  # h_below: what came into `layer`; signal: dE/dz there
+        grads[f"W{layer}"] += np.outer(h_below[layer - 1], signal)
+        grads[f"b{layer}"] += signal
+        if layer > 1:
+            h = h_below[layer - 1]
+            down(layer - 1, h_below, (params[f"W{layer}"] @ signal) * h * (1 - h))
+
+    for x, target in zip(X, y):
+        h = [x]
+        for layer in range(1, L + 1):
+            z = h[-1] @ params[f"W{layer}"] + params[f"b{layer}"]
+            h.append(z if layer == L else 1 / (1 + np.exp(-z)))
+        down(L, h, 2 * (h[-1] - target) / len(y))
+    return grads
+
+
+@right("multiply_backward", "a list, d_out first")
+def multiply_list(a, b, d_out):
+    return [d_out * b, d_out * a]
+
+
+@right("backward_tape", "collects every signal, then adds them")
+def tape_collect(tape, values):
+    arrived = {name: [] for name in values}
+    arrived[tape[-1][0]].append(1.0)
+    for output, grad_fn, inputs in reversed(tape):
+        total = sum(arrived[output])
+        for name, gradient in zip(inputs, grad_fn(*(values[name] for name in inputs), total)):
+            arrived[name].append(gradient)
+    return {name: float(sum(signals)) for name, signals in arrived.items()}
+
+
+@right("matmul_backward", "np.dot, and B's gradient transposed twice")
+def matmul_dot(A, B, d_out):
+    return np.dot(d_out, B.T), (d_out.T @ A).T
+
+
+@right("topological_order", "Kahn's algorithm: inputs first, a tensor once all its parents are listed")
+def topo_kahn(root):
+    everything, stack = {}, [root]
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) not in everything:
+            everything[id(tensor)] = tensor
+            stack.extend(tensor.parents)
+    waiting = {key: len({id(p) for p in tensor.parents}) for key, tensor in everything.items()}
+    children = {key: [] for key in everything}
+    for key, tensor in everything.items():
+        for parent_id in {id(p) for p in tensor.parents}:
+            children[parent_id].append(key)
+    ready = [key for key, count in waiting.items() if count == 0]
+    order = []
+    while ready:
+        key = ready.pop()
+        order.append(everything[key])
+        for child in children[key]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    return order
+
+
+@right("topological_order", "a depth-first walk with a stack instead of recursion")
+def topo_stack(root):
+    order, done, stack = [], set(), [(root, False)]
+    while stack:
+        tensor, parents_listed = stack.pop()
+        if id(tensor) in done:
+            continue
+        if parents_listed:
+            done.add(id(tensor))
+            order.append(tensor)
+        else:
+            stack.append((tensor, True))
+            stack.extend((parent, False) for parent in tensor.parents if id(parent) not in done)
+    return order

@@ -165,7 +165,7 @@ def test_the_name_finder_finds_what_the_old_hints_got_wrong():
 
 
 def test_the_course_exercises_are_found_in_their_notebooks():
-    for exercise in EXERCISES[:12]:  # an exercise added later may not have its notebook cell yet
+    for exercise in EXERCISES:  # 00 to 06: every exercise has its cell, so the tests below judge every one
         assert exercise.notebook in notebooks_of(exercise), exercise.id
 
 

@@ -16,6 +16,7 @@ GENERIC = [
     r"where it should be \S+\.$",
     r"For .*: the result\S* has shape \(.*\), but it should have shape \([^)]*\)\.$",
     r"For .*: the result\S* (is|contains) NaN",
+    r"For .*: walked backwards in your order, grads\S* is [^,]*, but it should be \S+\.$",  # topological_order
     r"raised \w+: [^\n]*$",
     r"not attempted yet",
 ]

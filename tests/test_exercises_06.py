@@ -1,0 +1,241 @@
+"""The exercises of 06_deeper: backward_layers, multiply_backward, backward_tape, matmul_backward and
+topological_order. check() must pass the references and correct answers written other ways
+(learner_answers.RIGHT), and catch and name each usual mistake, each checked to be really wrong against
+an independent truth (autograd, nudging, the definition of a topological order), never against the
+reference."""
+import re
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad
+
+from course_utils import autodiff, check, gradcheck, hint, solution
+from course_utils.exercises import EXERCISES, _FORWARD
+from learner_answers import ANSWERS, RIGHT
+
+IDS = ["backward_layers", "multiply_backward", "backward_tape", "matmul_backward", "topological_order"]
+NEW = {exercise.id: exercise for exercise in EXERCISES if exercise.id in IDS}
+MISTAKES = [(exercise_id, mistake) for exercise_id, exercise in NEW.items() for mistake in exercise.mistakes]
+
+
+def test_the_five_exercises_come_after_05s_in_notebook_06():
+    ids = [exercise.id for exercise in EXERCISES]
+    assert ids[-5:] == IDS and all(NEW[exercise_id].notebook == "06_deeper" for exercise_id in IDS)
+
+
+# --- the truth each answer is held to, computed without the references -------------------------------------
+
+def layers_truth(X, y, params):
+    def E(p):
+        L = len(p) // 2
+        h = X
+        for layer in range(1, L + 1):
+            h = anp.dot(h, p[f"W{layer}"]) + p[f"b{layer}"]
+            h = h if layer == L else 1 / (1 + anp.exp(-h))
+        return anp.mean((h - y) ** 2)
+    return grad(E)(params)
+
+
+def multiply_truth(a, b, d_out):
+    """Each input's gradient, by nudging it: d(sum(a * b * d_out)) / da, entry by entry."""
+    a, b, d_out = (np.asarray(v, dtype=float) for v in (a, b, d_out))
+    return (gradcheck.numerical_gradient(lambda v: np.sum(v * b * d_out), a),
+            gradcheck.numerical_gradient(lambda v: np.sum(a * v * d_out), b))
+
+
+def matmul_truth(A, B, d_out):
+    return (gradcheck.numerical_gradient(lambda v: np.sum((v @ B) * d_out), A),
+            gradcheck.numerical_gradient(lambda v: np.sum((A @ v) * d_out), B))
+
+
+def tape_truth(tape, values):
+    """dE/d(every value), by nudging each value and running the rest of the tape forwards again."""
+    def E(changed):
+        current = dict(values, **changed)
+        for output, grad_fn, inputs in tape:
+            if output not in changed:
+                current[output] = _FORWARD[grad_fn](*[current[name] for name in inputs])
+        return float(current[tape[-1][0]])
+    return {name: gradcheck.numerical_derivative(lambda v, name=name: E({name: v}), value, 1e-6)
+            for name, value in values.items()}
+
+
+def is_topological_order(root, order):
+    """The definition: every tensor the root was made from, and the root, each once, after its parents."""
+    if not isinstance(order, (list, tuple)) or not all(isinstance(t, autodiff.Tensor) for t in order):
+        return False
+    everything, stack = set(), [root]
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) not in everything:
+            everything.add(id(tensor))
+            stack.extend(tensor.parents)
+    position = {id(t): k for k, t in enumerate(order)}
+    return (len(order) == len(position) == len(everything) and set(position) == everything
+            and all(position[id(p)] < position[id(t)] for t in order for p in t.parents))
+
+
+def is_right(exercise_id, args, got):
+    """Whether an answer is right, judged by the truth above."""
+    if exercise_id == "topological_order":
+        return is_topological_order(args[0], got)
+    truth = {"backward_layers": layers_truth, "multiply_backward": multiply_truth, "backward_tape": tape_truth,
+             "matmul_backward": matmul_truth}[exercise_id](*args)
+    if isinstance(truth, dict):
+        return isinstance(got, dict) and set(got) == set(truth) and all(
+            np.shape(got[k]) == np.shape(truth[k]) and np.allclose(got[k], truth[k], atol=1e-6) for k in truth)
+    return isinstance(got, (tuple, list)) and len(got) == 2 and all(
+        np.shape(g) == np.shape(t) and np.allclose(g, t, atol=1e-6) for g, t in zip(got, truth))
+
+
+def outcome(fn, args):
+    try:
+        return fn(*args)
+    except Exception as problem:  # a mistake that raises is wrong too
+        return problem
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_references_are_right_by_the_truth(exercise_id):
+    for args in NEW[exercise_id].cases():
+        assert is_right(exercise_id, args, NEW[exercise_id].reference(*args))
+
+
+@pytest.mark.parametrize("exercise_id, mistake", MISTAKES, ids=[f"{e}: {m.name}" for e, m in MISTAKES])
+def test_each_usual_mistake_is_really_wrong(exercise_id, mistake):
+    """Wrong on at least one case (so that check can tell it), and never an exception check cannot name."""
+    cases = NEW[exercise_id].cases()
+    assert any(not is_right(exercise_id, args, outcome(mistake.make, args)) for args in cases)
+
+
+# --- check() -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_reference_passes(exercise_id):
+    result = check(exercise_id, NEW[exercise_id].reference)
+    assert result.passed and result.message.startswith("✓"), result.message
+
+
+@pytest.mark.parametrize("answer", RIGHT, ids=[answer.fn.__name__ for answer in RIGHT])
+def test_a_correct_answer_written_another_way_passes(answer):
+    for args in NEW[answer.exercise_id].cases():  # right by the truth, not only by check
+        assert is_right(answer.exercise_id, args, answer.fn(*args)), answer.description
+    result = check(answer.exercise_id, answer.fn)
+    assert result.passed, result.message
+
+
+def test_every_exercise_has_a_right_answer_written_another_way():
+    assert {answer.exercise_id for answer in RIGHT} == set(IDS)
+
+
+@pytest.mark.parametrize("exercise_id, mistake", MISTAKES, ids=[f"{e}: {m.name}" for e, m in MISTAKES])
+def test_each_usual_mistake_is_caught_and_named(exercise_id, mistake):
+    result = check(exercise_id, mistake.make)
+    assert not result.passed
+    assert f"usual mistake: {mistake.name}" in result.message and mistake.advice in result.message
+
+
+LEARNERS = [answer for answer in ANSWERS if answer.exercise_id in IDS]
+
+
+@pytest.mark.parametrize("answer", LEARNERS, ids=[answer.fn.__name__ for answer in LEARNERS])
+def test_a_learners_wrong_answer_is_wrong_and_nearly_always_named(answer):
+    cases = NEW[answer.exercise_id].cases()
+    assert any(not is_right(answer.exercise_id, args, outcome(answer.fn, args)) for args in cases)
+    result = check(answer.exercise_id, answer.fn)
+    assert not result.passed
+    if answer.description != "np.dot without the transposes":  # np.dot's error differs from @'s: said so
+        assert "usual mistake" in result.message, result.message
+    else:
+        assert "The shapes do not fit together" in result.message and "shaped like A" in result.message
+
+
+def test_overwriting_where_paths_meet_is_caught_and_told_so():
+    """The issue's demand: a learner who overwrites instead of adding is told that, in those words."""
+    for name in ("tape_overwrite", "tape_fresh_dict"):
+        answer = next(a for a in LEARNERS if a.fn.__name__ == name)
+        message = check("backward_tape", answer.fn).message
+        assert "overwrote the gradient where paths meet" in message and "add each one" in message
+
+
+def test_the_overwrite_bug_gives_half_the_gradient_on_the_house():
+    tape, values = NEW["backward_tape"].cases()[0]
+    overwrite = next(m for m in NEW["backward_tape"].mistakes if m.name.startswith("overwrote")).make
+    right, wrong = autodiff.backward_tape(tape, values), overwrite(tape, values)
+    assert right["e"] == pytest.approx(2 * values["e"]) and wrong["e"] == pytest.approx(values["e"])
+    assert wrong["w1"] == pytest.approx(right["w1"] / 2)
+
+
+def test_a_wrong_kind_of_answer_is_reported():
+    assert "should be a pair" in check("multiply_backward", lambda a, b, d_out: (1.0, 2.0, 3.0)).message
+    assert "has no key 'W1'" in check("backward_layers", lambda X, y, params: {"W2": 0}).message
+    message = check("topological_order", lambda root: "E").message
+    assert "returned 'E', but the answer should be a list of the graph's tensors" in message
+    assert "should be a list" in check("topological_order", lambda root: [root, root.data]).message
+    shape = check("matmul_backward", lambda A, B, d_out: (d_out @ B.T, (A.T @ d_out).T)).message
+    assert "has shape (4, 2), but it should have shape (2, 4)" in shape and "B's like B" in shape
+
+
+def test_an_input_changed_in_place_is_named():
+    def changes_params(X, y, params):
+        params["W1"] = params["W1"] * 0
+        return {}
+    assert "changed its input `params`" in check("backward_layers", changes_params).message
+
+    def changes_a_tensor(root):
+        root.name = "changed"
+        return autodiff.topological_order(root)
+    assert "changed its input `root`" in check("topological_order", changes_a_tensor).message
+
+    def grows_the_tape(tape, values):
+        tape.append(tape[-1])
+        return autodiff.backward_tape(tape[:-1], values)
+    assert "changed its input `tape`" in check("backward_tape", grows_the_tape).message
+
+
+def test_the_messages_show_the_cases_in_the_notebooks_names():
+    message = check("backward_tape", lambda tape, values: {name: 0.0 for name in values}).message
+    assert "[('a', autodiff.multiply_backward, ('x', 'w1'))" in message and "'x': -0.69" in message
+    message = check("topological_order", h_before_z).message
+    assert "topological_order(<tensor E: 0.04783, made by multiply_backward>)" in message
+    assert re.search(r'walked backwards in your order, grads\["\w+"\] is', message)
+    message = check("topological_order", lambda root: [t for t in autodiff.topological_order(root) if t.parents])
+    assert "usual mistake: left out the inputs" in message.message
+
+
+def h_before_z(root):
+    """A right order with h moved before z, which it is made from: no usual mistake, a wrong gradient."""
+    order = autodiff.topological_order(root)
+    names = [tensor.name for tensor in order]
+    if "h" in names and "z" in names:
+        h = order.pop(names.index("h"))
+        order.insert(names.index("z"), h)
+    return order
+
+
+# --- hints and solutions --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_hints_lead_and_the_last_points_to_the_solution(exercise_id):
+    exercise = NEW[exercise_id]
+    assert len(exercise.hints) >= 3
+    texts = [hint(exercise_id).markdown for _ in exercise.hints]
+    assert f"Hint {len(exercise.hints)} of {len(exercise.hints)}" in texts[-1]
+    assert f"solution('{exercise_id}')" in texts[-1]
+
+
+@pytest.mark.parametrize("exercise_id, module", [("backward_layers", "deep"), ("multiply_backward", "autodiff"),
+                                                 ("backward_tape", "autodiff"), ("matmul_backward", "autodiff"),
+                                                 ("topological_order", "autodiff")])
+def test_the_solution_is_the_library_code(exercise_id, module):
+    text = solution(exercise_id).markdown
+    assert f"def {exercise_id}(" in text and f"course_utils/{module}.py" in text
+
+
+def test_backward_layers_solution_runs_as_written():
+    code = re.search(r"```python\n(.*?)```", solution("backward_layers").markdown, re.S).group(1)
+    names = {"np": np}
+    exec(code, names)  # the functions it shows, after the ones they use
+    for args in NEW["backward_layers"].cases():
+        assert is_right("backward_layers", args, names["backward_layers"](*args))
