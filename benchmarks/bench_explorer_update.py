@@ -10,7 +10,8 @@ for a choice). An explorer that cannot be built (a module or class missing or ch
 note.
 
 Run as a script, this starts a python3 kernel, as JupyterLab does, and measures inside it, so the widget
-messages that carry each picture are included; `--here` measures in this process instead.
+messages that carry each picture are included; `--here` measures in this process instead, and
+`--only=(06)` measures only the explorers whose label contains "(06)".
 """
 import importlib
 import shutil
@@ -93,6 +94,11 @@ def other_explorers():
         ("TrainingDashboard (05)", "TrainingDashboard(split, alpha=0.3, hidden=3, epochs=1000, line_rmse=...)",
          lambda: widgets("widgets_backprop").TrainingDashboard(split(), alpha=0.3, hidden=3, epochs=1000,
                                                                line_rmse=line_rmse())),
+        ("GraphStepper (06)", "GraphStepper()", lambda: widgets("widgets_deeper").GraphStepper()),
+        ("SpeedExplorer (06)", "SpeedExplorer(split): 15 networks timed when it is made",
+         lambda: widgets("widgets_deeper").SpeedExplorer(split())),
+        ("DepthExplorer (06)", "DepthExplorer(split, depth=4, activation='sigmoid', scale=1.0)",
+         lambda: widgets("widgets_deeper").DepthExplorer(split(), depth=4, activation="sigmoid", scale=1.0)),
     ]
 
 
@@ -140,21 +146,26 @@ def wait_for_runs_ahead(explorer):
     ahead = getattr(explorer, "ahead", None)
     if ahead is None:
         return
-    start, total = time.perf_counter(), len(explorer.ALPHAS) * len(explorer.diagrams)
+    start, total = time.perf_counter(), ahead.total
     while ahead.ready() < total and time.perf_counter() - start < AHEAD_LIMIT:
         time.sleep(0.2)
-    print(f"  every run trained ahead ({ahead.ready()} of {total}) {time.perf_counter() - start:.1f} s after the "
-          "dashboard appeared", flush=True)
-    report("explorer update", "TrainingDashboard (05): all runs trained ahead, after it appeared",
+    name = type(explorer).__name__
+    print(f"  everything worked out ahead ({ahead.ready()} of {total}) {time.perf_counter() - start:.1f} s after "
+          f"the {name} appeared", flush=True)
+    report("explorer update", f"{name}: all worked out ahead, after it appeared",
            f"{time.perf_counter() - start:.0f} s", "info", None)
 
 
-def measure_all():
+def measure_all(only=""):
+    """Every explorer, or those whose label contains `only` (e.g. "(06)")."""
     print("in", "a Jupyter kernel" if "ipykernel" in sys.modules else "a plain Python process", flush=True)
-    print("LearningRateExplorer first (02): LearningRateExplorer(x, y, start=[-1.5], alpha=0.1, "
-          "alpha_range=(1e-3, 4))", flush=True)
-    measure("LearningRateExplorer first (02)", headline_explorer())
+    if not only:
+        print("LearningRateExplorer first (02): LearningRateExplorer(x, y, start=[-1.5], alpha=0.1, "
+              "alpha_range=(1e-3, 4))", flush=True)
+        measure("LearningRateExplorer first (02)", headline_explorer())
     for label, how, build in other_explorers():
+        if only not in label:
+            continue
         try:
             explorer = build()
         except Exception as error:  # a module or class not there yet, or changed
@@ -174,8 +185,9 @@ def measure_in_kernel():
     client = manager.client()
     client.start_channels()
     client.wait_for_ready(timeout=60)
+    arguments = [__file__, "--here", *sys.argv[1:]]
     code = (f"import sys, runpy; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"sys.argv = [{__file__!r}, '--here']; runpy.run_path({__file__!r}, run_name='__main__')")
+            f"sys.argv = {arguments!r}; runpy.run_path({__file__!r}, run_name='__main__')")
 
     def show(message):
         if message["msg_type"] == "stream":
@@ -194,4 +206,5 @@ def measure_in_kernel():
 
 
 if __name__ == "__main__":
-    measure_all() if "--here" in sys.argv else measure_in_kernel()
+    ONLY = next((arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--only=")), "")
+    measure_all(ONLY) if "--here" in sys.argv else measure_in_kernel()

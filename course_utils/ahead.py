@@ -20,8 +20,9 @@ class Ahead:
     module, or a functools.partial of one (it is sent by name), and its results picklable."""
 
     def __init__(self, compute, keys):
-        self.compute, self.results = compute, {}
-        threading.Thread(target=self._work_ahead, args=(list(keys),), daemon=True).start()
+        keys = list(keys)
+        self.compute, self.results, self.total = compute, {}, len(keys)  # total: how many it works out ahead
+        threading.Thread(target=self._work_ahead, args=(keys,), daemon=True).start()
 
     def get(self, key):
         """The result for key: the one computed ahead, or computed now if it is not ready yet."""

@@ -18,7 +18,7 @@ from course_utils.ahead import Ahead
 from course_utils.linear import best_weights
 from course_utils.plots import BLUE, GREY, ORANGE, RED, dollar_axis, new_figure
 from course_utils.plots_deeper import (BACKWARD_COLOUR, LINE_STYLES, draw_edge, draw_gate, edge_labels,
-                                       layer_axis)
+                                       layer_axis, powers_of_ten)
 from course_utils.widgets import Explorer
 
 NEW = "#ffe08a"  # the background of a gradient just computed, as in 05's stepper
@@ -102,9 +102,9 @@ class GraphStepper(Explorer):
         last = len(self.tape) + 1
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(last, self.values["step"] + 1)))
-        moving = [*self.gradient_texts.values(), *self.highlights.values(), *self.gate_rings.values(),
-                  self.meeting, self.start_label]
-        super().__init__(figure, controls, moving, start={"step": 0, "paths_meet": "add"},
+        self.every_moving = [*self.gradient_texts.values(), *self.highlights.values(), *self.gate_rings.values(),
+                             self.meeting, self.start_label]
+        super().__init__(figure, controls, self.every_moving, start={"step": 0, "paths_meet": "add"},
                          rows=[[back, forward, controls["step"]], [controls["paths_meet"]]])
         for meet in ("add", "overwrite"):  # every picture drawn now, so that none waits when visited
             for every in range(last + 1):
@@ -163,6 +163,9 @@ class GraphStepper(Explorer):
         self.start_label.set_text("∂E/∂E = 1" if step >= 1 else "")
         self.start_label.get_bbox_patch().set_facecolor(NEW if step == 1 else "none")
         self._write_meeting(sent, grads, paths_meet)
+        # Only what shows this time is drawn over the background: most arrows are hidden, most texts empty.
+        self.moving = [artist for artist in sorted(self.every_moving, key=lambda a: a.get_zorder())
+                       if artist.get_visible() and getattr(artist, "get_text", lambda: "x")()]
         return self._describe(step, gates, current, grads, sent, paths_meet)
 
     def _write_meeting(self, sent, grads, paths_meet):
@@ -233,7 +236,7 @@ class GraphStepper(Explorer):
 
 # --- Why backprop is fast: the numerical gradient timed against it -------------------------------------------
 
-def typical_time(task, rounds=3, round_seconds=0.01, enough=0.1):
+def typical_time(task, rounds=3, round_seconds=0.005, enough=0.05):
     """Seconds one run of task() takes: in each round as many runs as fill round_seconds (at least one), and
     the round least disturbed by other work on the machine counts. A slow task, one that has taken `enough`
     seconds, gets fewer rounds: one long run already averages over whatever else the machine is doing."""
@@ -290,6 +293,8 @@ class SpeedExplorer(Explorer):
         for ax in (left, right):
             ax.set(xscale="log", yscale="log", xlabel="parameters (weights and biases) of the network")
             ax.set_xlim(counts.min() / 1.6, counts.max() * 1.6)
+            powers_of_ten(ax.xaxis)
+            powers_of_ten(ax.yaxis)
         for column, (key, colour, label) in enumerate([("numerical", ORANGE, "numerical: 2 forward passes a "
                                                         "parameter"), ("backprop", BLUE, "backprop")]):
             left.plot(counts, times[:, column], "o", color=colour, alpha=0.25, ms=4)
@@ -385,13 +390,15 @@ class DepthExplorer(Explorer):
         layer_axis(sizes_ax, top, "layer (the last: the output)")
         sizes_ax.set(yscale="log", ylim=(1e-10, 1e3), ylabel="rms of dE/dW in the layer",
                      title="Each layer's gradient size")
+        powers_of_ten(sizes_ax.yaxis, every=2)
         (self.start_line,) = sizes_ax.plot([], [], label="at the start", **LINE_STYLES["start"])
         (self.trained_line,) = sizes_ax.plot([], [], label="after 100 steps", **LINE_STYLES["trained"])
-        sizes_ax.legend(loc="lower right", fontsize=8)
+        sizes_ax.legend(loc="upper left", fontsize=8)
         layer_axis(factors_ax, top - 1, "the layer the signal goes down to")
         factors_ax.axhline(1, color=GREY, lw=1)
         factors_ax.set(yscale="log", ylim=(0.01, 30), ylabel="factor on the error signal",
                        title="Each step down: factors on the signal")
+        powers_of_ten(factors_ax.yaxis)
         (self.weights_line,) = factors_ax.plot([], [], "o-", color=BLUE, ms=4, label="through the weights")
         (self.slopes_line,) = factors_ax.plot([], [], "s-", color=ORANGE, ms=4, label="through the slopes")
         (self.both_line,) = factors_ax.plot([], [], "D", color="black", ms=4, label="both")
