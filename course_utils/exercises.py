@@ -760,7 +760,7 @@ EXERCISES = [
                "pattern with `W2` and `b2`, shape (n, 1). Return both, the hidden values first."]),
     Exercise(
         "backward", "05_backpropagation", network.backward,
-        show=[network.sigmoid, network.forward, losses.squared_error, losses.mse, network.loss_and_gradients],
+        show=[network.sigmoid, network.forward, network.loss_and_gradients],
         cases=lambda: [_network_case(_rng()), _network_case(_rng(), n=8, d=2, h=3)],
         module=network,
         shapes="Say each shape out loud: the error signal is (n, 1); `hidden.T @` it is (h, 1), like W2; "
