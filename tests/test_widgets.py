@@ -199,9 +199,9 @@ THERE_AND_BACK = [  # explorer, control, two values to move it to (whichever it 
     ("demo", "prediction", (60_000, 190_000)), ("dashboard", "hidden", (2, 7)),
     ("dashboard", "edges", ("weights", "gradients")), ("dashboard", "epochs", (10, 90)),
     ("stepper", "step", (4, 9)), ("rates", "alpha", (0.05, 2.0)), ("rates", "steps", (20, 80)),
-    ("nudge", "h", (0.01, 50)), ("weight", "weight", (100, 200)), ("gradient", "w", (100.0, 150.0)),
-    ("gradient", "b", (-30.0, 30.0)), ("features", "Year_Built", (30.0, 60.0)),
-]  # not the nudge's w: its ratio axis follows the curve when it leaves the view, and stays (by design)
+    ("nudge", "h", (0.01, 50)), ("nudge", "w", (40.0, 160.0)), ("weight", "weight", (100, 200)),
+    ("gradient", "w", (100.0, 150.0)), ("gradient", "b", (-30.0, 30.0)), ("features", "Year_Built", (30.0, 60.0)),
+]
 
 
 @pytest.fixture(scope="module")
