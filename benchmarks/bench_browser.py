@@ -25,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from benchlib import ROOT, median, percentile, report, not_measured
+from benchlib import ROOT, median, not_measured, percentile, report
 
 sys.path.insert(0, str(ROOT / "tests"))
 import browser  # noqa: E402  (the tests' private JupyterLab and Chromium)
@@ -59,6 +59,10 @@ SENDS_ON_RELEASE = """slider => {
     const find = widget => widget.node === slider ? widget : [...widget.children()].map(find).find(Boolean);
     return !find(window.jupyterapp.shell)._view.model.get('continuous_update');
 }"""
+# A slider's exact value, ends and step, from noUiSlider itself (its aria-valuenow is rounded to one
+# decimal). For a log slider these are exponents; for a selection slider, indices.
+POSITION = """handle => { const slider = handle.closest('.noUi-target').noUiSlider;
+    return [slider.get(true), slider.options.range.min, slider.options.range.max, slider.options.step]; }"""
 
 
 def exact(text):
@@ -66,65 +70,75 @@ def exact(text):
     return "^" + re.escape(text) + "$"
 
 
-# A slider's exact value and ends, from noUiSlider itself (its aria-valuenow is rounded to one decimal).
-POSITION = """handle => { const slider = handle.closest('.noUi-target').noUiSlider;
-    return [slider.get(true), slider.options.range.min, slider.options.range.max]; }"""
-
-
-def position(handle):
-    """The slider's value, low end and high end (for a log slider: exponents; for a selection: indices)."""
-    return handle.evaluate(POSITION)
-
-
 def same(a, b):
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def new_picture(page, image, status, act):
-    """Do `act` (a key press or a click), which makes exactly one update; wait for its picture. Its digest,
-    and the ms from the key going down (or, for a click, the mouse button coming up) to the picture."""
-    browser.watch_explorer(page, image, status)
-    act()
-    digest, ms = browser.wait_for_one_update(page, "", timeout=TIMEOUT_MS)
-    if ms is None:  # no key went down: a click
-        ms = page.evaluate("window.courseWatch.pictures[0].t - window.courseWatch.release")
-    return digest, ms
+class Explorer:
+    """The index-th explorer of the open notebook: its controls, its picture and its status line."""
+
+    def __init__(self, page, index):
+        self.page, self.index = page, index
+        _, self.image, self.status = browser.explorer(page, index)
+        box = self.image.locator("xpath=..")  # the explorer's VBox: controls, status line, picture
+        self.sliders = box.locator(".widget-slider").all()
+        self.toggles = box.locator(".widget-toggle-buttons").all()
+        self.buttons = box.locator(".widget-button").all()[::-1]  # the stepper's next ▶ before ◀ back
+        self.watched = [self.image.element_handle(), self.status.element_handle()]
+
+    def text(self):
+        return self.status.text_content()
+
+    def watch(self):
+        """A new log of pictures and status lines: browser.watch_explorer, with the elements found once."""
+        self.page.evaluate(browser.WATCH, self.watched)
+
+    def new_picture(self, act):
+        """Do `act` (a key press or a click), which makes exactly one update, and wait for its picture: its
+        digest, and the ms from the key going down (for a click, the mouse button coming up) to it."""
+        self.watch()
+        act()
+        digest, ms = browser.wait_for_one_update(self.page, "", timeout=TIMEOUT_MS)
+        if ms is None:  # no key went down: a click
+            ms = self.page.evaluate("window.courseWatch.pictures[0].t - window.courseWatch.release")
+        return digest, ms
 
 
-def press(page, image, status, control, key):
-    """One key on the slider, timed into control.presses; the picture's digest."""
-    digest, ms = new_picture(page, image, status, lambda: page.keyboard.press(key))
+def press(explorer, control, key):
+    """One key on the focused slider, timed into control.presses; the new picture's digest."""
+    digest, ms = explorer.new_picture(lambda: explorer.page.keyboard.press(key))
     control.presses.append(ms)
     return digest
 
 
-def walk(page, handle, image, status, control):
-    """Home, PRESSES single steps (turning at either end), End: the status line and picture's digest at
-    the high end, where the drag will end too."""
-    value, low, high = position(handle)
+def walk(explorer, handle, control):
+    """Home, PRESSES single steps (turning at either end), End: the status line and the picture's digest
+    at the high end, where the drag ends too."""
+    value, low, high, step = handle.evaluate(POSITION)
+    stops = math.ceil((high - low) / step - 1e-6)  # steps from end to end (a log slider's last is short)
     handle.focus()
     if not same(value, low):
-        press(page, image, status, control, "Home")
-    key = "ArrowRight"
+        press(explorer, control, "Home")
+    at, way = 0, 1
     for _ in range(PRESSES):
-        value = position(handle)[0]
-        key = "ArrowLeft" if same(value, high) else "ArrowRight" if same(value, low) else key
-        digest = press(page, image, status, control, key)
-    if not same(position(handle)[0], high):
-        digest = press(page, image, status, control, "End")
-    return status.text_content(), digest
+        way = -1 if at == stops else 1 if at == 0 else way
+        digest = press(explorer, control, "ArrowRight" if way > 0 else "ArrowLeft")
+        at += way
+    if at != stops:
+        digest = press(explorer, control, "End")
+    return explorer.text(), digest
 
 
-def drag(page, handle, image, status, control, end, sends_on_release):
+def drag(explorer, handle, control, end, sends_on_release):
     """Home, then drag from the low end to past the high end at a hand's pace and release: the ms from
     the release to the final picture (<= 0: it was on screen before the release)."""
-    handle.focus()
-    press(page, image, status, control, "Home")
+    page = explorer.page
+    press(explorer, control, "Home")
     handle.scroll_into_view_if_needed()
     track = handle.locator("xpath=ancestor::*[contains(@class, 'noUi-target')][1]").bounding_box()
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    browser.watch_explorer(page, image, status)
+    explorer.watch()
     page.mouse.move(x, y)
     page.mouse.down()
     start = time.perf_counter()
@@ -135,7 +149,7 @@ def drag(page, handle, image, status, control, end, sends_on_release):
     page.mouse.up()
     if sends_on_release:  # nothing was sent before the release: its one update is the final picture
         digest, _ = browser.wait_for_one_update(page, "", timeout=TIMEOUT_MS)
-        end = status.text_content(), digest
+        end = explorer.text(), digest
     found = browser.settle_after_release(page, exact(end[0]), end[1], limit=TIMEOUT_MS, quiet=QUIET_MS)
     if found["stale_pictures"] or found["stale_labels"]:
         control.failure = (f"after the release a stale picture or status line replaced the final one: "
@@ -143,70 +157,61 @@ def drag(page, handle, image, status, control, end, sends_on_release):
     return found["picture_ms"]
 
 
-def put_back(page, handle, image, status, value, text):
-    """Quick key presses to the slider's first value (the kernel draws only the latest one it has been
+def put_back(explorer, handle, value, text):
+    """Quick key presses to the slider's first value (the kernel draws only the latest value it has been
     sent), then wait for its status line and the picture after it: the next control starts from there."""
-    now, low, high = position(handle)
+    now, low, high, step = handle.evaluate(POSITION)
     if same(now, value):
         return
-    browser.watch_explorer(page, image, status)
+    explorer.watch()
     handle.focus()
-    page.keyboard.press("Home" if value - low < high - value else "End")
-    key = "ArrowRight" if value - low < high - value else "ArrowLeft"
-    for _ in range(10_000):
-        if same(position(handle)[0], value):
-            break
-        page.keyboard.press(key)
-    browser.wait_for_last_update(page, exact(text), timeout=TIMEOUT_MS)
+    steps = round((value - low) / step)  # from the low end; PageUp is five steps (noUiSlider's default)
+    keys = ["End"] if same(value, high) else ["Home"] + ["PageUp"] * (steps // 5) + ["ArrowRight"] * (steps % 5)
+    for key in keys:
+        explorer.page.keyboard.press(key)
+    if not same(handle.evaluate(POSITION)[0], value):
+        raise AssertionError(f"{len(keys)} key presses did not bring the slider back to {value}")
+    browser.wait_for_last_update(explorer.page, exact(text), timeout=TIMEOUT_MS)
 
 
-def measure_slider(page, slider, image, status, control, alone):
+def measure_slider(explorer, slider, control):
     handle = slider.locator(".noUi-handle").first
-    first = position(handle)[0], status.text_content()
+    first = handle.evaluate(POSITION)[0], explorer.text()
     sends_on_release = slider.evaluate(SENDS_ON_RELEASE)
     if sends_on_release:
         control.name += " (sends on release)"
-    end = walk(page, handle, image, status, control)
-    control.release = drag(page, handle, image, status, control, end, sends_on_release)
-    if not alone:  # the explorer's other controls are measured from the notebook's own state
-        put_back(page, handle, image, status, *first)
+    end = walk(explorer, handle, control)
+    control.release = drag(explorer, handle, control, end, sends_on_release)
+    if len(explorer.sliders + explorer.toggles + explorer.buttons) > 1:  # the others start where the notebook put them
+        put_back(explorer, handle, *first)
 
 
-def measure_toggles(page, toggles, image, status, control):
+def measure_toggles(explorer, toggles, control):
     for _ in range(CLICKS):
         other = toggles.locator("button:not(.mod-active)").first
-        control.presses.append(new_picture(page, image, status, other.click)[1])
+        control.presses.append(explorer.new_picture(other.click)[1])
 
 
-def measure_button(page, button, image, status, control):
+def measure_button(explorer, button, control):
     for _ in range(CLICKS):
-        control.presses.append(new_picture(page, image, status, button.click)[1])
+        control.presses.append(explorer.new_picture(button.click)[1])
 
 
-def measure_explorer(page, notebook, index):
-    """Every control of the index-th explorer of the open notebook, in turn."""
-    _, image, status = browser.explorer(page, index)
-    box = image.locator("xpath=..")  # the explorer's VBox: controls, status line, picture
-    sliders = box.locator(".widget-slider").all()
-    toggles = box.locator(".widget-toggle-buttons").all()
-    buttons = box.locator(".widget-button").all()[::-1]
-    alone = len(sliders) + len(toggles) + len(buttons) == 1
+def measure_explorer(explorer, notebook):
+    """Every control of the explorer in turn; a control that fails is named, and the next one measured."""
+    from playwright.sync_api import Error as PlaywrightError  # its time-outs among them
     controls = []
-    for kind, element in [("slider", s) for s in sliders] + [("toggles", t) for t in toggles] + \
-                         [("button", b) for b in buttons]:
-        label = element if kind == "button" else element.locator(".widget-label").first
-        control = Control(notebook, index, label.inner_text().strip())
+    for measure, element in ([(measure_slider, slider) for slider in explorer.sliders]
+                             + [(measure_toggles, toggles) for toggles in explorer.toggles]
+                             + [(measure_button, button) for button in explorer.buttons]):
+        label = element if measure is measure_button else element.locator(".widget-label").first
+        control, start = Control(notebook, explorer.index, label.inner_text().strip()), time.perf_counter()
         controls.append(control)
         try:
-            if kind == "slider":
-                measure_slider(page, element, image, status, control, alone)
-            elif kind == "toggles":
-                measure_toggles(page, element, image, status, control)
-            else:
-                measure_button(page, element, image, status, control)
-        except Exception as error:  # a time-out or a wrong picture: name the control, go on with the next
+            measure(explorer, element, control)
+        except (PlaywrightError, AssertionError) as error:  # a time-out, or a wrong picture
             control.failure = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-        print(describe(control), flush=True)
+        print(f"{describe(control)} [{time.perf_counter() - start:.0f} s]", flush=True)
     return controls
 
 
@@ -219,7 +224,8 @@ def measure_notebook(chromium, base, token, notebook):
         explorers = 0
         while browser.explorer(page, explorers)[1].count():
             explorers += 1
-        return [control for index in range(explorers) for control in measure_explorer(page, notebook, index)]
+        return [control for index in range(explorers)
+                for control in measure_explorer(Explorer(page, index), notebook)]
     finally:
         page.context.close()
         browser.shut_down_kernels(base, token)  # two cores: no idle kernel left behind
