@@ -8,7 +8,8 @@ its turn):
   - a slider: Home, then one step at a time across the track and back (turning at either end) for
     PRESSES keys, then End. A short track is walked end to end, so every value is visited for the first
     time (the training dashboard trains a run on its first visit) and again. Then Home once more and a
-    drag from the low end to past the high end, DRAG_MOVES mouse moves over DRAG_SECONDS, and release.
+    drag from the low end to the high end, DRAG_MOVES mouse moves over DRAG_SECONDS, released as soon
+    as the last move reaches the high end.
   - a row of toggle buttons: the other button, CLICKS times; a plain button (the stepper's back and
     next): CLICKS clicks, the last button first (next before back: the stepper starts at step 0).
 Every time is taken inside the page with performance.now() (tests/browser.py's explorer log): a key
@@ -47,6 +48,7 @@ class Control:
     name: str
     presses: list = field(default_factory=list)  # ms from each key press (or click) to its new picture
     release: float = None   # ms from the drag's release to the final picture (<= 0: before the release)
+    drag_pictures: int = 0  # pictures shown while the mouse button was down
     failure: str = None
 
     def __str__(self):
@@ -130,7 +132,7 @@ def walk(explorer, handle, control):
 
 
 def drag(explorer, handle, control, end, sends_on_release):
-    """Home, then drag from the low end to past the high end at a hand's pace and release: the ms from
+    """Home, then drag from the low end to the high end at a hand's pace and release there: the ms from
     the release to the final picture (<= 0: it was on screen before the release)."""
     page = explorer.page
     press(explorer, control, "Home")
@@ -141,16 +143,18 @@ def drag(explorer, handle, control, end, sends_on_release):
     explorer.watch()
     page.mouse.move(x, y)
     page.mouse.down()
-    start = time.perf_counter()
+    start, end_x = time.perf_counter(), track["x"] + track["width"] + 2  # a hair past the end: the high end
     for move in range(1, DRAG_MOVES + 1):
-        page.mouse.move(x + move / DRAG_MOVES * (track["x"] + track["width"] + 20 - x), y)
-        # the hand's pace (not a wait for anything): the next move at its moment on the one-second sweep
+        # the hand's pace (not a wait for anything): each move at its moment on the sweep
         time.sleep(max(0.0, start + move * DRAG_SECONDS / DRAG_MOVES - time.perf_counter()))
-    page.mouse.up()
+        page.mouse.move(x + move / DRAG_MOVES * (end_x - x), y)
+    page.mouse.up()  # at once: the high end is reached by the last move, not before it
     if sends_on_release:  # nothing was sent before the release: its one update is the final picture
         digest, _ = browser.wait_for_one_update(page, "", timeout=TIMEOUT_MS)
         end = explorer.text(), digest
     found = browser.settle_after_release(page, exact(end[0]), end[1], limit=TIMEOUT_MS, quiet=QUIET_MS)
+    control.drag_pictures = page.evaluate("(watch => watch.pictures.filter(p => p.t < watch.release).length)"
+                                          "(window.courseWatch)")
     if found["stale_pictures"] or found["stale_labels"]:
         control.failure = (f"after the release a stale picture or status line replaced the final one: "
                            f"{found['stale_pictures']} pictures, status lines {found['stale_labels']}")
@@ -238,7 +242,8 @@ def p90(control):
 def describe(control):
     presses = (f"key/click -> picture median {median(control.presses):.0f} ms, 90th percentile "
                f"{p90(control):.0f} ms ({len(control.presses)})" if control.presses else "no presses measured")
-    release = "" if control.release is None else f"; drag release -> final picture {after_release(control.release)}"
+    release = "" if control.release is None else (f"; drag release -> final picture {after_release(control.release)}"
+                                                   f" ({control.drag_pictures} pictures during the drag)")
     failure = f"; FAILED: {control.failure}" if control.failure else ""
     return f"  {control}: {presses}{release}{failure}"
 
