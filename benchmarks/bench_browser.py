@@ -14,9 +14,9 @@ than one control, a slider is put back after its turn):
     next): CLICKS clicks, the last button first (next before back: the stepper starts at step 0).
 Every time is taken inside the page with performance.now() (tests/browser.py's explorer log): a key
 press from its keydown, a click from its mouseup, to the moment the explorer's <img> gets its new
-picture. After a drag the final picture is the one the End key drew (same status line, same PNG
-bytes), or, for a slider that sends its value only on release, the one picture drawn after the
-release; either must then stay for QUIET_MS with no other picture after it. A control that does not
+picture. After a drag the final picture is the one drawn with the status line the End key showed, or,
+for a slider that sends its value only on release, the one picture drawn after the release; either
+must then stay for QUIET_MS with no other picture after it. A control that does not
 redraw within TIMEOUT_MS is reported as a failure by name, and the next one is measured.
 """
 import contextlib
@@ -66,6 +66,11 @@ SENDS_ON_RELEASE = """slider => {
 # decimal). For a log slider these are exponents; for a selection slider, indices.
 POSITION = """handle => { const slider = handle.closest('.noUi-target').noUiSlider;
     return [slider.get(true), slider.options.range.min, slider.options.range.max, slider.options.step]; }"""
+
+
+# The digest of the picture drawn in the same kernel turn as the status line on screen (it follows it).
+DRAWN_WITH_STATUS = """async () => { const watch = window.courseWatch, status = watch.labels.at(-1);
+    return await watch.pictures.find(picture => picture.order > status.order).digest; }"""
 
 
 def exact(text):
@@ -119,15 +124,14 @@ class Explorer:
 
 
 def press(explorer, control, key):
-    """One key on the focused slider, timed into control.presses; the new picture's digest."""
-    digest, ms = explorer.new_picture(lambda: explorer.page.keyboard.press(key), f"pressing {key}")
+    """One key on the focused slider, timed into control.presses."""
+    _, ms = explorer.new_picture(lambda: explorer.page.keyboard.press(key), f"pressing {key}")
     control.presses.append(ms)
-    return digest
 
 
 def walk(explorer, handle, control):
-    """Home, PRESSES single steps (turning at either end), End: the status line and the picture's digest
-    at the high end, where the drag ends too."""
+    """Home, PRESSES single steps (turning at either end), End: the status line at the high end, where the
+    drag ends too."""
     value, low, high, step = handle.evaluate(POSITION)
     stops = math.ceil((high - low) / step - 1e-6)  # steps from end to end (a log slider's last is short)
     handle.focus()
@@ -136,16 +140,17 @@ def walk(explorer, handle, control):
     at, way = 0, 1
     for _ in range(PRESSES):
         way = -1 if at == stops else 1 if at == 0 else way
-        digest = press(explorer, control, "ArrowRight" if way > 0 else "ArrowLeft")
+        press(explorer, control, "ArrowRight" if way > 0 else "ArrowLeft")
         at += way
     if at != stops:
-        digest = press(explorer, control, "End")
-    return explorer.text(), digest
+        press(explorer, control, "End")
+    return explorer.text()
 
 
-def drag(explorer, handle, control, end, sends_on_release):
+def drag(explorer, handle, control, end_status, sends_on_release):
     """Home, then drag from the low end to the high end at a hand's pace and release there: the ms from
-    the release to the final picture (<= 0: it was on screen before the release)."""
+    the release to the final picture (<= 0: it was on screen before the release). `end_status`: the status
+    line the End key showed."""
     page = explorer.page
     press(explorer, control, "Home")
     handle.scroll_into_view_if_needed()
@@ -163,9 +168,14 @@ def drag(explorer, handle, control, end, sends_on_release):
     page.mouse.up()  # at once: the high end is reached by the last move, not before it
     if sends_on_release:  # nothing was sent before the release: its one update is the final picture
         with or_failure("no picture after the release"):
-            digest, _ = browser.wait_for_one_update(page, "", timeout=TIMEOUT_MS)
-        end = explorer.text(), digest
-    found = browser.settle_after_release(page, exact(end[0]), end[1], limit=TIMEOUT_MS, quiet=QUIET_MS)
+            final, _ = browser.wait_for_one_update(page, "", timeout=TIMEOUT_MS)
+        end_status = explorer.text()
+    else:  # the picture drawn with the End key's status line, not the End key's picture: an explorer may keep
+        # axis limits from value to value (03's nudge), so the same value need not give the same picture
+        with or_failure(f"no picture with the status line {end_status!r} after the release"):
+            browser.wait_for_last_update(page, exact(end_status), timeout=TIMEOUT_MS)
+        final = page.evaluate(DRAWN_WITH_STATUS)
+    found = browser.settle_after_release(page, exact(end_status), final, limit=TIMEOUT_MS, quiet=QUIET_MS)
     control.drag_pictures = page.evaluate("(watch => watch.pictures.filter(p => p.t < watch.release).length)"
                                           "(window.courseWatch)")
     if found["stale_pictures"] or found["stale_labels"]:
@@ -198,8 +208,8 @@ def measure_slider(explorer, slider, control):
     sends_on_release = slider.evaluate(SENDS_ON_RELEASE)
     if sends_on_release:
         control.name += " (sends on release)"
-    end = walk(explorer, handle, control)
-    control.release = drag(explorer, handle, control, end, sends_on_release)
+    end_status = walk(explorer, handle, control)
+    control.release = drag(explorer, handle, control, end_status, sends_on_release)
     if len(explorer.sliders + explorer.toggles + explorer.buttons) > 1:
         put_back(explorer, handle, *first)  # the explorer's other controls start where the notebook put them
 
