@@ -137,7 +137,7 @@ def free_port(first=8888, count=100):
 def lab(extra):
     """Give the learner their copies, start JupyterLab, and print the private link once it answers."""
     ensure_environment()
-    for line in give_copies(COURSE, MY_WORK):
+    for line in give_copies(COURSE, MY_WORK) + outdated_copies(COURSE, MY_WORK):
         print(line)
     token = secrets.token_hex(24)
     root = HERE if MY_WORK.is_relative_to(HERE) else MY_WORK  # JupyterLab shows what is under its root
@@ -184,6 +184,16 @@ def give_copies(course, work):
     for name in made:
         _write_copy(_read(course / name), work / name)
     return [f"Your own copy of {name} is in {work.name}/." for name in made]
+
+
+def outdated_copies(course, work):
+    """A sentence naming the learner's copies made from an older version of the course, or nothing."""
+    older = [source.stem for source in sorted(course.glob("*.ipynb")) if (work / source.name).exists()
+             and _origin(_read(work / source.name)).get("sha256") != _sha256(_read(source))]
+    if not older:
+        return []
+    return [f"The course has changed since these copies of yours were made: {', '.join(older)}. To take the "
+            "corrections and keep your own cells, stop JupyterLab and run: python3 course.py update"]
 
 
 def fresh_copy(name, course, work):

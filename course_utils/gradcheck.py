@@ -10,7 +10,7 @@ def numerical_derivative(f, x, h=1e-5):
 
 def numerical_gradient(f, w, h=1e-5):
     """One central difference per entry of w, in an array shaped like w; w itself is not changed.
-    Introduced in 03_derivatives."""
+    Introduced in 04_dot_product (03_derivatives has you write it as an exercise)."""
     w = np.array(w, dtype=float)  # a private copy: nudging it never touches the caller's array
     grad = np.zeros_like(w)
     for index in np.ndindex(w.shape):

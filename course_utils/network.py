@@ -54,7 +54,7 @@ def loss_and_gradients(X, y, W1, b1, W2, b2):
     z = X @ W1 + b1                                # each hidden unit's weighted sum, (n, h)
     hidden = sigmoid(z)                            # each hidden unit's output, (n, h)
     prediction = hidden @ W2 + b2                  # the predicted price, (n, 1)
-    E = mse(prediction, y)                         # the error E, one number
+    E = np.mean((prediction - y) ** 2)             # the error E (the MSE, written out), one number
     # Backward: from the error back to every weight, each line one step of the chain rule.
     d_prediction = 2 * (prediction - y) / len(y)   # dE/dprediction, (n, 1)
     d_W2 = hidden.T @ d_prediction                 # dE/dW2, (h, 1)

@@ -4,7 +4,9 @@ rates coloured by what they do (too slow, converging, oscillating, diverging).
 import textwrap
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
 
 from course_utils.plots import BLUE, GREY, RED
 
@@ -41,11 +43,12 @@ class RegimeStrip:
 
     def __init__(self, ax, alpha_min, alpha_max, alpha_diverging, boundary="α = 2 / curvature"):
         self.ax, self.alpha_min, self.alpha_max, self.segments = ax, alpha_min, alpha_max, []
-        self._widths = {}  # label -> its width in pixels (measuring takes a while)
+        self._pictures = {}  # label -> its picture, drawn once (drawing a text is slow; pasting is not)
         self.bands = PolyCollection([], edgecolors="white", linewidths=1.5)
         ax.add_collection(self.bands)
-        self.texts = [ax.text(alpha_min, 0.42, "", ha="center", va="center", fontsize=self.FONTSIZE,
-                              linespacing=1.0, visible=False) for _ in range(self.MAX_BANDS)]
+        # The names: each text says what its band is called, and an image of it is what is drawn.
+        self.texts = [ax.text(alpha_min, 0.42, "", visible=False, animated=True) for _ in range(self.MAX_BANDS)]
+        self.names = [ax.figure.figimage(np.zeros((1, 1, 4)), visible=False) for _ in range(self.MAX_BANDS)]
         if alpha_min < alpha_diverging < alpha_max:
             ax.axvline(alpha_diverging, color=RED, lw=1.5)
             ax.text(alpha_diverging, 1.08, f"{boundary} = {alpha_diverging:.3g}", color=RED,
@@ -58,7 +61,7 @@ class RegimeStrip:
     @property
     def layer(self):
         """What changes with the bands (not with α): the bands and their names."""
-        return [self.bands, *self.texts]
+        return [self.bands, *self.names]
 
     @property
     def artists(self):
@@ -78,22 +81,36 @@ class RegimeStrip:
         self.segments = list(segments)
         self.bands.set_verts([[(low, 0), (high, 0), (high, 1), (low, 1)] for low, high, _, _ in segments])
         self.bands.set_facecolor([REGIME_COLOURS[regime] for _, _, regime, _ in segments])
-        renderer = self.ax.figure.canvas.get_renderer()
-        for k, text in enumerate(self.texts):
+        for k, (text, name) in enumerate(zip(self.texts, self.names)):
+            text.set_visible(False)
+            name.set_visible(False)
             if k >= len(segments):
-                text.set_visible(False)
                 continue
             low, high, _, label = segments[k]
-            text.set_x(np.sqrt(low * high))
-            (left, _), (right, _) = self.ax.transData.transform([(low, 0.5), (high, 0.5)])
+            (left, _), (right, centre_y) = self.ax.transData.transform([(low, 0.5), (high, 0.42)])
             for candidate in (label, _wrapped(label)):  # on fewer lines, or on more if the band is narrow
-                text.set_text(candidate)
-                if candidate not in self._widths:
-                    text.set_visible(True)  # an invisible text measures as nothing
-                    self._widths[candidate] = text.get_window_extent(renderer).width
-                text.set_visible(self._widths[candidate] < right - left - 4)
-                if text.get_visible():
+                picture = self._picture(candidate)
+                if picture.shape[1] < right - left - 4:
+                    text.set(text=candidate, x=np.sqrt(low * high), visible=True)
+                    name.set_data(picture)
+                    name.ox = round((left + right) / 2 - picture.shape[1] / 2)
+                    name.oy = round(centre_y - picture.shape[0] / 2)
+                    name.set_visible(True)
                     break
+
+    def _picture(self, label):
+        """The label as an RGBA picture with a clear background, drawn the first time it is asked for."""
+        if label not in self._pictures:
+            figure = Figure(dpi=self.ax.figure.dpi, facecolor="none")
+            canvas = FigureCanvasAgg(figure)
+            text = figure.text(0.5, 0.5, label, ha="center", va="center", fontsize=self.FONTSIZE, linespacing=1.0)
+            canvas.draw()
+            box = text.get_window_extent()
+            pixels = np.asarray(canvas.buffer_rgba())
+            top = pixels.shape[0] - int(np.ceil(box.y1)) - 1  # rows count from the top
+            self._pictures[label] = pixels[max(top, 0):pixels.shape[0] - int(box.y0) + 1,
+                                           int(box.x0) - 1:int(np.ceil(box.x1)) + 1].copy()
+        return self._pictures[label]
 
     def regime_at(self, alpha):
         """The (regime, label) of the band holding alpha, or None outside the strip."""

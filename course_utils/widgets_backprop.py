@@ -396,15 +396,15 @@ class TrainingDashboard(Explorer):
         top = self.actual.max() * 1.05
         price_ax.set(xlim=(0, top), ylim=(0, top))
         price_ax.set(xticks=np.arange(0, top, 200_000), yticks=np.arange(0, top, 200_000))
-        self.price_title = price_ax.set_title("", fontsize=10)
+        price_ax.set_title("Test houses: predicted and actual price", fontsize=10)
         names = [FEATURE_NAMES.get(feature, feature) for feature in split.features]
         self.diagrams = {h: NetworkDiagram(net_ax, names, h, edge_labels=False) for h in range(1, max_hidden + 1)}
         net_ax.set_xlim(-1.05, 2.6)
-        self.net_title = net_ax.set_title("", fontsize=9)
+        self.net_title = net_ax.set_title("", fontsize=9)  # says what the edges show: see _show
         # What changes with α and the epochs; the diagram of the hidden units shown is in the background.
-        self.common = [self.train_line, self.test_line, self.dots, self.warning, self.price_title, self.net_title]
+        self.common = [self.train_line, self.test_line, self.dots, self.warning]
         moving = self.common + [edge for diagram in self.diagrams.values() for edge in diagram.edges.values()]
-        self.shown_hidden = None
+        self.shown = None  # (hidden units, edges) of the diagram shown: each has a background of its own
         controls = {
             "alpha": widgets.SelectionSlider(options=self.ALPHAS, description="α",
                                              continuous_update=False),
@@ -420,23 +420,26 @@ class TrainingDashboard(Explorer):
                          rows=[[c["alpha"], c["hidden"]], [c["epochs"], c["edges"]]])
         self._draw_every_background()
 
-    def _show_diagram(self, hidden):
-        """Show the diagram with this many hidden units (each has a saved background of its own)."""
-        if hidden != self.shown_hidden:
+    def _show(self, hidden, edges):
+        """Show the diagram with this many hidden units, and say what its edges show."""
+        if (hidden, edges) != self.shown:
             for h, diagram in self.diagrams.items():
                 diagram.set_visible(h == hidden)
-            self.shown_hidden = hidden
+            self.net_title.set_text("Weights: red +, blue −, thicker = bigger" if edges == "weights" else
+                                    "Gradient sizes, one colour scale\nfor all epochs (numbers below)")
+            self.shown = (hidden, edges)
 
     def background_key(self):
-        return self.shown_hidden
+        return self.shown
 
     def _draw_every_background(self):
-        """Draw the background of every diagram now, so that no first visit waits for a full drawing."""
-        shown = self.shown_hidden
+        """Draw every background now (each diagram, each kind of edge), so no first visit waits for one."""
+        shown = self.shown
         for hidden in self.diagrams:
-            self._show_diagram(hidden)
-            self._render()
-        self._show_diagram(shown)
+            for edges in self.controls["edges"].options:
+                self._show(hidden, edges)
+                self._render()
+        self._show(*shown)
 
     def run(self, alpha, hidden):
         """The training run for these settings: trained ahead in a second process, or here if not ready."""
@@ -460,20 +463,17 @@ class TrainingDashboard(Explorer):
         self.dots.set_offsets(np.column_stack([self.actual, np.clip(predicted, -1e9, 1e9)]))
         rmse = float(np.sqrt(run.test_losses[last])) * self.std
         off_chart = rmse > self.TOP
-        self.price_title.set_text("Test houses: predictions off the chart" if off_chart
-                                  else f"Test houses: RMSE {usd(rmse)}")
-        self._show_diagram(hidden)
+        self._show(hidden, edges)
         self.moving = sorted(self.common + list(self.diagrams[hidden].edges.values()), key=lambda a: a.zorder)
+        status = self._describe(run, epochs, last, rmse, alpha, hidden, off_chart)
         if edges == "weights":
             self.diagrams[hidden].color_edges(params, scale=3.0)
-            self.net_title.set_text("Weights: red +, blue −, thicker = bigger")
-        else:
-            grads = network.backward(self.split.X_train, self.split.y_train, **params)
-            scale = self.gradient_scale(alpha, hidden)
-            self.diagrams[hidden].color_edges(grads, scale=scale, signed=False, cmap="Reds")
-            self.net_title.set_text(f"Gradient sizes, one scale for all epochs:\nfull colour {scale:.2g} "
-                                    f"(epoch 0), now max {largest_weight_gradient(grads):.2g}")
-        return self._describe(run, epochs, last, rmse, alpha, hidden, off_chart)
+            return status
+        grads = network.backward(self.split.X_train, self.split.y_train, **params)
+        scale = self.gradient_scale(alpha, hidden)
+        self.diagrams[hidden].color_edges(grads, scale=scale, signed=False, cmap="Reds")
+        return (f"{status} Edges: full colour is {scale:.2g}, the largest weight gradient at epoch 0; now the "
+                f"largest is {largest_weight_gradient(grads):.2g}.")
 
     def _describe(self, run, epochs, last, rmse, alpha, hidden, off_chart):
         diverged = run.diverged_at is not None and run.diverged_at <= epochs

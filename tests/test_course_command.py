@@ -148,12 +148,15 @@ def test_copies_are_made_once_and_an_update_keeps_the_learners_cells(tmp_path):
     mine["cells"].insert(2, dict(mine["cells"][0], id="mine", source="print('my own note')"))
     (work / "01_error.ipynb").write_text(json.dumps(mine))
     assert course.give_copies(shipped, work) == []  # never overwritten
+    assert course.outdated_copies(shipped, work) == []  # changed by the learner, but from this course
     assert course.update_copies(shipped, work) == ["Your copies are up to date."]
 
     # The course corrects its intro and its quiz: the learner gets both, and keeps their two cells.
     (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro, corrected", "def mse(p, a):\n    ...",
                                                                  "quiz, corrected")))
+    assert "made: 01_error. To take the corrections" in course.outdated_copies(shipped, work)[0]  # `lab` says so
     report = course.update_copies(shipped, work)
+    assert course.outdated_copies(shipped, work) == []
     assert "keeping your 2 changed or added cell(s)" in report[0]
     assert _sources(work / "01_error.ipynb") == ["intro, corrected", "def mse(p, a):\n    return ((p - a) ** 2).mean()",
                                                  "print('my own note')", "quiz, corrected"]

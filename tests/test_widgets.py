@@ -191,3 +191,41 @@ def test_an_error_from_the_steppers_buttons_shows_too(monkeypatch, split):
 def test_constructors_check_their_values_as_update_does(split, build, error, message):
     with pytest.raises(error, match=re.escape(message)):
         build(split)
+
+
+# --- moving a control there and back shows the very same picture --------------------------------------------
+
+THERE_AND_BACK = [  # explorer, control, two values to move it to (whichever it is not at already)
+    ("demo", "prediction", (60_000, 190_000)), ("dashboard", "hidden", (2, 7)),
+    ("dashboard", "edges", ("weights", "gradients")), ("dashboard", "epochs", (10, 90)),
+    ("stepper", "step", (4, 9)), ("rates", "alpha", (0.05, 2.0)), ("rates", "steps", (20, 80)),
+    ("nudge", "h", (0.01, 50)), ("nudge", "w", (40.0, 160.0)), ("weight", "weight", (100, 200)),
+    ("gradient", "w", (100.0, 150.0)), ("gradient", "b", (-30.0, 30.0)), ("features", "Year_Built", (30.0, 60.0)),
+]
+
+
+@pytest.fixture(scope="module")
+def more_explorers(explorers):
+    houses = data.load_houses()
+    return {**explorers, "weight": WeightExplorer(houses["Gr_Liv_Area"], houses["Sale_Price"]),
+            "gradient": GradientExplorer(), "features": FeatureExplorer()}
+
+
+@pytest.mark.parametrize("name, control, values", THERE_AND_BACK)
+def test_moving_a_control_there_and_back_shows_the_same_picture(more_explorers, name, control, values):
+    explorer = more_explorers[name]
+    before = state(explorer)
+    start = explorer.controls[control].value
+    value = values[0] if values[0] != start else values[1]
+    explorer.controls[control].value = value  # what a browser drag does
+    assert explorer.values[control] == value and bytes(explorer.image.value) != before[3]
+    explorer.controls[control].value = start
+    assert state(explorer) == before
+
+
+def test_the_marker_is_where_the_slider_is():
+    demo = PredictionDemo()
+    for prediction in (0, 60_000, 200_000):
+        demo.controls["prediction"].value = prediction
+        assert demo.marker.get_xdata()[0] == prediction == demo.arrow.xy[0]
+        assert demo.arrow.xyann == (PredictionDemo.ACTUAL, 0)  # the arrow runs from the actual price

@@ -413,7 +413,7 @@ def test_the_ends_of_the_learning_rate_slider_are_labelled(dashboard, alpha, say
     assert says in status
     if alpha >= 1:
         assert "Try a smaller α" in status and dashboard.warning.get_text()
-        assert "off the chart" in dashboard.price_title.get_text()
+        assert "blew up" in dashboard.warning.get_text() or "off the chart" in dashboard.warning.get_text()
         assert np.all(np.isfinite(dashboard.train_line.get_ydata()))  # no NaN reaches the figure
     else:
         assert dashboard.warning.get_text() == ""
@@ -465,7 +465,7 @@ def test_edges_can_show_weights_or_gradient_sizes(dashboard, split):
     assert bytes(dashboard.image.value) != weights_picture
     grads = network.backward(split.X_train, split.y_train, **network.init_params(2, 3))
     biggest = max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max())
-    assert f"full colour {biggest:.2g} (epoch 0)" in dashboard.net_title.get_text()
+    assert f"full colour is {biggest:.2g}, the largest weight gradient at epoch 0" in dashboard.status.value
     widths = {key: line.get_linewidth() for key, line in dashboard.diagrams[3].edges.items()}
     assert max(widths, key=widths.get) == ("W2", *np.unravel_index(np.abs(grads["W2"]).argmax(), (3, 1)))
 
@@ -482,10 +482,10 @@ def test_the_gradient_edges_keep_one_scale_so_they_fade_as_training_settles(dash
     for epochs in (0, 10, 100, 1000):
         dashboard.update(alpha=0.3, hidden=3, epochs=epochs, edges="gradients")
         looks[epochs] = edge_looks(dashboard)
-        scales.add(re.search(r"full colour ([0-9.]+)", dashboard.net_title.get_text()).group(1))
+        scales.add(re.search(r"full colour is ([0-9.]+)", dashboard.status.value).group(1))
         grads = network.backward(split.X_train, split.y_train, **dashboard.run(0.3, 3).snapshots[epochs])
-        assert f"now max {max(np.abs(grads['W1']).max(), np.abs(grads['W2']).max()):.2g}" in \
-            dashboard.net_title.get_text()
+        assert f"now the largest is {max(np.abs(grads['W1']).max(), np.abs(grads['W2']).max()):.2g}" in \
+            dashboard.status.value
     assert scales == {"0.6"}
     boldest = {epochs: max(width for width, _ in edges.values()) for epochs, edges in looks.items()}
     assert boldest[0] > boldest[10] > boldest[100] > boldest[1000]  # they fade...

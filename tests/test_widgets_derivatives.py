@@ -1,16 +1,27 @@
-"""The explorers of 03_derivatives: update() called directly, at the ends of every slider."""
+"""The explorers of 03_derivatives, at the ends of every slider, checked against facts worked out here
+without their code: slopes by nudging an error computed here, the secant's known gap on a parabola, and
+the lesson's own numbers."""
 import re
 
 import numpy as np
 import pytest
 
-from course_utils.gradcheck import numerical_gradient, relative_error
-from course_utils.linear import line_gradient, line_loss
 from course_utils.data import area_and_price
+from course_utils.gradcheck import numerical_gradient, relative_error
 from course_utils.linear import two_weight_gradient, two_weight_losses
 from course_utils.widgets_derivatives import GradientExplorer, NudgeExplorer
 
 X, Y = area_and_price()
+
+
+def error(w, b=0.0):
+    """E(w, b) in ($1,000)²: the MSE of price = w · area + b (b in $1,000), computed here."""
+    return np.mean((w * X + 1000.0 * b - Y) ** 2) / 1e6
+
+
+def nudged_slope(f, at, nudge=1.0):
+    """(f(at + nudge) − f(at − nudge)) / 2·nudge: exact for a parabola, whatever the nudge."""
+    return (f(at + nudge) - f(at - nudge)) / (2 * nudge)
 
 
 def numbers(status):
@@ -32,11 +43,18 @@ def gradient():
 @pytest.mark.parametrize("h", [1e-4, 1.0, 100.0])
 def test_nudge_reports_the_ratio_and_the_true_slope(nudge, w, h):
     ratio, slope = numbers(nudge.update(w=w, h=h))
-    expected_ratio = (line_loss(w + h, X, Y) - line_loss(w, X, Y)) / h / 1e6
-    assert ratio == pytest.approx(expected_ratio, abs=5e-4)  # shown to 3 decimals, as in the lesson
-    assert slope == pytest.approx(line_gradient(w, X, Y) / 1e6, abs=5e-4)
-    # On a parabola the secant's slope is off by exactly curvature * h / 2, here 2.5 * h.
+    true_slope = nudged_slope(error, w)
+    assert slope == pytest.approx(true_slope, abs=5e-4)  # shown to 3 decimals, as in the lesson
+    # On a parabola the secant's slope is off by exactly curvature * h / 2; the curvature, 2 · mean(area²) in
+    # ($1,000)² per ($/sq ft)², is 5.0 here, so the gap is 2.5 * h.
+    curvature = nudged_slope(lambda v: nudged_slope(error, v), w)
+    assert curvature == pytest.approx(5.0, rel=0.01)
+    assert ratio == pytest.approx(true_slope + curvature * h / 2, abs=5e-4)
     assert ratio - slope == pytest.approx(2.5 * h, rel=0.01, abs=1e-3)
+    # The picture shows the same: the marker at (h, ratio), the two points on the error curve.
+    assert nudge.marker.get_xdata()[0] == h and nudge.marker.get_ydata()[0] == pytest.approx(ratio, abs=5e-4)
+    points_w, points_e = nudge.secant["points"].get_data()
+    assert list(points_w) == [w, w + h] and list(points_e) == pytest.approx([error(w), error(w + h)], rel=1e-12)
 
 
 def test_the_secant_becomes_the_tangent(nudge):
@@ -125,19 +143,20 @@ def test_the_two_weight_gradient_matches_nudging_both_weights():
 @pytest.mark.parametrize("w", [40.0, 190.0])
 @pytest.mark.parametrize("b", [-50.0, 80.0])
 def test_the_arrow_points_downhill_at_every_corner(gradient, w, b):
-    status = gradient.update(w=w, b=b)
-    d_w, d_b = two_weight_gradient(X, Y, w, b)
-    assert numbers(status) == pytest.approx([round(d_w, 2), round(d_b, 2)], abs=0.006)
+    gradient.controls["w"].value = w  # what dragging the sliders does
+    gradient.controls["b"].value = b
+    status = gradient.status.value
+    d_w, d_b = nudged_slope(lambda v: error(v, b), w), nudged_slope(lambda v: error(w, v), b)
+    assert numbers(status) == pytest.approx([d_w, d_b], abs=0.006)  # shown to 2 decimals
+    assert tuple(gradient.marker.get_xydata()[0]) == (w, b) == (gradient.values["w"], gradient.values["b"])
     (w0, b0), (w1, b1) = gradient.arrows["downhill"]._posA_posB  # where the arrow starts and ends
     assert (w0, b0) == (w, b)
     step = np.array([w1 - w0, b1 - b0])
     assert np.hypot(*step) == pytest.approx(GradientExplorer.ARROW)
     assert np.dot(step, [d_w, d_b]) < 0  # against the gradient: downhill
-    # A small step along the arrow lowers the error.
-    before = two_weight_losses(X, Y, np.array([w]), np.array([b]))[0, 0]
-    after = two_weight_losses(X, Y, np.array([w + 1e-3 * step[0]]), np.array([b + 1e-3 * step[1]]))[0, 0]
-    assert after < before
-    assert ("lower w" in status) == (d_w > 0) and ("lower b" in status) == (d_b > 0)
+    assert error(w + 1e-3 * step[0], b + 1e-3 * step[1]) < error(w, b)  # a small step along the arrow goes down
+    assert ("lower w" in status) == (d_w > 0) and ("raise w" in status) == (d_w < 0)
+    assert ("lower b" in status) == (d_b > 0) and ("raise b" in status) == (d_b < 0)
 
 
 def test_the_parts_of_the_arrow_are_the_partial_derivatives(gradient):

@@ -1,3 +1,6 @@
+"""The learning-rate explorer of 02_learning_rate. Its numbers are checked against facts worked out here
+without its code (gradient descent run by hand, the curvature by nudging, the least-squares best) and
+against the lesson's own numbers; its strip against the runs it describes."""
 import re
 
 import numpy as np
@@ -5,12 +8,29 @@ import pytest
 
 from course_utils.data import Scaler, load_houses
 from course_utils.descent import run_descent
-from course_utils.linear import LineProblem, line_curvature
 from course_utils.widgets_learning_rate import LearningRateExplorer
 
 HOUSES = load_houses()
 AREA, PRICE = HOUSES["Gr_Liv_Area"], HOUSES["Sale_Price"]
 X, Y = Scaler.fit(AREA).scale(AREA), Scaler.fit(PRICE).scale(PRICE)
+(BEST,), *_ = np.linalg.lstsq(X.reshape(-1, 1), Y, rcond=None)  # the best w for standardised houses
+
+
+def mse(w):
+    """The loss of the one-weight explorer, computed here: MSE of y = w · x on standardised houses."""
+    return np.mean((w * X - Y) ** 2)
+
+
+def slope(w):
+    """dE/dw by nudging w by 1 either way: exact on a parabola."""
+    return (mse(w + 1) - mse(w - 1)) / 2
+
+
+def descend(alpha, steps, w=-1.5):
+    """Gradient descent by hand, from the explorer's start: the weight after `steps` steps."""
+    for _ in range(steps):
+        w -= alpha * slope(w)
+    return w
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +39,13 @@ def explorer():
 
 
 def test_the_boundary_is_two_over_the_curvature(explorer):
-    assert explorer.problem.stable_below() == pytest.approx(2 / line_curvature(X)) == pytest.approx(1.0)
-    assert "stable below α = 1" in explorer.update(alpha=0.1)
+    curvature = mse(1.0) - 2 * mse(0.0) + mse(-1.0)  # the second difference: exact on a parabola
+    assert curvature == pytest.approx(2.0)  # 2 · mean(x²), and a standardised x has mean(x²) = 1
+    assert explorer.problem.stable_below() == pytest.approx(2 / curvature)
+    explorer.controls["alpha"].value = 0.2  # what dragging does
+    assert explorer.status.value.endswith("; stable below α = 1")
+    # Just below 2 / curvature the gap to the best w shrinks; just above, it grows.
+    assert abs(descend(0.99, 100) - BEST) < abs(-1.5 - BEST) < abs(descend(1.01, 100) - BEST)
 
 
 @pytest.mark.parametrize("alpha, regime", [(0.001, "too slow"), (0.01, "too slow"), (0.3, "converging"),
@@ -36,7 +61,15 @@ def test_each_regime_is_labelled_without_warning_or_nan(explorer, alpha, regime)
 
 def test_a_diverging_run_says_where_it_stopped(explorer):
     status = explorer.update(alpha=4.0, steps=100)
-    assert "diverged at step" in status and explorer.run.diverged_at < 100
+    # Each step multiplies the gap to the best w by 1 − 4 · 2 = −7, and the loss above its lowest by 49. A run
+    # counts as blown up once its loss passes 10⁸ times its start: by hand, that is step 5.
+    w, start = -1.5, mse(-1.5)
+    for step in range(1, 101):
+        w -= 4.0 * slope(w)
+        if mse(w) > 1e8 * start:
+            break
+    assert step == 5 and mse(descend(4.0, 4)) < 1e8 * start
+    assert "diverged at step 5;" in status and len(explorer.curve.get_xdata()) == 5  # steps 0 to 4 are drawn
 
 
 @pytest.mark.parametrize("steps", [1, 100])  # the step slider's ends
@@ -56,14 +89,20 @@ def test_more_steps_shrink_the_too_slow_band(explorer):
     explorer.update(steps=10)
     wide = too_slow_ends(explorer)
     explorer.update(steps=100)
-    assert too_slow_ends(explorer) < wide
-    assert too_slow_ends(explorer) == pytest.approx(explorer.problem.too_slow_below(100), rel=1e-4)
+    edge = too_slow_ends(explorer)
+    assert edge < wide
+    # The band ends where 100 steps leave 1% of the start's gap to the best w: run by hand just below the
+    # edge, they leave more; just above it, less.
+    gap = abs(-1.5 - BEST)
+    assert abs(descend(edge * 0.999, 100) - BEST) > 0.01 * gap > abs(descend(edge * 1.001, 100) - BEST)
 
 
-@pytest.mark.parametrize("steps", [1, 2, 30])
-def test_the_status_counts_its_steps_in_good_english(explorer, steps):
-    status = explorer.update(alpha=0.3, steps=steps)
-    assert f", {steps} step{'s' if steps > 1 else ''}:" in status and "1 steps" not in status
+@pytest.mark.parametrize("steps, says", [(1, "α = 0.3, 1 step:"), (2, "α = 0.3, 2 steps:"),
+                                         (30, "α = 0.3, 30 steps:")])
+def test_the_status_counts_its_steps_in_good_english(explorer, steps, says):
+    explorer.update(alpha=0.3)
+    explorer.controls["steps"].value = steps  # what dragging does
+    assert explorer.status.value.startswith(says) and explorer.values["steps"] == steps
 
 
 def test_the_slider_is_a_log_slider_over_the_given_range(explorer):
@@ -130,10 +169,27 @@ def test_the_bands_tile_the_axis_without_overlapping(any_explorer, steps):
     assert any(segment[0] == pytest.approx(stable, rel=1e-6) for segment in segments)
 
 
+def raw_descent(alpha, steps):
+    """Gradient descent by hand on price = w · area + b in dollars, from w = b = 0: (w, b) at the end."""
+    w = b = 0.0
+    for _ in range(steps):
+        error = w * AREA + b - PRICE
+        w, b = w - alpha * 2 * np.mean(error * AREA), b - alpha * 2 * np.mean(error)
+    return w, b
+
+
 def test_raw_units_leave_no_good_learning_rate():
     raw = BUILDS["raw units"]()
-    problem = LineProblem(AREA, PRICE, intercept=True)
-    assert problem.too_slow_below(100) > problem.stable_below()  # the bias crawls at every stable α
+    stable = raw.problem.stable_below()
+    assert stable == pytest.approx(3.99e-7, rel=2e-3)  # as 02_learning_rate says
+    # The best line by least squares: w = $111.69 per sq ft, b = $13,290.
+    (best_w, best_b), *_ = np.linalg.lstsq(np.column_stack([AREA, np.ones_like(AREA)]), PRICE, rcond=None)
+    assert round(best_b) == 13_290
+    # By hand: just below that α, w's gap to its best shrinks; just above, it grows (by 2% a step).
+    assert abs(raw_descent(0.99 * stable, 500)[0] - best_w) < best_w < abs(raw_descent(1.01 * stable, 500)[0] - best_w)
+    # Even with the largest stable α (the smaller ones move the flat valley floor more slowly still), 100 steps
+    # cover under a dollar of the $13,290: the bias crawls.
+    assert 0 < raw_descent(0.999 * stable, 100)[1] < 1
     for steps in range(1, 101):  # the bands the strip would show for every position of the step slider
         assert "converging" not in [segment[2] for segment in raw.segments(steps)]
     # What the notebook says: up to 1 / (largest curvature) the bias crawls; above it the path zigzags
@@ -141,9 +197,14 @@ def test_raw_units_leave_no_good_learning_rate():
     assert said(raw.update(alpha=1e-7, steps=30)) == "too slow (the bias crawls)"
     assert said(raw.update(alpha=3e-7, steps=30)) == "oscillating (and the bias crawls)"
     assert said(raw.update(alpha=3e-7, steps=100)) == "oscillating (and the bias crawls)"
+    # 02_learning_rate: "after 100 steps b has covered 15 cents of the $13,290 it has to go". The path is
+    # drawn in (w, b): its last point.
+    assert raw.path.get_ydata()[-1] == pytest.approx(0.15, abs=0.005)
+    assert raw.path.get_ydata()[-1] == pytest.approx(raw_descent(3e-7, 100)[1], rel=1e-6)
     assert said(raw.update(alpha=5e-7, steps=30)) == "diverging"
-    assert raw.strip.segments[-2][:3] == (pytest.approx(problem.stable_below() / 2, rel=1e-3),
-                                          pytest.approx(problem.stable_below(), rel=1e-6), "oscillating")
+    # The oscillating band runs from 1 / c_w, about 2 × 10⁻⁷, to the red line at 2 / c_w = 3.99 × 10⁻⁷.
+    assert raw.strip.segments[-2][:3] == (pytest.approx(3.99e-7 / 2, rel=2e-3), pytest.approx(stable, rel=1e-6),
+                                          "oscillating")
 
 
 def test_a_round_valley_has_no_crawling_direction():
