@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import browser  # noqa: E402  (the tests' private JupyterLab and Chromium)
 
 COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",
-          "05_backpropagation"]
+          "05_backpropagation", "06_deeper"]
 PRESSES = 20          # key presses per slider, besides the Home and End that start and end its walk
 CLICKS = 10           # clicks per button (an even number: toggle buttons end as they started)
 DRAG_SECONDS, DRAG_MOVES = 1.0, 30  # a hand crossing the track in about a second

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "course_utils"
-NUMERICS = {"losses", "data", "descent", "gradcheck", "linear", "network", "ahead"}
+NUMERICS = {"losses", "data", "descent", "gradcheck", "linear", "network", "ahead", "deep", "autodiff"}
 FIGURES = {"plots", "network_diagram"} | {path.stem for path in PACKAGE.glob("plots_*.py")}
 DRAWING = {"matplotlib", "PIL", "ipywidgets"}
 
