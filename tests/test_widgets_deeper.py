@@ -270,3 +270,29 @@ def test_a_slider_drag_calls_update(depth, graph, speed):
 def test_the_gradient_check_of_the_graph_uses_central_differences(graph):
     E = lambda value: float(widgets_deeper.one_house_graph(w2=value).data)  # noqa: E731
     assert graph.numerical_gradient("w2") == pytest.approx(gradcheck.numerical_derivative(E, 2.0, 1e-6))
+
+
+THERE_AND_BACK = [  # explorer, control, two values to move it to (whichever it is not at already)
+    ("graph", "step", (3, 8)), ("graph", "paths_meet", ("add", "overwrite")), ("speed", "width", (2, 16)),
+    ("speed", "depth", (1, 3)), ("depth", "depth", (2, 8)), ("depth", "activation", ("tanh", "relu")),
+    ("depth", "scale", (0.5, 2.0)),
+]
+
+
+def state(explorer):
+    return (dict(explorer.values), {name: c.value for name, c in explorer.controls.items()}, explorer.status.value,
+            bytes(explorer.image.value))
+
+
+@pytest.mark.parametrize("name, control, values", THERE_AND_BACK)
+def test_moving_a_control_there_and_back_shows_the_same_picture(graph, speed, depth, name, control, values):
+    explorer = {"graph": graph, "speed": speed, "depth": depth}[name]
+    if explorer is graph:
+        graph.update(step=8)  # before e's gate the two ways of meeting look the same: nothing has met yet
+    before = state(explorer)
+    start = explorer.controls[control].value
+    value = values[0] if values[0] != start else values[1]
+    explorer.controls[control].value = value  # what a browser drag does
+    assert explorer.values[control] == value and bytes(explorer.image.value) != before[3]
+    explorer.controls[control].value = start
+    assert state(explorer) == before
