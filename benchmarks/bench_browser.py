@@ -10,8 +10,9 @@ than one control, a slider is put back after its turn):
     time (the training dashboard trains a run on its first visit) and again. Then Home once more and a
     drag from the low end to the high end, DRAG_MOVES mouse moves over DRAG_SECONDS, released as soon
     as the last move reaches the high end.
-  - a row of toggle buttons: the other button, CLICKS times; a plain button (the stepper's back and
-    next): CLICKS clicks, the last button first (next before back: the stepper starts at step 0).
+  - a row of toggle buttons: the other button, CLICKS times; a plain button (a stepper's back and
+    next): CLICKS clicks, the last button first (next before back: a stepper starts at step 0), or as many
+    as its step slider has steps left that way (06's graph stepper has 8; a click at the end draws nothing).
 Every time is taken inside the page with performance.now() (tests/browser.py's explorer log): a key
 press from its keydown, a click from its mouseup, to the moment the explorer's <img> gets its new
 picture. After a drag the final picture is the one drawn with the status line the End key showed, or,
@@ -221,7 +222,11 @@ def measure_toggles(explorer, toggles, control):
 
 
 def measure_button(explorer, button, control):
-    for _ in range(CLICKS):
+    clicks = CLICKS
+    if explorer.sliders:  # a stepper's button: no further than its step slider goes
+        value, low, high, _ = explorer.sliders[0].locator(".noUi-handle").first.evaluate(POSITION)
+        clicks = min(CLICKS, round(high - value) if "next" in control.name else round(value - low))
+    for _ in range(clicks):
         control.presses.append(explorer.new_picture(button.click, "a click")[1])
 
 

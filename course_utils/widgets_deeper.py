@@ -103,7 +103,7 @@ class GraphStepper(Explorer):
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(last, self.values["step"] + 1)))
         self.every_moving = [*self.gradient_texts.values(), *self.highlights.values(), *self.gate_rings.values(),
-                             self.meeting, self.start_label]
+                             self.meeting, self.start_label, self.mode]
         super().__init__(figure, controls, self.every_moving, start={"step": 0, "paths_meet": "add"},
                          rows=[[back, forward, controls["step"]], [controls["paths_meet"]]])
         for meet in ("add", "overwrite"):  # every picture drawn now, so that none waits when visited
@@ -148,6 +148,7 @@ class GraphStepper(Explorer):
         e = POSITIONS["e"]
         self.meeting = ax.text((e[0] + E[0]) / 2, e[1] + 0.27, "", ha="center", va="bottom", fontsize=8.5,
                                color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+        self.mode = ax.text(9.4, -0.1, "", ha="right", va="bottom", fontsize=8.5)  # which way paths meet, always
 
     def draw(self, step, paths_meet):
         gates = max(0, step - 1)
@@ -163,6 +164,9 @@ class GraphStepper(Explorer):
         self.start_label.set_text("∂E/∂E = 1" if step >= 1 else "")
         self.start_label.get_bbox_patch().set_facecolor(NEW if step == 1 else "none")
         self._write_meeting(sent, grads, paths_meet)
+        self.mode.set_text("where paths meet, the signals add" if paths_meet == "add" else
+                           "where paths meet, the last signal overwrites the others (a bug)")
+        self.mode.set_color(GREY if paths_meet == "add" else BACKWARD_COLOUR)
         # Only what shows this time is drawn over the background: most arrows are hidden, most texts empty.
         self.moving = [artist for artist in sorted(self.every_moving, key=lambda a: a.get_zorder())
                        if artist.get_visible() and getattr(artist, "get_text", lambda: "x")()]
