@@ -53,7 +53,13 @@ class Worker:
             env=dict(os.environ, PYTHONPATH=os.pathsep.join(map(str, sys.path))),  # it imports what the kernel can
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         self.messages = queue.Queue()
-        threading.Thread(target=_read_messages, args=(self.process.stdout, self.messages), daemon=True).start()
+        threading.Thread(target=self._read_until_it_ends, daemon=True).start()
+
+    def _read_until_it_ends(self):
+        _read_messages(self.process.stdout, self.messages)
+        # Collect its exit status, whoever stopped it: a kernel shutting down waits for every child
+        # process it can see, and one that ended but was never waited for still counts.
+        self.process.wait()
 
     def send(self, data):
         _write(self.process.stdin, data)
