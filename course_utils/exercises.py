@@ -230,7 +230,7 @@ def _layers_case(rng, sizes, n):
 
 def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope="output", weights="own",
                              transpose=True, down_first=False, W_transposed=False, b_axis=0, last=1,
-                             again=False, output_slope=False):
+                             again=False, output_slope=False, came_in="below"):
     """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes."""
     outputs = deep.forward_layers(X, params)
     L = len(outputs) - 1
@@ -241,7 +241,8 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
     for layer in range(L, last - 1, -1):
         if down_first and layer > 1:  # the signal passed down before this layer's gradients were made
             d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
-        grads[f"W{layer}"] = d_z.T @ outputs[layer - 1] if W_transposed else outputs[layer - 1].T @ d_z
+        h_in = outputs[layer if came_in == "own" else layer - 1]  # "own": the layer's output, not its input
+        grads[f"W{layer}"] = d_z.T @ h_in if W_transposed else h_in.T @ d_z
         grads[f"b{layer}"] = d_z.sum(axis=b_axis)
         if layer > 1 and not down_first:
             W = params[f"W{layer - 1 if weights == 'below' else layer}"]
@@ -938,6 +939,10 @@ EXERCISES = [
             Mistake("passed the signal down before making the layer's own gradients",
                     "A layer's gradients use the signal that reached that layer: make them first, then pass "
                     "the signal down.", lambda *args: _backward_layers_variant(*args, down_first=True)),
+            Mistake("used the layer's own output, not what came into it, for the weights' gradient",
+                    "What came into layer l is outputs[l - 1] (the inputs X for layer 1): the weights' "
+                    "gradient is `outputs[layer - 1].T @ d_z`, shaped like the weights.",
+                    lambda *args: _backward_layers_variant(*args, came_in="own")),
             Mistake("the weights' gradient came out transposed",
                     "What came in, transposed, times the error signal: shape (inputs, units), like the weights.",
                     lambda *args: _backward_layers_variant(*args, W_transposed=True)),
@@ -1064,8 +1069,9 @@ EXERCISES = [
         cases=_graph_cases, judged_as=_gradients_in_order,
         what="walked backwards in your order, grads",
         mistakes=[
-            Mistake("listed each tensor before its parents: the root comes first",
-                    "List a tensor after its parents: visit the parents first, then append the tensor.",
+            Mistake("listed the root first",
+                    "Perhaps you reversed the order, as micrograd's backward does. Return it inputs first, root "
+                    "last; E.backward() does the reversing.",
                     lambda root: _order_variant(root, before_parents=True)),
             Mistake("listed a tensor used twice two times",
                     "Keep a set of the tensors already listed (their `id`) and skip those: backward would "
@@ -1090,5 +1096,7 @@ EXERCISES = [
                "A tensor used twice (e in E = e · e) must be listed once: keep a set of the ones already "
                "visited. Keep their `id` in it, a number that names each object.",
                "Append a tensor only after the loop over its parents has run. Then every tensor comes after "
-               "everything it was computed from, and the root comes last."]),
+               "everything it was computed from, and the root comes last.",
+               "To see your order, try it on the stepper's house: `E = widgets_deeper.one_house_graph()`, then "
+               "`[tensor.name for tensor in topological_order(E)]`."]),
 ]

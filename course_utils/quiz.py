@@ -394,8 +394,8 @@ QUESTIONS = {
         ], 2),
     ],
     "06_deeper": [
-        Question("deep-signal", "In a network of four layers, the backward loop has the error signal d_z at "
-                 "layer 3. What does it need to make the signal at layer 2?", [
+        Question("deep-signal", "In the network with three hidden layers (L = 4 layers of weights), the backward "
+                 "loop has the error signal d_z at layer 3. What does it need to make the signal at layer 2?", [
             ("Layer 3's signal, layer 3's weights W3 (transposed) and the slope of layer 2",
              "The signal goes back through the weights it came forward through, W3, from layer 2 to layer 3, "
              "transposed (d_z @ W3.T), then entry by entry times the slope of layer 2, written with layer 2's "
@@ -434,15 +434,16 @@ QUESTIONS = {
              "Two forward passes give the slope along one parameter only. For all of them, nudging needs two "
              "per parameter, 2,000,000; backprop needs one forward and one backward pass in all."),
         ], 0),
-        Question("deep-vanish", "In an 8-layer sigmoid network with weights scaled 1 / √(inputs), layer 1's "
-                 "gradient is a millionth of the output layer's. Why?", [
+        Question("deep-vanish", "In a sigmoid network with 8 hidden layers (L = 9 layers of weights), weights "
+                 "scaled 1 / √(inputs), layer 1's gradient is a millionth of the output layer's. Why?", [
             ("Backprop loses precision over many layers",
              "Backprop's gradients are exact here: they match nudging. They are small because each step down "
              "multiplies the signal by the sigmoid's slope, at most 0.25, and by the weights' factor, under "
              "1 here: a product well below 1, eight times over."),
             ("Each step down multiplies the signal by the slopes' factor (about 0.2) and a weights' factor "
              "that does not make up for it",
-             "Eight steps of about 0.2 × 0.4 to 1 leave a millionth. Larger weights raise the weights' factor "
+             "Eight steps of about 0.2 (the slopes) times 0.4 to 1 (the weights, in this network; 0.25 to 1.4 "
+             "across 1 to 8 hidden layers) leave a millionth. Larger weights raise the weights' factor "
              "but push sigmoid units onto their flat ends, lowering the slopes' factor; tanh or ReLU with a "
              "matching starting scale keep the product near 1."),
             ("Layer 1 has fewer weights than the others, so each gets a smaller share",
