@@ -58,7 +58,7 @@ def ensure_environment():
         print("Setting up the course environment in .venv (once; a few minutes)...", flush=True)
         venv.create(VENV, with_pip=True, clear=PYTHON.exists() and not STAMP.exists())
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[test]"])
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[test,hub]"])
         write_lab_settings(VENV)
         STAMP.write_text(wanted, encoding="utf-8")
 

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _pyproject_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    return set(project["dependencies"]) | set(extras["test"]) | set(extras["hub"])
 
 
 def test_environment_yml_lists_the_same_pinned_packages_as_pyproject():
