@@ -6,6 +6,7 @@
     python3 course.py update         take the course's corrected notebooks, keeping the cells you wrote
     python3 course.py bench          run the speed benchmarks and print their figures
     python3 course.py execute        re-run the stored notebooks top to bottom (for authors)
+    python3 course.py hub            start a class hub for many learners (see docs/teaching.md)
 
 Your work lives in my-work/: `lab` copies each notebook there once and never overwrites it. The
 notebooks in notebooks/ are the course as shipped; the tests run those.
@@ -175,6 +176,16 @@ def _serving(server, port, token):
     return False
 
 
+def hub(extra):
+    """Hand over to classroom/hub.py in the course's Python (JupyterHub needs Linux or macOS)."""
+    if os.name == "nt":
+        sys.exit("The class hub needs Linux or macOS (JupyterHub does not run on Windows): use a server, "
+                 "or WSL, or see deploy/README.md. A single learner on Windows runs `py course.py lab`.")
+    ensure_environment()
+    environment = dict(os.environ, PYTHONPATH=str(HERE))  # `classroom` and `course` are found from HERE
+    os.execve(PYTHON, [str(PYTHON), "-m", "classroom.hub", *extra], environment)
+
+
 # --- The learner's copies ----------------------------------------------------------------------------
 
 def give_copies(course, work):
@@ -294,6 +305,8 @@ def main(command="help", *extra):
     elif command == "bench":
         ensure_environment()
         run([PYTHON, HERE / "benchmarks" / "run_all.py", *extra])
+    elif command == "hub":
+        hub(extra)
     elif command == "execute":
         ensure_environment()
         run([PYTHON, HERE / "tests" / "store_notebooks.py", *extra])

@@ -1,0 +1,192 @@
+"""A class hub on one machine: JupyterHub with its proxy, every learner's server running the course's
+.venv, and each learner's own copies of the notebooks in their home folder.
+
+    python3 course.py hub                  start it (Ctrl+C stops it and every learner's server)
+    python3 course.py hub --network        serve the classroom's network, not only this machine
+    python3 course.py hub update           bring every learner's copies up to the course, keeping their cells
+
+What it installs (once, into the project's own folders): JupyterHub, with the course's pinned packages in
+.venv, and configurable-http-proxy from npm in .hub/proxy. Everything it keeps is in .hub/: the hub's
+database, the class password, and the learners' homes (.hub/homes/<name>/)."""
+import os
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+STATE = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub"))
+PROXY_VERSION = "5.3.0"  # configurable-http-proxy, from npm
+PROXY_DIR = HERE / ".hub" / "proxy"  # one install for every hub of this project (tests start their own)
+CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
+TEACHER = "teacher"  # the one admin: sees every learner's server in the hub's admin page
+
+TLS_WARNING = """Warning: the hub now answers other machines on this network, over plain HTTP. Anyone on the
+network can read the class password and learners' work as they travel. On a network you do not control,
+give the hub a certificate: python3 course.py hub --network --ssl-cert CERT.pem --ssl-key KEY.pem"""
+
+
+def proxy_command():
+    """The proxy's executable in the project's folder (npm puts it under node_modules/.bin)."""
+    return PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def ensure_proxy():
+    """Install configurable-http-proxy from npm into .hub/proxy, once, saying so."""
+    command = proxy_command()
+    if command.exists():
+        return command
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("The class hub needs Node.js and npm for its proxy (configurable-http-proxy). Install them "
+                 "(e.g. `sudo apt install nodejs npm`, or from nodejs.org), then run this again.")
+    print(f"Installing configurable-http-proxy {PROXY_VERSION} from npm into {PROXY_DIR} (once)...", flush=True)
+    subprocess.run([npm, "install", "--prefix", str(PROXY_DIR), "--no-audit", "--no-fund",
+                    "--loglevel=error", f"configurable-http-proxy@{PROXY_VERSION}"], check=True)
+    return command
+
+
+def secret_file(path, make):
+    """A secret kept in a file only this user can read: made once, the same at every start."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(make() + "\n")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def new_class_password():
+    """Three groups of four lower-case letters and digits, easy to write on a board: 'k3vq-8rtm-x2pa'."""
+    alphabet = "".join(ch for ch in string.ascii_lowercase + string.digits if ch not in "l1o0")
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def passwords(state=STATE):
+    """(the class password for learners, the teacher's password), made on the first start."""
+    learners = os.environ.get("COURSE_HUB_PASSWORD") or secret_file(state / "class-password", new_class_password)
+    teacher = secret_file(state / "teacher-password", lambda: secrets.token_urlsafe(32))
+    return learners, teacher
+
+
+def free_port():
+    """A port nobody listens on now, chosen by the system."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def hub_environment(state, homes, ip, port, roster=None):
+    """The settings jupyterhub_config.py reads; secrets stay in files and environment, not in `ps`."""
+    learners, teacher = passwords(state)
+    return dict(os.environ, COURSE_HUB_STATE=str(state), COURSE_HUB_HOMES=str(homes), COURSE_HUB_IP=ip,
+                COURSE_HUB_PORT=str(port), COURSE_HUB_INTERNAL_PORT=str(free_port()),
+                COURSE_HUB_PROXY_API_PORT=str(free_port()), COURSE_HUB_PROXY=str(ensure_proxy()),
+                COURSE_HUB_PASSWORD=learners, COURSE_HUB_TEACHER_PASSWORD=teacher,
+                COURSE_HUB_ROSTER=str(roster or ""), CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32))
+
+
+def start(state=STATE, homes=None, ip="127.0.0.1", port=8000, roster=None, extra=(), **popen):
+    """Start JupyterHub in the background; returns its process (see `wait_until_answering`)."""
+    homes = Path(homes or state / "homes")
+    homes.mkdir(parents=True, exist_ok=True)
+    environment = hub_environment(state, homes, ip, port, roster)
+    command = [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG), *extra]
+    hub = subprocess.Popen(command, cwd=state, env=environment, **popen)
+    hub.internal_url = f"http://127.0.0.1:{environment['COURSE_HUB_INTERNAL_PORT']}"  # the hub behind its proxy
+    return hub
+
+
+def wait_until_answering(hub, url, limit=60):
+    """Wait until the hub answers through its proxy at `url` (True), or it has exited or `limit` seconds
+    passed (False). It asks the hub itself first: the proxy complains loudly about a hub not yet there."""
+    deadline = time.monotonic() + limit
+    for address in (f"{hub.internal_url}/hub/api", f"{url}/hub/login"):
+        while not _answers(address):
+            if hub.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.3)
+    return True
+
+
+def _answers(address):
+    try:
+        with urllib.request.urlopen(address, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def stop(hub, limit=30):
+    """Stop the hub as Ctrl+C would, so that it stops every learner's server too; kill it if it hangs."""
+    if hub.poll() is None:
+        hub.send_signal(signal.SIGINT)
+        try:
+            hub.wait(limit)
+        except subprocess.TimeoutExpired:
+            hub.kill()
+            hub.wait()
+
+
+def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
+    """`python3 course.py hub`: start the hub in the foreground and tell the teacher how to use it."""
+    ip = "0.0.0.0" if network else "127.0.0.1"
+    extra = [f"--JupyterHub.ssl_cert={ssl_cert}", f"--JupyterHub.ssl_key={ssl_key}"] if ssl_cert else []
+    scheme = "https" if ssl_cert else "http"
+    hub = start(ip=ip, port=port, roster=roster, extra=extra, start_new_session=True)
+    for stopping in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C or a stop from outside: JupyterHub hears it once
+        signal.signal(stopping, lambda *_: hub.send_signal(signal.SIGINT))
+    if not wait_until_answering(hub, f"{scheme}://127.0.0.1:{port}", limit=120):
+        sys.exit(f"The hub did not start (see its messages above). Is port {port} taken? Try --port=8001.")
+    learners, _ = passwords()
+    address = f"{scheme}://{socket.gethostname() if network else '127.0.0.1'}:{port}"
+    who = f"the learners listed in {roster}" if roster else "any name they choose (letters, digits, . _ -)"
+    print(f"\nThe class hub is running at {address}\n"
+          f"Learners log in with {who} and the class password:  {learners}\n"
+          f"You can log in as '{TEACHER}' with the password in {STATE / 'teacher-password'} (the admin page).\n"
+          f"Learners' work is kept in {STATE / 'homes'}. Press Ctrl+C here to stop the hub and every server.\n",
+          flush=True)
+    if network and not ssl_cert:
+        print(TLS_WARNING + "\n", flush=True)
+    sys.exit(hub.wait())
+
+
+def update_learners(homes=None):
+    """`python3 course.py hub update`: every learner's copies brought up to the course's notebooks; the
+    cells they changed are kept and each old copy goes to their my-work/old/ first (course.py's update)."""
+    import course  # the same merge as a learner's own `python3 course.py update`
+    homes = Path(homes or STATE / "homes")
+    lines = []
+    for home in sorted(path for path in homes.glob("*") if (path / "my-work").is_dir()):
+        lines += [f"{home.name}: {line}" for line in course.update_copies(course.COURSE, home / "my-work")]
+    return lines or [f"No learner has logged in yet ({homes} has no my-work folders)."]
+
+
+def main(arguments=None):
+    import argparse
+    parser = argparse.ArgumentParser(prog="python3 course.py hub", description=__doc__.split("\n\n")[0])
+    parser.add_argument("action", nargs="?", choices=["start", "update"], default="start",
+                        help="start the hub (the default), or update every learner's copies")
+    parser.add_argument("--network", action="store_true", help="answer other machines, not only this one")
+    parser.add_argument("--port", type=int, default=8000, help="the port learners connect to (8000)")
+    parser.add_argument("--roster", type=Path, help="a file of learners' names: only they may log in")
+    parser.add_argument("--ssl-cert", type=Path, help="a TLS certificate (with --ssl-key): serve https")
+    parser.add_argument("--ssl-key", type=Path, help="the certificate's private key")
+    options = parser.parse_args(arguments)
+    if options.action == "update":
+        print("\n".join(update_learners()))
+    elif bool(options.ssl_cert) != bool(options.ssl_key):
+        parser.error("--ssl-cert and --ssl-key go together")
+    else:
+        serve(options.network, options.port, options.roster and options.roster.resolve(),
+              options.ssl_cert and options.ssl_cert.resolve(), options.ssl_key and options.ssl_key.resolve())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""JupyterHub's settings for the class hub; `python3 course.py hub` starts JupyterHub with this file and
+passes the choices in COURSE_HUB_* environment variables (see classroom/hub.py).
+
+To change how learners log in, replace the "Who may log in" lines, e.g. with
+    c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"   # learners sign up
+or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE))  # course.py, for the learners' copies
+import course  # noqa: E402
+
+STATE = Path(os.environ["COURSE_HUB_STATE"])
+HOMES = Path(os.environ["COURSE_HUB_HOMES"])
+c = get_config()  # noqa: F821 (JupyterHub defines it when it reads this file)
+
+# Where the hub listens: 127.0.0.1 unless the teacher asked for --network; its own parts on loopback.
+c.JupyterHub.ip = os.environ["COURSE_HUB_IP"]
+c.JupyterHub.port = int(os.environ["COURSE_HUB_PORT"])
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ["COURSE_HUB_INTERNAL_PORT"])
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['COURSE_HUB_PROXY_API_PORT']}"
+c.ConfigurableHTTPProxy.command = [os.environ["COURSE_HUB_PROXY"]]
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "cookie-secret")
+
+# Who may log in: anyone who knows the class password, under a name made of safe characters (it becomes
+# their folder's name); or only the names in a roster file. The teacher logs in with their own password.
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = os.environ["COURSE_HUB_PASSWORD"]
+c.SharedPasswordAuthenticator.admin_password = os.environ["COURSE_HUB_TEACHER_PASSWORD"]
+c.Authenticator.admin_users = {"teacher"}
+c.Authenticator.username_pattern = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
+roster = os.environ.get("COURSE_HUB_ROSTER")
+if roster:
+    names = Path(roster).read_text(encoding="utf-8").split()
+    c.Authenticator.allowed_users = {name.lower() for name in names}
+else:
+    c.Authenticator.allow_all = True
+
+
+def give_the_course(spawner):
+    """Before a learner's server starts: their own copies of the notebooks (never overwritten), the data,
+    and the course's package beside them, so that each notebook's first cell finds ../course_utils."""
+    home = Path(spawner.home_dir)
+    course.give_copies(course.COURSE, home / "my-work")
+    if not (home / "data").exists():
+        shutil.copytree(HERE / "data", home / "data")
+    if not (home / "course_utils").exists():
+        (home / "course_utils").symlink_to(HERE / "course_utils", target_is_directory=True)
+
+
+# Each learner's server: a process of this user running the course's .venv, in the learner's own home.
+# (Every server runs as the same system user: see docs/teaching.md for what that means and the options.)
+c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
+c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
+c.Spawner.pre_spawn_hook = give_the_course
+c.Spawner.cmd = [str(course.BIN / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
+c.Spawner.environment = {"PATH": os.pathsep.join([str(course.BIN), os.environ.get("PATH", "")]),
+                         "MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
+c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                  "--LabApp.extension_manager=readonly",
+                  "--MappingKernelManager.cull_idle_timeout=7200",  # a kernel left idle for 2 hours stops
+                  *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
+c.Spawner.start_timeout = 180  # a whole class logging in at once shares the machine's cores
+c.Spawner.http_timeout = 180
