@@ -21,9 +21,12 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))  # course.py: its set-up lock and the learners' copies
 STATE = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub"))
 PROXY_VERSION = "5.3.0"  # configurable-http-proxy, from npm
 PROXY_DIR = HERE / ".hub" / "proxy"  # one install for every hub of this project (tests start their own)
+LOCKED_PROXY = Path(__file__).resolve().parent / "proxy"  # its package.json and package-lock.json
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
 TEACHER = "teacher"  # the one admin: sees every learner's server in the hub's admin page
 
@@ -42,13 +45,22 @@ def ensure_proxy():
     command = proxy_command()
     if command.exists():
         return command
+    import course  # its set-up lock: two hubs (or a hub and the tests) started together take turns
+    PROXY_DIR.mkdir(parents=True, exist_ok=True)
+    with course.setup_lock(PROXY_DIR.parent / "proxy.lock"):
+        return command if command.exists() else _install_proxy(command)
+
+
+def _install_proxy(command):
     npm = shutil.which("npm")
     if npm is None:
         sys.exit("The class hub needs Node.js and npm for its proxy (configurable-http-proxy). Install them "
                  "(e.g. `sudo apt install nodejs npm`, or from nodejs.org), then run this again.")
     print(f"Installing configurable-http-proxy {PROXY_VERSION} from npm into {PROXY_DIR} (once)...", flush=True)
-    subprocess.run([npm, "install", "--prefix", str(PROXY_DIR), "--no-audit", "--no-fund",
-                    "--loglevel=error", f"configurable-http-proxy@{PROXY_VERSION}"], check=True)
+    for name in ("package.json", "package-lock.json"):  # the versions the course was tested with, locked
+        shutil.copy(LOCKED_PROXY / name, PROXY_DIR / name)
+    subprocess.run([npm, "ci", "--prefix", str(PROXY_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
+                   check=True)
     return command
 
 
@@ -146,6 +158,8 @@ def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
         sys.exit(f"The hub did not start (see its messages above). Is port {port} taken? Try --port=8001.")
     learners, _ = passwords()
     address = f"{scheme}://{socket.gethostname() if network else '127.0.0.1'}:{port}"
+    if network:
+        address += " (or this machine's address on the network in place of its name)"
     who = f"the learners listed in {roster}" if roster else "any name they choose (letters, digits, . _ -)"
     print(f"\nThe class hub is running at {address}\n"
           f"Learners log in with {who} and the class password:  {learners}\n"
