@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Limits:
     cell: float = 75.0        # one cell, or marking one exercise
     interrupt: float = 3.0    # after an interrupt, before the kernel is killed
     start: float = 60.0       # a kernel starting and answering
+    memory: int = 2 * 2**30   # bytes a kernel may hold (a loop of prints grows it by about 0.5 GB a second)
     restarts: int = 3         # kernels started again for one notebook, at most
 
     @classmethod
@@ -196,15 +198,16 @@ class Kernel:
             raise KernelGone("the kernel did not start")
 
     def run(self, code, timeout, expressions=None):
-        """Run code as a cell (no input(): it raises at once) and say how it ended."""
+        """Run code as a cell (no input(): it raises at once) and say how it ended. With expressions
+        (a dict, maybe empty) it runs silently and the reply holds their values."""
         content = {"code": code, "silent": expressions is not None, "store_history": False,
                    "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False}
         reply = self._request("execute_request", content, timeout)
         if reply.kind == "interrupted":
             os.kill(self.process.pid, signal.SIGINT)  # the kernel turns it into KeyboardInterrupt
-            if self._reply(reply.content, self.limits.interrupt).kind == "lost":
-                return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
-            return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
+            if self._reply(reply.content, self.limits.interrupt).kind in ("ok", "error"):
+                return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
+            return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
         return reply
 
     def _request(self, kind, content, timeout):
@@ -217,6 +220,9 @@ class Kernel:
         while (left := deadline - time.monotonic()) > 0:
             if self.process.poll() is not None:
                 return Reply("lost", "ended the Python kernel (os._exit, a crash, or the memory ran out)")
+            if _memory(self.process.pid) > self.limits.memory:
+                self.stop()
+                return Reply("lost", f"used more than {self.limits.memory / 2**30:.1f} GB of memory and was stopped")
             if not self.shell.poll(min(left, 0.1) * 1000):
                 continue
             _, message = self.session.recv(self.shell, mode=zmq.NOBLOCK)
@@ -238,8 +244,16 @@ class Kernel:
             pass  # already gone, with its group
         self.process.wait()
         self.shell.close()
-        self.context.term()
+        self.context.term()  # a second call does nothing
         self.connection.unlink(missing_ok=True)
+
+
+def _memory(pid):
+    """The bytes a process holds in memory now (Linux; elsewhere 0: not watched)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 def _kernel_environment(scratch):
@@ -311,7 +325,8 @@ class NotebookRun:
 
     def mark(self, exercise_id):
         """(status, message) for one exercise, from check's verdict in this kernel."""
-        lost_with = [f"cell {n} {why}" for n, why in self.problems.items() if defines(self.cells[n - 1], exercise_id)]
+        lost_with = [f"code cell {n} {why}" for n, why in self.problems.items()
+                     if defines(self.cells[n - 1], exercise_id)]
         if self.kernel is None:
             return COULD_NOT_GRADE, "; ".join(lost_with) or self.lost
         reply = self.kernel.run("", self.limits.cell, {"verdict": VERDICT.format(exercise_id)})
@@ -324,7 +339,7 @@ class NotebookRun:
             return COULD_NOT_GRADE, f"marking it failed: {why}"
         (status, sentence), present = ast.literal_eval(value["data"]["text/plain"])
         if not present and lost_with:
-            return COULD_NOT_GRADE, "its function was lost with " + "; ".join(lost_with)
+            return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
         note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
         return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence + note
 
@@ -380,15 +395,15 @@ def quiz_answers(path, notebook):
 
 # --- The class -----------------------------------------------------------------------------------------
 
-def grade(folder=DEFAULT_FOLDER, limits=None, echo=print):
-    """Every learner's rows, one per exercise of the course (and one per recorded quiz answer)."""
+def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
+    """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
+    notebooks run at a time, each in its own kernel."""
     limits = limits or Limits()
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch:
-        for learner, found in find_learners(folder).items():
-            for notebook in course_notebooks():
-                rows += _grade_learners_notebook(learner, notebook, found.get(notebook), scratch, limits, echo)
-    return rows
+    tasks = [(learner, notebook, found.get(notebook))
+             for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
+    with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch, ThreadPoolExecutor(jobs) as pool:
+        results = pool.map(lambda task: _grade_learners_notebook(*task, scratch, limits, echo), tasks)
+        return [row for rows in results for row in rows]
 
 
 def _grade_learners_notebook(learner, notebook, path, scratch, limits, echo):
@@ -589,12 +604,14 @@ def main(arguments=None):
                         help="where gradebook.csv and gradebook.html go (default: gradebook/)")
     parser.add_argument("--time-limit", type=float, default=Limits.notebook, metavar="SECONDS",
                         help="the most one notebook may take (default: 300); one cell gets a quarter of it")
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2), metavar="N",
+                        help="notebooks graded at a time (default: half the processors)")
     options = parser.parse_args(arguments)
     folder, out = Path(options.folder), Path(options.out)
     if not folder.is_dir():
         sys.exit(f"There is no folder {folder}: give the folder that holds one folder per learner.")
     started = time.monotonic()
-    rows = grade(folder, Limits.for_notebook(options.time_limit))
+    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs))
     out.mkdir(parents=True, exist_ok=True)
     text = summary(rows, out, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
