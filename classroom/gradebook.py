@@ -476,9 +476,9 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; }
 th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
 thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
-thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500;
-                        max-width: 7.5em; word-break: break-word; vertical-align: bottom; }
-th.learner { text-align: left; position: sticky; left: 0; background: white; max-width: 16em;
+thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
+                        max-width: 8em; vertical-align: bottom; }  /* lines break after "_" only */
+th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 9em; max-width: 16em;
              overflow-wrap: anywhere; font-weight: 600; z-index: 1; }
 thead th.learner, tfoot th.learner { background: #f3f4f6; }
 td.cell { width: 2.2em; font-size: 16px; font-weight: 700; cursor: help; }
