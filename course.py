@@ -6,7 +6,10 @@
     python3 course.py update         take the course's corrected notebooks, keeping the cells you wrote
     python3 course.py bench          run the speed benchmarks and print their figures
     python3 course.py execute        re-run the stored notebooks top to bottom (for authors)
-    python3 course.py hub            start a class hub for many learners (see docs/teaching.md)
+
+For teachers (docs/teaching.md):
+    python3 course.py hub            start a class hub on this machine for many learners
+    python3 course.py grade [FOLDER] run every learner's notebooks and write gradebook/gradebook.html and .csv
 
 Your work lives in my-work/: `lab` copies each notebook there once and never overwrites it. The
 notebooks in notebooks/ are the course as shipped; the tests run those.
@@ -102,7 +105,7 @@ def write_lab_settings(prefix):
 
 def run(command, **kwargs):
     """Run a command, stopping with its exit code if it fails."""
-    result = subprocess.run([str(part) for part in command], cwd=HERE, **kwargs)
+    result = subprocess.run([str(part) for part in command], **{"cwd": HERE, **kwargs})
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -310,6 +313,10 @@ def main(command="help", *extra):
     elif command == "execute":
         ensure_environment()
         run([PYTHON, HERE / "tests" / "store_notebooks.py", *extra])
+    elif command == "grade":  # the teacher's gradebook; FOLDER and --out are relative to where it is typed
+        ensure_environment()
+        path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+        run([PYTHON, "-m", "classroom.gradebook", *extra], cwd=Path.cwd(), env=dict(os.environ, PYTHONPATH=path))
     else:
         print(__doc__)
         sys.exit(0 if command in ("help", "-h", "--help") else 2)

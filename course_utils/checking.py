@@ -6,6 +6,7 @@ the tools: calling safely, comparing with the reference, explaining an error.
     hint("mse")           -> the next, stronger hint
     solution("mse")       -> the reference code
     exercise_ids()        -> every id, in course order
+    verdict("mse", mse)   -> ("pass", "correct on all 4 test cases."): the judgement as data, for tools
 """
 import copy
 import inspect
@@ -226,6 +227,24 @@ def _judge_here(exercise, fn, why):
         return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
                         "may still be running in the background: restart the kernel if the notebook feels slow.")
     return verdict
+
+
+def verdict(exercise_id, fn):
+    """check's judgement of fn as data, printing nothing: (status, sentence), status 'pass', 'fail' or 'todo'
+    (not attempted: no such function, still `...` or NotImplementedError). Never raises. For tools that
+    mark many answers, such as the teacher's gradebook (classroom/gradebook.py)."""
+    try:
+        exercise = _find(exercise_id)
+        if exercise is None:
+            return "fail", _no_such_exercise(exercise_id)
+        if fn is None:
+            return "todo", f"there is no function `{exercise_id}` in the notebook"
+        if not callable(fn):
+            return "fail", f"`{exercise_id}` is {describe(fn)}, not a function"
+        status, sentence, _ = _verdict(exercise, fn)
+        return status, sentence
+    except BaseException as problem:  # as in check: a failure of judging must not look like the learner's
+        return "fail", f"check itself failed ({exception_text(problem)})"
 
 
 def check(exercise_id, fn=None):

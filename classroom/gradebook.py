@@ -1,0 +1,623 @@
+"""The teacher's gradebook: every learner's notebooks run, and every exercise marked by check's own judge.
+
+    python3 course.py grade [FOLDER] [--out DIR] [--time-limit SECONDS]
+
+FOLDER (default .hub/homes) holds one folder per learner. Their notebooks are found anywhere inside it by
+the course's file names (01_error.ipynb ...), leaving out old/, .ipynb_checkpoints/ and hidden folders.
+Each notebook runs in a scratch copy (the learner's file is only read), in a kernel of its own, cell by
+cell; then each of its exercises is marked in that kernel by checking.verdict, the judgement behind
+check(). One row per learner and exercise goes to DIR/gradebook.csv and DIR/gradebook.html.
+
+A learner's code may loop forever, print gigabytes, wait for input() or end its Python, so:
+- Only the shell channel is listened to: outputs are never received (the kernel drops them, as no one
+  subscribes), so a flood of prints costs the grader nothing. A cell's error is kept as one short line.
+- A cell gets a quarter of the notebook's time limit. Past it the kernel is interrupted; if it does not
+  answer within seconds (a bare `except:` swallows the interrupt) it is killed with its process group
+  (check's worker too), started again, and the cells that had finished are replayed, the bad one skipped.
+- A kernel that dies (os._exit, exit(), a crash) is noticed at once and treated the same way.
+- An exercise whose function was lost with a skipped cell is "could not grade", saying why, never
+  "not attempted". Each kernel is killed when its notebook is done, whatever happened.
+The code still runs as the teacher's user: this protects the gradebook, not the machine. Run it as a user
+that can read the learners' folders and little else.
+"""
+import argparse
+import ast
+import csv
+import html
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import zmq
+from jupyter_client.connect import write_connection_file
+from jupyter_client.session import Session
+
+from course_utils.exercises import EXERCISES
+from course_utils.quiz import QUESTIONS
+
+HERE = Path(__file__).resolve().parent.parent
+COURSE = HERE / "notebooks"
+DEFAULT_FOLDER = HERE / ".hub" / "homes"
+DEFAULT_OUT = HERE / "gradebook"
+SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
+MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
+EXCERPT = 300  # characters of a cell's error kept for the message
+
+PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE = "passed", "wrong", "not attempted", "could not grade"
+RIGHT, WRONG_CHOICE = "right", "wrong"  # a recorded quiz answer
+STATUSES = (PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE)
+
+# Asked in the learner's kernel after their cells: check's verdict on the function of that name, and
+# whether the name exists at all (missing is "not attempted"; present but still `...` is too, but differently).
+VERDICT = "(__import__('course_utils.checking', fromlist=['verdict']).verdict({0!r}, globals().get({0!r})), " \
+          "{0!r} in globals())"
+
+
+@dataclass
+class Limits:
+    """How long things may take, in seconds."""
+    notebook: float = 300.0   # all the cells of one notebook, replays included
+    cell: float = 75.0        # one cell, or marking one exercise
+    interrupt: float = 3.0    # after an interrupt, before the kernel is killed
+    start: float = 60.0       # a kernel starting and answering
+    memory: int = 2 * 2**30   # bytes a kernel may hold (a loop of prints grows it by about 0.5 GB a second)
+    restarts: int = 3         # kernels started again for one notebook, at most
+
+    @classmethod
+    def for_notebook(cls, seconds):
+        """The limits for a notebook time limit: a cell gets a quarter of it."""
+        return cls(notebook=seconds, cell=seconds / 4)
+
+
+@dataclass
+class Row:
+    """One line of the gradebook: a learner's result on one exercise (or one quiz question)."""
+    learner: str
+    notebook: str
+    exercise: str
+    status: str
+    message: str = ""
+
+
+@dataclass
+class Reply:
+    """How a request to the kernel ended: 'ok', 'error' (the cell raised; the kernel lives on),
+    'interrupted' (too slow, stopped by an interrupt), or 'lost' (killed or died: the kernel is gone)."""
+    kind: str
+    why: str = ""
+    content: dict = None
+
+
+class KernelGone(Exception):
+    """The kernel could not be started or brought back; the message says why."""
+
+
+# --- Finding the notebooks -----------------------------------------------------------------------------
+
+def course_notebooks():
+    """The course's notebook names, in order, e.g. ['00_start_here', '01_error', ...]."""
+    return [path.stem for path in sorted(COURSE.glob("*.ipynb"))]
+
+
+def exercises_of(notebook):
+    """The ids of a notebook's exercises, in course order; each is also the name of the learner's function."""
+    return [exercise.id for exercise in EXERCISES if exercise.notebook == notebook]
+
+
+def find_learners(folder):
+    """{learner: {notebook name: path}} for each first-level folder of `folder` (hidden ones left out).
+    A learner with two copies of a notebook (say my-work/ and a hand-in folder) is graded on the newest."""
+    names = set(course_notebooks())
+    learners = {}
+    for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
+        if not home.is_dir() or home.name.startswith("."):
+            continue
+        found = {}
+        for top, folders, files in os.walk(home):  # does not follow links: no loops, nothing outside
+            folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS and not name.startswith(".")]
+            for file in files:
+                path = Path(top) / file
+                if path.suffix == ".ipynb" and path.stem in names and _newer(path, found.get(path.stem)):
+                    found[path.stem] = path
+        learners[home.name] = found
+    return learners
+
+
+def _newer(path, other):
+    return other is None or path.stat().st_mtime > other.stat().st_mtime
+
+
+def read_notebook(path):
+    """The notebook's JSON, or raise ValueError saying, for the teacher, why it cannot be graded."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("the notebook file is empty (0 bytes)")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"the notebook file is {size / 1e6:.0f} MB, too big to be a notebook of answers")
+    try:
+        notebook = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise ValueError(f"the notebook file is not valid JSON ({problem})") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+        raise ValueError("the file is JSON but not a notebook (no list of cells)")
+    return notebook
+
+
+def code_cells(notebook):
+    """The source of each code cell, in order (a cell with a malformed source counts as empty)."""
+    sources = []
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) \
+                else source if isinstance(source, str) else ""
+            sources.append(source)
+    return sources
+
+
+def defines(source, exercise_id):
+    """True when a cell defines or checks the exercise's function: losing that cell loses the answer."""
+    return re.search(rf"\bdef\s+{exercise_id}\s*\(|check\(\s*['\"]{exercise_id}['\"]", source) is not None
+
+
+# --- The kernel ----------------------------------------------------------------------------------------
+
+class Kernel:
+    """An IPython kernel (the course's Python) in a process group of its own, which check's worker joins,
+    so that one kill stops them all. We talk to it on the shell channel only, with a random key."""
+
+    def __init__(self, folder, scratch, limits):
+        self.limits = limits
+        key = secrets.token_hex(32).encode()
+        self.connection = Path(tempfile.mkstemp(suffix=".json", prefix="kernel-", dir=scratch)[1])
+        _, info = write_connection_file(str(self.connection), ip="127.0.0.1", key=key)
+        self.session = Session(key=key)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection),
+             "--HistoryManager.enabled=False"],
+            cwd=folder, env=_kernel_environment(scratch), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.context = zmq.Context()
+        self.shell = self.context.socket(zmq.DEALER)
+        self.shell.linger = 0
+        self.shell.connect(f"tcp://127.0.0.1:{info['shell_port']}")
+        if self._request("kernel_info_request", {}, limits.start).kind != "ok":
+            self.stop()
+            raise KernelGone("the kernel did not start")
+
+    def run(self, code, timeout, expressions=None):
+        """Run code as a cell (no input(): it raises at once) and say how it ended. With expressions
+        (a dict, maybe empty) it runs silently and the reply holds their values."""
+        content = {"code": code, "silent": expressions is not None, "store_history": False,
+                   "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False}
+        reply = self._request("execute_request", content, timeout)
+        if reply.kind == "interrupted":
+            os.kill(self.process.pid, signal.SIGINT)  # the kernel turns it into KeyboardInterrupt
+            if self._reply(reply.content, self.limits.interrupt).kind in ("ok", "error"):
+                return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
+            return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
+        return reply
+
+    def _request(self, kind, content, timeout):
+        message = self.session.send(self.shell, kind, content)
+        return self._reply(message["header"]["msg_id"], timeout)
+
+    def _reply(self, msg_id, timeout):
+        """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if self.process.poll() is not None:
+                return Reply("lost", "ended the Python kernel (os._exit, a crash, or the memory ran out)")
+            if _memory(self.process.pid) > self.limits.memory:
+                self.stop()
+                return Reply("lost", f"used more than {self.limits.memory / 2**30:.1f} GB of memory and was stopped")
+            if not self.shell.poll(min(left, 0.1) * 1000):
+                continue
+            _, message = self.session.recv(self.shell, mode=zmq.NOBLOCK)
+            if not message or message["parent_header"].get("msg_id") != msg_id:
+                continue  # a reply to an earlier, interrupted request
+            content = message["content"]
+            if any(item.get("source") == "ask_exit" for item in content.get("payload", [])):
+                return Reply("lost", "ended the Python kernel (exit() or quit())")
+            if content.get("status") == "error":
+                return Reply("error", _excerpt(f"{content.get('ename')}: {content.get('evalue')}"), content)
+            return Reply("ok", content=content)
+        return Reply("interrupted" if self.process.poll() is None else "lost", content=msg_id)
+
+    def stop(self):
+        """Kill the kernel and everything it started; collect their exit status. Safe to call twice."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # already gone, with its group
+        self.process.wait()
+        self.shell.close()
+        self.context.term()  # a second call does nothing
+        self.connection.unlink(missing_ok=True)
+
+
+def _memory(pid):
+    """The bytes a process holds in memory now (Linux; elsewhere 0: not watched)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def _kernel_environment(scratch):
+    """The grader's environment, with this course first on the path and IPython's settings in the scratch
+    folder (a teacher's startup files, history and profile are left alone)."""
+    paths = [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths), IPYTHONDIR=str(Path(scratch) / ".ipython"),
+                PYDEVD_DISABLE_FILE_VALIDATION="1")
+
+
+def _excerpt(text):
+    text = " ".join(str(text).split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+
+
+# --- One notebook --------------------------------------------------------------------------------------
+
+class NotebookRun:
+    """One learner's notebook running in a kernel: its cells, then the marking of its exercises."""
+
+    def __init__(self, cells, folder, scratch, limits):
+        self.cells, self.folder, self.scratch, self.limits = cells, folder, scratch, limits
+        self.deadline = time.monotonic() + limits.notebook
+        self.finished = []   # cells that ran to their end (an error included): replayed after a restart
+        self.problems = {}   # cell number (from 1) -> what went wrong with it
+        self.lost = ""       # why the kernel is gone for good, if it is
+        self.restarts = 0
+        self.kernel = None
+
+    def run_cells(self):
+        self.kernel = Kernel(self.folder, self.scratch, self.limits)
+        for number, code in enumerate(self.cells, 1):
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                self.problems[number] = f"never ran: the notebook's time limit ({self.limits.notebook:.0f} s) ran out"
+                continue
+            reply = self.kernel.run(code, min(self.limits.cell, left))
+            if reply.kind in ("ok", "error"):
+                self.finished.append(code)
+                continue
+            self.problems[number] = reply.why
+            if reply.kind == "lost" and not self._revive():
+                for later in range(number + 1, len(self.cells) + 1):
+                    self.problems[later] = f"never ran: {self.lost}"
+                return
+
+    def _revive(self):
+        """Start a new kernel and replay the finished cells; False (with self.lost) when that fails."""
+        self.kernel.stop()
+        self.kernel = None
+        if self.restarts == self.limits.restarts:
+            self.lost = f"the kernel was lost {self.restarts + 1} times"
+            return False
+        self.restarts += 1
+        try:
+            self.kernel = Kernel(self.folder, self.scratch, self.limits)
+        except KernelGone as why:
+            self.lost = str(why)
+            return False
+        for code in self.finished:
+            left = self.deadline - time.monotonic()
+            reply = self.kernel.run(code, min(self.limits.cell, left)) if left > 0 else Reply("lost")
+            if reply.kind not in ("ok", "error"):
+                self.lost = "the kernel could not be brought back (the time limit ran out while replaying)"
+                self.kernel.stop()
+                self.kernel = None
+                return False
+        return True
+
+    def mark(self, exercise_id):
+        """(status, message) for one exercise, from check's verdict in this kernel."""
+        lost_with = [f"code cell {n} {why}" for n, why in self.problems.items()
+                     if defines(self.cells[n - 1], exercise_id)]
+        if self.kernel is None:
+            return COULD_NOT_GRADE, "; ".join(lost_with) or self.lost
+        reply = self.kernel.run("", self.limits.cell, {"verdict": VERDICT.format(exercise_id)})
+        value = (reply.content or {}).get("user_expressions", {}).get("verdict", {})
+        if reply.kind != "ok" or value.get("status") != "ok":
+            why = reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}")
+            if reply.kind == "lost":
+                self.kernel.stop()
+                self.kernel, self.lost = None, f"the kernel was lost while marking {exercise_id}"
+            return COULD_NOT_GRADE, f"marking it failed: {why}"
+        (status, sentence), present = ast.literal_eval(value["data"]["text/plain"])
+        if not present and lost_with:
+            return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
+        note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
+        return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence + note
+
+    def stop(self):
+        if self.kernel is not None:
+            self.kernel.stop()
+            self.kernel = None
+
+
+def grade_notebook(path, exercise_ids, scratch, limits):
+    """{exercise id: (status, message)} for one learner's notebook file."""
+    try:
+        cells = code_cells(read_notebook(path))
+    except (OSError, ValueError) as why:
+        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
+    # The layout the notebook expects: its first cell runs ../course_utils/setup_check.py.
+    root = Path(tempfile.mkdtemp(dir=scratch, prefix="notebook-"))
+    work = root / "my-work"
+    work.mkdir()
+    try:
+        (root / "course_utils").symlink_to(HERE / "course_utils", target_is_directory=True)
+    except OSError:  # no symbolic links (Windows without the right): a copy does as well
+        shutil.copytree(HERE / "course_utils", root / "course_utils")
+    shutil.copyfile(path, work / path.name)
+    run = NotebookRun(cells, work, scratch, limits)
+    try:
+        run.run_cells()
+        return {exercise_id: run.mark(exercise_id) for exercise_id in exercise_ids}
+    except KernelGone as why:
+        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
+    finally:
+        run.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def quiz_answers(path, notebook):
+    """[(question id, choice index)] for the quiz choices saved in the notebook's widget state. JupyterLab
+    saves that state only with Settings > Save Widget State Automatically on (off by default)."""
+    try:
+        state = read_notebook(path)["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        models = [model["state"] for model in state.values() if model.get("model_name") == "RadioButtonsModel"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    answers = []
+    for question in QUESTIONS.get(notebook, []):
+        labels = [text for text, _ in question.choices]
+        for model in models:
+            if isinstance(model, dict) and model.get("_options_labels") == labels and type(model.get("index")) is int:
+                answers.append((question.id, model["index"]))
+                break
+    return answers
+
+
+# --- The class -----------------------------------------------------------------------------------------
+
+def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
+    """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
+    notebooks run at a time, each in its own kernel."""
+    limits = limits or Limits()
+    tasks = [(learner, notebook, found.get(notebook))
+             for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
+    with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch, ThreadPoolExecutor(jobs) as pool:
+        results = pool.map(lambda task: _grade_learners_notebook(*task, scratch, limits, echo), tasks)
+        return [row for rows in results for row in rows]
+
+
+def _grade_learners_notebook(learner, notebook, path, scratch, limits, echo):
+    exercise_ids = exercises_of(notebook)
+    if path is None:
+        return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
+                for exercise_id in exercise_ids]
+    started = time.monotonic()
+    results = grade_notebook(path, exercise_ids, scratch, limits) if exercise_ids else {}
+    rows = [Row(learner, notebook, exercise_id, *results[exercise_id]) for exercise_id in exercise_ids]
+    for question_id, choice in quiz_answers(path, notebook):
+        question = next(q for q in QUESTIONS[notebook] if q.id == question_id)
+        chosen = question.choices[choice][0] if 0 <= choice < len(question.choices) else f"choice {choice}"
+        rows.append(Row(learner, notebook, f"quiz:{question_id}", RIGHT if choice == question.answer
+                        else WRONG_CHOICE, chosen))
+    if exercise_ids:
+        counts = Counter(row.status for row in rows if not row.exercise.startswith("quiz:"))
+        echo(f"{_printable(learner)}  {notebook}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+             + f" ({time.monotonic() - started:.1f} s)", flush=True)
+    return rows
+
+
+def _printable(text):
+    """A learner's folder name, safe to print in a terminal (no escape sequences)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def summary(rows, out, seconds):
+    """One paragraph for the teacher."""
+    marked = [row for row in rows if not row.exercise.startswith("quiz:")]
+    counts = Counter(row.status for row in marked)
+    learners = len({row.learner for row in rows})
+    quiz = [row for row in rows if row.exercise.startswith("quiz:")]
+    quiz_text = (f" {len(quiz)} quiz answers were recorded, {sum(row.status == RIGHT for row in quiz)} right."
+                 if quiz else " No quiz answers are recorded in the notebooks (JupyterLab saves them only with "
+                 "Settings > Save Widget State Automatically).")
+    return (f"Graded {learners} learner(s), {len(marked)} exercise results in {seconds:.0f} s: "
+            + ", ".join(f"{counts[status]} {status}" for status in STATUSES) + "." + quiz_text
+            + f" The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table in "
+            f"{out / 'gradebook.csv'}.")
+
+
+# --- Writing it down -----------------------------------------------------------------------------------
+
+def spreadsheet_safe(text):
+    """Text a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_csv(rows, path):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", "notebook", "exercise", "status", "message"])
+        for row in rows:
+            writer.writerow([spreadsheet_safe(value) for value in
+                             (row.learner, row.notebook, row.exercise, row.status, row.message)])
+
+
+SYMBOLS = {PASSED: "✓", WRONG: "✗", NOT_ATTEMPTED: "–", COULD_NOT_GRADE: "⚠", RIGHT: "✓", WRONG_CHOICE: "✗"}
+CLASSES = {PASSED: "passed", WRONG: "wrong", NOT_ATTEMPTED: "todo", COULD_NOT_GRADE: "ungraded",
+           RIGHT: "passed", WRONG_CHOICE: "wrong"}
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 24px 32px;
+       background: #fafafa; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
+.summary { max-width: 80em; color: #444; margin: 4px 0 12px; }
+.legend span { display: inline-block; margin-right: 14px; }
+.grid { overflow-x: auto; background: white; border: 1px solid #d0d7de; border-radius: 6px; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
+thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
+thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
+                        max-width: 8em; vertical-align: bottom; }  /* lines break after "_" only */
+th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 9em; max-width: 16em;
+             overflow-wrap: anywhere; font-weight: 600; z-index: 1; }
+thead th.learner, tfoot th.learner { background: #f3f4f6; }
+td.cell { width: 2.2em; font-size: 16px; font-weight: 700; cursor: help; }
+td.total, tfoot td { font-variant-numeric: tabular-nums; font-size: 12px; color: #333; }
+tfoot td, tfoot th { background: #f3f4f6; }
+.passed { background: #d8f3dc; color: #1b5e20; }
+.wrong { background: #fde2e1; color: #b71c1c; }
+.todo { background: #f1f1f1; color: #6b6b6b; }
+.ungraded { background: #fff1c2; color: #7a4f00; }
+.chip { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 4px; padding: 0 4px;
+        font-weight: 700; }
+details { background: white; border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; padding: 6px 12px; }
+summary { cursor: pointer; font-weight: 600; overflow-wrap: anywhere; }
+ul.messages { list-style: none; padding: 0; margin: 6px 0; }
+ul.messages li { margin: 4px 0; padding: 4px 8px; border-radius: 4px; white-space: pre-wrap;
+                 overflow-wrap: anywhere; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+.note { color: #555; }
+"""
+
+
+def write_html(rows, path, summary_text):
+    """A page a teacher can open anywhere: no scripts, no outside files; every text escaped."""
+    exercises = [(row.notebook, row.exercise) for row in rows if not row.exercise.startswith("quiz:")]
+    columns = list(dict.fromkeys(exercises))
+    learners = list(dict.fromkeys(row.learner for row in rows))
+    by_key = {(row.learner, row.exercise): row for row in rows}
+    parts = ["<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             f"<title>Gradebook</title><style>{STYLE}</style></head><body>",
+             "<h1>Gradebook</h1>", f"<p class='summary'>{_e(summary_text)}</p>", _legend(),
+             _grid(columns, learners, by_key), _quiz_table(rows, learners), _details(rows, learners),
+             f"<p class='note'>Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
+             " Hover over a cell for check's message.</p></body></html>\n"]
+    Path(path).write_text("\n".join(parts), encoding="utf-8")
+
+
+def _e(text):
+    return html.escape(str(text), quote=True)
+
+
+def _chip(status):
+    return f"<span class='chip {CLASSES[status]}' aria-hidden='true'>{SYMBOLS[status]}</span>"
+
+
+def _legend():
+    return "<p class='legend'>" + "".join(f"<span>{_chip(status)} {status}</span>" for status in STATUSES) + "</p>"
+
+
+def _grid(columns, learners, by_key):
+    """The learner × exercise table, with each learner's total and each exercise's."""
+    if not columns:
+        return "<p>No learners' notebooks were found.</p>"
+    groups = list(dict.fromkeys(notebook for notebook, _ in columns))
+    head = ["<thead><tr><th class='learner' rowspan='2'>learner</th>"]
+    head += [f"<th colspan='{sum(n == notebook for n, _ in columns)}'>{_e(notebook)}</th>" for notebook in groups]
+    head += ["<th rowspan='2'>passed</th></tr><tr class='exercises'>"]
+    head += [f"<th>{_e(exercise).replace('_', '_<wbr>')}</th>" for _, exercise in columns]
+    head += ["</tr></thead>"]
+    body = ["<tbody>"]
+    for learner in learners:
+        cells = [by_key.get((learner, exercise)) for _, exercise in columns]
+        passed = sum(row is not None and row.status == PASSED for row in cells)
+        body.append(f"<tr><th class='learner' scope='row'>{_e(learner)}</th>")
+        for (notebook, exercise), row in zip(columns, cells):
+            status, message = (row.status, row.message) if row else (NOT_ATTEMPTED, "")
+            tip = f"{exercise} ({notebook}): {status}" + (f"\n{message}" if message else "")
+            body.append(f"<td class='cell {CLASSES[status]}' title='{_e(tip)}' aria-label='{_e(status)}'>"
+                        f"{SYMBOLS[status]}</td>")
+        body.append(f"<td class='total'>{passed} / {len(columns)}</td></tr>")
+    body.append("</tbody>")
+    totals = [sum(by_key.get((learner, exercise)) is not None and by_key[(learner, exercise)].status == PASSED
+                  for learner in learners) for _, exercise in columns]
+    foot = ["<tfoot><tr><th class='learner'>passed</th>", *(f"<td>{t}/{len(learners)}</td>" for t in totals),
+            "<td></td></tr></tfoot>"]
+    return "<div class='grid'><table>" + "".join(head + body + foot) + "</table></div>"
+
+
+def _quiz_table(rows, learners):
+    quiz = [row for row in rows if row.exercise.startswith("quiz:")]
+    if not quiz:
+        return ("<p class='note'>No quiz answers are recorded in these notebooks: JupyterLab keeps a learner's "
+                "choices in the notebook only with <i>Settings › Save Widget State Automatically</i> on.</p>")
+    questions = list(dict.fromkeys(row.exercise for row in quiz))
+    by_key = {(row.learner, row.exercise): row for row in quiz}
+    parts = ["<h2>Quiz answers (as saved in the notebooks)</h2><div class='grid'><table><thead><tr>",
+             "<th class='learner'>learner</th>", *(f"<th>{_e(q.removeprefix('quiz:'))}</th>" for q in questions),
+             "</tr></thead><tbody>"]
+    for learner in learners:
+        parts.append(f"<tr><th class='learner'>{_e(learner)}</th>")
+        for question in questions:
+            row = by_key.get((learner, question))
+            parts.append(f"<td class='cell {CLASSES[row.status]}' title='{_e(row.message)}'>{SYMBOLS[row.status]}</td>"
+                         if row else "<td class='cell todo' title='not recorded'>–</td>")
+        parts.append("</tr>")
+    return "".join(parts) + "</tbody></table></div>"
+
+
+def _details(rows, learners):
+    """Each learner's messages, wrong and ungraded first; open where something needs the teacher's eye."""
+    order = {WRONG: 0, COULD_NOT_GRADE: 1, NOT_ATTEMPTED: 2, PASSED: 3}
+    parts = ["<h2>Messages, learner by learner</h2>"]
+    for learner in learners:
+        mine = sorted((row for row in rows if row.learner == learner and not row.exercise.startswith("quiz:")),
+                      key=lambda row: order[row.status])
+        counts = Counter(row.status for row in mine)
+        opened = " open" if counts[WRONG] or counts[COULD_NOT_GRADE] else ""
+        parts.append(f"<details{opened}><summary>{_e(learner)}: "
+                     + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + "</summary><ul class='messages'>")
+        parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} <code>{_e(row.exercise)}</code> "
+                  f"({_e(row.status)}): {_e(row.message)}</li>" for row in mine]
+        parts.append("</ul></details>")
+    return "".join(parts)
+
+
+# --- The command ---------------------------------------------------------------------------------------
+
+def main(arguments=None):
+    parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER),
+                        help="one folder per learner (default: .hub/homes)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT),
+                        help="where gradebook.csv and gradebook.html go (default: gradebook/)")
+    parser.add_argument("--time-limit", type=float, default=Limits.notebook, metavar="SECONDS",
+                        help="the most one notebook may take (default: 300); one cell gets a quarter of it")
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2), metavar="N",
+                        help="notebooks graded at a time (default: half the processors)")
+    options = parser.parse_args(arguments)
+    folder, out = Path(options.folder), Path(options.out)
+    if not folder.is_dir():
+        sys.exit(f"There is no folder {folder}: give the folder that holds one folder per learner.")
+    started = time.monotonic()
+    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs))
+    out.mkdir(parents=True, exist_ok=True)
+    text = summary(rows, out, time.monotonic() - started)
+    write_csv(rows, out / "gradebook.csv")
+    write_html(rows, out / "gradebook.html", text)
+    print("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""The teacher's gradebook (classroom/gradebook.py): a class of learners' notebooks, built from the course's
+own, with right, wrong and untouched answers and with hostile cells (endless loops, a flood of prints, a
+kernel that exits, input(), a broken file, a learner folder named like a script), graded in one run.
+Each learner's results must be their own, the grader's memory must stay small, no process may outlive
+the run, and the HTML page and the CSV must be safe to open."""
+import csv
+import html
+import inspect
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from classroom import gradebook  # noqa: E402
+from course_utils import checking  # noqa: E402
+from learner_answers import ANSWERS  # noqa: E402
+
+TIME_LIMIT = 20  # seconds per notebook in these tests; a cell gets 5
+SCRIPT = "<img src=x onerror=alert(1)>"  # a folder name cannot hold a slash, so no </script>
+FORMULA = "=1+2*3"
+HTML_MESSAGE = "<b>not bold</b> & <i>friends</i>"
+
+
+# --- Building learners' notebooks ------------------------------------------------------------------------
+
+def course_notebook(name):
+    return json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+
+
+def right(exercise_id):
+    """The reference solution, as solution() shows it, and the check call of the exercise cell."""
+    shown = repr(checking.solution(exercise_id))
+    code = shown.split("```python\n", 1)[1].rsplit("```", 1)[0]
+    return f"import numpy as np\n\n{code}\n\ncheck({exercise_id!r}, {exercise_id})"
+
+
+def wrong(exercise_id):
+    """The first wrong answer of tests/learner_answers.py for the exercise, renamed as the notebook names it."""
+    answer = next(answer for answer in ANSWERS if answer.exercise_id == exercise_id)
+    lines = [line for line in inspect.getsource(answer.fn).splitlines() if not line.startswith("@")]
+    code = re.sub(r"def \w+\(", f"def {exercise_id}(", "\n".join(lines), count=1)
+    return f"import numpy as np\n\n{code}\n\ncheck({exercise_id!r}, {exercise_id})"
+
+
+def with_answers(name, answers):
+    """A course notebook whose exercise cells hold the given code, {exercise id: code}."""
+    notebook = course_notebook(name)
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        for exercise_id, code in answers.items():
+            if cell["cell_type"] == "code" and gradebook.defines(source, exercise_id):
+                cell["source"] = code
+    return notebook
+
+
+def short_01(*cells):
+    """01_error cut down to its set-up cell and the given cells, as a learner who deleted the rest."""
+    notebook = course_notebook("01_error")
+    setup = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+    notebook["cells"] = [setup] + [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                    "id": f"c{number}", "source": code} for number, code in enumerate(cells)]
+    return notebook
+
+
+def hand_in(folder, learner, name, notebook, where="my-work"):
+    path = folder / learner / where / f"{name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(notebook, bytes):
+        path.write_bytes(notebook)
+    else:
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+LOOP_SWALLOWING_INTERRUPTS = """import time
+while True:
+    try:
+        time.sleep(0.01)
+    except:
+        pass"""
+RAISES_HTML = f"def error(prediction, actual):\n    raise ValueError({HTML_MESSAGE!r})\n\ncheck('error', error)"
+
+
+def make_class(folder):
+    """Every kind of learner; returns the files handed in, to check that none changes."""
+    hand_in(folder, "ada", "01_error", with_answers("01_error", {"error": right("error"), "mse": right("mse")}))
+    hand_in(folder, "ada", "02_learning_rate", with_answers(
+        "02_learning_rate", {"gradient_step": right("gradient_step"), "gradient_descent": right("gradient_descent")}))
+    hand_in(folder, "ada", "01_error", short_01("error = 1"), where="my-work/old")  # put aside: ignored
+    hand_in(folder, "ada", "01_error", short_01("error = 1"), where="my-work/.ipynb_checkpoints")
+    hand_in(folder, "bob", "01_error", short_01(wrong("error"), wrong("mse")))
+    hand_in(folder, "cy", "01_error", course_notebook("01_error"))  # untouched
+    hand_in(folder, "dee-loops", "01_error", short_01(right("error") + "\n" + LOOP_SWALLOWING_INTERRUPTS, right("mse")))
+    hand_in(folder, "eve-spins", "01_error", short_01(right("error"), right("mse") + "\nwhile True:\n    pass"))
+    hand_in(folder, "fay-prints", "01_error", short_01(right("error"), "while True:\n    print('x' * 10**6)",
+                                                       right("mse")))
+    hand_in(folder, "gus-exits", "01_error", short_01(right("error"), "import os\nos._exit(0)", "exit()",
+                                                      right("mse")))
+    hand_in(folder, "hal-raises", "01_error", short_01(
+        "import sys\nsys.exit()", right("error"), "raise SystemExit", "name = input('Your name? ')", right("mse")))
+    hand_in(folder, "ivy-broken", "01_error", b'{"cells": [ {"cell_type": "code", "source": "def error(')
+    hand_in(folder, "jo-empty", "01_error", b"")
+    hand_in(folder, "jo-empty", "02_learning_rate", dict(course_notebook("02_learning_rate"), cells=[]))
+    hand_in(folder, SCRIPT, "01_error", short_01(RAISES_HTML))
+    hand_in(folder, FORMULA, "01_error", short_01(right("error")))
+    hand_in(folder, ".hidden", "01_error", short_01(right("error")))
+    return {path: path.read_bytes() for path in folder.rglob("*.ipynb")}
+
+
+# --- One run of the grader, in its own process -----------------------------------------------------------
+
+RUN = """import json, resource, sys
+from classroom import gradebook
+gradebook.main(sys.argv[1:])
+print(json.dumps({"grader_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "kernels_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def processes_with(token):
+    """The ids of running processes whose environment holds token (the grader's kernels inherit it)."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if token.encode() in (folder / "environ").read_bytes():
+                found.append(int(folder.name))
+        except OSError:  # ended meanwhile, or not ours
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("homes")
+    out = tmp_path_factory.mktemp("out") / "gradebook"
+    handed_in = make_class(folder)
+    token = f"GRADEBOOK_TEST_{secrets.token_hex(8)}"
+    started = time.monotonic()
+    command = [sys.executable, "-c", RUN, str(folder), "--out", str(out), "--time-limit", str(TIME_LIMIT),
+               "--jobs", "2"]
+    done = subprocess.run(command,
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), GRADEBOOK_TEST_TOKEN=token))
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return dict(folder=folder, out=out, handed_in=handed_in, token=token, stdout=done.stdout, seconds=seconds,
+                rows=rows, memory=json.loads(done.stdout.strip().splitlines()[-1]),
+                results={(row["learner"], row["exercise"]): (row["status"], row["message"]) for row in rows})
+
+
+def result(graded, learner, exercise):
+    return graded["results"][(learner, exercise)]
+
+
+# --- The tests --------------------------------------------------------------------------------------------
+
+def test_right_wrong_and_untouched_answers_are_marked_by_checks_own_judge(graded):
+    for exercise in ("error", "mse", "gradient_step", "gradient_descent"):
+        assert result(graded, "ada", exercise)[0] == "passed", result(graded, "ada", exercise)
+    assert result(graded, "ada", "error")[1] == "correct on all 3 test cases."
+    status, message = result(graded, "bob", "error")
+    first_wrong = next(answer for answer in ANSWERS if answer.exercise_id == "error")
+    assert (status, message) == ("wrong", checking.verdict("error", first_wrong.fn)[1])  # check's own sentence
+    assert result(graded, "bob", "mse")[0] == "wrong"
+    assert result(graded, "cy", "error") == ("not attempted", "it returns None")
+    assert result(graded, "cy", "mse")[0] == "not attempted"
+    assert result(graded, "bob", "gradient_step") == ("not attempted", "no 02_learning_rate.ipynb found")
+
+
+def test_every_learner_gets_a_row_per_exercise_and_copies_put_aside_or_hidden_are_left_out(graded):
+    learners = {row["learner"] for row in graded["rows"]}
+    assert learners == {"ada", "bob", "cy", "dee-loops", "eve-spins", "fay-prints", "gus-exits", "hal-raises",
+                        "ivy-broken", "jo-empty", SCRIPT, "'" + FORMULA}
+    exercises = [exercise.id for exercise in gradebook.EXERCISES]
+    for learner in learners:
+        assert [row["exercise"] for row in graded["rows"] if row["learner"] == learner] == exercises
+
+
+def test_a_loop_that_swallows_interrupts_is_killed_and_the_rest_of_the_notebook_still_graded(graded):
+    status, message = result(graded, "dee-loops", "error")
+    assert status == "could not grade", message
+    assert "did not finish within 5 s, nor stop when interrupted" in message
+    assert result(graded, "dee-loops", "mse")[0] == "passed"  # after a restart, in a kernel with the set-up replayed
+
+
+def test_an_endless_loop_or_a_flood_of_prints_is_interrupted_and_the_functions_defined_are_graded(graded):
+    status, message = result(graded, "eve-spins", "mse")
+    assert status == "passed" and "did not finish within 5 s and was interrupted" in message, message
+    assert result(graded, "eve-spins", "error") == ("passed", "correct on all 3 test cases.")
+    assert result(graded, "fay-prints", "error")[0] == result(graded, "fay-prints", "mse")[0] == "passed"
+
+
+def test_a_kernel_that_exits_is_started_again_and_the_cells_before_replayed(graded):
+    assert result(graded, "gus-exits", "error") == ("passed", "correct on all 3 test cases.")
+    assert result(graded, "gus-exits", "mse") == ("passed", "correct on all 3 test cases.")
+
+
+def test_sys_exit_system_exit_and_input_are_errors_of_their_cells_only(graded):
+    assert result(graded, "hal-raises", "error") == ("passed", "correct on all 3 test cases.")
+    assert result(graded, "hal-raises", "mse") == ("passed", "correct on all 3 test cases.")
+
+
+def test_a_broken_or_empty_file_cannot_be_graded_and_says_why(graded):
+    status, message = result(graded, "ivy-broken", "error")
+    assert status == "could not grade" and "not valid JSON" in message
+    assert result(graded, "jo-empty", "mse") == ("could not grade", "the notebook file is empty (0 bytes)")
+    assert result(graded, "jo-empty", "gradient_step") == ("not attempted", "there is no function `gradient_step` "
+                                                                            "in the notebook")
+
+
+def test_no_handed_in_notebook_is_changed_and_no_process_is_left_behind(graded):
+    assert {path: path.read_bytes() for path in graded["folder"].rglob("*.ipynb")} == graded["handed_in"]
+    assert processes_with(graded["token"]) == []
+
+
+def test_the_grader_keeps_little_memory_while_a_cell_prints_gigabytes(graded):
+    assert graded["memory"]["grader_kb"] < 300_000, graded["memory"]  # it never receives the outputs
+
+
+def test_the_csv_cannot_start_a_formula_and_keeps_messages_as_they_are(graded):
+    assert result(graded, "'" + FORMULA, "error")[0] == "passed"
+    text = (graded["out"] / "gradebook.csv").read_text(encoding="utf-8")
+    assert "\n=" not in text and ",=" not in text
+    assert HTML_MESSAGE in result(graded, SCRIPT, "error")[1]
+
+
+def test_the_html_page_escapes_learners_names_and_messages_and_needs_nothing_outside(graded):
+    page = (graded["out"] / "gradebook.html").read_text(encoding="utf-8")
+    assert SCRIPT not in page and HTML_MESSAGE not in page and "<img" not in page and "<script" not in page
+    assert html.escape(SCRIPT) in page and html.escape(HTML_MESSAGE) in page
+    assert not re.search(r"<[^>]*\b(src|href)\s*=|@import|url\(", page)  # nothing fetched from outside
+    ada = page.split(">ada</th>", 1)[1].split("</tr>", 1)[0]
+    assert ada.count("class='cell passed'") == 4 and "4 / 19" in ada
+    assert "1/12" in page.split("<tfoot>", 1)[1]  # only ada passed gradient_step
+
+
+def test_the_command_prints_a_summary_and_where_the_files_are(graded):
+    assert "Graded 12 learner(s)" in graded["stdout"]
+    assert str(graded["out"] / "gradebook.html") in graded["stdout"]
+    assert "No quiz answers are recorded" in graded["stdout"]
