@@ -4,6 +4,7 @@ passes the choices in COURSE_HUB_* environment variables (see classroom/hub.py).
 To change how learners log in, replace the "Who may log in" lines, e.g. with
     c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"   # learners sign up
 or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
+import asyncio
 import os
 import shutil
 import sys
@@ -47,8 +48,13 @@ else:
 
 def give_the_course(spawner):
     """Before a learner's server starts: their own copies of the notebooks (never overwritten), the data,
-    and the course's package beside them, so that each notebook's first cell finds ../course_utils."""
-    home = Path(spawner.home_dir)
+    and the course's package beside them, so that each notebook's first cell finds ../course_utils. The
+    copying runs in a thread: done in the hub's event loop, a class logging in at once held the hub still
+    for seconds (20 learners: 11 s, seen by classroom/loadtest.py)."""
+    return asyncio.to_thread(_give_the_course, Path(spawner.home_dir))
+
+
+def _give_the_course(home):
     course.give_copies(course.COURSE, home / "my-work")
     if not (home / "data").exists():
         shutil.copytree(HERE / "data", home / "data")
