@@ -446,6 +446,7 @@ def run_class(count, limit=DEADLINE, keep=False):
     stop everything; returns the figures (see `figures`). Everything is stopped even on Ctrl+C."""
     state = Path(tempfile.mkdtemp(prefix="course-loadtest-"))
     port, load_before, tester_before = hub.free_port(), os.getloadavg(), time.process_time()
+    machine_before, started = busy_seconds(), time.monotonic()
     base = f"http://127.0.0.1:{port}"
     log = open(state / "hub.log", "wb")
     process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log,
@@ -456,13 +457,23 @@ def run_class(count, limit=DEADLINE, keep=False):
             raise Failed(f"the hub did not start; its messages are in {state / 'hub.log'}")
         records, seconds = run_learners(base, hub.passwords(state)[0], count, limit)
         totals = usage(process)
+        machine = {"cores": psutil.cpu_count(), "seconds": time.monotonic() - started,
+                   "busy": busy_seconds() - machine_before}
     finally:
         leftovers = stop_all(process)
         log.close()
         if not keep and all(not record.failure for record in records) and records:
             shutil.rmtree(state, ignore_errors=True)
     return figures(records, seconds, totals, leftovers, load_before, os.getloadavg(),
-                   time.process_time() - tester_before, state if state.exists() else None)
+                   time.process_time() - tester_before, machine, state if state.exists() else None)
+
+
+def busy_seconds():
+    """CPU seconds the whole machine has spent busy since it started, all cores together: with the CPU
+    the class used, it says how much other work shared the machine while the test ran."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0) - getattr(times, "guest", 0) - \
+        getattr(times, "guest_nice", 0)  # a guest's time is counted in user time already
 
 
 def percentile(values, share):
@@ -476,9 +487,11 @@ def percentile(values, share):
     return values[low] + (values[high] - values[low]) * (place - low)
 
 
-def figures(records, seconds, totals, leftovers, load_before, load_after, tester_cpu, kept):
+def figures(records, seconds, totals, leftovers, load_before, load_after, tester_cpu, machine, kept):
     """The raw figures of one class, as a dict that json can write."""
     kernels = [record.first_kernel for record in records if record.first_kernel is not None]
+    servers = [record.server_ready for record in records if record.server_ready is not None]
+    ours = sum(total["cpu"] for total in totals.values()) + tester_cpu
     trips = [trip for record in records for trip in record.round_trips]
     learners = [total for who, total in totals.items() if who != "hub and proxy"]
     complete = [record for record in records if not record.failure and not record.cell_errors
@@ -486,6 +499,7 @@ def figures(records, seconds, totals, leftovers, load_before, load_after, tester
     return {
         "learners": len(records), "logged_in": sum(record.logged_in for record in records),
         "complete": len(complete), "wall_seconds": seconds,
+        "server_ready": {"p50": percentile(servers, 0.5), "p90": percentile(servers, 0.9)},
         "first_kernel": {"p50": percentile(kernels, 0.5), "p90": percentile(kernels, 0.9),
                          "max": max(kernels, default=None)},
         "class_ready": max(kernels) if len(kernels) == len(records) and records else None,
@@ -496,6 +510,7 @@ def figures(records, seconds, totals, leftovers, load_before, load_after, tester
                         for key in ("pss", "uss", "cpu", "processes")},
         "hub_and_proxy": totals.get("hub and proxy", {}),
         "tester_cpu": tester_cpu, "load_before": load_before, "load_after": load_after,
+        "machine": dict(machine, ours=ours, others=max(0.0, machine["busy"] - ours)),
         "problems": [f"{record.name}: {problem}" for record in records for problem in problems(record)],
         "left_behind": leftovers, "kept": str(kept) if kept else None,
         "records": [asdict(record) for record in records],
@@ -532,6 +547,8 @@ def table(results):
     rows = [("learners, all starting together", [str(r["learners"]) for r in results]),
             ("logins that worked", [f"{r['logged_in']}/{r['learners']}" for r in results]),
             ("learners who did everything", [f"{r['complete']}/{r['learners']}" for r in results]),
+            ("server ready, p50", [_seconds(r["server_ready"]["p50"]) for r in results]),
+            ("server ready, p90", [_seconds(r["server_ready"]["p90"]) for r in results]),
             ("first running kernel, p50", [_seconds(r["first_kernel"]["p50"]) for r in results]),
             ("first running kernel, p90", [_seconds(r["first_kernel"]["p90"]) for r in results]),
             ("whole class has a kernel", [_seconds(r["class_ready"]) for r in results]),
@@ -548,8 +565,12 @@ def table(results):
             ("hub + proxy memory, PSS", [_mebibytes(r["hub_and_proxy"].get("pss")) for r in results]),
             ("hub + proxy CPU", [_seconds(r["hub_and_proxy"].get("cpu")) for r in results]),
             ("the load test's own CPU", [_seconds(r["tester_cpu"]) for r in results]),
-            ("load average before -> after (1 min)",
-             [f"{r['load_before'][0]:.2f} -> {r['load_after'][0]:.2f}" for r in results]),
+            ("load average before (1 min)", [f"{r['load_before'][0]:.2f}" for r in results]),
+            ("machine's CPU busy, all cores",
+             [f"{r['machine']['busy']:.0f} of {r['machine']['cores'] * r['machine']['seconds']:.0f} s"
+              for r in results]),
+            ("  of which this test (hub, servers, itself)", [_seconds(r["machine"]["ours"]) for r in results]),
+            ("  of which other work on the machine", [_seconds(r["machine"]["others"]) for r in results]),
             ("failures or lost messages", [str(len(r["problems"])) for r in results]),
             ("processes left after the hub stopped", [str(len(r["left_behind"])) for r in results])]
     width = max(len(name) for name, _ in rows) + 2
