@@ -6,6 +6,7 @@ learner has their own copies, and stopping the hub leaves no learner's server or
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -13,9 +14,9 @@ import psutil
 import pytest
 import requests
 
-from classroom import hub, loadtest
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from classroom import hub, loadtest  # noqa: E402
 LEARNERS = 2
 
 pytestmark = [
