@@ -42,7 +42,7 @@ SLIDER_DESCRIPTION = "α"  # the slider whose description contains this: "learni
 ALPHAS = (0.002, 0.01, 0.05, 0.2, 0.5, 0.9, 1.5, 3.0)  # the slider's moves: every regime, log 1e-3..4
 CHECK_ID = "gradient_step"  # the exercise whose right answer the check cell gives
 MOST_LEARNERS = 40
-DEADLINE = 600.0  # seconds for one class, from the hub's start to the last learner's end
+DEADLINE = 600.0  # seconds for one class's learners, from their start together to the last one's end
 STEP_LIMIT = 300.0  # seconds for one step (a spawn, a cell, a slider move) before it counts as failed
 KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # JupyterLab 4's binary framing of kernel messages
 NAVIGATE = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document"}
@@ -595,10 +595,14 @@ def main(arguments=None):
     if not all(1 <= count <= MOST_LEARNERS for count in options.learners):
         parser.error(f"--learners takes numbers from 1 to {MOST_LEARNERS}")
     results = []
-    for count in options.learners:
-        print(f"{count} learners logging in at once...", flush=True)
-        results.append(run_class(count, options.deadline, options.keep))
-        print(table(results[-1:]), flush=True)
+    try:
+        for count in options.learners:
+            print(f"{count} learners logging in at once...", flush=True)
+            results.append(run_class(count, options.deadline, options.keep))
+            print(table(results[-1:]), flush=True)
+    except KeyboardInterrupt:  # run_class has stopped its hub and every learner's server already
+        print("\nStopped: the hub and every learner's server have been stopped.")
+        return 130
     print("\n" + table(results))
     if options.json:
         options.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
