@@ -451,7 +451,7 @@ def run_class(count, limit=DEADLINE, keep=False):
     log = open(state / "hub.log", "wb")
     process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log,
                         start_new_session=True)  # Ctrl+C reaches only this process; it stops the hub
-    records, seconds, totals, leftovers = [], None, {}, []
+    records, seconds, totals, leftovers, interrupted = [], None, {}, [], False
     try:
         if not hub.wait_until_answering(process, base, limit=120):
             raise Failed(f"the hub did not start; its messages are in {state / 'hub.log'}")
@@ -459,10 +459,14 @@ def run_class(count, limit=DEADLINE, keep=False):
         totals = usage(process)
         machine = {"cores": psutil.cpu_count(), "seconds": time.monotonic() - started,
                    "busy": busy_seconds() - machine_before}
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         leftovers = stop_all(process)
         log.close()
-        if not keep and all(not record.failure for record in records) and records:
+        failed = not records or any(problems(record) for record in records) or leftovers
+        if not keep and (interrupted or not failed):  # else the hub's log is kept, for finding out why
             shutil.rmtree(state, ignore_errors=True)
     return figures(records, seconds, totals, leftovers, load_before, os.getloadavg(),
                    time.process_time() - tester_before, machine, state if state.exists() else None)
@@ -603,6 +607,9 @@ def main(arguments=None):
     except KeyboardInterrupt:  # run_class has stopped its hub and every learner's server already
         print("\nStopped: the hub and every learner's server have been stopped.")
         return 130
+    except Failed as error:  # the hub did not start
+        print(error)
+        return 1
     print("\n" + table(results))
     if options.json:
         options.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
