@@ -14,9 +14,16 @@ connect to the kernel's websocket (JupyterLab's v1 protocol), run every code cel
 α slider of the first explorer eight times (comm messages, as the widget sends them) and wait each time
 for the explorer's new picture, then run one check() with a right answer.
 
+A move of the slider is the message JupyterLab's slider sends, on the shell channel: comm_msg with data
+{"method": "update", "state": {"value": α}, "buffer_paths": []} to the FloatLogSlider "learning rate α".
+The kernel answers on iopub with three comm_msg: "echo_update" of the slider's value, "update" of the
+status line (an HTML widget), and "update" of the explorer's Image, whose value (the new PNG) comes as a
+binary buffer (buffer_paths [["value"]]). That last message ends the round trip.
+
 Per class size it reports: logins that worked, the time from the start of login to a running kernel (p50,
 p90, and when the whole class was ready), the α slider's round trip (p50, p90), memory per learner (PSS:
-see `memory`) and CPU seconds per learner, the hub's and proxy's own, and every failure."""
+see `usage`) and CPU seconds per learner, the hub's and proxy's own, the machine's other work meanwhile,
+and every failure."""
 import argparse
 import inspect
 import json
