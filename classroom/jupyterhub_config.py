@@ -67,9 +67,10 @@ def _give_the_course(home):
 c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
 c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
 c.Spawner.pre_spawn_hook = give_the_course
-c.Spawner.cmd = [str(course.BIN / "jupyterhub-singleuser")]
+BIN = Path(sys.executable).parent  # the hub's own Python: the course's .venv, as `course.py hub` starts it
+c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
-c.Spawner.environment = {"PATH": os.pathsep.join([str(course.BIN), os.environ.get("PATH", "")]),
+c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
                          "MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                   "--LabApp.extension_manager=readonly",
