@@ -9,6 +9,7 @@
 
 For teachers (docs/teaching.md):
     python3 course.py hub            start a class hub on this machine for many learners
+    python3 course.py loadtest       measure a hub under a class logging in at once (--learners 10 20)
     python3 course.py grade [FOLDER] run every learner's notebooks and write gradebook/gradebook.html and .csv
 
 Your work lives in my-work/: `lab` copies each notebook there once and never overwrites it. The
@@ -179,14 +180,15 @@ def _serving(server, port, token):
     return False
 
 
-def hub(extra):
-    """Hand over to classroom/hub.py in the course's Python (JupyterHub needs Linux or macOS)."""
+def hub(extra, module="classroom.hub"):
+    """Hand over to classroom/hub.py (or its load test, classroom/loadtest.py) in the course's Python
+    (JupyterHub needs Linux or macOS)."""
     if os.name == "nt":
         sys.exit("The class hub needs Linux or macOS (JupyterHub does not run on Windows): use a server, "
                  "or WSL, or see deploy/README.md. A single learner on Windows runs `py course.py lab`.")
     ensure_environment()
     environment = dict(os.environ, PYTHONPATH=str(HERE))  # `classroom` and `course` are found from HERE
-    os.execve(PYTHON, [str(PYTHON), "-m", "classroom.hub", *extra], environment)
+    os.execve(PYTHON, [str(PYTHON), "-m", module, *extra], environment)
 
 
 # --- The learner's copies ----------------------------------------------------------------------------
@@ -310,6 +312,8 @@ def main(command="help", *extra):
         run([PYTHON, HERE / "benchmarks" / "run_all.py", *extra])
     elif command == "hub":
         hub(extra)
+    elif command == "loadtest":
+        hub(extra, "classroom.loadtest")
     elif command == "execute":
         ensure_environment()
         run([PYTHON, HERE / "tests" / "store_notebooks.py", *extra])

@@ -4,6 +4,7 @@ passes the choices in COURSE_HUB_* environment variables (see classroom/hub.py).
 To change how learners log in, replace the "Who may log in" lines, e.g. with
     c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"   # learners sign up
 or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
+import asyncio
 import os
 import shutil
 import sys
@@ -47,8 +48,13 @@ else:
 
 def give_the_course(spawner):
     """Before a learner's server starts: their own copies of the notebooks (never overwritten), the data,
-    and the course's package beside them, so that each notebook's first cell finds ../course_utils."""
-    home = Path(spawner.home_dir)
+    and the course's package beside them, so that each notebook's first cell finds ../course_utils. The
+    copying runs in a thread: done in the hub's event loop, a class logging in at once held the hub still
+    for seconds (20 learners: 11 s, seen by classroom/loadtest.py)."""
+    return asyncio.to_thread(_give_the_course, Path(spawner.home_dir))
+
+
+def _give_the_course(home):
     course.give_copies(course.COURSE, home / "my-work")
     if not (home / "data").exists():
         shutil.copytree(HERE / "data", home / "data")
@@ -61,9 +67,10 @@ def give_the_course(spawner):
 c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
 c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
 c.Spawner.pre_spawn_hook = give_the_course
-c.Spawner.cmd = [str(course.BIN / "jupyterhub-singleuser")]
+BIN = Path(sys.executable).parent  # the hub's own Python: the course's .venv, as `course.py hub` starts it
+c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
-c.Spawner.environment = {"PATH": os.pathsep.join([str(course.BIN), os.environ.get("PATH", "")]),
+c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
                          "MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                   "--LabApp.extension_manager=readonly",

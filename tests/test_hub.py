@@ -1,0 +1,128 @@
+"""The class hub works, proved the way a class uses it: a hub of its own (a free port on 127.0.0.1, a
+temporary folder), two simulated learners of the load test (classroom/loadtest.py) logging in at once,
+each running every cell of 02 over the kernel's websocket, moving the α slider and running one check.
+Then: a wrong password is refused, a visitor who has not logged in is sent to the login page, every
+learner has their own copies, and stopping the hub leaves no learner's server or kernel behind."""
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from classroom import hub, loadtest  # noqa: E402
+LEARNERS = 2
+
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="JupyterHub does not run on Windows"),
+    pytest.mark.skipif(shutil.which("npm") is None and not hub.proxy_command().exists(),
+                       reason="the hub's proxy comes from npm, which this machine does not have"),
+]
+
+
+@pytest.fixture(scope="module")
+def class_hub(tmp_path_factory):
+    """A running hub: (its process, its address, the class password, its state folder)."""
+    state = tmp_path_factory.mktemp("hub")
+    port = hub.free_port()
+    address = f"http://127.0.0.1:{port}"
+    with open(state / "hub.log", "wb") as log:
+        process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log,
+                            start_new_session=True)
+        try:
+            assert hub.wait_until_answering(process, address, limit=120), (state / "hub.log").read_text()
+            yield process, address, hub.passwords(state)[0], state
+        finally:
+            loadtest.stop_all(process)
+
+
+@pytest.fixture(scope="module")
+def learners(class_hub):
+    """The load test's records of two learners who did everything at once."""
+    _, address, password, _ = class_hub
+    records, _ = loadtest.run_learners(address, password, LEARNERS, limit=180)
+    return records
+
+
+def code_cells(name):
+    notebook = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    return sum(cell["cell_type"] == "code" for cell in notebook["cells"])
+
+
+def test_both_learners_log_in_and_run_every_cell_of_02(learners):
+    assert [record.name for record in learners] == ["learner01", "learner02"]
+    for record in learners:
+        assert record.logged_in and record.failure == "", record
+        assert record.cells_run == code_cells("02_learning_rate.ipynb") and record.cell_errors == [], record
+        assert 0 < record.server_ready < record.first_kernel < record.finished
+
+
+def test_the_alpha_slider_gives_a_new_picture_each_move(learners):
+    for record in learners:
+        assert len(record.round_trips) == len(loadtest.ALPHAS) and all(record.pictures_changed), record
+        # the kernel echoes the slider's value, then updates the status line and the picture
+        assert "comm_msg echo_update" in record.messages_seen and "comm_msg update" in record.messages_seen
+
+
+def test_a_right_answer_passes_check(learners):
+    for record in learners:
+        assert record.check_passed and record.check_output.startswith("✓ gradient_step: correct"), record
+
+
+def test_each_learner_has_their_own_copies(class_hub, learners):
+    state = class_hub[3]
+    course = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+    for record in learners:
+        work = state / "homes" / record.name / "my-work"
+        assert sorted(path.name for path in work.glob("*.ipynb")) == course
+
+
+def test_a_wrong_password_is_refused(class_hub):
+    _, address, password, _ = class_hub
+    with requests.Session() as browser:
+        browser.get(f"{address}/hub/login", timeout=30)
+        response = browser.post(f"{address}/hub/login", timeout=30, allow_redirects=False, data={
+            "username": "intruder", "password": password + "x", "_xsrf": browser.cookies.get("_xsrf")})
+        assert response.status_code == 403
+        assert "jupyterhub-hub-login" not in browser.cookies
+
+
+def test_without_logging_in_a_server_sends_the_visitor_to_log_in(class_hub, learners):
+    _, address, _, _ = class_hub
+    with requests.Session() as stranger:
+        response = stranger.get(f"{address}/user/learner01/lab", timeout=30)
+        assert response.status_code == 200 and response.url.startswith(f"{address}/hub/login?next=")
+        assert stranger.get(f"{address}/user/learner01/api/contents/my-work", timeout=30).status_code == 403
+
+
+def test_the_report_counts_each_learners_processes_and_memory(class_hub, learners):
+    totals = loadtest.usage(class_hub[0])
+    assert sorted(totals) == ["hub and proxy", "learner01", "learner02"]
+    for name in ("learner01", "learner02"):  # the server, the kernel and check's worker
+        assert totals[name]["processes"] == 3 and 50 * 2 ** 20 < totals[name]["pss"] < 2 ** 30
+    machine = {"cores": 2, "seconds": 60.0, "busy": 100.0}
+    result = loadtest.figures(learners, 60.0, totals, [], (1, 1, 1), (2, 2, 2), 1.0, machine, None)
+    assert result["logged_in"] == result["complete"] == LEARNERS and result["problems"] == []
+    assert result["round_trip"]["moves"] == LEARNERS * len(loadtest.ALPHAS)
+    report = loadtest.table([result])
+    assert "logins that worked" in report and "2/2" in report and "MiB" in report
+
+
+def test_stopping_the_hub_leaves_no_process_behind(class_hub, learners):
+    """Last: it stops the hub. Every server, kernel and check worker of the learners has ended."""
+    process, _, _, state = class_hub
+    tree = loadtest.processes(process)
+    assert len(tree) >= 2 + 2 * LEARNERS  # the hub, its proxy, and each learner's server and kernel
+    assert loadtest.stop_all(process) == []
+    assert process.poll() is not None
+    time.sleep(0.5)
+    assert [entry for entry in tree if entry.is_running()] == []
+    assert [entry.pid for entry in psutil.process_iter(["cmdline", "cwd"])
+            if str(state) in (entry.info["cwd"] or "") and any(
+                word in " ".join(entry.info["cmdline"] or []) for word in ("jupyterhub-singleuser", "ipykernel"))] == []
