@@ -186,6 +186,10 @@ def hub(extra, module="classroom.hub"):
     if os.name == "nt":
         sys.exit("The class hub needs Linux or macOS (JupyterHub does not run on Windows): use a server, "
                  "or WSL, or see deploy/README.md. A single learner on Windows runs `py course.py lab`.")
+    if extra[:1] == ("update",):  # while learners work: never reinstall .venv under their servers
+        from classroom import hub as class_hub
+        print("\n".join(class_hub.update_learners()))
+        return
     ensure_environment()
     environment = dict(os.environ, PYTHONPATH=str(HERE))  # `classroom` and `course` are found from HERE
     os.execve(PYTHON, [str(PYTHON), "-m", module, *extra], environment)

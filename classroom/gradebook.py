@@ -43,12 +43,13 @@ import zmq
 from jupyter_client.connect import write_connection_file
 from jupyter_client.session import Session
 
+from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
 from course_utils.exercises import EXERCISES
 from course_utils.quiz import QUESTIONS
 
 HERE = Path(__file__).resolve().parent.parent
 COURSE = HERE / "notebooks"
-DEFAULT_FOLDER = HERE / ".hub" / "homes"
+DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
 MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
@@ -121,7 +122,7 @@ def find_learners(folder):
     names = set(course_notebooks())
     learners = {}
     for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
-        if not home.is_dir() or home.name.startswith("."):
+        if not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
             continue
         found = {}
         for top, folders, files in os.walk(home):  # does not follow links: no loops, nothing outside

@@ -9,10 +9,12 @@ What it installs (once, into the project's own folders): JupyterHub, with the co
 .venv, and configurable-http-proxy from npm in .hub/proxy. Everything it keeps is in .hub/: the hub's
 database, the class password, and the learners' homes (.hub/homes/<name>/)."""
 import os
+import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import string
 import subprocess
 import sys
@@ -29,6 +31,12 @@ PROXY_DIR = HERE / ".hub" / "proxy"  # one install for every hub of this project
 LOCKED_PROXY = Path(__file__).resolve().parent / "proxy"  # its package.json and package-lock.json
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
 TEACHER = "teacher"  # the one admin: sees every learner's server in the hub's admin page
+NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")  # a learner's name becomes their folder's name: nothing else
+NAME_RULE = "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 32"
+ROOT_REFUSED = """The class hub does not run as root: every learner can run any command as the account that runs
+the hub (a notebook cell can), so as root they would own this machine. Make an ordinary account for the
+class (e.g. `sudo adduser course`), put the course in its home, and start the hub from that account.
+(In a throwaway container, COURSE_HUB_ALLOW_ROOT=1 lets it run anyway.)"""
 
 TLS_WARNING = """Warning: the hub now answers other machines on this network, over plain HTTP. Anyone on the
 network can read the class password and learners' work as they travel. On a network you do not control,
@@ -59,8 +67,8 @@ def _install_proxy(command):
     print(f"Installing configurable-http-proxy {PROXY_VERSION} from npm into {PROXY_DIR} (once)...", flush=True)
     for name in ("package.json", "package-lock.json"):  # the versions the course was tested with, locked
         shutil.copy(LOCKED_PROXY / name, PROXY_DIR / name)
-    subprocess.run([npm, "ci", "--prefix", str(PROXY_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
-                   check=True)
+    subprocess.run([npm, "ci", "--prefix", str(PROXY_DIR), "--ignore-scripts", "--no-audit", "--no-fund",
+                    "--loglevel=error"], check=True)
     return command
 
 
@@ -104,10 +112,27 @@ def hub_environment(state, homes, ip, port, roster=None):
                 COURSE_HUB_ROSTER=str(roster or ""), CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32))
 
 
+def read_roster(path):
+    """The names in a roster file, one per line (blank lines and # comments left out), lower-cased; a name
+    that cannot be a learner's name stops with the line that holds it."""
+    names, wrong = [], []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        name = line.split("#", 1)[0].strip().lower()
+        if name and NAME.fullmatch(name):
+            names.append(name)
+        elif name:
+            wrong.append(f"line {number}: {line.strip()!r}")
+    if wrong:
+        sys.exit(f"These names in {path} cannot be learners' names ({NAME_RULE}):\n  " + "\n  ".join(wrong))
+    return names
+
+
 def start(state=STATE, homes=None, ip="127.0.0.1", port=8000, roster=None, extra=(), **popen):
     """Start JupyterHub in the background; returns its process (see `wait_until_answering`)."""
     homes = Path(homes or state / "homes")
     homes.mkdir(parents=True, exist_ok=True)
+    for private in (state, homes):  # learners' work and the hub's secrets: for this account only
+        private.chmod(0o700)
     environment = hub_environment(state, homes, ip, port, roster)
     command = [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG), *extra]
     hub = subprocess.Popen(command, cwd=state, env=environment, **popen)
@@ -128,11 +153,22 @@ def wait_until_answering(hub, url, limit=60):
 
 
 def _answers(address):
+    # Asked on this machine: a certificate made for the hub's name never matches 127.0.0.1, so unchecked.
+    unchecked = ssl._create_unverified_context() if address.startswith("https") else None
     try:
-        with urllib.request.urlopen(address, timeout=2):
+        with urllib.request.urlopen(address, timeout=2, context=unchecked):
             return True
     except OSError:
         return False
+
+
+def port_taken(port):
+    with socket.socket() as probe:
+        try:
+            probe.bind(("0.0.0.0", port))
+            return False
+        except OSError:
+            return True
 
 
 def stop(hub, limit=30):
@@ -148,6 +184,12 @@ def stop(hub, limit=30):
 
 def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
     """`python3 course.py hub`: start the hub in the foreground and tell the teacher how to use it."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("COURSE_HUB_ALLOW_ROOT"):
+        sys.exit(ROOT_REFUSED)
+    if port_taken(port):
+        sys.exit(f"Port {port} is taken (another hub, or another program). Choose another: --port=8001")
+    if roster:
+        print(f"{len(read_roster(roster))} names in the roster {roster}.", flush=True)
     ip = "0.0.0.0" if network else "127.0.0.1"
     extra = [f"--JupyterHub.ssl_cert={ssl_cert}", f"--JupyterHub.ssl_key={ssl_key}"] if ssl_cert else []
     scheme = "https" if ssl_cert else "http"
@@ -155,14 +197,16 @@ def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
     for stopping in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C or a stop from outside: JupyterHub hears it once
         signal.signal(stopping, lambda *_: hub.send_signal(signal.SIGINT))
     if not wait_until_answering(hub, f"{scheme}://127.0.0.1:{port}", limit=120):
-        sys.exit(f"The hub did not start (see its messages above). Is port {port} taken? Try --port=8001.")
+        stop(hub)  # never leave a half-started hub behind
+        sys.exit("The hub did not start: its messages above say why.")
     learners, _ = passwords()
     address = f"{scheme}://{socket.gethostname() if network else '127.0.0.1'}:{port}"
     if network:
         address += " (or this machine's address on the network in place of its name)"
-    who = f"the learners listed in {roster}" if roster else "any name they choose (letters, digits, . _ -)"
+    who = f"a name listed in {roster}" if roster else f"a name they choose ({NAME_RULE})"
     print(f"\nThe class hub is running at {address}\n"
-          f"Learners log in with {who} and the class password:  {learners}\n"
+          f"Learners log in with {who}, and the class password:  {learners}\n"
+          f"(It is kept in {STATE / 'class-password'}; delete that file and start again for a new one.)\n"
           f"You can log in as '{TEACHER}' with the password in {STATE / 'teacher-password'} (the admin page).\n"
           f"Learners' work is kept in {STATE / 'homes'}. Press Ctrl+C here to stop the hub and every server.\n",
           flush=True)
@@ -179,6 +223,7 @@ def update_learners(homes=None):
     lines = []
     for home in sorted(path for path in homes.glob("*") if (path / "my-work").is_dir()):
         lines += [f"{home.name}: {line}" for line in course.update_copies(course.COURSE, home / "my-work")]
+        shutil.copytree(HERE / "data", home / "data", dirs_exist_ok=True)  # the data as the course ships it
     return lines or [f"No learner has logged in yet ({homes} has no my-work folders)."]
 
 

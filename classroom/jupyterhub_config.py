@@ -1,7 +1,8 @@
 """JupyterHub's settings for the class hub; `python3 course.py hub` starts JupyterHub with this file and
 passes the choices in COURSE_HUB_* environment variables (see classroom/hub.py).
 
-To change how learners log in, replace the "Who may log in" lines, e.g. with
+To change how learners log in, put your own settings in .hub/jupyterhub_config_local.py (read last, so
+they win over these), e.g.
     c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"   # learners sign up
 or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
 import asyncio
@@ -15,10 +16,12 @@ from jupyterhub.spawner import SimpleLocalProcessSpawner
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))  # course.py, for the learners' copies
 import course  # noqa: E402
+from classroom import hub  # noqa: E402
 
 STATE = Path(os.environ["COURSE_HUB_STATE"])
 HOMES = Path(os.environ["COURSE_HUB_HOMES"])
 c = get_config()  # noqa: F821 (JupyterHub defines it when it reads this file)
+os.umask(0o077)  # everything the hub and the learners' servers write is for this account only
 
 # Where the hub listens: 127.0.0.1 unless the teacher asked for --network; its own parts on loopback.
 c.JupyterHub.ip = os.environ["COURSE_HUB_IP"]
@@ -36,12 +39,13 @@ c.JupyterHub.cookie_secret_file = str(STATE / "cookie-secret")
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ["COURSE_HUB_PASSWORD"]
 c.SharedPasswordAuthenticator.admin_password = os.environ["COURSE_HUB_TEACHER_PASSWORD"]
-c.Authenticator.admin_users = {"teacher"}
-c.Authenticator.username_pattern = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
+c.Authenticator.admin_users = {hub.TEACHER}
+c.Authenticator.username_pattern = f"^{hub.NAME.pattern}$"
+c.JupyterHub.template_vars = {"announcement_login": f"Your name: {hub.NAME_RULE} characters."}
 roster = os.environ.get("COURSE_HUB_ROSTER")
 if roster:
-    names = Path(roster).read_text(encoding="utf-8").split()
-    c.Authenticator.allowed_users = {name.lower() for name in names}
+    c.Authenticator.allowed_users = set(hub.read_roster(roster))
+    c.Authenticator.allow_existing_users = False  # names from an earlier class or a trial run are out too
 else:
     c.Authenticator.allow_all = True
 
@@ -78,3 +82,8 @@ c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=ju
                   *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
 c.Spawner.start_timeout = 180  # a whole class logging in at once shares the machine's cores
 c.Spawner.http_timeout = 180
+
+# A teacher's own changes (another way to log in, say) go in <state>/jupyterhub_config_local.py, which is
+# not part of the course, so that `git pull` never clashes with them.
+if (STATE / "jupyterhub_config_local.py").exists():
+    load_subconfig(str(STATE / "jupyterhub_config_local.py"))  # noqa: F821 (defined by JupyterHub, as c is)
