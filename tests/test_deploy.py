@@ -39,6 +39,7 @@ KNOWN_PATHS = {
     "cull.every": int,
     "hub.config.JupyterHub.authenticator_class": str,  # passthrough
     "hub.config.Authenticator.allow_all": bool,  # passthrough
+    "hub.config.Authenticator.admin_users": list,  # passthrough
 }
 PASSTHROUGH = {"singleuser.extraEnv", "singleuser.lifecycleHooks.postStart"}
 GIB = {"K": 1 / 1024**2, "M": 1 / 1024, "G": 1, "T": 1024}  # KubeSpawner's suffixes are powers of 1024
@@ -86,6 +87,20 @@ def test_config_uses_only_known_keys_with_the_types_the_chart_allows():
     command = used["singleuser.lifecycleHooks.postStart"]["exec"]["command"]
     assert set(used["singleuser.lifecycleHooks.postStart"]) == {"exec"}
     assert isinstance(command, list) and all(isinstance(part, str) for part in command)
+
+
+def test_the_hub_settings_are_traits_jupyterhub_knows():
+    """hub.config is passed to JupyterHub as traitlets config: each <Class>.<trait> must be a configurable
+    trait of that class in the JupyterHub installed with the course (5.5, the chart's hub's major version)."""
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.auth import Authenticator
+    from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+    classes = {cls.__name__: cls for cls in (JupyterHub, Authenticator, SharedPasswordAuthenticator)}
+    for name, traits in config()["hub"]["config"].items():
+        for trait in traits:
+            assert trait in classes[name].class_traits(config=True), f"{name}.{trait}"
+    assert "user_password" in SharedPasswordAuthenticator.class_traits(config=True)  # what --set passes
+    assert "admin_password" in SharedPasswordAuthenticator.class_traits(config=True)
 
 
 def test_idle_servers_are_culled_and_the_default_login_is_safe():
