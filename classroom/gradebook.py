@@ -432,8 +432,8 @@ def _printable(text):
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def summary(rows, out, seconds):
-    """One paragraph for the teacher."""
+def summary(rows, seconds):
+    """One paragraph for the teacher (the page shows the quiz note below the grid instead)."""
     marked = [row for row in rows if not row.exercise.startswith("quiz:")]
     counts = Counter(row.status for row in marked)
     learners = len({row.learner for row in rows})
@@ -441,10 +441,9 @@ def summary(rows, out, seconds):
     quiz_text = (f" {len(quiz)} quiz answers were recorded, {sum(row.status == RIGHT for row in quiz)} right."
                  if quiz else " No quiz answers are recorded in the notebooks (JupyterLab saves them only with "
                  "Settings > Save Widget State Automatically).")
-    return (f"Graded {learners} learner(s), {len(marked)} exercise results in {seconds:.0f} s: "
-            + ", ".join(f"{counts[status]} {status}" for status in STATUSES) + "." + quiz_text
-            + f" The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table in "
-            f"{out / 'gradebook.csv'}.")
+    counted = (f"Graded {learners} learner(s), {len(marked)} exercise results in {seconds:.0f} s: "
+               + ", ".join(f"{counts[status]} {status}" for status in STATUSES) + ".")
+    return counted, counted + quiz_text
 
 
 # --- Writing it down -----------------------------------------------------------------------------------
@@ -614,10 +613,11 @@ def main(arguments=None):
     started = time.monotonic()
     rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs))
     out.mkdir(parents=True, exist_ok=True)
-    text = summary(rows, out, time.monotonic() - started)
+    counted, text = summary(rows, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
-    write_html(rows, out / "gradebook.html", text)
-    print("\n" + text)
+    write_html(rows, out / "gradebook.html", counted)
+    print(f"\n{text} The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table "
+          f"in {out / 'gradebook.csv'}.")
 
 
 if __name__ == "__main__":
