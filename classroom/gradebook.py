@@ -24,6 +24,7 @@ import argparse
 import ast
 import csv
 import html
+import itertools
 import json
 import os
 import re
@@ -376,9 +377,33 @@ def grade_notebook(path, exercise_ids, scratch, limits):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def quiz_answers(path, notebook):
-    """[(question id, choice index)] for the quiz choices saved in the notebook's widget state. JupyterLab
-    saves that state only with Settings > Save Widget State Automatically on (off by default)."""
+def recorded_answers(home):
+    """{question id: (last choice, number of choices made)} from quiz-answers.jsonl in a learner's home,
+    where the class hub has each quiz click written (course_utils/quiz.py's record)."""
+    answers = {}
+    try:
+        with open(Path(home) / "quiz-answers.jsonl", encoding="utf-8", errors="replace") as lines:
+            for line in itertools.islice(lines, 100_000):  # a learner's own writing there is not read forever
+                try:
+                    entry = json.loads(line)
+                    question, choice = entry["question"], entry["choice"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if isinstance(question, str) and type(choice) is int:
+                    answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
+    except OSError:
+        pass  # no quiz answered on the hub (or not on a hub at all)
+    return answers
+
+
+def quiz_answers(path, notebook, recorded=None):
+    """[(question id, choice index, how many choices were made or None)] for a notebook's questions: from
+    what the hub recorded, else from the quiz choices saved in the notebook's widget state (JupyterLab saves
+    that state only with Settings > Save Widget State Automatically on, off by default)."""
+    recorded = {question.id: recorded[question.id] for question in QUESTIONS.get(notebook, [])
+                if recorded and question.id in recorded}
+    if recorded:
+        return [(question_id, choice, tries) for question_id, (choice, tries) in recorded.items()]
     try:
         state = read_notebook(path)["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
         models = [model["state"] for model in state.values() if model.get("model_name") == "RadioButtonsModel"]
@@ -389,7 +414,7 @@ def quiz_answers(path, notebook):
         labels = [text for text, _ in question.choices]
         for model in models:
             if isinstance(model, dict) and model.get("_options_labels") == labels and type(model.get("index")) is int:
-                answers.append((question.id, model["index"]))
+                answers.append((question.id, model["index"], None))
                 break
     return answers
 
@@ -400,14 +425,14 @@ def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
     """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
     notebooks run at a time, each in its own kernel."""
     limits = limits or Limits()
-    tasks = [(learner, notebook, found.get(notebook))
+    tasks = [(learner, notebook, found.get(notebook), recorded_answers(Path(folder) / learner))
              for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
     with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch, ThreadPoolExecutor(jobs) as pool:
         results = pool.map(lambda task: _grade_learners_notebook(*task, scratch, limits, echo), tasks)
         return [row for rows in results for row in rows]
 
 
-def _grade_learners_notebook(learner, notebook, path, scratch, limits, echo):
+def _grade_learners_notebook(learner, notebook, path, recorded, scratch, limits, echo):
     exercise_ids = exercises_of(notebook)
     if path is None:
         return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
@@ -415,9 +440,10 @@ def _grade_learners_notebook(learner, notebook, path, scratch, limits, echo):
     started = time.monotonic()
     results = grade_notebook(path, exercise_ids, scratch, limits) if exercise_ids else {}
     rows = [Row(learner, notebook, exercise_id, *results[exercise_id]) for exercise_id in exercise_ids]
-    for question_id, choice in quiz_answers(path, notebook):
+    for question_id, choice, tries in quiz_answers(path, notebook, recorded):
         question = next(q for q in QUESTIONS[notebook] if q.id == question_id)
         chosen = question.choices[choice][0] if 0 <= choice < len(question.choices) else f"choice {choice}"
+        chosen += f" (the last of {tries} choices)" if tries and tries > 1 else ""
         rows.append(Row(learner, notebook, f"quiz:{question_id}", RIGHT if choice == question.answer
                         else WRONG_CHOICE, chosen))
     if exercise_ids:
@@ -439,8 +465,8 @@ def summary(rows, seconds):
     learners = len({row.learner for row in rows})
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
     quiz_text = (f" {len(quiz)} quiz answers were recorded, {sum(row.status == RIGHT for row in quiz)} right."
-                 if quiz else " No quiz answers are recorded in the notebooks (JupyterLab saves them only with "
-                 "Settings > Save Widget State Automatically).")
+                 if quiz else " No quiz answers were recorded (the class hub records every choice; elsewhere "
+                 "JupyterLab saves them only with Settings > Save Widget State Automatically).")
     counted = (f"Graded {learners} learner(s), {len(marked)} exercise results in {seconds:.0f} s: "
                + ", ".join(f"{counts[status]} {status}" for status in STATUSES) + ".")
     return counted, counted + quiz_text
@@ -560,11 +586,12 @@ def _grid(columns, learners, by_key):
 def _quiz_table(rows, learners):
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
     if not quiz:
-        return ("<p class='note'>No quiz answers are recorded in these notebooks: JupyterLab keeps a learner's "
-                "choices in the notebook only with <i>Settings › Save Widget State Automatically</i> on.</p>")
+        return ("<p class='note'>No quiz answers were recorded: the class hub records every choice; elsewhere "
+                "JupyterLab keeps a learner's choices in the notebook only with <i>Settings › Save Widget State "
+                "Automatically</i> on.</p>")
     questions = list(dict.fromkeys(row.exercise for row in quiz))
     by_key = {(row.learner, row.exercise): row for row in quiz}
-    parts = ["<h2>Quiz answers (as saved in the notebooks)</h2><div class='grid'><table><thead><tr>",
+    parts = ["<h2>Quiz answers (each learner's last choice)</h2><div class='grid'><table><thead><tr>",
              "<th class='learner'>learner</th>", *(f"<th>{_e(q.removeprefix('quiz:'))}</th>" for q in questions),
              "</tr></thead><tbody>"]
     for learner in learners:

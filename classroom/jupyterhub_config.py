@@ -75,7 +75,9 @@ BIN = Path(sys.executable).parent  # the hub's own Python: the course's .venv, a
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
 c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
-                         "MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
+                         "MPLCONFIGDIR": str(STATE / "matplotlib"),  # one font cache for the class
+                         # each quiz choice, for the gradebook (course_utils/quiz.py writes it)
+                         "COURSE_QUIZ_ANSWERS": lambda spawner: str(Path(spawner.home_dir) / "quiz-answers.jsonl")}
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                   "--LabApp.extension_manager=readonly",
                   "--MappingKernelManager.cull_idle_timeout=7200",  # a kernel left idle for 2 hours stops

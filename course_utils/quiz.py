@@ -4,9 +4,14 @@
     answer("error-sign", 1)    -> the feedback on one choice, as text (for scripts and tests)
 
 Every choice has its own feedback: a wrong one says what it mixes up, then the right idea; the right one
-says why it is right.
+says why it is right. On a class hub, each choice is also written to the file named by the
+COURSE_QUIZ_ANSWERS environment variable (the hub sets it to quiz-answers.jsonl in the learner's home), so
+that the teacher's gradebook can show the answers; elsewhere nothing is written.
 """
+import datetime
 import html
+import json
+import os
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -487,6 +492,19 @@ def answer(question_id, choice):
     return f"{verdict} {feedback}"
 
 
+def record(question_id, choice):
+    """Add one choice to the file COURSE_QUIZ_ANSWERS names, if it names one: a JSON line per click."""
+    path = os.environ.get("COURSE_QUIZ_ANSWERS")
+    if not path:
+        return
+    line = {"question": question_id, "choice": choice, "time": datetime.datetime.now().isoformat(timespec="seconds")}
+    try:
+        with open(path, "a", encoding="utf-8") as answers:
+            answers.write(json.dumps(line) + "\n")
+    except OSError:
+        pass  # a full disk or a read-only home must not stop the quiz: the learner still sees the feedback
+
+
 class Quiz:
     """A notebook's questions as radio buttons; choosing an answer shows the feedback on it at once.
     What quiz returns."""
@@ -511,9 +529,10 @@ class Quiz:
         self.widget = widgets.VBox(rows)
 
     def choose(self, question_id, choice):
-        """What a click does: show the feedback on that choice."""
+        """What a click does: show the feedback on that choice (and, on a class hub, note it)."""
         if choice is not None:
             self.feedback[question_id].value = html.escape(answer(question_id, choice), quote=False)
+            record(question_id, choice)
 
     def __repr__(self):
         lines = []

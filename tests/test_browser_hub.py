@@ -1,14 +1,17 @@
 """One learner on the class hub, in headless Chromium: log in with the class password, get JupyterLab with
-the course's first notebook, run notebook 02 from the menu and move the α slider. The hub runs from a
-temporary folder, so a teacher's real class (.hub/) is never touched."""
+the course's first notebook, run notebook 02 from the menu, move the α slider and answer a quiz question.
+The hub runs from a temporary folder, so a teacher's real class (.hub/) is never touched."""
+import json
 import os
 import re
+import time
 
 import psutil
 import pytest
 
 import browser
 from classroom import hub
+from course_utils.quiz import QUESTIONS
 
 LEARNER = "ada"
 
@@ -84,6 +87,17 @@ def test_a_learner_logs_in_gets_the_course_and_moves_a_slider(class_hub, chromiu
     largest, _ = browser.wait_for_one_update(page, r"α = 4, .*diverging")
     assert largest != start
     page.screenshot(path=str(browser.output_folder() / "hub-learner-02.png"))
+
+    # A quiz choice is recorded in the learner's home, for the teacher's gradebook.
+    choice = page.locator(f"{browser.CURRENT} .widget-radio-box input[type=radio]").first
+    choice.scroll_into_view_if_needed()
+    choice.check()
+    record = state / "homes" / LEARNER / "quiz-answers.jsonl"
+    deadline = time.monotonic() + 30
+    while not (record.exists() and record.read_text(encoding="utf-8").strip()) and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling interval only
+    line = json.loads(record.read_text(encoding="utf-8").splitlines()[-1])
+    assert line["question"] == QUESTIONS["02_learning_rate"][0].id and line["choice"] == 0
     assert browser.toasts(page) == [], "JupyterLab showed the learner a notification"
     page.context.close()
 

@@ -107,6 +107,8 @@ def test_the_hub_settings_let_in_the_roster_only_and_keep_files_private(tmp_path
     assert config.Authenticator.allow_existing_users is False  # last term's learners are not let in
     assert "allow_all" not in config.Authenticator
     assert config.Authenticator.admin_users == {"teacher"}
+    learner = type("Spawner", (), {"home_dir": str(tmp_path / "homes" / "ada")})()
+    assert config.Spawner.environment["COURSE_QUIZ_ANSWERS"](learner) == str(tmp_path / "homes/ada/quiz-answers.jsonl")
 
 
 def _serve(tmp_path, *options, **environment):

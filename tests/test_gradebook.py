@@ -112,6 +112,12 @@ def make_class(folder):
     hand_in(folder, SCRIPT, "01_error", short_01(RAISES_HTML))
     hand_in(folder, FORMULA, "01_error", short_01(right("error")))
     hand_in(folder, ".hidden", "01_error", short_01(right("error")))
+    hand_in(folder, "teacher", "01_error", short_01(right("error")))  # the hub's admin: not a learner
+    # Quiz choices as the class hub records them (course_utils/quiz.py): ada changed her mind, bob did not.
+    (folder / "ada" / "quiz-answers.jsonl").write_text(
+        '{"question": "error-sign", "choice": 0, "time": "t"}\nnot json\n{"question": "error-sign", "choice": 1}\n',
+        encoding="utf-8")
+    (folder / "bob" / "quiz-answers.jsonl").write_text('{"question": "error-units", "choice": 2}\n', encoding="utf-8")
     return {path: path.read_bytes() for path in folder.rglob("*.ipynb")}
 
 
@@ -183,7 +189,8 @@ def test_every_learner_gets_a_row_per_exercise_and_copies_put_aside_or_hidden_ar
                         "ivy-broken", "jo-empty", SCRIPT, "'" + FORMULA}
     exercises = [exercise.id for exercise in gradebook.EXERCISES]
     for learner in learners:
-        assert [row["exercise"] for row in graded["rows"] if row["learner"] == learner] == exercises
+        marked = [row["exercise"] for row in graded["rows"] if row["learner"] == learner]
+        assert [exercise for exercise in marked if not exercise.startswith("quiz:")] == exercises
 
 
 def test_a_loop_that_swallows_interrupts_is_killed_and_the_rest_of_the_notebook_still_graded(graded):
@@ -247,4 +254,12 @@ def test_the_html_page_escapes_learners_names_and_messages_and_needs_nothing_out
 def test_the_command_prints_a_summary_and_where_the_files_are(graded):
     assert "Graded 12 learner(s)" in graded["stdout"]
     assert str(graded["out"] / "gradebook.html") in graded["stdout"]
-    assert "No quiz answers are recorded" in graded["stdout"]
+    assert "2 quiz answers were recorded, 1 right." in graded["stdout"]
+
+
+def test_the_quiz_choices_the_hub_recorded_are_shown_with_the_last_choice_of_each(graded):
+    status, message = result(graded, "ada", "quiz:error-sign")
+    assert status == "right" and message.endswith("(the last of 2 choices)")
+    assert result(graded, "bob", "quiz:error-units")[0] == "wrong"
+    assert ("cy", "quiz:error-sign") not in graded["results"]  # nothing recorded, nothing shown
+    assert "teacher" not in {row["learner"] for row in graded["rows"]}

@@ -1,4 +1,5 @@
 import html
+import json
 
 import ipywidgets as widgets
 import numpy as np
@@ -42,6 +43,21 @@ def test_clicking_a_choice_shows_the_feedback_on_that_choice():
             quiz.buttons[question.id].value = choice  # what a click does
             assert quiz.feedback[question.id].value == html.escape(answer(question.id, choice), quote=False)
     assert "0 &lt; α &lt; 2 / c" in quiz.feedback["lr-alpha-range"].value  # shown as "0 < α < 2 / c"
+
+
+def test_on_a_class_hub_each_choice_is_recorded_for_the_gradebook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    quiz = Quiz("01_error")
+    quiz.buttons["error-sign"].value = 0
+    assert list(tmp_path.iterdir()) == []  # not on a hub: nothing written anywhere
+    monkeypatch.setenv("COURSE_QUIZ_ANSWERS", str(tmp_path / "quiz-answers.jsonl"))
+    quiz.buttons["error-sign"].value = 1
+    quiz.buttons["error-units"].value = 2
+    lines = [json.loads(line) for line in (tmp_path / "quiz-answers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(line["question"], line["choice"]) for line in lines] == [("error-sign", 1), ("error-units", 2)]
+    monkeypatch.setenv("COURSE_QUIZ_ANSWERS", str(tmp_path / "no-such-folder" / "quiz-answers.jsonl"))
+    quiz.buttons["error-square"].value = 1  # cannot be written: the learner still gets the feedback
+    assert quiz.feedback["error-square"].value == html.escape(answer("error-square", 1), quote=False)
 
 
 def test_static_text_lists_the_questions_and_choices_but_no_feedback():
