@@ -109,7 +109,10 @@ def hub_environment(state, homes, ip, port, roster=None):
                 COURSE_HUB_PORT=str(port), COURSE_HUB_INTERNAL_PORT=str(free_port()),
                 COURSE_HUB_PROXY_API_PORT=str(free_port()), COURSE_HUB_PROXY=str(ensure_proxy()),
                 COURSE_HUB_PASSWORD=learners, COURSE_HUB_TEACHER_PASSWORD=teacher,
-                COURSE_HUB_ROSTER=str(roster or ""), CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32))
+                COURSE_HUB_ROSTER=str(roster or ""), CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32),
+                # JupyterHub 5.5's event schemas give their version as a number, and jupyter_events warns
+                # about it at every start: harmless, and nothing a teacher can act on.
+                PYTHONWARNINGS="ignore:The `version` property of an event schema")
 
 
 def read_roster(path):
