@@ -21,7 +21,8 @@ class Ahead:
 
     def __init__(self, compute, keys):
         keys = list(keys)
-        self.compute, self.results, self.total = compute, {}, len(keys)  # total: how many it works out ahead
+        self.compute, self.results, self.keys = compute, {}, set(keys)
+        self.total = len(self.keys)  # how many it works out ahead
         threading.Thread(target=self._work_ahead, args=(keys,), daemon=True).start()
 
     def get(self, key):
@@ -31,8 +32,8 @@ class Ahead:
         return self.results[key]
 
     def ready(self):
-        """How many results are ready."""
-        return len(self.results)
+        """How many of the results it works out ahead are ready (results asked for other keys not counted)."""
+        return len(self.keys & self.results.keys())
 
     def _work_ahead(self, keys):
         try:

@@ -456,6 +456,8 @@ def test_without_a_second_process_each_run_is_trained_when_asked_for(split, monk
     monkeypatch.setattr(subprocess, "Popen", no_processes)
     ahead = Ahead(functools.partial(network.train_setting, split, 20), [(0.3, 2)])
     assert same_run(ahead.get((0.3, 2)), network.train_setting(split, 20, (0.3, 2)))
+    ahead.get((0.3, 1))  # a setting it was not asked to work out ahead: not counted as ready ahead
+    assert (ahead.ready(), ahead.total) == (1, 1)
 
 
 def test_edges_can_show_weights_or_gradient_sizes(dashboard, split):
