@@ -228,6 +228,15 @@ def test_hints_lead_but_do_not_hand_over_the_answer(exercise):
             assert re.sub(r"\s+", "", piece) not in lines, f"{exercise.id}: a hint gives a line of the solution: {text}"
 
 
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_hints_lead_and_the_last_points_to_the_solution(exercise, monkeypatch):
+    monkeypatch.setattr(checking, "_hints_given", {})  # as in a fresh kernel, whatever other tests asked
+    assert len(exercise.hints) >= 3
+    texts = [hint(exercise.id).markdown for _ in exercise.hints]
+    assert f"Hint {len(exercise.hints)} of {len(exercise.hints)}" in texts[-1]
+    assert f"solution('{exercise.id}')" in texts[-1]
+
+
 def test_backward_has_a_hint_for_each_step():
     backward = next(exercise for exercise in EXERCISES if exercise.id == "backward")
     steps = ["forward", "error signal", "W2", "hidden layer", "sigmoid", "W1"]

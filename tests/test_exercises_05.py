@@ -275,15 +275,6 @@ def test_a_wrong_shape_or_type_is_reported():
 # --- hints and solutions --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("exercise_id", list(NEW))
-def test_hints_lead_and_the_last_points_to_the_solution(exercise_id):
-    exercise = NEW[exercise_id]
-    assert len(exercise.hints) >= 3
-    texts = [hint(exercise_id).markdown for _ in exercise.hints]
-    assert f"Hint {len(exercise.hints)} of {len(exercise.hints)}" in texts[-1]
-    assert f"solution('{exercise_id}')" in texts[-1]
-
-
-@pytest.mark.parametrize("exercise_id", list(NEW))
 def test_every_helper_a_hint_or_advice_names_exists_in_the_notebook(exercise_id):
     """05 imports numpy as np and course_utils.network as network: a hint may say `network.sigmoid`."""
     exercise = NEW[exercise_id]

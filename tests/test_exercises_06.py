@@ -216,15 +216,6 @@ def h_before_z(root):
 
 # --- hints and solutions --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_hints_lead_and_the_last_points_to_the_solution(exercise_id):
-    exercise = NEW[exercise_id]
-    assert len(exercise.hints) >= 3
-    texts = [hint(exercise_id).markdown for _ in exercise.hints]
-    assert f"Hint {len(exercise.hints)} of {len(exercise.hints)}" in texts[-1]
-    assert f"solution('{exercise_id}')" in texts[-1]
-
-
 @pytest.mark.parametrize("exercise_id, module", [("backward_layers", "deep"), ("multiply_backward", "autodiff"),
                                                  ("backward_tape", "autodiff"), ("matmul_backward", "autodiff"),
                                                  ("topological_order", "autodiff")])

@@ -9,6 +9,7 @@ from course_utils.widgets_derivatives import GradientExplorer, NudgeExplorer
 from course_utils.widgets_dot_product import FeatureExplorer, TimingExplorer
 from course_utils.widgets_error import WeightExplorer
 from course_utils.widgets_learning_rate import LearningRateExplorer
+from explorer_state import check_there_and_back, state
 
 
 def test_update_moves_the_picture_and_the_slider_and_says_the_error():
@@ -45,11 +46,6 @@ def test_static_viewers_get_a_picture_and_a_fixed_text():
 
 
 # --- a bad value, or a draw() that fails, changes nothing -------------------------------------------------
-
-def state(explorer):
-    """Everything of an explorer a learner sees or a test reads: values, controls, status line, picture."""
-    return (dict(explorer.values), {name: control.value for name, control in explorer.controls.items()},
-            explorer.status.value, bytes(explorer.image.value))
 
 
 @pytest.fixture(scope="module")
@@ -213,14 +209,7 @@ def more_explorers(explorers):
 
 @pytest.mark.parametrize("name, control, values", THERE_AND_BACK)
 def test_moving_a_control_there_and_back_shows_the_same_picture(more_explorers, name, control, values):
-    explorer = more_explorers[name]
-    before = state(explorer)
-    start = explorer.controls[control].value
-    value = values[0] if values[0] != start else values[1]
-    explorer.controls[control].value = value  # what a browser drag does
-    assert explorer.values[control] == value and bytes(explorer.image.value) != before[3]
-    explorer.controls[control].value = start
-    assert state(explorer) == before
+    check_there_and_back(more_explorers[name], control, values)
 
 
 def test_the_marker_is_where_the_slider_is():

@@ -8,6 +8,7 @@ import pytest
 
 from course_utils import autodiff, data, deep, gradcheck, linear, widgets_deeper
 from course_utils.widgets_deeper import DepthExplorer, GraphStepper, SpeedExplorer
+from explorer_state import check_there_and_back
 
 
 @pytest.fixture(scope="module")
@@ -279,20 +280,9 @@ THERE_AND_BACK = [  # explorer, control, two values to move it to (whichever it 
 ]
 
 
-def state(explorer):
-    return (dict(explorer.values), {name: c.value for name, c in explorer.controls.items()}, explorer.status.value,
-            bytes(explorer.image.value))
-
-
 @pytest.mark.parametrize("name, control, values", THERE_AND_BACK)
 def test_moving_a_control_there_and_back_shows_the_same_picture(graph, speed, depth, name, control, values):
     explorer = {"graph": graph, "speed": speed, "depth": depth}[name]
     if explorer is graph:
         graph.update(step=8)  # before e's gate the two ways of meeting look the same: nothing has met yet
-    before = state(explorer)
-    start = explorer.controls[control].value
-    value = values[0] if values[0] != start else values[1]
-    explorer.controls[control].value = value  # what a browser drag does
-    assert explorer.values[control] == value and bytes(explorer.image.value) != before[3]
-    explorer.controls[control].value = start
-    assert state(explorer) == before
+    check_there_and_back(explorer, control, values)
