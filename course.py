@@ -106,7 +106,7 @@ def write_lab_settings(prefix):
 
 def run(command, **kwargs):
     """Run a command, stopping with its exit code if it fails."""
-    result = subprocess.run([str(part) for part in command], **{"cwd": HERE, **kwargs})
+    result = subprocess.run([str(part) for part in command], cwd=HERE, **kwargs)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -180,19 +180,18 @@ def _serving(server, port, token):
     return False
 
 
-def hub(extra, module="classroom.hub"):
-    """Hand over to classroom/hub.py (or its load test, classroom/loadtest.py) in the course's Python
-    (JupyterHub needs Linux or macOS)."""
+TEACHERS_TOOLS = {"hub": "classroom.hub", "loadtest": "classroom.loadtest", "grade": "classroom.gradebook"}
+
+
+def teachers_tool(module, extra):
+    """Hand over to one of classroom/'s tools in the course's Python, in the folder the command was typed
+    in (paths given to it are relative to that). They need Linux or macOS, as JupyterHub does."""
     if os.name == "nt":
-        sys.exit("The class hub needs Linux or macOS (JupyterHub does not run on Windows): use a server, "
-                 "or WSL, or see deploy/README.md. A single learner on Windows runs `py course.py lab`.")
-    if extra[:1] == ("update",):  # while learners work: never reinstall .venv under their servers
-        from classroom import hub as class_hub
-        print("\n".join(class_hub.update_learners()))
-        return
+        sys.exit("The teacher's tools need Linux or macOS (JupyterHub does not run on Windows): use a "
+                 "server, or WSL, or see deploy/README.md. A single learner on Windows runs `py course.py lab`.")
     ensure_environment()
-    environment = dict(os.environ, PYTHONPATH=str(HERE))  # `classroom` and `course` are found from HERE
-    os.execve(PYTHON, [str(PYTHON), "-m", module, *extra], environment)
+    path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))  # finds classroom/, course.py
+    os.execve(PYTHON, [str(PYTHON), "-m", module, *extra], dict(os.environ, PYTHONPATH=path))
 
 
 # --- The learner's copies ----------------------------------------------------------------------------
@@ -314,17 +313,14 @@ def main(command="help", *extra):
     elif command == "bench":
         ensure_environment()
         run([PYTHON, HERE / "benchmarks" / "run_all.py", *extra])
-    elif command == "hub":
-        hub(extra)
-    elif command == "loadtest":
-        hub(extra, "classroom.loadtest")
+    elif command == "hub" and extra[:1] == ("update",):  # while learners work: never reinstall .venv
+        from classroom import hub
+        print("\n".join(hub.update_learners()))
+    elif command in TEACHERS_TOOLS:
+        teachers_tool(TEACHERS_TOOLS[command], extra)
     elif command == "execute":
         ensure_environment()
         run([PYTHON, HERE / "tests" / "store_notebooks.py", *extra])
-    elif command == "grade":  # the teacher's gradebook; FOLDER and --out are relative to where it is typed
-        ensure_environment()
-        path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
-        run([PYTHON, "-m", "classroom.gradebook", *extra], cwd=Path.cwd(), env=dict(os.environ, PYTHONPATH=path))
     else:
         print(__doc__)
         sys.exit(0 if command in ("help", "-h", "--help") else 2)
