@@ -19,7 +19,10 @@ Extra words after `test` go to pytest, e.g. `python3 course.py test notebooks/01
 `lab` they go to JupyterLab, e.g. `python3 course.py lab --ServerApp.port=9999`.
 """
 import contextlib
+import difflib
+import errno
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -28,8 +31,10 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import venv
@@ -195,107 +200,399 @@ def teachers_tool(module, extra):
 
 
 # --- The learner's copies ----------------------------------------------------------------------------
+# Nothing a learner writes is ever lost. A copy is only ever replaced whole: the new one is written to a
+# temporary file beside it and renamed over it, after the old one was copied into my-work/old/ under a
+# name no file has yet. A copy that cannot be read is named and left as it is, a notebook open in
+# JupyterLab is not changed, and a folder that cannot be written gets a sentence, not a traceback.
 
 def give_copies(course, work):
     """Copy each course notebook into the learner's folder, once; never overwrite one that is there."""
-    work.mkdir(parents=True, exist_ok=True)
-    made = [source.name for source in sorted(course.glob("*.ipynb")) if not (work / source.name).exists()]
-    for name in made:
-        _write_copy(_read(course / name), work / name)
-    return [f"Your own copy of {name} is in {work.name}/." for name in made]
+    report = []
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        for source in sorted(course.glob("*.ipynb")):
+            target = work / source.name
+            if target.exists() or target.is_symlink():
+                continue  # the learner's, whatever it holds
+            with contextlib.suppress(FileExistsError):  # made a moment ago by another course.py: theirs
+                _create(target, _as_bytes(_copy_of(_read(source))))
+                report.append(f"Your own copy of {source.name} is in {work.name}/.")
+    except OSError as error:
+        report.append(_not_written(error, work, "the missing copies", "lab"))
+    return report
 
 
 def outdated_copies(course, work):
-    """A sentence naming the learner's copies made from an older version of the course, or nothing."""
-    older = [source.stem for source in sorted(course.glob("*.ipynb")) if (work / source.name).exists()
-             and _origin(_read(work / source.name)).get("sha256") != _sha256(_read(source))]
-    if not older:
-        return []
-    return [f"The course has changed since these copies of yours were made: {', '.join(older)}. To take the "
-            "corrections and keep your own cells, stop JupyterLab and run: python3 course.py update"]
+    """Sentences naming the learner's copies made from an older version of the course, and those that
+    cannot be read; `lab` prints them before it starts, so this never stops it."""
+    older, lines = [], []
+    for source in sorted(course.glob("*.ipynb")):
+        path = work / source.name
+        if not path.exists():
+            continue
+        mine = _load(path)
+        if mine is None:
+            lines.append(_broken(path))
+        elif _origin(mine).get("sha256") != _sha256(_read(source)):
+            older.append(source.stem)
+    if older:
+        lines.insert(0, f"The course has changed since these copies of yours were made: {', '.join(older)}. To "
+                        "take the corrections and keep your own cells, close those notebooks and run (JupyterLab "
+                        "may keep running): python3 course.py update")
+    return lines
 
 
-def fresh_copy(name, course, work):
+def fresh_copy(name, course, work, runtimes=None):
     """Put the learner's copy of one notebook aside and give them the course's version again."""
     name = Path(name).stem
-    if not (course / f"{name}.ipynb").exists():
+    source, path = course / f"{name}.ipynb", work / f"{name}.ipynb"
+    if not source.exists():
         names = ", ".join(path.stem for path in sorted(course.glob("*.ipynb")))
         return [f"There is no notebook {name!r}; the notebooks are: {names}."]
-    kept = _put_aside(work / f"{name}.ipynb", work)
-    _write_copy(_read(course / f"{name}.ipynb"), work / f"{name}.ipynb")
+    opened, unasked = open_in_jupyter(work, runtimes)
+    if unasked or _key(path) in opened:
+        return unasked or [_is_open(name, "fresh " + name)]
+    try:
+        work.mkdir(parents=True, exist_ok=True)  # `fresh` before the first `lab`
+        kept = _put_aside(path, work) if path.exists() else None
+        _replace(path, _as_bytes(_copy_of(_read(source))))
+    except OSError as error:
+        return [_not_written(error, work, f"your copy of {name}", "fresh " + name)]
     return [f"A fresh copy of {name} is in {work.name}/."] + ([f"Your old copy is {kept}."] if kept else [])
 
 
-def update_copies(course, work):
+def update_copies(course, work, runtimes=None, command="update"):
     """Bring every copy up to the course's current notebooks, keeping the cells the learner changed
-    or added; the old copy is put aside first, so nothing is lost."""
+    or added and their notebook's metadata; the old copy is copied aside first, so nothing is lost.
+    `runtimes`: the folders where the learner's Jupyter servers say what they have open."""
     report = give_copies(course, work)
+    if not work.is_dir():
+        return report
+    opened, unasked = open_in_jupyter(work, runtimes)
+    if unasked:
+        return report + unasked
     for source in sorted(course.glob("*.ipynb")):
-        mine, theirs = _read(work / source.name), _read(source)
-        if _origin(mine).get("sha256") == _sha256(theirs):
-            continue  # already made from this version of the course
-        merged, kept = _merge(mine, theirs)
-        aside = _put_aside(work / source.name, work)
-        _write_copy(theirs, work / source.name, cells=merged)
-        report.append(f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
-                      f"the copy before the update is {aside}.")
+        try:
+            line = _update_one(source, work / source.name, work, opened, command)
+        except OSError as error:
+            report.append(_not_written(error, work, f"your copy of {source.stem}", command))
+            if error.errno in FOLDER_ERRORS:
+                break  # the next copies would fail the same way: one sentence says it
+            continue
+        report += [line] if line else []
     return report or ["Your copies are up to date."]
 
 
+def _update_one(source, path, work, opened, command):
+    """Update one copy, or say why it is left as it is; None when it is up to date."""
+    mine, theirs = _load(path), _read(source)
+    if mine is None:
+        return _broken(path)
+    if _origin(mine).get("sha256") == _sha256(theirs):
+        return None  # already made from this version of the course
+    if _key(path) in opened:
+        return _is_open(source.stem, command)
+    cells, kept = _merge(mine, theirs)
+    updated = dict(theirs, cells=cells, metadata=_merged_metadata(mine, theirs))
+    aside = _put_aside(path, work)
+    _replace(path, _as_bytes(updated))
+    return (f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
+            f"the copy before the update is {aside}.")
+
+
 def _merge(mine, theirs):
-    """The course's new cells, with the learner's version of each cell they edited, and the cells they
-    added placed after the cell they followed."""
-    original = _origin(mine).get("cells", {})
-    edited = {cell["id"]: cell for cell in mine["cells"] if original.get(cell.get("id")) != _cell_hash(cell)}
-    merged, kept = [], 0
-    for cell in theirs["cells"]:
-        if cell["id"] in edited and cell["id"] in original:
-            cell, kept = edited.pop(cell["id"]), kept + 1
-        merged.append(cell)
-    ids = [cell["id"] for cell in merged]
-    previous = None
-    for cell in mine["cells"]:  # what is left of `edited`: cells the learner added
-        if cell.get("id") in edited:
-            merged.insert(ids.index(previous) + 1 if previous in ids else len(merged), cell)
-            ids = [c.get("id") for c in merged]
-            kept += 1
-        previous = cell.get("id")
-    return merged, kept
+    """The course's new cells, with the learner's version of each course cell they edited (its text or its
+    type), and every other cell of theirs (added, duplicated, or one whose course cell is gone) placed after
+    the cell it followed. Returns the cells, each with an id of its own, and how many are the learner's."""
+    origin = _origin(mine)
+    started_as = _started_as(mine["cells"], origin, theirs)
+    course_ids = {cell.get("id") for cell in theirs["cells"]} - {None}
+    edited = {cid: cell for cell, cid in zip(mine["cells"], started_as)
+              if cid in course_ids and not _unchanged(cell, cid, origin, theirs)}
+    merged = [edited.get(cell.get("id"), cell) for cell in theirs["cells"]]
+    slot = {cell.get("id"): cell for cell in merged}  # before any added cell, which may share an id
+    anchor = None  # the cell of `merged` the next added cell goes after (None: the top)
+    for cell, cid in zip(mine["cells"], started_as):
+        if cid in course_ids:
+            anchor = slot[cid]
+        elif cid is None or not _unchanged(cell, cid, origin, theirs):  # the learner's: never dropped
+            at = next((i + 1 for i, c in enumerate(merged) if c is anchor), 0)
+            merged.insert(at, cell)
+            anchor = cell
+    learners = {id(cell) for cell in mine["cells"]}
+    return _unique_ids(merged), sum(id(cell) in learners for cell in merged)
+
+
+def _started_as(cells, origin, theirs):
+    """For each of the learner's cells, the id of the course cell it started as, or None for one they
+    added. A duplicated id belongs to one cell only (an unchanged one if there is); cells saved without
+    ids (nbformat 4.4: older Jupyter, Colab) are matched to the course's by lining up their texts."""
+    hashes = origin.get("cells", {})
+    ids = [cell.get("id") if cell.get("id") in hashes else None for cell in cells]
+    for cid in set(ids) - {None}:
+        where = [i for i, x in enumerate(ids) if x == cid]
+        keep = next((i for i in where if _unchanged(cells[i], cid, origin, theirs)), where[0])
+        ids = [None if i in where and i != keep else x for i, x in enumerate(ids)]
+    bare = [i for i, cell in enumerate(cells) if "id" not in cell]
+    free = [cid for cid in hashes if cid not in ids]
+    lined_up = difflib.SequenceMatcher(None, [_cell_hash(cells[i]) for i in bare], [hashes[c] for c in free],
+                                       autojunk=False)
+    for kind, i1, i2, j1, j2 in lined_up.get_opcodes():
+        if kind == "equal" or (kind == "replace" and i2 - i1 == j2 - j1):  # same place: an edited cell
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                ids[bare[i]] = free[j]
+    return ids
+
+
+def _unchanged(cell, cid, origin, theirs):
+    """Whether the learner's cell is still the course cell `cid` as their copy got it: same text, same
+    type (copies made before types were recorded: the course's current type)."""
+    now = next((c["cell_type"] for c in theirs["cells"] if c.get("id") == cid), cell["cell_type"])
+    return (_cell_hash(cell) == origin.get("cells", {}).get(cid)
+            and cell["cell_type"] == origin.get("types", {}).get(cid, now))
+
+
+def _unique_ids(cells):
+    """Every cell with an id no other cell has (nbformat 4.5 asks for it), keeping the ids there are."""
+    seen = set()
+    for cell in cells:
+        while not isinstance(cell.get("id"), str) or cell["id"] in seen:
+            cell["id"] = secrets.token_hex(4)
+        seen.add(cell["id"])
+    return cells
+
+
+def _merged_metadata(mine, theirs):
+    """The learner's notebook metadata (their widgets' saved state, their own keys), with the keys only the
+    course has, the course's kernel, and the record of the course version the copy now comes from."""
+    metadata = dict(theirs.get("metadata", {}), **mine.get("metadata", {}))
+    if "kernelspec" in theirs.get("metadata", {}):
+        metadata["kernelspec"] = theirs["metadata"]["kernelspec"]
+    metadata["course"] = _provenance(theirs)
+    return metadata
+
+
+def _copy_of(notebook):
+    """A course notebook as the learner's copy, remembering which course version and cells it started from."""
+    return dict(notebook, metadata=dict(notebook.get("metadata", {}), course=_provenance(notebook)))
+
+
+def _provenance(notebook):
+    cells = [cell for cell in notebook["cells"] if "id" in cell]
+    return {"sha256": _sha256(notebook), "cells": {cell["id"]: _cell_hash(cell) for cell in cells},
+            "types": {cell["id"]: cell["cell_type"] for cell in cells}}
+
+
+# --- Writing without losing anything -----------------------------------------------------------------
+
+FOLDER_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _put_aside(path, work):
-    """Move a learner's notebook into work/old/ with the time in its name; return where it went."""
-    if not path.exists():
-        return None
-    target = work / "old" / f"{path.stem} {time.strftime('%Y-%m-%d %H%M%S')}.ipynb"
-    target.parent.mkdir(exist_ok=True)
-    shutil.move(path, target)
-    return target.relative_to(work.parent).as_posix()
+    """Copy a learner's file into work/old/ under a name no file has (the time, and a number if that is
+    taken), so that no set-aside copy ever replaces another; return where it went."""
+    data = path.read_bytes()
+    folder = work / "old"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H%M%S")
+    for number in itertools.count(1):
+        target = folder / f"{path.stem} {stamp}{f' ({number})' if number > 1 else ''}{path.suffix}"
+        try:
+            _create(target, data)
+        except FileExistsError:
+            continue
+        return target.relative_to(work.parent).as_posix()
 
 
-def _write_copy(notebook, path, cells=None):
-    """A learner's copy, remembering which course version and which cells it started from."""
-    copy = dict(notebook, cells=cells if cells is not None else notebook["cells"])
-    copy["metadata"] = dict(notebook["metadata"], course={
-        "sha256": _sha256(notebook), "cells": {cell["id"]: _cell_hash(cell) for cell in notebook["cells"]}})
-    path.write_text(json.dumps(copy, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+def _create(path, data):
+    """Write a file that must not exist yet ('x': never replaces one); a failed write leaves nothing."""
+    handle = open(path, "xb")
+    try:
+        with handle:
+            _write_all(handle, data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
 
+
+def _replace(path, data):
+    """Replace a file whole: write a temporary file beside it, then rename it over the old one, so that a
+    full disk or a crash at any moment leaves either the old file or the new one, never half of one."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            _write_all(handle, data)
+        with contextlib.suppress(OSError):
+            shutil.copymode(path, temporary)  # the learner's file's permissions, where it has some
+        _rename_over(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _write_all(handle, data):
+    handle.write(data)
+    handle.flush()
+    os.fsync(handle.fileno())  # on the disk before the rename makes it the learner's copy
+
+
+def _rename_over(temporary, path):
+    """os.replace; on Windows a file another program holds open a moment (a virus scanner) refuses it."""
+    for attempt in range(10):
+        try:
+            return os.replace(temporary, path)
+        except PermissionError:
+            if os.name != "nt" or attempt == 9:
+                raise
+            time.sleep(0.3)
+
+
+def _not_written(error, work, what, command):
+    """What to do when a folder cannot be written, in a sentence (nothing was changed)."""
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"The disk is full, so {what} was left as it is: free some space, then run {command} again."
+    if error.errno in FOLDER_ERRORS:
+        return (f"{work} cannot be written ({error.strerror}), so {what} was left as it is: make that folder "
+                f"writable (on Linux or macOS: chmod -R u+w \"{work}\"; or close the program that holds the "
+                f"file open), then run {command} again.")
+    return f"{what[0].upper()}{what[1:]} was left as it is: {error}. Run {command} again once that is put right."
+
+
+def _broken(path):
+    return (f"Your copy {path.name} cannot be read (it is empty, cut short or not a notebook), so it was left "
+            f"as it is. To start that notebook again, run: python3 course.py fresh {path.stem}")
+
+
+def _is_open(name, command):
+    return (f"{name} is open in JupyterLab, so it was left as it is: close it (File > Close and Shut Down "
+            f"Notebook), then run {command} again.")
+
+
+# --- Reading ------------------------------------------------------------------------------------------
 
 def _read(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _load(path):
+    """A learner's notebook, or None when the file is empty, cut short or not a notebook this can merge."""
+    try:
+        notebook = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(notebook, dict) and isinstance(notebook.get("metadata", {}), dict)
+            and isinstance(notebook.get("cells"), list) and all(map(_is_cell, notebook["cells"]))):
+        return None
+    return notebook
+
+
+def _is_cell(cell):
+    source = cell.get("source", "") if isinstance(cell, dict) else None
+    return (isinstance(cell, dict) and isinstance(cell.get("cell_type"), str) and isinstance(cell.get("id", ""), str)
+            and (isinstance(source, str) or isinstance(source, list) and all(isinstance(s, str) for s in source)))
+
+
 def _origin(notebook):
-    return notebook.get("metadata", {}).get("course", {})
+    origin = notebook.get("metadata", {}).get("course", {})
+    tables = [origin.get(key, {}) for key in ("cells", "types")] if isinstance(origin, dict) else [None]
+    fine = all(isinstance(table, dict) and all(isinstance(v, str) for v in table.values()) for table in tables)
+    return origin if fine else {}  # a record the learner's tools mangled: every cell counts as theirs
+
+
+def _as_bytes(notebook):
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _sha256(notebook):
-    cells = [[cell["cell_type"], "".join(cell["source"])] for cell in notebook["cells"]]
+    cells = [[cell["cell_type"], "".join(cell.get("source", ""))] for cell in notebook["cells"]]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
 
 
 def _cell_hash(cell):
     return hashlib.sha256("".join(cell.get("source", "")).encode()).hexdigest()
+
+
+# --- Notebooks open in JupyterLab ----------------------------------------------------------------------
+
+def runtime_dirs(home=None, environ=None):
+    """The folders where a user's Jupyter servers write their jpserver-*.json (url, token, root folder),
+    worked out as jupyter_core does, without it (this file runs in bare Python). For a hub's learner:
+    their home, and no environment (the hub passes none of these variables to their server)."""
+    environ = os.environ if environ is None else environ
+    home = Path(home or Path.home())
+    found = [Path(environ[name]) / tail for name, tail in (("JUPYTER_RUNTIME_DIR", ""), ("JUPYTER_DATA_DIR", "runtime"))
+             if environ.get(name)]
+    data = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "jupyter"
+    if sys.platform == "darwin":
+        data = home / "Library" / "Jupyter"
+    elif os.name == "nt":
+        data = Path(environ.get("APPDATA") or home / "AppData" / "Roaming") / "jupyter"
+    return found + [data / "runtime"]
+
+
+def open_in_jupyter(work, runtimes=None):
+    """The notebooks under `work` that a running Jupyter server has open (a session), and a sentence for
+    each server that could not be asked: then no copy is changed, as any might be open."""
+    opened, unasked = set(), []
+    for info in _servers(runtime_dirs() if runtimes is None else runtimes):
+        root = Path(info.get("root_dir") or info.get("notebook_dir") or "/")
+        if not Path(_key(work)).is_relative_to(_key(root)):
+            continue  # a server shows only what is under its root: none of these copies
+        try:
+            sessions = _sessions(info)
+        except (OSError, ValueError) as error:
+            if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
+                continue  # a server that stopped without tidying up its file: nothing listens there
+            unasked.append(f"A JupyterLab (port {info.get('port')}) could not be asked which notebooks it has open "
+                           f"({error}), so none of your copies was changed: close your notebooks or stop that "
+                           "JupyterLab, then run this again.")
+            continue
+        opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
+    return opened, unasked
+
+
+def _servers(runtimes):
+    """What the jpserver-*.json of servers that may be running say (url, token, root folder)."""
+    found = []
+    for path in sorted(path for folder in runtimes for path in Path(folder).glob("jpserver-*.json")):
+        with contextlib.suppress(OSError, ValueError):
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+    return [info for info in found if isinstance(info, dict) and _may_be_running(info.get("pid"))]
+
+
+def _may_be_running(pid):
+    if os.name == "nt" or not isinstance(pid, int):
+        return True  # os.kill on Windows stops the process: only asking its port tells
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass  # another user's: running
+    return True
+
+
+def _sessions(info):
+    """The server's sessions, asked on this machine only (whatever its address) with its own token."""
+    if info.get("sock") or not isinstance(info.get("port"), int):
+        raise OSError("it listens on a socket file")
+    scheme = "https" if info.get("secure") else "http"
+    where = "/".join(filter(None, [str(info.get("base_url") or "").strip("/"), "api/sessions"]))
+    request = urllib.request.Request(f"{scheme}://127.0.0.1:{info['port']}/{where}",
+                                     headers={"Authorization": f"token {info.get('token', '')}"})
+    unchecked = ssl._create_unverified_context() if scheme == "https" else None  # our own machine
+    with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:
+        sessions = json.loads(answer.read().decode("utf-8"))
+    if not isinstance(sessions, list):
+        raise OSError("it gave no list of sessions")
+    return [session for session in sessions if isinstance(session, dict)]
+
+
+def _key(path):
+    """A path to compare: absolute, links resolved, in the case the file system compares in."""
+    return os.path.normcase(str(Path(path).resolve()))
 
 
 # --- The commands ------------------------------------------------------------------------------------
