@@ -254,8 +254,8 @@ def fresh_copy(name, course, work, runtimes=None):
         return unasked or [_is_open(name, "fresh " + name)]
     try:
         work.mkdir(parents=True, exist_ok=True)  # `fresh` before the first `lab`
-        kept = _put_aside(path, work) if path.exists() else None
-        _replace(path, _as_bytes(_copy_of(_read(source))))
+        kept = put_aside(path, work) if path.exists() else None
+        replace_whole(path, _as_bytes(_copy_of(_read(source))))
     except OSError as error:
         return [_not_written(error, work, f"your copy of {name}", "fresh " + name)]
     return [f"A fresh copy of {name} is in {work.name}/."] + ([f"Your old copy is {kept}."] if kept else [])
@@ -294,8 +294,8 @@ def _update_one(source, path, work, opened, command):
         return _is_open(source.stem, command)
     cells, kept = _merge(mine, theirs)
     updated = dict(theirs, cells=cells, metadata=_merged_metadata(mine, theirs))
-    aside = _put_aside(path, work)
-    _replace(path, _as_bytes(updated))
+    aside = put_aside(path, work)
+    replace_whole(path, _as_bytes(updated))
     return (f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
             f"the copy before the update is {aside}.")
 
@@ -388,7 +388,7 @@ def _provenance(notebook):
 FOLDER_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-def _put_aside(path, work):
+def put_aside(path, work):
     """Copy a learner's file into work/old/ under a name no file has (the time, and a number if that is
     taken), so that no set-aside copy ever replaces another; return where it went."""
     data = path.read_bytes()
@@ -416,7 +416,7 @@ def _create(path, data):
         raise
 
 
-def _replace(path, data):
+def replace_whole(path, data):
     """Replace a file whole: write a temporary file beside it, then rename it over the old one, so that a
     full disk or a crash at any moment leaves either the old file or the new one, never half of one."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
