@@ -310,7 +310,7 @@ def _merge(mine, theirs):
     edited = {cid: cell for cell, cid in zip(mine["cells"], started_as)
               if cid in course_ids and not _unchanged(cell, cid, origin, theirs)}
     merged = [edited.get(cell.get("id"), cell) for cell in theirs["cells"]]
-    slot = {cell.get("id"): cell for cell in merged}  # before any added cell, which may share an id
+    slot = {course.get("id"): cell for course, cell in zip(theirs["cells"], merged)}  # before added cells
     anchor = None  # the cell of `merged` the next added cell goes after (None: the top)
     for cell, cid in zip(mine["cells"], started_as):
         if cid in course_ids:
@@ -338,7 +338,7 @@ def _started_as(cells, origin, theirs):
     lined_up = difflib.SequenceMatcher(None, [_cell_hash(cells[i]) for i in bare], [hashes[c] for c in free],
                                        autojunk=False)
     for kind, i1, i2, j1, j2 in lined_up.get_opcodes():
-        if kind == "equal" or (kind == "replace" and i2 - i1 == j2 - j1):  # same place: an edited cell
+        if kind in ("equal", "replace"):  # in a changed stretch, the first cells are taken as edited course cells
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 ids[bare[i]] = free[j]
     return ids

@@ -183,3 +183,340 @@ def test_every_notebook_checks_its_kernel_before_importing_anything():
         first = next(cell for cell in cells if cell["cell_type"] == "code")
         code = [line for line in "".join(first["source"]).splitlines() if line and not line.startswith("#")]
         assert code[0] == "%run ../course_utils/setup_check.py", path.name
+
+
+# --- Nothing a learner writes is ever lost ---------------------------------------------------------------
+
+def _course(tmp_path, **notebooks):
+    """A course folder with these notebooks (name -> list of cell sources), and an empty work folder."""
+    shipped, work = tmp_path / "notebooks", tmp_path / "my-work"
+    shipped.mkdir(exist_ok=True)
+    for name, sources in notebooks.items():
+        (shipped / f"{name}.ipynb").write_text(json.dumps(_notebook(*sources)))
+    return shipped, work
+
+
+def _edit(path, change):
+    """Change a learner's copy as JupyterLab would save it."""
+    mine = json.loads(path.read_text(encoding="utf-8"))
+    change(mine)
+    path.write_text(json.dumps(mine), encoding="utf-8")
+
+
+def _everything_kept(work):
+    return {path.relative_to(work).as_posix(): path.read_bytes() for path in work.rglob("*") if path.is_file()}
+
+
+def test_fresh_twice_within_one_second_keeps_both_set_aside_copies(tmp_path, monkeypatch):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
+    course.give_copies(shipped, work)
+    monkeypatch.setattr(course.time, "strftime", lambda *_: "2026-12-05 081500")  # the same second
+    for answer in ("my first answer", "my second answer"):
+        _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source=answer))
+        course.fresh_copy("01_error", shipped, work)
+    kept = sorted(_sources(path)[1] for path in (work / "old").glob("01_error *.ipynb"))
+    assert kept == ["my first answer", "my second answer"]
+
+
+def test_update_keeps_both_edited_cells_that_share_a_cell_id(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "def mse(p, a):\n    ..."]})
+    course.give_copies(shipped, work)
+    _edit(work / "01_error.ipynb", lambda mine: mine["cells"].insert(2, dict(mine["cells"][1])))  # duplicated
+    _edit(work / "01_error.ipynb", lambda mine: [mine["cells"][1].update(source="first try"),
+                                                 mine["cells"][2].update(source="second try")])
+    _course(tmp_path, **{"01_error": ["intro, corrected", "def mse(p, a):\n    ..."]})
+    course.update_copies(shipped, work, runtimes=[])
+    assert _sources(work / "01_error.ipynb") == ["intro, corrected", "first try", "second try"]
+    ids = [cell["id"] for cell in json.loads((work / "01_error.ipynb").read_text())["cells"]]
+    assert len(set(ids)) == 3  # nbformat 4.5: each cell its own id
+
+
+def test_update_keeps_the_learners_notebook_metadata_and_widget_state(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "quiz()"]})
+    course.give_copies(shipped, work)
+    widgets = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {"value": "choice B"}}}}
+    _edit(work / "01_error.ipynb", lambda mine: mine["metadata"].update(widgets=widgets, mine="my note"))
+    corrected = _notebook("intro, corrected", "quiz()")
+    corrected["metadata"] = {"kernelspec": {"name": "python3", "display_name": "Python 3 (course)"}}
+    (shipped / "01_error.ipynb").write_text(json.dumps(corrected))
+    course.update_copies(shipped, work, runtimes=[])
+    metadata = json.loads((work / "01_error.ipynb").read_text())["metadata"]
+    assert metadata["widgets"] == widgets and metadata["mine"] == "my note"
+    assert metadata["kernelspec"]["display_name"] == "Python 3 (course)"
+    assert metadata["course"]["sha256"] == course._sha256(corrected)  # the copy now comes from this version
+    assert course.outdated_copies(shipped, work) == []
+
+
+@pytest.mark.parametrize("saved", [b"", b'{"cells": [{"cell_type": "code", "sour', b"[]", b"\xff\xfe"],
+                         ids=["empty", "cut short", "not a notebook", "not text"])
+def test_a_broken_copy_is_named_left_as_it_is_and_the_others_are_updated(tmp_path, saved):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "01_error.ipynb").write_bytes(saved)
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
+    lab_says = course.outdated_copies(shipped, work)  # what `lab` prints before it starts
+    assert "02_linear" in lab_says[0] and "01_error.ipynb cannot be read" in lab_says[1]
+    report = course.update_copies(shipped, work, runtimes=[])
+    assert "01_error.ipynb cannot be read" in report[0] and "fresh 01_error" in report[0]
+    assert report[1].startswith("02_linear: updated")
+    assert (work / "01_error.ipynb").read_bytes() == saved
+    assert _sources(work / "02_linear.ipynb") == ["intro, corrected"]
+
+
+def test_hub_update_goes_on_past_a_learner_with_a_broken_copy(tmp_path, monkeypatch):
+    from classroom import hub
+    shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
+    _course(tmp_path, **{"01_error": ["intro"]})
+    monkeypatch.setattr(course, "COURSE", shipped)
+    for name in ("ada", "bob"):
+        course.give_copies(shipped, homes / name / "my-work")
+    (homes / "ada" / "my-work" / "01_error.ipynb").write_bytes(b"")
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: Your copy 01_error.ipynb cannot be read")
+    assert report[1].startswith("bob: 01_error: updated")
+    assert (homes / "ada" / "my-work" / "01_error.ipynb").read_bytes() == b""
+
+
+def _writes_fail(monkeypatch, folder, code, budget=0):
+    """From now on writing under `folder` fails as the system would: ENOSPC once `budget` more bytes are
+    written (a disk filling up midway), or EACCES at once, for every way of making or changing a file (a
+    read-only folder; chmod would not do, as root may write anyway)."""
+    import builtins
+    import errno
+    import io
+    folder, left, real_open = Path(folder).resolve(), [budget], io.open
+
+    def inside(path):
+        return isinstance(path, int) or Path(os.fsdecode(path)).resolve().is_relative_to(folder)
+
+    def refuse(*_, **__):
+        raise OSError(code, os.strerror(code))
+
+    class Filling:  # a file on a disk with `left` bytes free
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            self.handle.close()
+
+        def write(self, data):
+            room, left[0] = max(left[0], 0), left[0] - len(data)
+            if len(data) > room:
+                self.handle.write(data[:room])
+                self.handle.flush()
+                refuse()
+            return self.handle.write(data)
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        writing = any(flag in mode for flag in "wxa+") and inside(file)
+        if writing and code != errno.ENOSPC:
+            refuse()
+        handle = real_open(file, mode, *args, **kwargs)
+        return Filling(handle) if writing else handle
+
+    monkeypatch.setattr(io, "open", fake_open)
+    monkeypatch.setattr(builtins, "open", fake_open)
+    if code != errno.ENOSPC:
+        for name in ("mkdir", "rename", "replace", "link", "unlink", "remove", "open"):
+            real = getattr(os, name)
+            def refused(path, *args, _real=real, _name=name, **kwargs):  # os.open: only to write
+                writes = _name != "open" or args[0] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+                return refuse() if writes and inside(path) else _real(path, *args, **kwargs)
+            monkeypatch.setattr(os, name, refused)
+
+
+def test_a_read_only_my_work_gets_a_sentence_saying_what_to_do(tmp_path, monkeypatch):
+    import errno
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "02_linear.ipynb").unlink()
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro"]})
+    before = _everything_kept(work)
+    _writes_fail(monkeypatch, work, errno.EACCES)
+    for report in (course.update_copies(shipped, work, runtimes=[]), course.fresh_copy("01_error", shipped, work, []),
+                   course.give_copies(shipped, work)):
+        assert "cannot be written (Permission denied)" in report[-1] and "writable" in report[-1], report
+    monkeypatch.undo()
+    assert _everything_kept(work) == before
+
+
+@pytest.mark.parametrize("full_while", ["setting aside", "writing the update"])
+def test_update_on_a_full_disk_leaves_the_copy_whole_and_lab_starts(tmp_path, monkeypatch, full_while):
+    import errno
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
+    course.give_copies(shipped, work)
+    _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source="my answer"))
+    _course(tmp_path, **{"01_error": ["intro, corrected", "..."]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    free = 10 if full_while == "setting aside" else len(mine) + 100  # the copy aside fits, the update not
+    _writes_fail(monkeypatch, work, errno.ENOSPC, budget=free)
+    report = course.update_copies(shipped, work, runtimes=[])
+    monkeypatch.undo()
+    assert "The disk is full" in report[0] and "free some space" in report[0]
+    assert (work / "01_error.ipynb").read_bytes() == mine
+    assert all(path.read_bytes() == mine for path in (work / "old").glob("*"))  # nothing half-written kept
+    assert sorted(path.name for path in work.iterdir() if path.is_file()) == ["01_error.ipynb"]  # no temporary
+    assert "01_error" in course.outdated_copies(shipped, work)[0]  # `lab` starts, and says update is due
+    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
+    assert _sources(work / "01_error.ipynb") == ["intro, corrected", "my answer"]
+
+
+def test_update_takes_a_copy_saved_without_cell_ids(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "def mse(p, a):\n    ...", "quiz"]})
+    course.give_copies(shipped, work)
+
+    def as_colab_saves_it(mine):  # nbformat 4.4: no cell ids; one answer written, one note added
+        mine["nbformat_minor"] = 4
+        for cell in mine["cells"]:
+            del cell["id"]
+        mine["cells"][1]["source"] = "def mse(p, a):\n    return ((p - a) ** 2).mean()"
+        mine["cells"].insert(2, dict(mine["cells"][0], source="my note"))
+    _edit(work / "01_error.ipynb", as_colab_saves_it)
+    _course(tmp_path, **{"01_error": ["intro, corrected", "def mse(p, a):\n    ...", "quiz, corrected"]})
+    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated, keeping your 2")
+    assert _sources(work / "01_error.ipynb") == ["intro, corrected", "def mse(p, a):\n    return ((p - a) ** 2).mean()",
+                                                 "my note", "quiz, corrected"]
+    updated = json.loads((work / "01_error.ipynb").read_text())
+    assert updated["nbformat_minor"] == 5 and len({cell["id"] for cell in updated["cells"]}) == 4
+
+
+def test_a_cell_whose_type_the_learner_changed_stays_as_they_have_it(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "# Notes", "quiz"]})
+    course.give_copies(shipped, work)
+    _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(cell_type="markdown"))
+    _course(tmp_path, **{"01_error": ["intro, corrected", "# Notes", "quiz"]})
+    course.update_copies(shipped, work, runtimes=[])
+    cells = json.loads((work / "01_error.ipynb").read_text())["cells"]
+    assert [(cell["cell_type"], cell["source"]) for cell in cells] == [
+        ("code", "intro, corrected"), ("markdown", "# Notes"), ("code", "quiz")]
+
+
+def test_fresh_before_the_first_lab_makes_the_copy(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    assert course.fresh_copy("01_error", shipped, work, runtimes=[]) == ["A fresh copy of 01_error is in my-work/."]
+    assert _sources(work / "01_error.ipynb") == ["intro"]
+
+
+def test_hub_update_never_writes_through_a_learners_data_link_and_goes_on(tmp_path, monkeypatch):
+    from classroom import hub
+    root = tmp_path / "course"  # the course's own data, which a link in ada's home points at
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "houses.csv").write_text("area,price\n1,2\n")
+    monkeypatch.setattr(hub, "HERE", root)
+    shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
+    _course(tmp_path, **{"01_error": ["intro"]})
+    monkeypatch.setattr(course, "COURSE", shipped)
+    for name in ("ada", "bob"):
+        course.give_copies(shipped, homes / name / "my-work")
+    (homes / "ada" / "data").symlink_to(root / "data", target_is_directory=True)
+    (homes / "bob" / "data").mkdir()
+    (homes / "bob" / "data" / "houses.csv").write_text("area,price\n1,2\nmy own row\n")
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: 01_error: updated") and "ada: data is a link" in report[1]
+    assert report[2].startswith("bob: 01_error: updated") and report[3].startswith("bob: data/houses.csv: your")
+    assert (root / "data" / "houses.csv").read_text() == "area,price\n1,2\n"
+    assert (homes / "bob" / "data" / "houses.csv").read_text() == "area,price\n1,2\n"
+    (kept,) = (homes / "bob" / "my-work" / "old").glob("houses *.csv")
+    assert kept.read_text().endswith("my own row\n")
+
+
+class _Jupyter:
+    """A stand-in for a running Jupyter server: its jpserver-*.json in `runtime`, and /api/sessions
+    answering its token with the notebooks open under `root`."""
+
+    def __init__(self, runtime, root, open_paths, base_url="/"):
+        import http.server
+        import threading
+        test = self
+
+        class Answer(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                asked = self.headers.get("Authorization") == "token its-token"
+                test.asked += [self.path]
+                body = json.dumps([{"path": path, "type": "notebook"} for path in open_paths]).encode()
+                self.send_response(200 if asked else 403)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_):
+                pass
+
+        self.asked, self.server = [], http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        port = self.server.server_address[1]
+        runtime.mkdir(parents=True, exist_ok=True)
+        (runtime / "jpserver-1.json").write_text(json.dumps({
+            "pid": os.getpid(), "port": port, "token": "its-token", "root_dir": str(root), "base_url": base_url,
+            "secure": False, "sock": "", "url": f"http://localhost:{port}{base_url}"}))
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def test_update_and_fresh_leave_a_notebook_open_in_jupyterlab_alone(tmp_path, monkeypatch):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", tmp_path, ["my-work/01_error.ipynb"])
+    try:
+        report = course.update_copies(shipped, work)
+        assert report[0] == ("01_error is open in JupyterLab, so it was left as it is: close it (File > Close and "
+                             "Shut Down Notebook), then run update again.")
+        assert report[1].startswith("02_linear: updated") and lab.asked == ["/api/sessions"]
+        assert "01_error is open in JupyterLab" in course.fresh_copy("01_error", shipped, work)[0]
+        assert (work / "01_error.ipynb").read_bytes() == mine
+    finally:
+        lab.stop()
+    assert course.update_copies(shipped, work)[0].startswith("01_error: updated")  # closed: its file is stale
+
+
+def test_update_changes_nothing_when_a_jupyter_server_cannot_be_asked(tmp_path, monkeypatch):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", tmp_path, [])
+    (tmp_path / "runtime" / "jpserver-1.json").write_text(
+        (tmp_path / "runtime" / "jpserver-1.json").read_text().replace("its-token", "another"))
+    try:
+        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+    finally:
+        lab.stop()
+    assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
+    assert (work / "01_error.ipynb").read_bytes() == mine
+
+
+def test_hub_update_leaves_a_notebook_open_in_a_learners_server_alone(tmp_path, monkeypatch):
+    from classroom import hub
+    shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
+    _course(tmp_path, **{"01_error": ["intro"]})
+    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(hub, "HERE", tmp_path)  # no data/ to copy
+    for name in ("ada", "bob"):
+        course.give_copies(shipped, homes / name / "my-work")
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    # Where the hub's server for ada writes its jpserver-*.json: jupyter_core's default in her home (HOME).
+    runtime = homes / "ada" / ("Library/Jupyter" if sys.platform == "darwin" else ".local/share/jupyter") / "runtime"
+    lab = _Jupyter(runtime, homes / "ada", ["my-work/01_error.ipynb"], base_url="/user/ada/")
+    try:
+        report = hub.update_learners(homes)
+    finally:
+        lab.stop()
+    assert lab.asked == ["/user/ada/api/sessions"]
+    assert report == ["ada: 01_error is open in JupyterLab, so it was left as it is: close it (File > Close and "
+                      "Shut Down Notebook), then run hub update again.", report[1]]
+    assert report[1].startswith("bob: 01_error: updated")
