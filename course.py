@@ -205,7 +205,7 @@ def teachers_tool(module, extra):
 # name no file has yet. A copy that cannot be read is named and left as it is, a notebook open in
 # JupyterLab is not changed, and a folder that cannot be written gets a sentence, not a traceback.
 
-def give_copies(course, work):
+def give_copies(course, work, command="lab"):
     """Copy each course notebook into the learner's folder, once; never overwrite one that is there."""
     report = []
     try:
@@ -218,7 +218,7 @@ def give_copies(course, work):
                 _create(target, _as_bytes(_copy_of(_read(source))))
                 report.append(f"Your own copy of {source.name} is in {work.name}/.")
     except OSError as error:
-        report.append(_not_written(error, work, "the missing copies", "lab"))
+        report.append(_not_written(error, work, "the missing copies", command))
     return report
 
 
@@ -251,7 +251,7 @@ def fresh_copy(name, course, work, runtimes=None):
         return [f"There is no notebook {name!r}; the notebooks are: {names}."]
     opened, unasked = open_in_jupyter(work, runtimes)
     if unasked or _key(path) in opened:
-        return unasked or [_is_open(name, "fresh " + name)]
+        return [_not_asked(unasked, "fresh " + name)] if unasked else [_is_open(name, "fresh " + name)]
     try:
         work.mkdir(parents=True, exist_ok=True)  # `fresh` before the first `lab`
         kept = put_aside(path, work) if path.exists() else None
@@ -265,12 +265,12 @@ def update_copies(course, work, runtimes=None, command="update"):
     """Bring every copy up to the course's current notebooks, keeping the cells the learner changed
     or added and their notebook's metadata; the old copy is copied aside first, so nothing is lost.
     `runtimes`: the folders where the learner's Jupyter servers say what they have open."""
-    report = give_copies(course, work)
+    report = give_copies(course, work, command)
     if not work.is_dir():
         return report
     opened, unasked = open_in_jupyter(work, runtimes)
     if unasked:
-        return report + unasked
+        return report + [_not_asked(unasked, command)]
     for source in sorted(course.glob("*.ipynb")):
         try:
             line = _update_one(source, work / source.name, work, opened, command)
@@ -285,7 +285,8 @@ def update_copies(course, work, runtimes=None, command="update"):
 
 def _update_one(source, path, work, opened, command):
     """Update one copy, or say why it is left as it is; None when it is up to date."""
-    mine, theirs = _load(path), _read(source)
+    data = path.read_bytes()
+    mine, theirs = _parse(data), _read(source)
     if mine is None:
         return _broken(path)
     if _origin(mine).get("sha256") == _sha256(theirs):
@@ -294,7 +295,9 @@ def _update_one(source, path, work, opened, command):
         return _is_open(source.stem, command)
     cells, kept = _merge(mine, theirs)
     updated = dict(theirs, cells=cells, metadata=_merged_metadata(mine, theirs))
-    aside = put_aside(path, work)
+    aside = put_aside(path, work, data)
+    if path.read_bytes() != data:  # saved meanwhile (by a program that keeps no session)
+        return f"{source.stem} changed while it was being updated, so it was left as it is: run {command} again."
     replace_whole(path, _as_bytes(updated))
     return (f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
             f"the copy before the update is {aside}.")
@@ -388,10 +391,10 @@ def _provenance(notebook):
 FOLDER_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-def put_aside(path, work):
-    """Copy a learner's file into work/old/ under a name no file has (the time, and a number if that is
-    taken), so that no set-aside copy ever replaces another; return where it went."""
-    data = path.read_bytes()
+def put_aside(path, work, data=None):
+    """Copy a learner's file (or the bytes read from it) into work/old/ under a name no file has (the time,
+    and a number if that is taken), so that no set-aside copy ever replaces another; return where it went."""
+    data = path.read_bytes() if data is None else data
     folder = work / "old"
     folder.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%d %H%M%S")
@@ -465,6 +468,12 @@ def _broken(path):
             f"as it is. To start that notebook again, run: python3 course.py fresh {path.stem}")
 
 
+def _not_asked(servers, command):
+    return (f"{' and '.join(servers)} could not be asked which notebooks it has open, so none of the copies "
+            f"was changed: close the notebooks (File > Close and Shut Down Notebook) or stop that JupyterLab, "
+            f"then run {command} again.")
+
+
 def _is_open(name, command):
     return (f"{name} is open in JupyterLab, so it was left as it is: close it (File > Close and Shut Down "
             f"Notebook), then run {command} again.")
@@ -479,8 +488,15 @@ def _read(path):
 def _load(path):
     """A learner's notebook, or None when the file is empty, cut short or not a notebook this can merge."""
     try:
-        notebook = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
+        return _parse(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _parse(data):
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+    except ValueError:
         return None
     if not (isinstance(notebook, dict) and isinstance(notebook.get("metadata", {}), dict)
             and isinstance(notebook.get("cells"), list) and all(map(_is_cell, notebook["cells"]))):
@@ -545,9 +561,7 @@ def open_in_jupyter(work, runtimes=None):
         except (OSError, ValueError) as error:
             if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
                 continue  # a server that stopped without tidying up its file: nothing listens there
-            unasked.append(f"A JupyterLab (port {info.get('port')}) could not be asked which notebooks it has open "
-                           f"({error}), so none of your copies was changed: close your notebooks or stop that "
-                           "JupyterLab, then run this again.")
+            unasked.append(f"The JupyterLab on port {info.get('port')} ({error})")
             continue
         opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
     return opened, unasked
@@ -574,13 +588,18 @@ def _may_be_running(pid):
     return True
 
 
+LOOPBACK = {"localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1", "::1": "[::1]", "0.0.0.0": "127.0.0.1", "::": "[::1]"}
+
+
 def _sessions(info):
-    """The server's sessions, asked on this machine only (whatever its address) with its own token."""
-    if info.get("sock") or not isinstance(info.get("port"), int):
-        raise OSError("it listens on a socket file")
+    """The server's sessions, asked with its own token, on this machine only: a server listening on
+    another address is not asked (it counts as having every notebook open)."""
+    host = LOOPBACK.get(info.get("hostname", "localhost"))
+    if host is None or info.get("sock") or not isinstance(info.get("port"), int):
+        raise ValueError(f"it listens on {info.get('sock') or info.get('hostname')}, not on this machine only")
     scheme = "https" if info.get("secure") else "http"
     where = "/".join(filter(None, [str(info.get("base_url") or "").strip("/"), "api/sessions"]))
-    request = urllib.request.Request(f"{scheme}://127.0.0.1:{info['port']}/{where}",
+    request = urllib.request.Request(f"{scheme}://{host}:{info['port']}/{where}",
                                      headers={"Authorization": f"token {info.get('token', '')}"})
     unchecked = ssl._create_unverified_context() if scheme == "https" else None  # our own machine
     with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:

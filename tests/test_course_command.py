@@ -484,20 +484,23 @@ def test_update_and_fresh_leave_a_notebook_open_in_jupyterlab_alone(tmp_path, mo
     assert course.update_copies(shipped, work)[0].startswith("01_error: updated")  # closed: its file is stale
 
 
-def test_update_changes_nothing_when_a_jupyter_server_cannot_be_asked(tmp_path, monkeypatch):
+@pytest.mark.parametrize("change", [{"token": "not its token"}, {"hostname": "192.0.2.7"}],
+                         ids=["refuses the token", "listens on another address"])
+def test_update_changes_nothing_when_a_jupyter_server_cannot_be_asked(tmp_path, change):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
     course.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "runtime", tmp_path, [])
-    (tmp_path / "runtime" / "jpserver-1.json").write_text(
-        (tmp_path / "runtime" / "jpserver-1.json").read_text().replace("its-token", "another"))
+    info = json.loads((tmp_path / "runtime" / "jpserver-1.json").read_text())
+    (tmp_path / "runtime" / "jpserver-1.json").write_text(json.dumps(dict(info, **change)))
     try:
         report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
     finally:
         lab.stop()
     assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
     assert (work / "01_error.ipynb").read_bytes() == mine
+    assert lab.asked == ([] if "hostname" in change else ["/api/sessions"])  # only ever this machine
 
 
 def test_hub_update_leaves_a_notebook_open_in_a_learners_server_alone(tmp_path, monkeypatch):
