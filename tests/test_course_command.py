@@ -96,7 +96,7 @@ def test_two_labs_at_once_each_get_a_free_port_a_working_link_and_a_token_nobody
 
 
 def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
-    arguments = course.lab_arguments(8890)
+    arguments = course.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
     assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
     assert "--ServerApp.port_retries=0" in arguments and not any("token" in word for word in arguments)
     assert "--LabApp.news_url=None" in arguments
