@@ -129,12 +129,8 @@ def free_port(first=8888, count=100):
     """A port between `first` and `first + count` that nobody on this machine listens on, picked at
     random, so that two JupyterLabs started at the same moment rarely try the same one."""
     for port in random.sample(range(first, first + count), count):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
+        if not _port_taken(port):
+            return port
     sys.exit(f"No free port between {first} and {first + count - 1}: close another JupyterLab, or choose "
              "one with `python3 course.py lab --ServerApp.port=NUMBER`.")
 
@@ -148,9 +144,9 @@ def lab(extra):
         print(line)
     root = HERE if MY_WORK.is_relative_to(HERE) else MY_WORK  # JupyterLab shows what is under its root
     start = (MY_WORK / "00_start_here.ipynb").relative_to(root).as_posix()
-    asked = [int(word.split("=")[1]) for word in extra if re.fullmatch(r"--(ServerApp\.)?port=\d+", word)]
+    asked = _asked_port(extra)
     for attempt in range(3):
-        port = asked[-1] if asked else free_port()
+        port = asked or free_port()
         token = secrets.token_hex(24)  # a new one each time: one that leaked with a failed attempt opens nothing
         runtime = tempfile.mkdtemp(prefix="course-lab-")  # private (0700): only we and this JupyterLab write here
         server = subprocess.Popen([str(PYTHON), *lab_arguments(port, root_dir=root, start=start), *extra],
@@ -160,11 +156,14 @@ def lab(extra):
             port = listening
             break
         shutil.rmtree(runtime, ignore_errors=True)
+        if not _port_taken(port):  # it stopped for another reason, which it has printed
+            sys.exit(f"JupyterLab stopped (exit code {server.returncode}); see its message above.")
         if asked:
-            sys.exit(f"JupyterLab could not start on port {port} (see its message above).")
+            sys.exit(f"Port {port} is taken by another program: choose another with --port=NUMBER, "
+                     "or leave the option out and `lab` finds a free one.")
         print(f"Port {port} was taken a moment ago; trying another.", flush=True)
     else:
-        sys.exit("JupyterLab could not start (see its messages above).")
+        sys.exit("JupyterLab could not start: three free ports were taken before it listened on them.")
     print("\nJupyterLab is running and opens in your browser. If it does not (a remote machine, a closed "
           "tab),\nopen this link; it holds your private token, so keep it to yourself:\n\n"
           f"    http://127.0.0.1:{port}/lab/tree/{start}?token={token}\n\n"
@@ -176,6 +175,18 @@ def lab(extra):
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
     sys.exit(code)
+
+
+def _asked_port(extra):
+    """The port the learner chose after `lab`: --port or --ServerApp.port, with = or a space before the
+    number (the last one counts, as for JupyterLab); None if none."""
+    port = None
+    for word, following in zip(extra, [*extra[1:], ""]):
+        option = re.fullmatch(r"--(?:ServerApp\.)?port(?:=(.*))?", word)
+        value = option and (following if option[1] is None else option[1])
+        if value and value.isdigit():
+            port = int(value)
+    return port
 
 
 def _serving(server, runtime, token):
@@ -214,6 +225,16 @@ def _accepts(port):
     with socket.socket() as probe:
         probe.settimeout(2)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _port_taken(port):
+    """Is another program listening on the port (it cannot be bound)?"""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return False
+        except OSError:
+            return True
 
 
 TEACHERS_TOOLS = {"hub": "classroom.hub", "loadtest": "classroom.loadtest", "grade": "classroom.gradebook"}

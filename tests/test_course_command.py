@@ -74,6 +74,15 @@ class _OtherServer(http.server.ThreadingHTTPServer):
         self.server_close()
 
 
+def _output(process, log, seconds=120):
+    """Everything course.py printed, once it has exited."""
+    process.wait(timeout=seconds)
+    log.seek(0)
+    text = log.read()
+    log.close()
+    return text
+
+
 def _link(process, log, seconds=120):
     """The link course.py prints once JupyterLab answers."""
     deadline = time.monotonic() + seconds
@@ -153,6 +162,22 @@ def test_the_token_never_reaches_another_program_on_the_chosen_port_and_the_next
         finally:
             _stop(*lab)
         assert other.requests == []  # neither this token nor the first attempt's, nor anything else
+
+
+@pytest.mark.parametrize("option", [["--ServerApp.port", "{}"], ["--port", "{}"], ["--ServerApp.port={}"]])
+def test_a_port_the_learner_chose_that_is_taken_is_said_once_and_gets_no_token(tmp_path, option):
+    with _OtherServer() as other:
+        said = _output(*_start_lab(tmp_path, "learner", *[word.format(other.port) for word in option]))
+        assert other.requests == []
+    assert f"Port {other.port} is taken by another program" in said
+    assert "a moment ago" not in said and "JupyterLab is running" not in said and "token=" not in said
+
+
+def test_when_jupyterlab_stops_for_its_own_reason_lab_passes_it_on(tmp_path):
+    said = _output(*_start_lab(tmp_path, "learner", "--ServerApp.root_dir=/elsewhere"))  # course.py sets it
+    assert "Bad config encountered during initialization" in said  # JupyterLab's own message
+    assert "JupyterLab stopped (exit code 1); see its message above." in said
+    assert "taken" not in said and said.count("JupyterLab stopped") == 1
 
 
 PORT_TAKEN_BEFORE_BIND = """if True:
