@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import venv
 from pathlib import Path
 
@@ -134,55 +133,112 @@ def free_port(first=8888, count=100):
     """A port between `first` and `first + count` that nobody on this machine listens on, picked at
     random, so that two JupyterLabs started at the same moment rarely try the same one."""
     for port in random.sample(range(first, first + count), count):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
+        if not _port_taken(port):
+            return port
     sys.exit(f"No free port between {first} and {first + count - 1}: close another JupyterLab, or choose "
              "one with `python3 course.py lab --ServerApp.port=NUMBER`.")
 
 
 def lab(extra):
-    """Give the learner their copies, start JupyterLab, and print the private link once it answers."""
+    """Give the learner their copies, start JupyterLab, and print the private link once it listens.
+    Each attempt has its own token, which goes nowhere but into that JupyterLab's environment: whether
+    it listens is read from its own runtime file, never asked of the port (another program may hold it)."""
     ensure_environment()
     for line in give_copies(COURSE, MY_WORK) + outdated_copies(COURSE, MY_WORK):
         print(line)
-    token = secrets.token_hex(24)
     root = HERE if MY_WORK.is_relative_to(HERE) else MY_WORK  # JupyterLab shows what is under its root
     start = (MY_WORK / "00_start_here.ipynb").relative_to(root).as_posix()
-    asked = [int(word.split("=")[1]) for word in extra if re.fullmatch(r"--(ServerApp\.)?port=\d+", word)]
+    asked = _asked_port(extra)
     for attempt in range(3):
-        port = asked[-1] if asked else free_port()
+        port = asked or free_port()
+        token = secrets.token_hex(24)  # a new one each time: one that leaked with a failed attempt opens nothing
+        runtime = tempfile.mkdtemp(prefix="course-lab-")  # private (0700): only we and this JupyterLab write here
         server = subprocess.Popen([str(PYTHON), *lab_arguments(port, root_dir=root, start=start), *extra],
-                                  env=dict(os.environ, JUPYTER_TOKEN=token))
-        if _serving(server, port, token):
+                                  env=dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=runtime))
+        listening = _serving(server, runtime, token)
+        if listening:
+            port = listening
             break
+        shutil.rmtree(runtime, ignore_errors=True)
+        if not _port_taken(port):  # it stopped for another reason, which it has printed
+            sys.exit(f"JupyterLab stopped (exit code {server.returncode}); see its message above.")
         if asked:
-            sys.exit(f"JupyterLab could not start on port {port} (see its message above).")
+            sys.exit(f"Port {port} is taken by another program: choose another with --port=NUMBER, "
+                     "or leave the option out and `lab` finds a free one.")
         print(f"Port {port} was taken a moment ago; trying another.", flush=True)
     else:
-        sys.exit("JupyterLab could not start (see its messages above).")
+        sys.exit("JupyterLab could not start: three free ports were taken before it listened on them.")
     print("\nJupyterLab is running and opens in your browser. If it does not (a remote machine, a closed "
           "tab),\nopen this link; it holds your private token, so keep it to yourself:\n\n"
           f"    http://127.0.0.1:{port}/lab/tree/{start}?token={token}\n\n"
           "To stop JupyterLab, press Ctrl+C here (twice) or use File > Shut Down.\n", flush=True)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to JupyterLab, which stops cleanly
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())  # stopped from outside: stop it too
-    sys.exit(server.wait())
+    try:
+        code = server.wait()
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    sys.exit(code)
 
 
-def _serving(server, port, token):
-    """Wait until JupyterLab answers on the port with our token (True) or has exited (False)."""
-    status = f"http://127.0.0.1:{port}/api/status?token={token}"
+def _asked_port(extra):
+    """The port the learner chose after `lab`: --port or --ServerApp.port, with = or a space before the
+    number (the last one counts, as for JupyterLab); None if none."""
+    port = None
+    for word, following in zip(extra, [*extra[1:], ""]):
+        option = re.fullmatch(r"--(?:ServerApp\.)?port(?:=(.*))?", word)
+        value = option and (following if option[1] is None else option[1])
+        if value and value.isdigit():
+            port = int(value)
+    return port
+
+
+def _serving(server, runtime, token):
+    """Wait until the JupyterLab we started listens and return its port, or None once it has exited.
+    Nothing is sent to the port (another program may hold it): the server names its port in its own
+    runtime file, jpserver-<pid>.json in the private folder `runtime`, with our token. It writes that
+    file a moment before it binds the port, and stops if it cannot: so the port must accept a bare
+    connection (no request) and the server still run a second later."""
     while server.poll() is None:
+        port = _port_in_runtime_file(runtime, token)
+        if port and _accepts(port):
+            time.sleep(1)
+            if server.poll() is None and _accepts(port):
+                return port
+        time.sleep(0.2)
+    return None
+
+
+def _port_in_runtime_file(runtime, token):
+    """The port in the jpserver-<pid>.json file of the JupyterLab started with this token, or None. The
+    pid is the Popen's, or on Windows that of the python that a venv's python.exe starts; the folder is
+    new and private, so any such file in it is our server's."""
+    for info_file in Path(runtime).glob("jpserver-*.json"):
         try:
-            with urllib.request.urlopen(status, timeout=2):
-                return True
-        except OSError:  # not listening yet, or another server's (401/403)
-            time.sleep(0.3)
-    return False
+            info = json.loads(info_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # still being written
+            continue
+        port = info.get("port")
+        if info.get("token") == token and isinstance(port, int) and f":{port}/" in str(info.get("url")):
+            return port
+    return None
+
+
+def _accepts(port):
+    """Does something on this machine accept connections on the port? Connects and sends nothing."""
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _port_taken(port):
+    """Is another program listening on the port (it cannot be bound)?"""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return False
+        except OSError:
+            return True
 
 
 TEACHERS_TOOLS = {"hub": "classroom.hub", "loadtest": "classroom.loadtest", "grade": "classroom.gradebook"}

@@ -1,10 +1,12 @@
 """`python3 course.py`: JupyterLab private to the learner (token out of `ps`, a port that is really free,
 a link that works), set-ups that take turns, and learners' copies that no update overwrites."""
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,17 +19,68 @@ sys.path.insert(0, str(ROOT))
 import course  # noqa: E402  (the top-level course.py)
 
 
-def _start_lab(tmp_path, name):
-    """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder."""
+def _start_lab(tmp_path, name, *extra, first_port=None):
+    """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder; with
+    `first_port`, its first free port is that one (as if another program took it right after the check)."""
     home = tmp_path / name
     env = dict(os.environ, COURSE_WORK_DIR=str(home / "work"), JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               IPYTHONDIR=str(home / "ipython"), PYTHONUNBUFFERED="1")
+               IPYTHONDIR=str(home / "ipython"), PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
+    command = [str(ROOT / "course.py")] if first_port is None else ["-c", FIRST_PORT_TAKEN, str(first_port)]
     log = open(home.with_suffix(".log"), "w+")
-    process = subprocess.Popen([sys.executable, str(ROOT / "course.py"), "lab", "--ServerApp.open_browser=False"],
+    process = subprocess.Popen([sys.executable, *command, "lab", "--ServerApp.open_browser=False", *extra],
                                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     process.work = str(home / "work")  # JupyterLab's root folder: how its process is found
     return process, log
+
+
+FIRST_PORT_TAKEN = """if True:
+    import sys, course
+    first, free_port = [int(sys.argv.pop(1))], course.free_port
+    course.free_port = lambda: first.pop() if first else free_port()
+    course.main(*sys.argv[1:])
+"""
+
+
+class _OtherServer(http.server.ThreadingHTTPServer):
+    """Another local program on a port `lab` may use: it answers every request with 200 and keeps it."""
+
+    def __init__(self):
+        self.requests = []
+        record = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                record.append(f"{self.command} {self.path} {dict(self.headers)}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_POST = do_HEAD = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.port = self.server_address[1]
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+
+def _output(process, log, seconds=120):
+    """Everything course.py printed, once it has exited."""
+    process.wait(timeout=seconds)
+    log.seek(0)
+    text = log.read()
+    log.close()
+    return text
 
 
 def _link(process, log, seconds=120):
@@ -95,8 +148,74 @@ def test_two_labs_at_once_each_get_a_free_port_a_working_link_and_a_token_nobody
             _stop(*lab)
 
 
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads process arguments from /proc")
+def test_the_token_never_reaches_another_program_on_the_chosen_port_and_the_next_port_works(tmp_path):
+    with _OtherServer() as other:
+        lab = _start_lab(tmp_path, "learner", first_port=other.port)
+        try:
+            link, port, token = _link(*lab)
+            assert port != other.port
+            assert _status(link) == 200
+            assert _status(f"http://127.0.0.1:{port}/api/status?token={token}") == 200
+            lab[1].seek(0)
+            assert f"Port {other.port} was taken a moment ago; trying another." in lab[1].read()
+        finally:
+            _stop(*lab)
+        assert other.requests == []  # neither this token nor the first attempt's, nor anything else
+
+
+@pytest.mark.parametrize("option", [["--ServerApp.port", "{}"], ["--port", "{}"], ["--ServerApp.port={}"]])
+def test_a_port_the_learner_chose_that_is_taken_is_said_once_and_gets_no_token(tmp_path, option):
+    with _OtherServer() as other:
+        said = _output(*_start_lab(tmp_path, "learner", *[word.format(other.port) for word in option]))
+        assert other.requests == []
+    assert f"Port {other.port} is taken by another program" in said
+    assert "a moment ago" not in said and "JupyterLab is running" not in said and "token=" not in said
+
+
+def test_when_jupyterlab_stops_for_its_own_reason_lab_passes_it_on(tmp_path):
+    said = _output(*_start_lab(tmp_path, "learner", "--ServerApp.root_dir=/elsewhere"))  # course.py sets it
+    assert "Bad config encountered during initialization" in said  # JupyterLab's own message
+    assert "JupyterLab stopped (exit code 1); see its message above." in said
+    assert "taken" not in said and said.count("JupyterLab stopped") == 1
+
+
+PORT_TAKEN_BEFORE_BIND = """if True:
+    import socket, sys, threading, time
+    from jupyter_server.serverapp import ServerApp
+    from jupyterlab.labapp import main
+    check, record = ServerApp._find_http_port, open(sys.argv.pop(1), "ab", buffering=0)
+
+    def check_then_take(app):  # another program binds the port between JupyterLab's check and its bind
+        check(app)
+        thief = socket.create_server(("127.0.0.1", app.port))
+        threading.Thread(target=lambda: [record.write(thief.accept()[0].recv(4096) or b"(connected)")
+                                         for _ in iter(int, 1)], daemon=True).start()
+
+    def bind_a_little_later(app, bind=ServerApp._bind_http_server):  # so that course.py surely sees the
+        time.sleep(0.4)                                              # runtime file and the thief's port
+        bind(app)
+
+    ServerApp._find_http_port, ServerApp._bind_http_server = check_then_take, bind_a_little_later
+    sys.exit(main())
+"""
+
+
+def test_a_port_taken_between_jupyterlabs_check_and_its_bind_is_not_taken_for_jupyterlab(tmp_path):
+    token, runtime, received = "a" * 48, tmp_path / "runtime", tmp_path / "received"
+    runtime.mkdir()
+    server = subprocess.Popen([sys.executable, "-c", PORT_TAKEN_BEFORE_BIND, str(received),
+                               *course.lab_arguments(course.free_port(), open_browser=False, root_dir=tmp_path)[2:]],
+                              env=dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime)))
+    try:
+        assert course._serving(server, runtime, token) is None  # it wrote its runtime file, then stopped
+    finally:
+        server.kill()
+    assert received.read_bytes() == b"(connected)"  # a bare connection, nothing sent
+
+
 def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
-    arguments = course.lab_arguments(8890)
+    arguments = course.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
     assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
     assert "--ServerApp.port_retries=0" in arguments and not any("token" in word for word in arguments)
     assert "--LabApp.news_url=None" in arguments
