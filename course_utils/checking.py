@@ -50,7 +50,8 @@ def _call_text(exercise, args):
 
 def _judge(exercise, fn, call):
     """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'.
-    call(text, fn, args) makes each call of the learner's function; text names it, for messages."""
+    call(text, fn, args) makes each call of the learner's function and returns its answer and the
+    arguments as the call left them; text names the call, for messages."""
     shortcut = _shortcut_used(exercise, fn)
     if shortcut:
         return "fail", shortcut
@@ -58,7 +59,7 @@ def _judge(exercise, fn, call):
     for args in exercise.cases():
         given, text = copy.deepcopy(args), _call_text(exercise, args)
         try:
-            got = call(text, fn, given)
+            got, given = call(text, fn, given)
         except NotImplementedError:
             return "todo", "it still raises NotImplementedError"
         except TimeUp:
@@ -220,7 +221,7 @@ def _judge_here(exercise, fn, why):
 
     def call(text, fn, args):
         calls.append(text)
-        return call_with_deadline(fn, args, deadline)
+        return call_with_deadline(fn, args, deadline), args
 
     verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
     if verdict is None:
