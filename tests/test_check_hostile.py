@@ -262,3 +262,25 @@ def test_a_function_may_use_a_few_hundred_megabytes():
 
     result = check("mse", uses_256_mb)
     assert result.passed, result.message
+
+
+def test_the_checking_process_has_one_thread_so_that_it_can_fork_safely():
+    assert check("mse", losses.mse).passed
+    assert psutil.Process(sandbox._worker.process.pid).num_threads() == 1
+
+
+def test_without_fork_each_check_gets_a_fresh_process(monkeypatch, short_time_limit):
+    """Windows' way (no os.fork): one process per check, the next started ahead; tried here on POSIX."""
+    sandbox._stop_worker()
+    monkeypatch.setattr(sandbox, "FORKS", False)
+    try:
+        assert check("mse", losses.mse).passed
+        spare = sandbox._worker.process.pid  # started ahead, for the next check
+        check("mse", hostile.replaces_numpy_comparisons)  # it may fool its own verdict here, never a later one
+        assert sandbox._worker.process.pid != spare
+        assert not check("mse", constant).passed
+        assert check("mse", losses.mse).passed
+        assert "did not finish" in check("mse", HOSTILE[0].fn).message
+        assert check("mse", losses.mse).passed
+    finally:
+        sandbox._stop_worker()
