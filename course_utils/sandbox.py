@@ -263,9 +263,9 @@ def serve(once=False):
     has gone). With once (Windows), judge one request here and exit."""
     requests, answers = _protocol_pipes()
     _guard_against_learner_code()
-    import cloudpickle  # noqa: F401  (loaded now, so that no check waits for it)
-    import psutil  # noqa: F401
+    import ctypes, cloudpickle, psutil, resource  # noqa: E401, F401  (loaded once now, not in every check)
     from course_utils import checking  # here: checking imports this module
+    _warm_up(checking)
     if once:
         return _serve_once(requests, answers, checking)
     _become_subreaper()
@@ -278,6 +278,14 @@ def serve(once=False):
                 _run_check(number, request, requests, answers)
     finally:
         _end_descendants()
+
+
+def _warm_up(checking):
+    """Judge each exercise's reference once, so that whatever judging loads on first use (numpy.random
+    for the test cases, say) is loaded here, once, and not in every judge. Course code only."""
+    for exercise_id in checking.exercise_ids():
+        exercise = checking._find(exercise_id)
+        checking._judge_safely(exercise, exercise.reference, lambda text, fn, args: (fn(*args), args))
 
 
 def _protocol_pipes():
@@ -346,25 +354,38 @@ def _pass_on(number, from_judge, requests, answers):
 
 
 def _end_descendants():
-    """Kill every process descended from this one, and wait for each, until none is left. On Linux
-    orphans come back to us (see _become_subreaper), so this finds even one that started a session of
-    its own and whose parent has ended; elsewhere it finds those whose parents are still there."""
-    import psutil
-    me, deadline = psutil.Process(), time.monotonic() + STOP_LIMIT
-    while (family := me.children(recursive=True)) and time.monotonic() < deadline:
-        for process in family:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
+    """Kill every process descended from this one, and wait for each, until none is left: also one
+    that started a session of its own, and one whose parent has ended (on Linux it comes back to us)."""
+    deadline = time.monotonic() + STOP_LIMIT
+    while (family := _descendants()) and time.monotonic() < deadline:
+        for pid in family:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0]:  # collect the ended: a zombie still counts as a child
                 pass
         time.sleep(0.001)
 
 
+_orphans_come_to_us = False  # True once we are a subreaper (Linux)
+
+
+def _descendants():
+    """The processes below us. As a subreaper our children are enough, generation by generation, and
+    /proc lists them at once; otherwise psutil walks the whole tree (it reads every process's parent)."""
+    if _orphans_come_to_us:
+        with contextlib.suppress(OSError):
+            return [int(pid) for task in os.listdir("/proc/self/task")
+                    for pid in open(f"/proc/self/task/{task}/children").read().split()]
+    import psutil
+    return [process.pid for process in psutil.Process().children(recursive=True)]
+
+
 def _become_subreaper():
     """Linux: processes orphaned below us become our children, so that _end_descendants finds them."""
+    global _orphans_come_to_us
     if sys.platform.startswith("linux"):
-        _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+        _orphans_come_to_us = _prctl(36, 1) == 0  # PR_SET_CHILD_SUBREAPER
 
 
 def _die_with_parent():
@@ -378,7 +399,7 @@ def _die_with_parent():
 
 def _prctl(option, value):
     import ctypes
-    ctypes.CDLL(None).prctl(option, value, 0, 0, 0)
+    return ctypes.CDLL(None).prctl(option, value, 0, 0, 0)
 
 
 # --- The judge: a fresh copy of the pristine process --------------------------------------------------
