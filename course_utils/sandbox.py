@@ -39,6 +39,7 @@ import io
 import itertools
 import marshal
 import os
+import pathlib
 import pickle
 import queue
 import select
@@ -58,6 +59,7 @@ STARTUP_LIMIT = 60.0  # seconds a new checking process gets to import numpy and 
 STOP_LIMIT = 5.0  # seconds the checking process gets to stop a check's processes
 MEMORY_LIMIT_GB = 2  # ample for any test case, and leaves room on an 8 GB laptop
 MEMORY_LIMIT = MEMORY_LIMIT_GB * 2 ** 30
+CPU_LIMIT = 120  # seconds of CPU for a learner's function and all it starts: far past any time limit
 PRINTED_LIMIT = 2000  # characters of the learner's printed text shown above the result
 BREAKPOINT_NOTE = " breakpoint() is skipped inside check(): call your function yourself to debug it."
 NO_INPUT = ("input() waits for someone to type, and check() cannot type: "
@@ -376,7 +378,7 @@ def _descendants():
     if _orphans_come_to_us:
         with contextlib.suppress(OSError):
             return [int(pid) for task in os.listdir("/proc/self/task")
-                    for pid in open(f"/proc/self/task/{task}/children").read().split()]
+                    for pid in pathlib.Path(f"/proc/self/task/{task}/children").read_text().split()]
     import psutil
     return [process.pid for process in psutil.Process().children(recursive=True)]
 
@@ -531,7 +533,7 @@ class Runner:
         return kind, detail, number
 
     def _watch_memory(self):
-        """Kill the runner once it holds more than MEMORY_LIMIT (Linux also caps it: see _limit_memory)."""
+        """Kill the runner once it holds more than MEMORY_LIMIT (Linux also caps it: _limit_resources)."""
         import psutil
         with contextlib.suppress(psutil.Error):
             process = psutil.Process(self.pid)
@@ -546,7 +548,7 @@ class Runner:
 def _be_runner(pickled, calls, replies):
     try:
         _die_with_parent()
-        _limit_memory()
+        _limit_resources()
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             _run_calls(pickled, calls, replies, printed)
@@ -554,12 +556,23 @@ def _be_runner(pickled, calls, replies):
         os._exit(0)
 
 
-def _limit_memory():
-    """Linux: allocations past MEMORY_LIMIT fail with MemoryError (RLIMIT_DATA, unlike RLIMIT_AS, leaves
-    room for numpy's libraries); elsewhere the judge watches the runner's memory instead."""
+def _limit_resources():
+    """Limits for the runner and every process it starts. CPU time: even a process that outlives the
+    checking process (killed from outside) stops by itself. Memory, on Linux: allocations past
+    MEMORY_LIMIT fail with MemoryError (RLIMIT_DATA, unlike RLIMIT_AS, leaves room for numpy's
+    libraries); elsewhere the judge watches the runner's memory instead."""
+    import resource
+    _cap(resource.RLIMIT_CPU, CPU_LIMIT)
     if sys.platform.startswith("linux"):
-        import resource
-        resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
+        _cap(resource.RLIMIT_DATA, MEMORY_LIMIT)
+
+
+def _cap(kind, limit):
+    """Lower a resource limit to limit (never raise one the system has set lower)."""
+    import resource
+    hard = resource.getrlimit(kind)[1]
+    limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+    resource.setrlimit(kind, (limit, limit))
 
 
 def _run_calls(pickled, calls, replies, printed):

@@ -284,3 +284,25 @@ def test_without_fork_each_check_gets_a_fresh_process(monkeypatch, short_time_li
         assert check("mse", losses.mse).passed
     finally:
         sandbox._stop_worker()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows stops what it can find, with weaker promises")
+def test_what_a_function_starts_ends_when_the_checking_process_is_stopped_from_outside(tmp_path, monkeypatch):
+    """As when a kernel shuts down: its children get SIGTERM, and the checking process ends its checks."""
+    monkeypatch.setattr(checking, "TIME_LIMIT", 30.0)
+    assert check("mse", losses.mse).passed
+    worker, record = sandbox._worker.process, str(tmp_path / "pids")
+    results = []
+    checking_thread = threading.Thread(
+        target=lambda: results.append(check("mse", hostile.leaves_things_running(record, then_loop=True))))
+    checking_thread.start()
+    deadline = time.monotonic() + 20
+    while not (os.path.exists(record) and len(Path(record).read_text().split()) == 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker.terminate()
+    checking_thread.join(20)
+    assert results and not results[0].passed
+    pids = [int(pid) for pid in Path(record).read_text().split()]
+    assert len(pids) == 2 and not [pid for pid in pids if _running(pid)]
+    assert not _still_ticking(record + ".tick")
+    assert check("mse", losses.mse).passed
