@@ -1,6 +1,6 @@
-"""What a learner calls: check, hint and solution, and how check judges an answer (in the worker
-process of sandbox.py, with a time limit). The exercises themselves are in exercises.py; judging.py holds
-the tools: calling safely, comparing with the reference, explaining an error.
+"""What a learner calls: check, hint and solution, and how check judges an answer (in separate
+processes, with a time limit and a memory limit: see sandbox.py). The exercises themselves are in
+exercises.py; judging.py holds the tools: calling safely, comparing with the reference, explaining an error.
 
     check("mse", mse)     -> a CheckResult with .passed and .message; never raises
     hint("mse")           -> the next, stronger hint
@@ -207,7 +207,7 @@ def _judge_safely(exercise, fn, call):
 
 
 def _verdict(exercise, fn):
-    """(status, sentence, printed): judged in the worker process, or here when fn cannot go there."""
+    """(status, sentence, printed): judged in separate processes, or here when fn cannot go there."""
     try:
         return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
     except sandbox.NoWorker as why:
