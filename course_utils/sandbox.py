@@ -67,8 +67,10 @@ NO_INPUT = ("input() waits for someone to type, and check() cannot type: "
 ENDED = "{} ended the Python process it ran in (os._exit(), or a crash)."
 TOO_MUCH_MEMORY = ("{} used more than " + str(MEMORY_LIMIT_GB) + " GB of memory, and was stopped. The test "
                    "cases are small: look for an array far bigger than its inputs, or a list that grows without end.")
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # on Windows os.kill ends a process whatever the signal
 # One thread for numpy's maths: the checking process must stay single-threaded to fork safely.
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                     "VECLIB_MAXIMUM_THREADS")}
 
 _worker = None  # the kernel's checking process, started at the first check
 _one_at_a_time = threading.Lock()  # a check from a second thread waits for the first one's answer
@@ -265,7 +267,9 @@ def serve(once=False):
     has gone). With once (Windows), judge one request here and exit."""
     requests, answers = _protocol_pipes()
     _guard_against_learner_code()
-    import ctypes, cloudpickle, psutil, resource  # noqa: E401, F401  (loaded once now, not in every check)
+    import cloudpickle, psutil  # noqa: E401, F401  (loaded once now, not in every check)
+    if not once:
+        import ctypes, resource  # noqa: E401, F401  (POSIX only: for the judge and the runner)
     from course_utils import checking  # here: checking imports this module
     _warm_up(checking)
     if once:
@@ -362,8 +366,8 @@ def _end_descendants():
     while (family := _descendants()) and time.monotonic() < deadline:
         for pid in family:
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
+                os.kill(pid, KILL)
+        with contextlib.suppress(ChildProcessError, AttributeError):  # Windows has no zombies, nor WNOHANG
             while os.waitpid(-1, os.WNOHANG)[0]:  # collect the ended: a zombie still counts as a child
                 pass
         time.sleep(0.001)
