@@ -23,14 +23,15 @@ starts the next one ahead, as a spare. A function there can change how its own a
 never a later one; what it starts is stopped as far as psutil can find it; memory is watched, not capped.
 
 What this does not promise: a learner who sets out to cheat can forge what the runner sends back (the
-judge loads those pickles), or kill the checking process from outside. And if the checking process
-itself is killed outright, Linux ends its judge and runner with it, but a process the learner detached
-may live on. The checking process and the judge import the course, so the course's own files are
-trusted; it is the learner's function that is not.
+judge loads those pickles), or kill the checking process from outside. If the checking process itself
+is killed outright, Linux ends its judge and runner with it, but a process the learner detached may live
+on (for at most CPU_LIMIT seconds of CPU). A fork bomb is stopped only at the time limit. The course's
+own files are trusted (the checking process imports them); it is the learner's function that is not.
 
 Messages are pickles, each preceded by its length. The checking process sends ("ready",) once; for
 request number n the kernel then gets ("calling", n, "mse(...)") before each test case, ("done", n,
-status, sentence, printed), and ("stopped", n) once every process of that check has ended.
+status, sentence, printed) or ("unreadable", n, why), and ("stopped", n) once every process of that
+check has ended.
 """
 import atexit
 import builtins

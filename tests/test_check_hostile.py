@@ -1,5 +1,7 @@
 """check() never raises and always returns within a few seconds, whatever the learner's function does
-(the cases are in hostile.py); the worker process behind it is killed after a timeout and replaced."""
+(the cases are in hostile.py); every verdict is about the function it was given and nothing else: the
+processes behind a check are stopped before it answers, and nothing a function does to the process it
+runs in changes a later verdict (sandbox.py explains how)."""
 import os
 import signal
 import sys
