@@ -151,7 +151,7 @@ def judge_in_worker(exercise_id, fn, time_limit):
             raise NoWorker(f"the checking process could not be reached ({exception_text(problem)})") from None
         except NoWorker:  # the checking process is fine: it could not load this function
             raise
-        except BaseException:  # an interrupt, no "ready", a function it cannot load: start afresh next time
+        except BaseException:  # an interrupt, say: start afresh next time
             _stop_worker()
             raise
 
@@ -185,6 +185,8 @@ def _ready_worker():
 
 
 def _ask(worker, request, time_limit):
+    """(status, sentence, printed) from the messages that carry this request's number, once the
+    checking process says that every process of the check has ended."""
     number = next(_numbers)
     worker.send("judge", number, *request)
     deadline = time.monotonic() + time_limit  # from now: the checking process has already started
