@@ -17,7 +17,8 @@ uses it; a helper that only other helpers use says what it does, and often what 
     checking      check / hint / solution: what a learner calls to mark an exercise
     exercises     the exercises themselves: test cases, usual mistakes, hints (content only)
     judging       the tools check judges with: calling safely, comparing, explaining an error
-    sandbox       check's worker process: a learner's function runs there, with a time limit
+    sandbox       check's processes: a learner's function runs in a fresh one and is judged in
+                  another, with a time limit and a memory limit
     quiz          the "check your understanding" questions
     setup_check   the check of the kernel's packages that opens every notebook
     plots         what every figure shares: new_figure, colours, dollar axes, PNGs

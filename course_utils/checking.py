@@ -1,6 +1,6 @@
-"""What a learner calls: check, hint and solution, and how check judges an answer (in the worker
-process of sandbox.py, with a time limit). The exercises themselves are in exercises.py; judging.py holds
-the tools: calling safely, comparing with the reference, explaining an error.
+"""What a learner calls: check, hint and solution, and how check judges an answer (in separate
+processes, with a time limit and a memory limit: see sandbox.py). The exercises themselves are in
+exercises.py; judging.py holds the tools: calling safely, comparing with the reference, explaining an error.
 
     check("mse", mse)     -> a CheckResult with .passed and .message; never raises
     hint("mse")           -> the next, stronger hint
@@ -50,7 +50,8 @@ def _call_text(exercise, args):
 
 def _judge(exercise, fn, call):
     """The first problem found with fn, as (status, sentence); status is 'pass', 'todo' or 'fail'.
-    call(text, fn, args) makes each call of the learner's function; text names it, for messages."""
+    call(text, fn, args) makes each call of the learner's function and returns its answer and the
+    arguments as the call left them; text names the call, for messages."""
     shortcut = _shortcut_used(exercise, fn)
     if shortcut:
         return "fail", shortcut
@@ -58,7 +59,7 @@ def _judge(exercise, fn, call):
     for args in exercise.cases():
         given, text = copy.deepcopy(args), _call_text(exercise, args)
         try:
-            got = call(text, fn, given)
+            got, given = call(text, fn, given)
         except NotImplementedError:
             return "todo", "it still raises NotImplementedError"
         except TimeUp:
@@ -206,7 +207,7 @@ def _judge_safely(exercise, fn, call):
 
 
 def _verdict(exercise, fn):
-    """(status, sentence, printed): judged in the worker process, or here when fn cannot go there."""
+    """(status, sentence, printed): judged in separate processes, or here when fn cannot go there."""
     try:
         return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
     except sandbox.NoWorker as why:
@@ -220,7 +221,7 @@ def _judge_here(exercise, fn, why):
 
     def call(text, fn, args):
         calls.append(text)
-        return call_with_deadline(fn, args, deadline)
+        return call_with_deadline(fn, args, deadline), args
 
     verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
     if verdict is None:

@@ -1,9 +1,12 @@
 """Learner functions that try check()'s promise "never raises, always returns within a few seconds":
 each entry is what a learner might hand to check, and what check must answer."""
 import os
+import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -124,6 +127,77 @@ def takes_root_of_negative(p, a):
     return losses.mse(p, a) + (-1.0) ** 0.5
 
 
+# --- Functions that change the process they run in: check must judge every later answer as if they
+# had never run (tests/test_check_hostile.py) ---------------------------------------------------------
+
+def forks(p, a):
+    """A right answer that forks: the copy carries on as a second worker would, answering too."""
+    os.fork()
+    return losses.mse(p, a)
+
+
+def replaces_numpy_comparisons(p, a):
+    """Makes every comparison say "close": a judge that ran here would pass anything after it."""
+    np.isclose = np.allclose = lambda *args, **kwargs: True
+    return 0.0
+
+
+def replaces_isinstance(p, a):
+    """Breaks a builtin the judge leans on everywhere."""
+    import builtins
+    builtins.isinstance = lambda value, kinds: True
+    return 0.0
+
+
+def lowers_the_recursion_limit(p, a):
+    sys.setrecursionlimit(40)
+    return losses.mse(p, a)
+
+
+def allocates_20_gb(p, a):
+    """np.empty does not touch the memory, so trying this is safe for the machine running the tests."""
+    return float(np.empty(20 * 2 ** 30 // 8)[:1].size) * losses.mse(p, a)
+
+
+def grows_a_list_of_arrays(p, a):
+    """Asks for 800 MB more at a time, until something stops it (touching each page too would take
+    seconds; on Linux the limit stops the asking, elsewhere the judge watches what is touched)."""
+    arrays = []
+    while True:
+        arrays.append(np.empty(10 ** 8))
+
+
+# A process that writes its pid to the file named by its first argument, then sleeps for a minute.
+SLEEPER = "import os, sys, time; open(sys.argv[1], 'a').write(f'{os.getpid()}\\n'); time.sleep(60)"
+# A process that starts a SLEEPER in a session of its own and ends: the sleeper is left an orphan.
+ORPHAN_MAKER = ("import subprocess, sys; subprocess.Popen([sys.executable, '-c', sys.argv[2], sys.argv[1]], "
+                "start_new_session=True)")
+
+
+def leaves_things_running(record, then_loop=False):
+    """A right mse that, at its first call, starts what must not outlive check: a thread that keeps
+    writing to record + ".tick", a child process in a session of its own and an orphaned grandchild
+    (their pids go to record); then_loop: after that it never returns."""
+    def mse(p, a):
+        if not os.path.exists(record + ".tick"):
+            subprocess.Popen([sys.executable, "-c", SLEEPER, record], start_new_session=True)
+            subprocess.Popen([sys.executable, "-c", ORPHAN_MAKER, record, SLEEPER]).wait()
+            threading.Thread(target=_tick, args=(record + ".tick",), daemon=True).start()
+            while not os.path.exists(record) or len(Path(record).read_text().split()) < 2:
+                time.sleep(0.01)  # both sleepers are running
+        while then_loop:
+            pass
+        return losses.mse(p, a)
+    return mse
+
+
+def _tick(path):
+    while True:
+        with open(path, "a") as file:
+            file.write(".")
+        time.sleep(0.01)
+
+
 HOSTILE = [
     Hostile("bare except in an endless loop", "mse", loop_with_bare_except, TIMED_OUT + ("try/except",)),
     Hostile("sys.settrace(None), then loops", "mse", switches_tracing_off, TIMED_OUT),
@@ -152,4 +226,7 @@ HOSTILE = [
     Hostile("arguments swapped", losses.mse, "mse", ('comes first', 'check("mse", mse)')),
     Hostile("id in a list", ["mse"], losses.mse, ("There is no exercise ['mse']", "text in quotes")),
     Hostile("None instead of a function", "mse", None, ("pass your function itself",)),
+    Hostile("np.empty for 20 GB", "mse", allocates_20_gb, ("used more than 2 GB of memory",)),
+    Hostile("a list of arrays that grows without end", "mse", grows_a_list_of_arrays,
+            ("used more than 2 GB of memory",)),
 ]
