@@ -296,16 +296,42 @@ def _tape_cases():
     return cases
 
 
+class _SharedTensor(autodiff.Tensor):
+    """A test case's root that check hands over as it is, not copied. The second test case of
+    topological_order is built on the first one's root, so a function that remembers tensors from one call
+    to the next (a default argument such as `seen=set()`) meets them again, as it would in the notebook."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _graph(inputs, tape, shared=()):
+    """A tape's computation as a graph of autodiff Tensors, {name: tensor}; the outputs named in shared are
+    _SharedTensors."""
+    tensors = {name: autodiff.Tensor(value, name=name) for name, value in inputs.items()}
+    for output, grad_fn, names in tape:
+        kind = _SharedTensor if output in shared else autodiff.Tensor
+        data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
+        tensors[output] = kind(data, tuple(tensors[name] for name in names), grad_fn, output)
+    return tensors
+
+
+def _network_graph():
+    """06's network on three houses, built as the notebook builds it: inside it only e has a name."""
+    rng = _rng()
+    X, W1, b1, W2, b2, y = (autodiff.Tensor(rng.normal(size=shape), name=name) for name, shape in
+                            [("X", (3, 2)), ("W1", (2, 2)), ("b1", (2,)), ("W2", (2, 1)), ("b2", (1,)), ("y", (3, 1))])
+    e = ((X @ W1 + b1).sigmoid() @ W2 + b2 - y).named("e")
+    return (e * e).mean()
+
+
 def _graph_cases():
-    """The same three computations as graphs of autodiff Tensors, one case (E,) each."""
-    cases = []
-    for inputs, tape in _TAPES:
-        tensors = {name: autodiff.Tensor(value, name=name) for name, value in inputs.items()}
-        for output, grad_fn, names in tape:
-            data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
-            tensors[output] = autodiff.Tensor(data, tuple(tensors[name] for name in names), grad_fn, output)
-        cases.append((tensors["E"],))
-    return cases
+    """The cases (root,): the house of the first tape twice, its e and then E = e · e built on it, so that
+    the second call meets tensors the first one visited; the other tapes as graphs; 06's network, with
+    unnamed tensors."""
+    house = _graph(*_TAPES[0], shared=("e", "E"))
+    others = [(_graph(inputs, tape)["E"],) for inputs, tape in _TAPES[1:]]
+    return [(house["e"],), (house["E"],)] + others + [(_network_graph(),)]
 
 
 def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient"):
@@ -359,23 +385,81 @@ def _breadth_first_reversed(root):
     return order[::-1]
 
 
+_SYMBOLS = {autodiff.add_backward: "+", autodiff.subtract_backward: "-", autodiff.multiply_backward: "*",
+            autodiff.matmul_backward: "@"}
+
+
+def _label(tensor):
+    """A tensor's name or, for an unnamed one, how it was computed from named ones, such as `X @ W1 + b1`."""
+    if tensor.name:
+        return tensor.name
+    parts = [_label(parent) for parent in tensor.parents]
+    symbol = _SYMBOLS.get(tensor.grad_fn)
+    if symbol is None:  # sigmoid, mean: a function of one input
+        return f"{tensor.grad_fn.__name__.removesuffix('_backward')}({', '.join(parts)})"
+    formulas = [not parent.name and parent.grad_fn in _SYMBOLS for parent in tensor.parents]
+    left, right = (f"({part})" if formula and (position or symbol in "*@") else part  # `X @ W1 + b1`
+                   for position, (part, formula) in enumerate(zip(parts, formulas)))
+    return f"{left} {symbol} {right}"
+
+
+def _remembered(root):
+    """The tensors of an earlier test case that root's graph is built on (a _SharedTensor below root): what
+    a function that keeps its tensors from one call to the next has met before."""
+    earlier = [tensor for tensor in autodiff.topological_order(root)
+               if isinstance(tensor, _SharedTensor) and tensor is not root]
+    return [tensor for shared in earlier for tensor in autodiff.topological_order(shared)]
+
+
+def _by_name(root):
+    """topological_order with the visited tensors remembered by their name: unnamed ones all look alike."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if tensor.name in seen:
+            return
+        seen.add(tensor.name)
+        for parent in tensor.parents:
+            visit(parent)
+        order.append(tensor)
+
+    visit(root)
+    return order
+
+
+FROM_AN_EARLIER_CALL = (
+    "A default value is made once, when `def` runs, and every call shares it: the second call finds the first "
+    "one's tensors in it. Make a new one inside the function, at every call.")
+
+
 def _gradients_in_order(args, order):
-    """What check compares for topological_order: the gradient of each tensor the order lists, by name, when
-    the order is walked backwards as E.backward() walks it. Every right order gives the same gradients, for
-    every tensor; a tensor left out has none, as E.backward() would leave its .grad empty."""
+    """What check compares for topological_order: the gradient of each tensor the order lists, by its label,
+    when the order is walked backwards as E.backward() walks it. Every right order gives the same gradients,
+    for every tensor; a tensor left out has none, as E.backward() would leave its .grad empty."""
     (root,) = args
     if not isinstance(order, (list, tuple)) or not all(isinstance(t, autodiff.Tensor) for t in order):
         raise TypeError("the answer should be a list of the graph's tensors (the root included), each listed "
                         "after its parents.")
     everything = autodiff.topological_order(root)
     grads = {id(tensor): np.zeros_like(tensor.data) for tensor in everything}
+    _no_strangers(order, grads)
     grads[id(root)] = np.ones_like(root.data)
     for tensor in reversed(order):
-        if tensor.parents and id(tensor) in grads:
+        if tensor.parents:
             sent = tensor.grad_fn(*[parent.data for parent in tensor.parents], grads[id(tensor)])
             for parent, gradient in zip(tensor.parents, sent):
                 grads[id(parent)] = grads[id(parent)] + gradient
-    return {tensor.name: grads[id(tensor)] for tensor in order if id(tensor) in grads}
+    return {_label(tensor): grads[id(tensor)] for tensor in order}
+
+
+def _no_strangers(order, grads):
+    """Raise, saying where they usually come from, if the order lists tensors that are not in the graph."""
+    strangers = sum(id(tensor) not in grads for tensor in order)
+    if strangers:
+        raise ValueError(
+            f"{strangers} of the tensors it lists {'is' if strangers == 1 else 'are'} not part of this graph. "
+            "This may be a usual mistake: kept the list from one call to the next, as a default argument such "
+            f"as `order=[]` does. {FROM_AN_EARLIER_CALL}")
 
 
 EXERCISES = [
@@ -1085,6 +1169,17 @@ EXERCISES = [
                     "tensor's parents, all the way down, before the tensor.", _breadth_first_reversed),
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
+            Mistake("remembered the visited tensors by their name",
+                    "Most tensors have no name (a tensor made by `+` or `@` has none unless it is given one), and "
+                    "two can share one: after the first unnamed tensor, every other looks visited. Remember the tensors "
+                    "themselves, by their `id`.", _by_name),
+            Mistake("kept the visited tensors from one call to the next: a default argument such as "
+                    "`seen=set()`", FROM_AN_EARLIER_CALL,
+                    lambda root: [tensor for tensor in autodiff.topological_order(root)
+                                  if all(tensor is not seen for seen in _remembered(root))]),
+            Mistake("kept the list from one call to the next: a default argument such as `order=[]`",
+                    FROM_AN_EARLIER_CALL,
+                    lambda root: _remembered(root) + autodiff.topological_order(root)),
             Mistake("left out the inputs, the tensors with no parents",
                     "List every tensor, the inputs too: E.backward() gives a .grad only to the tensors in the "
                     "order, and the inputs' gradients are the ones training needs.",

@@ -198,10 +198,41 @@ def test_the_messages_show_the_cases_in_the_notebooks_names():
     message = check("backward_tape", lambda tape, values: {name: 0.0 for name in values}).message
     assert "[('a', autodiff.multiply_backward, ('x', 'w1'))" in message and "'x': -0.69" in message
     message = check("topological_order", h_before_z).message
-    assert "topological_order(<tensor E: 0.04783, made by multiply_backward>)" in message
+    assert "topological_order(<tensor e: 0.2187, made by subtract_backward>)" in message
     assert re.search(r'walked backwards in your order, grads\["\w+"\] is', message)
     message = check("topological_order", lambda root: [t for t in autodiff.topological_order(root) if t.parents])
     assert "usual mistake: left out the inputs" in message.message
+
+
+def notebook_graph():
+    """06's graph of the network on 05's houses, as the notebook builds it: only the inputs have names."""
+    rng = np.random.default_rng(0)
+    X, W1, b1, W2, b2, y = (autodiff.Tensor(rng.normal(size=shape), name=name) for name, shape in
+                            [("X", (4, 2)), ("W1", (2, 3)), ("b1", (3,)), ("W2", (3, 1)), ("b2", (1,)), ("y", (4, 1))])
+    e = (X @ W1 + b1).sigmoid() @ W2 + b2 - y
+    return (e * e).mean()
+
+
+def test_remembering_visited_tensors_by_name_fails_on_unnamed_tensors_and_is_named():
+    from learner_answers import topo_by_name
+    E = notebook_graph()
+    assert len(autodiff.topological_order(E)) == 14 and len(topo_by_name(E)) == 1  # what the notebook showed
+    message = check("topological_order", topo_by_name).message
+    assert "usual mistake: remembered the visited tensors by their name" in message, message
+
+
+@pytest.mark.parametrize("name", ["topo_default_seen", "topo_default_order"])
+def test_remembering_tensors_from_one_call_to_the_next_is_caught_and_named(name):
+    """A default argument, such as `seen=set()`, is made once: a second call finds the first one's tensors."""
+    import learner_answers
+    fn = getattr(learner_answers, name)
+    first, second = notebook_graph(), notebook_graph()
+    graphs = [first, first, second]  # the same graph twice, then another
+    orders = [list(fn(graph)) for graph in graphs]
+    assert not all(is_topological_order(graph, order) for graph, order in zip(graphs, orders))
+    result = check("topological_order", fn)
+    assert not result.passed
+    assert "default argument" in result.message and "one call to the next" in result.message, result.message
 
 
 def h_before_z(root):
