@@ -38,6 +38,9 @@ class Exercise:
     # an answer of the wrong kind. `what` names the compared thing in messages.
     judged_as: Callable = None
     what: str = "the result"
+    # (the case's arguments, an exception the learner's function raised) -> what it means in this exercise,
+    # or "": for an exception no general explanation covers, such as a KeyError of backward_tape.
+    explain_raised: Callable = lambda args, problem: ""
 
 
 def shown_as(code):
@@ -1170,9 +1173,9 @@ EXERCISES = [
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
             Mistake("remembered the visited tensors by their name",
-                    "Most tensors have no name (a tensor made by `+` or `@` has none unless it is given one), and "
-                    "two can share one: after the first unnamed tensor, every other looks visited. Remember the tensors "
-                    "themselves, by their `id`.", _by_name),
+                    "Most tensors have no name (a tensor made by `+` or `@` has none unless it is given one), "
+                    "and two can share one: after the first unnamed tensor, every other looks visited. Remember "
+                    "the tensors themselves, by their `id`.", _by_name),
             Mistake("kept the visited tensors from one call to the next: a default argument such as "
                     "`seen=set()`", FROM_AN_EARLIER_CALL,
                     lambda root: [tensor for tensor in autodiff.topological_order(root)

@@ -114,6 +114,12 @@ def exception_text(problem):
     return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
 
 
+def sentence(text):
+    """text ending in a full stop (an exception's message often has none)."""
+    text = text.rstrip()  # numpy ends some messages with a space
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def describe(value):
     """A short text for a value in a message: small things in full, arrays by shape. Never raises."""
     try:
@@ -148,6 +154,36 @@ def _describe(value):
     if isinstance(value, int) and abs(value) > 10 ** 15:
         return f"<int of about {round(value.bit_length() * 0.30103)} digits>"  # repr() fails past 4300
     return repr(value)
+
+
+CALL_SHOWN_IN_FULL = 120  # characters: a longer call is shown with its arguments in brief
+
+
+def describe_call(name, args):
+    """'mse(np.array([1.0]), np.array([2.0]))': a test case as a call the learner can paste; with its
+    arguments in brief (arrays by shape, dicts by their keys) when that is too long to read."""
+    full = f"{name}({', '.join(describe(arg) for arg in args)})"
+    return full if len(full) <= CALL_SHOWN_IN_FULL else f"{name}({', '.join(map(brief, args))})"
+
+
+def brief(value):
+    """A shorter text for a value than describe's: '<array (5, 3)>', "{'W1': …, 'b1': …}", '<a list of 7
+    items>'. Never raises."""
+    try:
+        return _brief(value)
+    except Exception:  # a learner's object whose repr() fails
+        return f"a {type(value).__name__} that cannot be shown"
+
+
+def _brief(value):
+    if isinstance(value, np.ndarray) and (value.ndim > 1 or value.size > 3):
+        return f"<array {value.shape}>"
+    if isinstance(value, dict) and value:
+        keys = [f"{key!r}: …" for key in list(value)[:SHOWN_IN_FULL]]
+        return "{" + ", ".join(keys) + (", …" if len(value) > SHOWN_IN_FULL else "") + "}"
+    if isinstance(value, (list, tuple)) and len(value) > 3 and not _is_number_list(value):
+        return f"<a {type(value).__name__} of {len(value)} items>"
+    return _describe(value)
 
 
 def _describe_item(value):

@@ -12,6 +12,7 @@ from autograd import grad
 
 from course_utils import autodiff, check, gradcheck, hint, solution
 from course_utils.exercises import EXERCISES, _FORWARD
+from course_utils.judging import describe
 from learner_answers import ANSWERS, RIGHT
 
 IDS = ["backward_layers", "multiply_backward", "backward_tape", "matmul_backward", "topological_order"]
@@ -196,7 +197,9 @@ def test_an_input_changed_in_place_is_named():
 
 def test_the_messages_show_the_cases_in_the_notebooks_names():
     message = check("backward_tape", lambda tape, values: {name: 0.0 for name in values}).message
-    assert "[('a', autodiff.multiply_backward, ('x', 'w1'))" in message and "'x': -0.69" in message
+    assert "backward_tape(<a list of 7 items>, {'x': …, 'w1': …," in message and "<function" not in message
+    tape = describe(NEW["backward_tape"].cases()[0][0])  # where a tape is shown in full
+    assert tape.startswith("[('a', autodiff.multiply_backward, ('x', 'w1'))")
     message = check("topological_order", h_before_z).message
     assert "topological_order(<tensor e: 0.2187, made by subtract_backward>)" in message
     assert re.search(r'walked backwards in your order, grads\["\w+"\] is', message)
