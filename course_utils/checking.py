@@ -124,12 +124,14 @@ def _raised(exercise, answers, text, problem):
     error), then a usual mistake that raises the same, offered as a possibility: other code can raise it too."""
     said = sentence(f"{text} raised {exception_text(problem)}")
     why = explain(problem) or exercise.explain_raised(answers[-1][0], problem)
+    maybe = _possible_mistakes(exercise, answers)
     if why.startswith(SHAPES_DO_NOT_FIT):
         shapes = _shapes(exercise, answers[-1][0])
-        why += (f" Here {shapes}." if shapes else "") + (f" {exercise.shapes}" if exercise.shapes else "")
+        how = f" {exercise.shapes}" if exercise.shapes and not maybe else ""  # else the mistake's advice says
+        why += (f" Here {shapes}." if shapes else "") + how
     if isinstance(problem, NameError) and hasattr(exercise.module, getattr(problem, "name", None) or ""):
         why += f" In this notebook it is `{exercise.module.__name__.split('.')[-1]}.{problem.name}`."
-    return f"{said}{' ' + why if why else ''}{_possible_mistakes(exercise, answers)}"
+    return f"{said}{' ' + why if why else ''}{maybe}"
 
 
 def _possible_mistakes(exercise, answers):
@@ -138,7 +140,7 @@ def _possible_mistakes(exercise, answers):
     mistakes = _matching_mistakes(exercise, answers)[:2]
     said = [f"{mistake.name}. {mistake.advice}" for mistake in mistakes]
     if len(said) == 2:
-        return f" This may be a usual mistake: {said[0]} Or another: {said[1]}"
+        return f" This may be a usual mistake: {said[0]} Or another usual mistake: {said[1]}"
     return f" This may be a usual mistake: {said[0]}" if said else ""
 
 

@@ -111,24 +111,89 @@ def _network_case(rng, n=5, d=3, h=4):
     return X, y, W1, b1, W2, b2
 
 
-def _backward_variant(X, y, W1, b1, W2, b2, sign=1, factor=2, average=True, slope="z", flat=False,
-                      back_with_matmul=True, b1_axis=0, W2_transposed=False, W1_transposed=False, again=1,
-                      b1_in_forward=True):
-    """backward with one thing changed, to recognise the usual mistakes."""
+# Each hidden activation of 05, with its slope written with z and with its output, hidden.
+_ACTIVATIONS = {"sigmoid": (network.sigmoid, lambda z, hidden: hidden * (1 - hidden)),
+                "tanh": (np.tanh, lambda z, hidden: 1 - hidden ** 2)}
+
+
+def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
+                      flat=False, back_with_matmul=True, b1_axis=0, W2_transposed=False, W1_transposed=False,
+                      twice=False, b1_in_forward=True):
+    """backward (backward_tanh, with activation="tanh") with one thing changed, to recognise the usual
+    mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one."""
+    squash, right_slope = _ACTIVATIONS[activation]
     z = X @ W1 + (b1 if b1_in_forward else 0)
-    hidden = network.sigmoid(z)
+    hidden = squash(z)
     prediction = hidden @ W2 + b2
     if flat:
         prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
     d_prediction = sign * factor * (prediction - y) / (len(y) if average else 1)
     d_hidden = d_prediction @ W2.T if back_with_matmul else d_prediction * W2
-    slopes = {"z": network.sigmoid_derivative(z), "none": 1.0, "hidden": network.sigmoid_derivative(hidden),
-              "z itself": z * (1 - z)}
-    d_z = d_hidden * slopes[slope]
+    d_z = d_hidden * (slope or right_slope)(z, hidden)
     grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": d_z.sum(axis=b1_axis),
              "W2": d_prediction.T @ hidden if W2_transposed else hidden.T @ d_prediction,
              "b2": d_prediction.sum(axis=0)}
-    return {name: grad / again for name, grad in grads.items()}  # again = n: averaged a second time
+    return {name: grad / (len(y) if twice else 1) for name, grad in grads.items()}  # twice: averaged again
+
+
+def _network_mistakes(activation):
+    """The usual mistakes of backward that have nothing to do with the activation: backward_tanh's too."""
+    def made(**changed):
+        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, activation, **changed)
+
+    return [
+        Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.", made(sign=-1)),
+        Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.", made(factor=1)),
+        Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.", made(average=False)),
+        Mistake("multiplied `d_prediction * W2` entry by entry",
+                "Send the error signal back through the weights with a matrix product, `d_prediction @ W2.T`, "
+                "shape (n, h).", made(back_with_matmul=False)),
+        Mistake("divided by n twice", "The error signal has its / n already: `@` and `d_z.sum(axis=0)` add up "
+                "the houses' shares without dividing again.", made(twice=True)),
+        Mistake("added up b1's gradient over everything",
+                "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=None)),
+        Mistake("added up b1's gradient over the hidden units instead of over the houses",
+                "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=1)),
+        Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
+                made(W2_transposed=True)),
+        Mistake("multiplied `X @ d_z` for W1's gradient",
+                "`X.T @ d_z` adds up each input's share over the houses: shape (d, h), like W1.",
+                made(W1_transposed=True)),
+        Mistake("flattened the prediction to (n,): minus y, of shape (n, 1), it became an (n, n) table",
+                "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).", made(flat=True)),
+        Mistake("left b1 out of the forward pass", "The hidden layer squashes `X @ W1 + b1`: with b1, as in "
+                "forward.", made(b1_in_forward=False)),
+    ]
+
+
+def _backward_mistakes():
+    """backward's usual mistakes: those of any activation, then those of the sigmoid's slope."""
+    def sloped(slope):
+        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, slope=slope)
+
+    return _network_mistakes("sigmoid") + [
+        Mistake("forgot the sigmoid's derivative", "Multiply by `hidden * (1 - hidden)` on the way back.",
+                sloped(lambda z, hidden: 1.0)),
+        Mistake("applied sigmoid_derivative to the hidden activations instead of to z",
+                "`network.sigmoid_derivative(z)` is `hidden * (1 - hidden)`; do not feed it the hidden values.",
+                sloped(lambda z, hidden: network.sigmoid_derivative(hidden))),
+        Mistake("used z * (1 - z) as the sigmoid's slope",
+                "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
+                sloped(lambda z, hidden: z * (1 - z))),
+    ]
+
+
+def _stepped(mistake):
+    """A usual mistake of backward made inside train_step: each parameter stepped with those gradients."""
+    def make(X, y, W1, b1, W2, b2, alpha):
+        grads = mistake.make(X, y, W1, b1, W2, b2)
+        return tuple(old - alpha * grads[name] for name, old in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2)))
+    return Mistake(f"in the gradients, {mistake.name}", mistake.advice, make)
+
+
+def _tanh_slope_mistake(name, advice, slope):
+    """A usual mistake of backward_tanh: tanh's slope taken as slope(z, hidden)."""
+    return Mistake(name, advice, lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, "tanh", slope))
 
 
 def _mse_gradient_variant(X, y, w, b, sign=1, factor=2, average=True, bias=True, transpose=True,
@@ -233,8 +298,10 @@ def _layers_case(rng, sizes, n):
 
 def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope="output", weights="own",
                              transpose=True, down_first=False, W_transposed=False, b_axis=0, last=1,
-                             again=False, output_slope=False, came_in="below"):
-    """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes."""
+                             again=False, output_slope=False, came_in="below", past_layer_1=False):
+    """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes. past_layer_1: the
+    signal is also passed down from layer 1 to the inputs (a loop without `if layer > 1`), which changes no
+    gradient, but with some mistakes the shapes no longer fit there."""
     outputs = deep.forward_layers(X, params)
     L = len(outputs) - 1
     grads = {}
@@ -247,7 +314,7 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
         h_in = outputs[layer if came_in == "own" else layer - 1]  # "own": the layer's output, not its input
         grads[f"W{layer}"] = d_z.T @ h_in if W_transposed else h_in.T @ d_z
         grads[f"b{layer}"] = d_z.sum(axis=b_axis)
-        if layer > 1 and not down_first:
+        if (layer > 1 or past_layer_1) and not down_first:
             W = params[f"W{layer - 1 if weights == 'below' else layer}"]
             d_hidden = d_z @ W.T if transpose else d_z @ W
             h = outputs[layer if slope == "above" else layer - 1]
@@ -255,6 +322,14 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
                       "sigmoid of h": network.sigmoid_derivative(h)}
             d_z = d_hidden * slopes[slope] / (len(y) if again else 1)
     return grads
+
+
+def _also_past_layer_1(name, advice, **changed):
+    """A usual mistake of backward_layers, made twice: as the loop with `if layer > 1` makes it, and as the
+    loop without it makes it, where the shapes may no longer fit at layer 1 and the same mistake raises."""
+    return [Mistake(name, advice, lambda X, y, params: _backward_layers_variant(X, y, params, **changed)),
+            Mistake(name, advice, lambda X, y, params: _backward_layers_variant(X, y, params, past_layer_1=True,
+                                                                                 **changed))]
 
 
 # The operations of the tapes and graphs below, forward: what each rule is the rule of.
@@ -337,15 +412,19 @@ def _graph_cases():
     return [(house["e"],), (house["E"],)] + others + [(_network_graph(),)]
 
 
-def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient"):
-    """backward_tape with one thing changed, to recognise the usual mistakes."""
-    grads = {name: 0.0 for name in values}
+def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient",
+                  started="every value", rule_gets="values"):
+    """backward_tape with one thing changed, to recognise the usual mistakes. started: the values given a
+    gradient before the walk ("every value", "only E" or "nothing"); rule_gets: "values" or "names"."""
     last = tape[-1][0]
-    grads[last] = values[last] if start == "E" else start
+    grads = {name: 0.0 for name in values} if started == "every value" else {}
+    if started != "nothing":
+        grads[last] = values[last] if start == "E" else start
     reached = set()
     for output, grad_fn, inputs in (tape if forwards else reversed(tape)):
         arriving = grads[output] if d_out == "gradient" else values[output]
-        sent = grad_fn(*[values[name] for name in inputs], arriving) if rule else [arriving] * len(inputs)
+        given = [values[name] if rule_gets == "values" else name for name in inputs]
+        sent = grad_fn(*given, arriving) if rule else [arriving] * len(inputs)
         for name, gradient in zip(inputs, sent):
             if meet == "add":
                 grads[name] = grads[name] + gradient
@@ -353,6 +432,17 @@ def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True
                 grads[name] = gradient
             reached.add(name)
     return grads
+
+
+def _tape_key_error(args, problem):
+    """What a KeyError of backward_tape means when its key is a name on the tape: `values` has every name, so
+    the dict that lacked it is the learner's own, most likely the gradients."""
+    tape, values = args
+    key = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
+    if not isinstance(key, str) or key not in values:
+        return ""
+    return (f"'{key}' is a name on the tape, and `values` has it: so your own dict, most likely of gradients, "
+            f"had nothing for '{key}' when it was read. A gradient must be there before a signal is added to it.")
 
 
 def _order_variant(root, before_parents=False, once=True, with_root=True):
@@ -853,45 +943,7 @@ EXERCISES = [
         module=network,
         shapes="Say each shape out loud: the error signal is (n, 1); `hidden.T @` it is (h, 1), like W2; "
                "sent back with `@ W2.T` it is (n, h), like hidden; `X.T @ d_z` is (d, h), like W1.",
-        mistakes=[
-            Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.",
-                    lambda *args: _backward_variant(*args, sign=-1)),
-            Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.",
-                    lambda *args: _backward_variant(*args, factor=1)),
-            Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.",
-                    lambda *args: _backward_variant(*args, average=False)),
-            Mistake("forgot the sigmoid's derivative", "Multiply by `hidden * (1 - hidden)` on the way back.",
-                    lambda *args: _backward_variant(*args, slope="none")),
-            Mistake("applied sigmoid_derivative to the hidden activations instead of to z",
-                    "`network.sigmoid_derivative(z)` is `hidden * (1 - hidden)`; do not feed it the hidden values.",
-                    lambda *args: _backward_variant(*args, slope="hidden")),
-            Mistake("used z * (1 - z) as the sigmoid's slope",
-                    "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
-                    lambda *args: _backward_variant(*args, slope="z itself")),
-            Mistake("multiplied `d_prediction * W2` entry by entry",
-                    "Send the error signal back through the weights with a matrix product, "
-                    "`d_prediction @ W2.T`, shape (n, h).",
-                    lambda *args: _backward_variant(*args, back_with_matmul=False)),
-            Mistake("divided by n twice", "The error signal has its / n already: `@` and "
-                    "`d_z.sum(axis=0)` add up the houses' shares without dividing again.",
-                    lambda *args: _backward_variant(*args, again=len(args[1]))),
-            Mistake("added up b1's gradient over everything",
-                    "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.",
-                    lambda *args: _backward_variant(*args, b1_axis=None)),
-            Mistake("added up b1's gradient over the hidden units instead of over the houses",
-                    "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.",
-                    lambda *args: _backward_variant(*args, b1_axis=1)),
-            Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
-                    lambda *args: _backward_variant(*args, W2_transposed=True)),
-            Mistake("multiplied `X @ d_z` for W1's gradient",
-                    "`X.T @ d_z` adds up each input's share over the houses: shape (d, h), like W1.",
-                    lambda *args: _backward_variant(*args, W1_transposed=True)),
-            Mistake("flattened the prediction to (n,): minus y, of shape (n, 1), it became an (n, n) table",
-                    "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).",
-                    lambda *args: _backward_variant(*args, flat=True)),
-            Mistake("left b1 out of the forward pass", "The hidden layer is the sigmoid of `X @ W1 + b1`: "
-                    "with b1, as in forward.", lambda *args: _backward_variant(*args, b1_in_forward=False)),
-        ],
+        mistakes=_backward_mistakes(),
         hints=["Go backwards one step at a time, each step using the one before. First the forward pass, "
                "because you need the hidden values and the prediction: "
                "`hidden, prediction = network.forward(X, W1, b1, W2, b2)` (or your own forward).",
@@ -913,35 +965,38 @@ EXERCISES = [
         module=network,
         shapes="The same shapes as in backward: each gradient is shaped like its parameter.",
         mistakes=[
-            Mistake(name, advice, (lambda slope: lambda X, y, W1, b1, W2, b2: (  # backward_tanh with this slope
-                (z := X @ W1 + b1), (hidden := np.tanh(z)),
-                (d_prediction := 2 * (hidden @ W2 + b2 - y) / len(y)),
-                (d_z := (d_prediction @ W2.T) * slope(z, hidden)),
-                {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction,
-                 "b2": d_prediction.sum(axis=0)})[-1])(slope))
-            for name, advice, slope in [
-                ("used the sigmoid's slope, hidden * (1 - hidden)",
-                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
-                 lambda z, hidden: hidden * (1 - hidden)),
-                ("used the sigmoid's slope, network.sigmoid_derivative(z)",
-                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
-                 lambda z, hidden: network.sigmoid_derivative(z)),
-                ("forgot tanh's slope on the way back",
-                 "Going back through tanh multiplies the error signal by tanh's slope, entry by entry.",
-                 lambda z, hidden: 1.0),
-                ("applied the slope to z instead of to tanh's output: 1 - z²",
-                 "tanh's slope is written with its output, `1 - hidden ** 2`: `hidden` already holds it.",
-                 lambda z, hidden: 1 - z ** 2),
-                ("took tanh of the hidden values again: `1 - np.tanh(hidden) ** 2`",
-                 "`hidden` is `np.tanh(z)` already: square it as it is, without a second `np.tanh`.",
-                 lambda z, hidden: 1 - np.tanh(hidden) ** 2),
-                ("forgot the square: `1 - hidden` instead of `1 - hidden ** 2`",
-                 "Square tanh's output in the slope.",
-                 lambda z, hidden: 1 - hidden),
-            ]] + [
+            _tanh_slope_mistake("used the sigmoid's slope, hidden * (1 - hidden)",
+                                "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
+                                lambda z, hidden: hidden * (1 - hidden)),
+            _tanh_slope_mistake("used the sigmoid's slope, network.sigmoid_derivative(z)",
+                                "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
+                                lambda z, hidden: network.sigmoid_derivative(z)),
+            _tanh_slope_mistake("forgot tanh's slope on the way back",
+                                "Going back through tanh multiplies the error signal by tanh's slope, entry by "
+                                "entry.", lambda z, hidden: 1.0),
+            _tanh_slope_mistake("applied the slope to z instead of to tanh's output: 1 - z²",
+                                "tanh's slope is written with its output, `1 - hidden ** 2`: `hidden` already "
+                                "holds it.", lambda z, hidden: 1 - z ** 2),
+            _tanh_slope_mistake("took tanh of the hidden values again: `1 - np.tanh(hidden) ** 2`",
+                                "`hidden` is `np.tanh(z)` already: square it as it is, without a second "
+                                "`np.tanh`.", lambda z, hidden: 1 - np.tanh(hidden) ** 2),
+            _tanh_slope_mistake("forgot the square: `1 - hidden` instead of `1 - hidden ** 2`",
+                                "Square tanh's output in the slope.", lambda z, hidden: 1 - hidden),
+            _tanh_slope_mistake("a plus where the minus belongs: 1 + tanh² as the slope",
+                                "tanh's slope is 1 at z = 0 and falls towards 0 far out, never above 1: the square "
+                                "is taken away from 1.", lambda z, hidden: 1 + hidden ** 2),
+            _tanh_slope_mistake("tanh² alone as the slope, without the 1 it is taken from",
+                                "At z = 0, where tanh is 0, its slope is 1, its steepest: the slope is 1 minus the "
+                                "square of tanh.", lambda z, hidden: hidden ** 2),
+            _tanh_slope_mistake("squared the whole `(1 - hidden)` instead of hidden alone",
+                                "Only tanh's output is squared, and then taken away from 1: mind the parentheses.",
+                                lambda z, hidden: (1 - hidden) ** 2),
+            _tanh_slope_mistake("doubled tanh's output (`* 2`) instead of squaring it (`** 2`)",
+                                "Squaring is `** 2`: the output times itself.", lambda z, hidden: 1 - hidden * 2),
             Mistake("kept the sigmoid: these are the sigmoid network's gradients",
                     "Both the forward pass (`np.tanh`) and the slope on the way back change for tanh.",
                     network.backward),
+            *_network_mistakes("tanh"),
         ],
         hints=["Start from your `backward` (or `solution(\"backward\")`): the same steps, in the same order. "
                "Which of them are about the sigmoid?",
@@ -979,6 +1034,8 @@ EXERCISES = [
             Mistake("left the biases where they were", "b1 and b2 take a step too, against their own gradients.",
                     lambda X, y, W1, b1, W2, b2, alpha: (
                         (new := network.train_step(X, y, W1, b1, W2, b2, alpha)), (new[0], b1, new[2], b2))[-1]),
+            *[_stepped(mistake) for mistake in _backward_mistakes()  # a flipped sign goes uphill: named above
+              if not mistake.name.startswith("sign flipped")],
         ],
         hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
                "and the seven backward lines. Only then move every parameter.",
@@ -1007,22 +1064,22 @@ EXERCISES = [
                     "After going back through the weights, multiply entry by entry by the slope of the layer "
                     "below, written with its output as in 05: `deep.slope(outputs[layer - 1])`.",
                     lambda *args: _backward_layers_variant(*args, slope="none")),
-            Mistake("took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
-                    "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with "
-                    "its output `outputs[layer - 1]`.",
-                    lambda *args: _backward_layers_variant(*args, slope="above")),
+            *_also_past_layer_1(
+                "took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
+                "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with its "
+                "output `outputs[layer - 1]`.", slope="above"),
             Mistake("applied sigmoid_derivative to the hidden values",
                     "`network.sigmoid_derivative` takes z, not the output; written with the output h the slope "
                     "is h (1 − h): `deep.slope(outputs[layer - 1])`.",
                     lambda *args: _backward_layers_variant(*args, slope="sigmoid of h")),
-            Mistake("sent the signal down through the weights of the layer below",
-                    "The signal goes back through the weights it came forward through: this layer's own, "
-                    "`params[f\"W{layer}\"]`, transposed.",
-                    lambda *args: _backward_layers_variant(*args, weights="below")),
-            Mistake("sent the signal down through the weights without transposing them",
-                    "Going back through a layer multiplies by its weights transposed (`.T`), as 05 did: "
-                    "shape (n, units) becomes (n, inputs).",
-                    lambda *args: _backward_layers_variant(*args, transpose=False)),
+            *_also_past_layer_1(
+                "sent the signal down through the weights of the layer below",
+                "The signal goes back through the weights it came forward through: this layer's own, "
+                "`params[f\"W{layer}\"]`, transposed.", weights="below"),
+            *_also_past_layer_1(
+                "sent the signal down through the weights without transposing them",
+                "Going back through a layer multiplies by its weights transposed (`.T`), as 05 did: shape (n, "
+                "units) becomes (n, inputs).", transpose=False),
             Mistake("passed the signal down before making the layer's own gradients",
                     "A layer's gradients use the signal that reached that layer: make them first, then pass "
                     "the signal down.", lambda *args: _backward_layers_variant(*args, down_first=True)),
@@ -1089,7 +1146,7 @@ EXERCISES = [
                "the two as a pair, a's first."]),
     Exercise(
         "backward_tape", "06_deeper", autodiff.backward_tape,
-        cases=_tape_cases,
+        cases=_tape_cases, explain_raised=_tape_key_error,
         mistakes=[
             Mistake("overwrote the gradient where paths meet: `=` where `+=` belongs",
                     "A value used twice (e in E = e · e, a weight shared by two houses, a unit feeding two "
@@ -1107,6 +1164,16 @@ EXERCISES = [
                     lambda tape, values: _tape_variant(tape, values, start=0.0)),
             Mistake("started E's gradient at E's value instead of 1", "dE/dE = 1, whatever E is.",
                     lambda tape, values: _tape_variant(tape, values, start="E")),
+            Mistake("gave only E a gradient before the walk, then added to gradients that did not exist yet",
+                    "Adding to a value's gradient needs one to be there: start every value's gradient at 0 "
+                    "(and E's at 1) before the walk, or start each one the first time a signal reaches it.",
+                    lambda tape, values: _tape_variant(tape, values, started="only E")),
+            Mistake("gave no value a gradient before the walk, not even E",
+                    "The walk reads E's gradient first: start it at 1 (dE/dE = 1), and every other value's at 0.",
+                    lambda tape, values: _tape_variant(tape, values, started="nothing")),
+            Mistake("gave each rule the inputs' names instead of their values",
+                    "The tape holds names; a rule calculates with numbers: look each input's value up in "
+                    "`values` by its name.", lambda tape, values: _tape_variant(tape, values, rule_gets="names")),
             Mistake("sent each output's gradient to its inputs unchanged, without the local rule",
                     "Each operation has its own rule: call it with the inputs' values and the output's "
                     "gradient, and it returns one gradient per input.",

@@ -339,8 +339,15 @@ EXPLANATIONS = [
     (r"only (0-dimensional|length-1) arrays can be converted",
      "A function for single numbers got an array: `float()` and the math module take one number. "
      "numpy's functions, such as `np.exp`, work on both."),
-    (r"can't multiply sequence|unsupported operand type\(s\) for .*'list'",
+    (r"can't multiply sequence",
+     "One side of a `*` is a sequence (a list, a tuple or a text): Python only repeats a sequence, a whole "
+     "number of times; it does not calculate with its entries, as numpy does with an array. Check what each "
+     "side holds: for a list, take its entries one at a time."),
+    (r"unsupported operand type\(s\) for .*'list'",
      "Plain Python lists do not calculate entry by entry (numpy arrays do): take the entries one at a time."),
+    (r"unsupported operand type\(s\) for .*'str'",
+     "A text (str) is in a calculation: check that each name there holds a number, not a text such as a "
+     "name."),
     (r"'(?:float|int)' object is not (?:subscriptable|iterable)|object of type '(?:float|int)' has no len",
      "This test case passes single numbers, not arrays: write it so that it works for both, as numpy's "
      "operators do."),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from autograd import grad
 
-from course_utils import autodiff, check, gradcheck, hint, solution
+from course_utils import autodiff, check, deep, gradcheck, hint, solution
 from course_utils.exercises import EXERCISES, _FORWARD
 from course_utils.judging import describe
 from learner_answers import ANSWERS, RIGHT
@@ -205,6 +205,65 @@ def test_the_messages_show_the_cases_in_the_notebooks_names():
     assert re.search(r'walked backwards in your order, grads\["\w+"\] is', message)
     message = check("topological_order", lambda root: [t for t in autodiff.topological_order(root) if t.parents])
     assert "usual mistake: left out the inputs" in message.message
+
+
+def layers_slope_above_all_the_way(X, y, params):
+    """A newcomer's: the slope at outputs[layer], and the signal passed down at layer 1 too."""
+    outputs = deep.forward_layers(X, params)
+    L = len(params) // 2
+    grads = {}
+    d_z = 2 * (outputs[L] - y) / len(y)
+    for layer in range(L, 0, -1):
+        grads[f"W{layer}"] = outputs[layer - 1].T @ d_z
+        grads[f"b{layer}"] = d_z.sum(axis=0)
+        d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer])
+    return grads
+
+
+def test_an_exception_is_said_in_numpys_words_first_and_a_mistake_only_offered():
+    message = check("backward_layers", layers_slope_above_all_the_way).message
+    raised = "raised ValueError: operands could not be broadcast together with shapes (5,3) (5,2)."
+    assert raised in message and message.index(raised) < message.index("This may be a usual mistake: took the slope "
+                                                                        "of the layer the signal left")
+    assert "matches a usual mistake" not in message  # a possibility, not a verdict: other code raises it too
+
+
+def tape_never_started(tape, values):
+    grads = {}
+    grads[tape[-1][0]] = 1.0
+    for output, grad_fn, inputs in reversed(tape):
+        sent = grad_fn(*[values[name] for name in inputs], grads[output])
+        for name, gradient in zip(inputs, sent):
+            grads[name] += gradient
+    return grads
+
+
+def tape_rules_get_names(tape, values):
+    grads = {name: 0.0 for name in values}
+    grads[tape[-1][0]] = 1.0
+    for output, grad_fn, inputs in reversed(tape):
+        for name, gradient in zip(inputs, grad_fn(*inputs, grads[output])):
+            grads[name] += gradient
+    return grads
+
+
+def test_a_key_error_of_backward_tape_is_said_in_its_terms():
+    message = check("backward_tape", tape_never_started).message
+    assert "raised KeyError: 'e'. 'e' is a name on the tape" in message and "had nothing for 'e'" in message
+    assert "usual mistake: gave only E a gradient before the walk" in message
+
+
+def test_a_rule_given_names_is_not_told_about_lists():
+    message = check("backward_tape", tape_rules_get_names).message
+    assert "usual mistake: gave each rule the inputs' names instead of their values" in message
+    assert "Plain Python lists" not in message
+
+
+def test_the_cases_are_shown_in_brief():
+    message = check("backward_tape", tape_never_started).message
+    assert message.index("backward_tape(<a list of 7 items>, {'x': …") < 60
+    message = check("backward_layers", lambda X, y, params: {}).message
+    assert "backward_layers(<array (5, 3)>, <array (5, 1)>, {'W1': …, 'b1': …, 'W2': …" in message
 
 
 def notebook_graph():
