@@ -285,6 +285,33 @@ def _one_sided_gradient(f, w, h):
     return grad
 
 
+def _matmul_mistakes():
+    """matmul_backward's usual mistakes: each made in both gradients, then in A's alone, then in B's alone
+    (the other one right), as a learner often gets one of the two right."""
+    right_A, right_B = (lambda A, B, d_out: d_out @ B.T), (lambda A, B, d_out: A.T @ d_out)
+    halves = [  # (name, advice, A's gradient, B's gradient) as the mistake makes them
+        ("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is transposed in "
+         "A's gradient, and A in B's.", lambda A, B, d_out: d_out @ B, lambda A, B, d_out: A @ d_out),
+        ("entry-by-entry products, as for multiply",
+         "A @ B is a matrix product, and so is each part of its rule: `@` with a transpose.",
+         lambda A, B, d_out: B * d_out, lambda A, B, d_out: A * d_out),
+        ("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies them by the "
+         "arriving signal, `d_out`.", lambda A, B, d_out: B.T, lambda A, B, d_out: A.T),
+        ("multiplied in the wrong order",
+         "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
+         lambda A, B, d_out: B.T @ d_out, lambda A, B, d_out: d_out @ A.T),
+    ]
+    both = [Mistake(name, advice, lambda A, B, d_out, a=a, b=b: (a(A, B, d_out), b(A, B, d_out)))
+            for name, advice, a, b in halves]
+    swapped = Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
+                      lambda A, B, d_out: (A.T @ d_out, d_out @ B.T))
+    only_A = [Mistake(name, advice, lambda A, B, d_out, a=a: (a(A, B, d_out), right_B(A, B, d_out)))
+              for name, advice, a, _ in halves]
+    only_B = [Mistake(name, advice, lambda A, B, d_out, b=b: (right_A(A, B, d_out), b(A, B, d_out)))
+              for name, advice, _, b in halves]
+    return both + [swapped] + only_A + only_B
+
+
 # --- 06_deeper: the test cases and the usual mistakes -----------------------------------------------------
 
 def _layers_case(rng, sizes, n):
@@ -1198,20 +1225,7 @@ EXERCISES = [
                        tuple(_rng().normal(size=shape) for shape in ((4, 3), (3, 3), (4, 3)))],
         shapes="A's gradient is shaped like A, (n, k), and B's like B, (k, m); d_out is shaped like A @ B, "
                "(n, m).",
-        mistakes=[
-            Mistake("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is "
-                    "transposed in A's gradient, and A in B's.", lambda A, B, d_out: (d_out @ B, A @ d_out)),
-            Mistake("entry-by-entry products, as for multiply",
-                    "A @ B is a matrix product, and so is each part of its rule: `@` with a transpose.",
-                    lambda A, B, d_out: (B * d_out, A * d_out)),
-            Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
-                    lambda A, B, d_out: (A.T @ d_out, d_out @ B.T)),
-            Mistake("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies "
-                    "them by the arriving signal, `d_out`.", lambda A, B, d_out: (B.T, A.T)),
-            Mistake("multiplied in the wrong order",
-                    "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
-                    lambda A, B, d_out: (B.T @ d_out, d_out @ A.T)),
-        ],
+        mistakes=_matmul_mistakes(),
         hints=["It is multiply's swap in matrix form: A's gradient is made from B and `d_out`, B's from A and "
                "`d_out`.",
                "Let the shapes decide. `d_out` is (n, m) and B is (k, m); A's gradient must be (n, k), like A. "

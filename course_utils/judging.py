@@ -78,13 +78,26 @@ def call_quietly(fn, args):
 
 
 class Raised:
-    """An exception as an outcome of a call: two are equal when their type and message are."""
+    """An exception as an outcome of a call: two are equal when their type and message are, or when both say
+    that a product's sizes did not fit, the same sizes, whether `@` or np.dot said it (one mistake, spelled
+    two ways)."""
 
     def __init__(self, problem):
         self.kind, self.text = type(problem).__name__, exception_text(problem)
+        self.said = product_sizes(self.text) or (self.kind, self.text)
 
     def __eq__(self, other):
-        return isinstance(other, Raised) and (self.kind, self.text) == (other.kind, other.text)
+        return isinstance(other, Raised) and self.said == other.said
+
+
+def product_sizes(text):
+    """(A's last size, B's first) from the message of a product A @ B (or np.dot) whose sizes did not fit,
+    else None."""
+    found = re.search(r"matmul: .*\(size (\d+) is different from (\d+)\)", text)
+    if found:
+        return int(found.group(2)), int(found.group(1))
+    found = re.search(r"shapes \(.*?\) and \(.*?\) not aligned: (\d+) \(dim \d+\) != (\d+)", text)
+    return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def outcome(fn, args, judged_as=None):
