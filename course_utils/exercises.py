@@ -117,22 +117,29 @@ _ACTIVATIONS = {"sigmoid": (network.sigmoid, lambda z, hidden: hidden * (1 - hid
 
 
 def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
-                      flat=False, back_with_matmul=True, b1_axis=0, W2_transposed=False, W1_transposed=False,
-                      twice=False, b1_in_forward=True):
+                      flat=False, back="@ W2.T", b1_axis=0, b2_axis=0, W2_transposed=False, W1_transposed=False,
+                      twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum"):
     """backward (backward_tanh, with activation="tanh") with one thing changed, to recognise the usual
-    mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one."""
+    mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one.
+    back: how the error signal goes back through W2; bias: how the biases' gradients are made from the
+    signal ("sum" over the houses, "mean" over them, or "none": the signal as it is)."""
     squash, right_slope = _ACTIVATIONS[activation]
     z = X @ W1 + (b1 if b1_in_forward else 0)
     hidden = squash(z)
-    prediction = hidden @ W2 + b2
+    prediction = hidden @ W2 + (b2 if b2_in_forward else 0)
     if flat:
         prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
     d_prediction = sign * factor * (prediction - y) / (len(y) if average else 1)
-    d_hidden = d_prediction @ W2.T if back_with_matmul else d_prediction * W2
+    if one_signal:  # the error signal averaged into a single number
+        d_prediction = np.mean(d_prediction)
+    d_hidden = {"@ W2.T": lambda: d_prediction @ W2.T, "* W2": lambda: d_prediction * W2,
+                "@ W2": lambda: d_prediction @ W2, "W2.T @": lambda: W2.T @ d_prediction}[back]()
     d_z = d_hidden * (slope or right_slope)(z, hidden)
-    grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": d_z.sum(axis=b1_axis),
+    made = {"sum": lambda signal, axis: signal.sum(axis=axis), "mean": lambda signal, axis: signal.mean(axis=axis),
+            "none": lambda signal, axis: signal}[bias]
+    grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": made(d_z, b1_axis),
              "W2": d_prediction.T @ hidden if W2_transposed else hidden.T @ d_prediction,
-             "b2": d_prediction.sum(axis=0)}
+             "b2": made(d_prediction, b2_axis)}
     return {name: grad / (len(y) if twice else 1) for name, grad in grads.items()}  # twice: averaged again
 
 
@@ -147,13 +154,31 @@ def _network_mistakes(activation):
         Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.", made(average=False)),
         Mistake("multiplied `d_prediction * W2` entry by entry",
                 "Send the error signal back through the weights with a matrix product, `d_prediction @ W2.T`, "
-                "shape (n, h).", made(back_with_matmul=False)),
+                "shape (n, h).", made(back="* W2")),
+        Mistake("sent the error signal back through W2 without transposing it",
+                "The error signal is (n, 1) and W2 (h, 1): going back through W2 takes it transposed, so that "
+                "the result is (n, h), one column per hidden unit.", made(back="@ W2")),
+        Mistake("multiplied `W2.T @ d_prediction`: the order matters",
+                "The error signal comes first, one row per house: it is (n, 1), and what comes back is (n, h), "
+                "like hidden.", made(back="W2.T @")),
+        Mistake("averaged the error signal into a single number",
+                "The error signal has one entry per house, 2 (prediction − y) / n, shape (n, 1): `@` and the sums "
+                "add up the houses later.", made(one_signal=True)),
         Mistake("divided by n twice", "The error signal has its / n already: `@` and `d_z.sum(axis=0)` add up "
                 "the houses' shares without dividing again.", made(twice=True)),
         Mistake("added up b1's gradient over everything",
                 "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=None)),
         Mistake("added up b1's gradient over the hidden units instead of over the houses",
                 "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=1)),
+        Mistake("added up b2's gradient over everything",
+                "Add up over the houses only, `d_prediction.sum(axis=0)`: b2 has one entry, shape (1,).",
+                made(b2_axis=None)),
+        Mistake("did not add up the biases' gradients over the houses",
+                "A bias is used by every house: its gradient adds up the error signal over the houses "
+                "(`axis=0`), one number per unit, shaped like the bias.", made(bias="none")),
+        Mistake("averaged the biases' gradients over the houses (mean) instead of adding them up",
+                "The error signal has its / n already: add it up over the houses, as `@` does for the weights.",
+                made(bias="mean")),
         Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
                 made(W2_transposed=True)),
         Mistake("multiplied `X @ d_z` for W1's gradient",
@@ -163,6 +188,8 @@ def _network_mistakes(activation):
                 "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).", made(flat=True)),
         Mistake("left b1 out of the forward pass", "The hidden layer squashes `X @ W1 + b1`: with b1, as in "
                 "forward.", made(b1_in_forward=False)),
+        Mistake("left b2 out of the forward pass", "The prediction is `hidden @ W2 + b2`: with b2, as in forward.",
+                made(b2_in_forward=False)),
     ]
 
 
@@ -181,6 +208,11 @@ def _backward_mistakes():
                 "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
                 sloped(lambda z, hidden: z * (1 - z))),
     ]
+
+
+# backward's mistakes that train_step does not make its own way: a flipped sign is its "step goes uphill", and
+# b2's gradient added up over everything is right once stepped (b2 has one entry).
+_NOT_IN_A_STEP = {"sign flipped (y - prediction)", "added up b2's gradient over everything"}
 
 
 def _stepped(mistake):
@@ -902,6 +934,9 @@ EXERCISES = [
                     lambda z: _sigmoid_slope_of(1 + np.exp(-z))),
             Mistake("s * 1 - s is s - s, which is 0: the parentheses around 1 - s are missing",
                     "Multiply s by the whole factor, (1 - s), in parentheses.", lambda z: 0 * network.sigmoid(z)),
+            Mistake("squared the sigmoid: σ(z)²",
+                    "The slope is σ(z) times one minus σ(z), not σ(z) times itself.",
+                    lambda z: network.sigmoid(z) ** 2),
             Mistake("squared e^-z instead of the whole denominator",
                     "The slope is e^-z / (1 + e^-z)²: square the whole denominator.",
                     lambda z: np.exp(-z) / (1 + np.exp(-z) ** 2)),
@@ -954,6 +989,21 @@ EXERCISES = [
                     "The hidden values are squashed once; the output is `hidden @ W2 + b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.sigmoid(network.forward(X, W1, b1, W2, b2)[0]) @ W2 + b2)),
+            Mistake("transposed W2 at the output",
+                    "hidden (n, h) @ W2 (h, 1) fits as it is and gives one prediction per house, (n, 1).",
+                    lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
+                                               network.forward(X, W1, b1, W2, b2)[0] @ W2.T + b2)),
+            Mistake("ReLU (`np.maximum(0, ...)`) instead of the sigmoid",
+                    "05's hidden units squash with the sigmoid, `network.sigmoid`, into (0, 1).",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2,
+                                                               activation=lambda z: np.maximum(0, z))),
+            Mistake("`np.exp(z)` where the sigmoid has `np.exp(-z)`: that is σ(−z)",
+                    "The sigmoid is 1 / (1 + e^−z), with a minus in the exponent; `network.sigmoid` has it.",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2,
+                                                               activation=lambda z: 1 / (1 + np.exp(z)))),
+            Mistake("returned the sums before the sigmoid as the hidden values",
+                    "Return the squashed values, the ones the prediction is made from.",
+                    lambda X, W1, b1, W2, b2: (X @ W1 + b1, network.forward(X, W1, b1, W2, b2)[1])),
             Mistake("added b1 at the output, where b2 belongs", "The output's bias is `b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.forward(X, W1, b1, W2, b2)[0] @ W2 + b1)),
@@ -1061,8 +1111,16 @@ EXERCISES = [
             Mistake("left the biases where they were", "b1 and b2 take a step too, against their own gradients.",
                     lambda X, y, W1, b1, W2, b2, alpha: (
                         (new := network.train_step(X, y, W1, b1, W2, b2, alpha)), (new[0], b1, new[2], b2))[-1]),
-            *[_stepped(mistake) for mistake in _backward_mistakes()  # a flipped sign goes uphill: named above
-              if not mistake.name.startswith("sign flipped")],
+            Mistake("returned the steps, not the new parameters",
+                    "A step says how far each parameter moves: take it from the parameter, `W1 - alpha * ...`.",
+                    lambda X, y, W1, b1, W2, b2, alpha: tuple(
+                        old - new for old, new in zip((W1, b1, W2, b2), network.train_step(X, y, W1, b1, W2, b2,
+                                                                                          alpha)))),
+            Mistake("returned the new parameters in another order",
+                    "Return them as they come in: W1, b1, W2, b2.",
+                    lambda X, y, W1, b1, W2, b2, alpha: tuple(
+                        network.train_step(X, y, W1, b1, W2, b2, alpha)[k] for k in (0, 2, 1, 3))),
+            *[_stepped(mistake) for mistake in _backward_mistakes() if mistake.name not in _NOT_IN_A_STEP],
         ],
         hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
                "and the seven backward lines. Only then move every parameter.",
