@@ -357,7 +357,8 @@ def _layers_case(rng, sizes, n):
 
 def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope="output", weights="own",
                              transpose=True, down_first=False, W_transposed=False, b_axis=0, last=1,
-                             again=False, output_slope=False, came_in="below", past_layer_1=False):
+                             again=False, output_slope=False, came_in="below", past_layer_1=False,
+                             bias_mean=False):
     """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes. past_layer_1: the
     signal is also passed down from layer 1 to the inputs (a loop without `if layer > 1`), which changes no
     gradient, but with some mistakes the shapes no longer fit there."""
@@ -372,7 +373,7 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
             d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
         h_in = outputs[layer if came_in == "own" else layer - 1]  # "own": the layer's output, not its input
         grads[f"W{layer}"] = d_z.T @ h_in if W_transposed else h_in.T @ d_z
-        grads[f"b{layer}"] = d_z.sum(axis=b_axis)
+        grads[f"b{layer}"] = d_z.mean(axis=0) if bias_mean else d_z.sum(axis=b_axis)
         if (layer > 1 or past_layer_1) and not down_first:
             W = params[f"W{layer - 1 if weights == 'below' else layer}"]
             d_hidden = d_z @ W.T if transpose else d_z @ W
@@ -381,6 +382,19 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
                       "sigmoid of h": network.sigmoid_derivative(h)}
             d_z = d_hidden * slopes[slope] / (len(y) if again else 1)
     return grads
+
+
+def _layers_key_error(args, problem):
+    """What a KeyError of backward_layers means when its key is a parameter's name that params lacks: the
+    layers were counted wrong."""
+    X, y, params = args
+    key = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
+    if not isinstance(key, str) or key in params or key[:1] not in "Wb" or not key[1:].isdigit():
+        return ""
+    layers = len(params) // 2
+    return (f"That is a usual mistake: counted the layers wrong. This network has {layers} layers, so params "
+            f"holds W1 to W{layers} and b1 to b{layers}, not '{key}': params has two entries per layer, and the "
+            "list of outputs one more than there are layers (the inputs come first).")
 
 
 def _also_past_layer_1(name, advice, **changed):
@@ -472,18 +486,25 @@ def _graph_cases():
 
 
 def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient",
-                  started="every value", rule_gets="values"):
+                  started="every value", rule_gets="values", looked_up="each", two_inputs=False):
     """backward_tape with one thing changed, to recognise the usual mistakes. started: the values given a
-    gradient before the walk ("every value", "only E" or "nothing"); rule_gets: "values" or "names"."""
+    gradient before the walk ("every value", "every value at 1", "only E" or "nothing"); rule_gets: "values" or
+    "names"; looked_up: "each" input's value, or the whole tuple of names at once; two_inputs: every rule's
+    answer unpacked into two gradients."""
     last = tape[-1][0]
-    grads = {name: 0.0 for name in values} if started == "every value" else {}
+    first = 1.0 if started == "every value at 1" else 0.0
+    grads = {name: first for name in values} if started.startswith("every value") else {}
     if started != "nothing":
         grads[last] = values[last] if start == "E" else start
     reached = set()
     for output, grad_fn, inputs in (tape if forwards else reversed(tape)):
         arriving = grads[output] if d_out == "gradient" else values[output]
+        if looked_up == "tuple":
+            values[inputs]  # a KeyError: the tuple of names is no name
         given = [values[name] if rule_gets == "values" else name for name in inputs]
         sent = grad_fn(*given, arriving) if rule else [arriving] * len(inputs)
+        if two_inputs:
+            first_gradient, second_gradient = sent  # a ValueError for sigmoid's rule, which returns one
         for name, gradient in zip(inputs, sent):
             if meet == "add":
                 grads[name] = grads[name] + gradient
@@ -500,8 +521,9 @@ def _tape_key_error(args, problem):
     key = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
     if not isinstance(key, str) or key not in values:
         return ""
-    return (f"'{key}' is a name on the tape, and `values` has it: so your own dict, most likely of gradients, "
-            f"had nothing for '{key}' when it was read. A gradient must be there before a signal is added to it.")
+    return (f"That is a usual mistake: read a gradient before storing one. '{key}' is a name on the tape, and "
+            f"`values` has it: so it is your own dict, most likely of gradients, that had nothing for '{key}' "
+            "when it was read. A gradient must be there before a signal is added to it.")
 
 
 def _order_variant(root, before_parents=False, once=True, with_root=True):
@@ -582,6 +604,19 @@ def _by_name(root):
 FROM_AN_EARLIER_CALL = (
     "A default value is made once, when `def` runs, and every call shares it: the second call finds the first "
     "one's tensors in it. Make a new one inside the function, at every call.")
+
+
+def _depth_first_reversed(root, flip=False):
+    """The tensors in the order a depth-first walk with a stack first meets them, reversed; flip: each
+    tensor's parents pushed the other way round."""
+    order, stack, seen = [], [root], set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) not in seen:
+            seen.add(id(tensor))
+            order.append(tensor)
+            stack.extend(reversed(tensor.parents) if flip else tensor.parents)
+    return order[::-1]
 
 
 def _gradients_in_order(args, order):
@@ -1130,7 +1165,7 @@ EXERCISES = [
                "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
     Exercise(
-        "backward_layers", "06_deeper", deep.backward_layers,
+        "backward_layers", "06_deeper", deep.backward_layers, explain_raised=_layers_key_error,
         show=[network.sigmoid, deep.squash, deep.slope, deep.forward_layers],
         # First a layer of one unit, where weights left untransposed still fit and go wrong one layer down.
         cases=lambda: [_layers_case(_rng(), (3, 2, 1, 1), 5), _layers_case(_rng(), (2, 3, 1), 4),
@@ -1178,6 +1213,9 @@ EXERCISES = [
             Mistake("added up the bias's gradient over everything",
                     "Add up over the houses only, `d_z.sum(axis=0)`: one number per unit.",
                     lambda *args: _backward_layers_variant(*args, b_axis=None)),
+            Mistake("averaged the bias's gradient over the houses (mean) instead of adding it up",
+                    "The output's error signal has its / n already: add the signal up over the houses, as `@` "
+                    "does for the weights.", lambda *args: _backward_layers_variant(*args, bias_mean=True)),
             Mistake("stopped one layer early: no gradients for W1 and b1",
                     "The loop runs down to the first layer, layer 1, included.",
                     lambda *args: _backward_layers_variant(*args, last=2)),
@@ -1220,6 +1258,18 @@ EXERCISES = [
             Mistake("returned one number, the two gradients added",
                     "Return a pair, one gradient per input, a's first.",
                     lambda a, b, d_out: b * d_out + a * d_out),
+            Mistake("gave both inputs the same gradient",
+                    "Each input gets the other input times `d_out`: a's gradient is made with b, b's with a.",
+                    lambda a, b, d_out: (b * d_out, b * d_out)),
+            Mistake("gave both inputs the same gradient",
+                    "Each input gets the other input times `d_out`: a's gradient is made with b, b's with a.",
+                    lambda a, b, d_out: (a * d_out, a * d_out)),
+            Mistake("multiplied the pair `(b, a)` by d_out in one go",
+                    "A tuple does not multiply entry by entry (and numpy makes one array of it): multiply each "
+                    "gradient by `d_out` on its own, then return the pair.", lambda a, b, d_out: (b, a) * d_out),
+            Mistake("used `@`, a matrix product, where multiply works entry by entry",
+                    "a * b multiplies entry by entry (numbers, or arrays of one shape), and so does its rule: "
+                    "`*`, not `@`.", lambda a, b, d_out: (b @ d_out, a @ d_out)),
             Mistake("divided the signal by each input",
                     "Multiply instead, by the other input: nudging a moves a * b by b per unit of a.",
                     lambda a, b, d_out: (d_out / a, d_out / b)),
@@ -1256,6 +1306,17 @@ EXERCISES = [
             Mistake("gave no value a gradient before the walk, not even E",
                     "The walk reads E's gradient first: start it at 1 (dE/dE = 1), and every other value's at 0.",
                     lambda tape, values: _tape_variant(tape, values, started="nothing")),
+            Mistake("started every value's gradient at 1, not only E's",
+                    "Only E's gradient starts at 1 (dE/dE = 1); every other value's starts at 0 and is made of "
+                    "the signals that reach it.", lambda tape, values: _tape_variant(tape, values,
+                                                                                     started="every value at 1")),
+            Mistake("looked the inputs up with the whole tuple of names, `values[inputs]`",
+                    "`inputs` is a tuple of names, one per input: look each one up in `values` on its own.",
+                    lambda tape, values: _tape_variant(tape, values, looked_up="tuple")),
+            Mistake("took every rule to have two inputs: sigmoid's has one",
+                    "A rule returns one gradient per input, in a tuple (sigmoid's holds one): pair them with the "
+                    "inputs' names, which `zip` does for any number.",
+                    lambda tape, values: _tape_variant(tape, values, two_inputs=True)),
             Mistake("gave each rule the inputs' names instead of their values",
                     "The tape holds names; a rule calculates with numbers: look each input's value up in "
                     "`values` by its name.", lambda tape, values: _tape_variant(tape, values, rule_gets="names")),
@@ -1309,6 +1370,14 @@ EXERCISES = [
                     "Breadth first lists a tensor when the shortest path reaches it, so a tensor also reached by "
                     "a longer path (a skip connection) can come before its parents. Go depth first: list a "
                     "tensor's parents, all the way down, before the tensor.", _breadth_first_reversed),
+            Mistake("walked depth first with a stack, listing each tensor when first met, and reversed the list",
+                    "A tensor met early along one path can still be an input of one met later along another (a "
+                    "skip connection). List a tensor only after all its parents: a function that calls itself on "
+                    "each parent, then appends, does it.", _depth_first_reversed),
+            Mistake("walked depth first with a stack, listing each tensor when first met, and reversed the list",
+                    "A tensor met early along one path can still be an input of one met later along another (a "
+                    "skip connection). List a tensor only after all its parents: a function that calls itself on "
+                    "each parent, then appends, does it.", lambda root: _depth_first_reversed(root, flip=True)),
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
             Mistake("remembered the visited tensors by their name",

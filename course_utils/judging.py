@@ -370,6 +370,9 @@ EXPLANATIONS = [
     (r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)",
      "An index ran past the end of an array (index {0} where there are {1}): check the loop's range "
      "against the array's shape; a 2-D array has rows and columns."),
+    (r"list index out of range",
+     "An index ran past the end of a list: a list of n items has the indices 0 to n - 1 (and -1 for the last). "
+     "Check the loop's range against the list's length."),
     (r"NameError: name '(\w+)' is not defined",
      "Your function uses {0}, which does not exist where it runs: define it (and run that cell) first, "
      "or check its spelling."),

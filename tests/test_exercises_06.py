@@ -246,8 +246,26 @@ def tape_rules_get_names(tape, values):
 
 def test_a_key_error_of_backward_tape_is_said_in_its_terms():
     message = check("backward_tape", tape_never_started).message
-    assert "raised KeyError: 'e'. 'e' is a name on the tape" in message and "had nothing for 'e'" in message
+    assert "raised KeyError: 'e'. That is a usual mistake: read a gradient before storing one." in message
+    assert "'e' is a name on the tape" in message and "had nothing for 'e'" in message
     assert "usual mistake: gave only E a gradient before the walk" in message
+
+
+def layers_counted_from_params(X, y, params):
+    outputs = deep.forward_layers(X, params)
+    grads, d_z = {}, 2 * (outputs[-1] - y) / len(y)
+    for layer in range(len(params), 0, -1):  # two entries per layer: W6 for a network of 3 layers
+        W = params[f"W{layer}"]
+        grads[f"W{layer}"], grads[f"b{layer}"] = outputs[layer - 1].T @ d_z, d_z.sum(axis=0)
+        if layer > 1:
+            d_z = (d_z @ W.T) * deep.slope(outputs[layer - 1])
+    return grads
+
+
+def test_a_key_error_of_backward_layers_says_how_many_layers_there_are():
+    message = check("backward_layers", layers_counted_from_params).message
+    assert "raised KeyError: 'W6'. That is a usual mistake: counted the layers wrong." in message
+    assert "This network has 3 layers, so params holds W1 to W3 and b1 to b3, not 'W6'" in message
 
 
 def test_a_rule_given_names_is_not_told_about_lists():
