@@ -486,32 +486,52 @@ def _graph_cases():
 
 
 def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient",
-                  started="every value", rule_gets="values", looked_up="each", two_inputs=False):
-    """backward_tape with one thing changed, to recognise the usual mistakes. started: the values given a
-    gradient before the walk ("every value", "every value at 1", "only E" or "nothing"); rule_gets: "values" or
-    "names"; looked_up: "each" input's value, or the whole tuple of names at once; two_inputs: every rule's
-    answer unpacked into two gradients."""
+                  started="every value", rule_gets="values", looked_up="each", two_inputs=False, d_out_first=False,
+                  skip_first=False):
+    """backward_tape with one thing changed, to recognise the usual mistakes. meet: how a signal joins a
+    value's gradient ("add", "add in place", "overwrite", "first", or "dict": an operation's signals first
+    made into a dict by input name); started: see _first_gradients; rule_gets: "values" or "names";
+    looked_up: "each" input's value, or the whole tuple of names at once; two_inputs: every rule's answer
+    unpacked into two gradients; skip_first: the walk stops before the tape's first operation."""
     last = tape[-1][0]
-    first = 1.0 if started == "every value at 1" else 0.0
-    grads = {name: first for name in values} if started.startswith("every value") else {}
+    grads = _first_gradients(values, started)
     if started != "nothing":
         grads[last] = values[last] if start == "E" else start
     reached = set()
-    for output, grad_fn, inputs in (tape if forwards else reversed(tape)):
+    walked = tape[1:] if skip_first else tape
+    for output, grad_fn, inputs in (walked if forwards else reversed(walked)):
         arriving = grads[output] if d_out == "gradient" else values[output]
         if looked_up == "tuple":
             values[inputs]  # a KeyError: the tuple of names is no name
         given = [values[name] if rule_gets == "values" else name for name in inputs]
-        sent = grad_fn(*given, arriving) if rule else [arriving] * len(inputs)
+        if not rule:
+            sent = [arriving] * len(inputs)
+        else:
+            sent = grad_fn(arriving, *given) if d_out_first else grad_fn(*given, arriving)
         if two_inputs:
             first_gradient, second_gradient = sent  # a ValueError for sigmoid's rule, which returns one
-        for name, gradient in zip(inputs, sent):
-            if meet == "add":
+        for name, gradient in (dict(zip(inputs, sent)).items() if meet == "dict" else zip(inputs, sent)):
+            if meet in ("add", "dict"):
                 grads[name] = grads[name] + gradient
+            elif meet == "add in place":
+                grads[name] += gradient
             elif meet == "overwrite" or name not in reached:  # "first": only the first signal is kept
                 grads[name] = gradient
             reached.add(name)
     return grads
+
+
+def _first_gradients(values, started):
+    """The gradients before the walk, as a mistake of backward_tape starts them: "every value" at 0, "every
+    value at 1", each at its "values", "one shared array" (dict.fromkeys: every name holds the same array),
+    "only E" or "nothing" (E's gradient is set after this)."""
+    if started == "every value at 1":
+        return {name: 1.0 for name in values}
+    if started == "values":
+        return dict(values)
+    if started == "one shared array":
+        return dict.fromkeys(values, np.zeros(()))
+    return {name: 0.0 for name in values} if started == "every value" else {}
 
 
 def _tape_key_error(args, problem):
@@ -956,6 +976,9 @@ EXERCISES = [
             Mistake("applied the sigmoid twice: the slope formula got σ(z) where z belongs",
                     "Apply the sigmoid once, `s = network.sigmoid(z)`, and use s in the slope.",
                     lambda z: _sigmoid_slope_of(network.sigmoid(network.sigmoid(z)))),
+            Mistake("1 - σ(z)²: tanh's pattern for the slope, written with the sigmoid",
+                    "tanh's slope is 1 minus its square; the sigmoid's is σ(z) times one minus σ(z).",
+                    lambda z: 1 - network.sigmoid(z) ** 2),
             Mistake("the slope of tanh, 1 - tanh², not of the sigmoid",
                     "The sigmoid is `network.sigmoid`, 1 / (1 + e^-z); tanh is another curve.",
                     lambda z: 1 - np.tanh(z) ** 2),
@@ -1024,6 +1047,10 @@ EXERCISES = [
                     "The hidden values are squashed once; the output is `hidden @ W2 + b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.sigmoid(network.forward(X, W1, b1, W2, b2)[0]) @ W2 + b2)),
+            Mistake("multiplied by W1.T: W1 is already (inputs, hidden units)",
+                    "Here W1 is (d, h), one row per input, as the shapes say: `X @ W1` fits as it is. (Some "
+                    "books and PyTorch store it the other way round, (h, d).)",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1.T, b1, W2, b2)),
             Mistake("transposed W2 at the output",
                     "hidden (n, h) @ W2 (h, 1) fits as it is and gives one prediction per house, (n, 1).",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
@@ -1151,10 +1178,10 @@ EXERCISES = [
                     lambda X, y, W1, b1, W2, b2, alpha: tuple(
                         old - new for old, new in zip((W1, b1, W2, b2), network.train_step(X, y, W1, b1, W2, b2,
                                                                                           alpha)))),
-            Mistake("returned the new parameters in another order",
-                    "Return them as they come in: W1, b1, W2, b2.",
-                    lambda X, y, W1, b1, W2, b2, alpha: tuple(
-                        network.train_step(X, y, W1, b1, W2, b2, alpha)[k] for k in (0, 2, 1, 3))),
+            *[Mistake("returned the new parameters in another order", "Return them as they come in: W1, b1, W2, b2.",
+                      lambda X, y, W1, b1, W2, b2, alpha, order=order: tuple(
+                          network.train_step(X, y, W1, b1, W2, b2, alpha)[k] for k in order))
+              for order in [(0, 2, 1, 3), (2, 3, 0, 1)]],  # weights first; or as backward makes them
             *[_stepped(mistake) for mistake in _backward_mistakes() if mistake.name not in _NOT_IN_A_STEP],
         ],
         hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
@@ -1267,9 +1294,17 @@ EXERCISES = [
             Mistake("multiplied the pair `(b, a)` by d_out in one go",
                     "A tuple does not multiply entry by entry (and numpy makes one array of it): multiply each "
                     "gradient by `d_out` on its own, then return the pair.", lambda a, b, d_out: (b, a) * d_out),
-            Mistake("used `@`, a matrix product, where multiply works entry by entry",
-                    "a * b multiplies entry by entry (numbers, or arrays of one shape), and so does its rule: "
-                    "`*`, not `@`.", lambda a, b, d_out: (b @ d_out, a @ d_out)),
+            *[Mistake("used a matrix product (`@`, np.matmul) where multiply works entry by entry",
+                      "a * b multiplies entry by entry (numbers, or arrays of one shape), and so does its rule: "
+                      "`*`.", make) for make in (lambda a, b, d_out: (b @ d_out, a @ d_out),
+                                                  lambda a, b, d_out: (np.matmul(b, d_out), np.matmul(a, d_out)))],
+            Mistake("added up each gradient over the entries: one number per input",
+                    "Each entry of a gets its own gradient, the entry of b at the same place times d_out's: the "
+                    "gradient is shaped like its input.", lambda a, b, d_out: (np.sum(b * d_out), np.sum(a * d_out))),
+            Mistake("doubled the gradients, as for a square (e · e)",
+                    "E = e · e uses e twice, and its two signals add up to 2e · d_out; a * b with two different "
+                    "inputs sends each one only the other input times d_out.",
+                    lambda a, b, d_out: (2 * b * d_out, 2 * a * d_out)),
             Mistake("divided the signal by each input",
                     "Multiply instead, by the other input: nudging a moves a * b by b per unit of a.",
                     lambda a, b, d_out: (d_out / a, d_out / b)),
@@ -1310,6 +1345,26 @@ EXERCISES = [
                     "Only E's gradient starts at 1 (dE/dE = 1); every other value's starts at 0 and is made of "
                     "the signals that reach it.", lambda tape, values: _tape_variant(tape, values,
                                                                                      started="every value at 1")),
+            Mistake("started each gradient at the value itself, not at 0",
+                    "A gradient is made of the signals that reach a value, and before the walk none has: every "
+                    "value's gradient starts at 0 (E's at 1), whatever the value is.",
+                    lambda tape, values: _tape_variant(tape, values, started="values")),
+            Mistake("every value's gradient is one and the same array, changed in place",
+                    "`dict.fromkeys` with an array puts the very same array under every name, and `+=` changes "
+                    "it in place, for all of them: give each name its own 0.",
+                    lambda tape, values: _tape_variant(tape, values, started="one shared array",
+                                                       meet="add in place")),
+            Mistake("gathered an operation's signals in a dict by input name: e in e · e gets one of its two",
+                    "An operation can use a value twice (E = e · e): it sends a signal along each use, and both "
+                    "count. Add each signal as it comes, going through the inputs and the signals in pairs.",
+                    lambda tape, values: _tape_variant(tape, values, meet="dict")),
+            Mistake("the walk stopped before the first operation on the tape",
+                    "Walk every operation, the first one included: `reversed(tape)` goes through them all, from "
+                    "the last to the first.", lambda tape, values: _tape_variant(tape, values, skip_first=True)),
+            Mistake("gave the rule d_out first",
+                    "A rule takes its inputs' values first, in the order of the tape, and the gradient arriving "
+                    "at its output, d_out, last.", lambda tape, values: _tape_variant(tape, values,
+                                                                                      d_out_first=True)),
             Mistake("looked the inputs up with the whole tuple of names, `values[inputs]`",
                     "`inputs` is a tuple of names, one per input: look each one up in `values` on its own.",
                     lambda tape, values: _tape_variant(tape, values, looked_up="tuple")),
