@@ -195,12 +195,14 @@ def _matching_mistake(exercise, answers):
 def _matching_mistakes(exercise, answers):
     """The usual mistakes that give the learner's outcome on every test case so far (the same value, or
     the same exception); failing those, the ones that give the same values in the first part (a key of a
-    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
+    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named. Not for an
+    exercise that judges its answers as something else (the gradients an order gives): the parts of those
+    come from one computation, not from separate slips, and a part such as a 0 is the same for many."""
     replays = [(mistake, [outcome(mistake.make, args, exercise.judged_as) for args, _ in answers])
                for mistake in exercise.mistakes]
     matching = [mistake for mistake, outcomes in replays
                 if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers))]
-    key = None if matching else _first_wrong_part(exercise, answers)
+    key = None if matching or exercise.judged_as else _first_wrong_part(exercise, answers)
     if key is not None:
         matching = [mistake for mistake, outcomes in replays
                     if all(_same(exercise, _part(theirs, key), _part(got, key))

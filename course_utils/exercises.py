@@ -2,6 +2,7 @@
 progressive hints, and its reference solution, which is the course_utils function itself (so solution and
 library agree). checking.py does the checking: check, hint and solution.
 """
+import copy
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -118,7 +119,8 @@ _ACTIVATIONS = {"sigmoid": (network.sigmoid, lambda z, hidden: hidden * (1 - hid
 
 def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
                       flat=False, back="@ W2.T", b1_axis=0, b2_axis=0, W2_transposed=False, W1_transposed=False,
-                      twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum"):
+                      twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum",
+                      slope_after_X=False):
     """backward (backward_tanh, with activation="tanh") with one thing changed, to recognise the usual
     mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one.
     back: how the error signal goes back through W2; bias: how the biases' gradients are made from the
@@ -135,9 +137,13 @@ def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, si
     d_hidden = {"@ W2.T": lambda: d_prediction @ W2.T, "* W2": lambda: d_prediction * W2,
                 "@ W2": lambda: d_prediction @ W2, "W2.T @": lambda: W2.T @ d_prediction}[back]()
     d_z = d_hidden * (slope or right_slope)(z, hidden)
+    if slope_after_X:  # X.T @ d_hidden first, then the slope: (d, h) times (n, h), which fits only if d = n
+        d_W1 = (X.T @ d_hidden) * (slope or right_slope)(z, hidden)
+    else:
+        d_W1 = X @ d_z if W1_transposed else X.T @ d_z
     made = {"sum": lambda signal, axis: signal.sum(axis=axis), "mean": lambda signal, axis: signal.mean(axis=axis),
             "none": lambda signal, axis: signal}[bias]
-    grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": made(d_z, b1_axis),
+    grads = {"W1": d_W1, "b1": made(d_z, b1_axis),
              "W2": d_prediction.T @ hidden if W2_transposed else hidden.T @ d_prediction,
              "b2": made(d_prediction, b2_axis)}
     return {name: grad / (len(y) if twice else 1) for name, grad in grads.items()}  # twice: averaged again
@@ -164,6 +170,9 @@ def _network_mistakes(activation):
         Mistake("averaged the error signal into a single number",
                 "The error signal has one entry per house, 2 (prediction − y) / n, shape (n, 1): `@` and the sums "
                 "add up the houses later.", made(one_signal=True)),
+        Mistake("multiplied by the activation's slope after the product with X.T",
+                "The slope is taken entry by entry on the error signal at the hidden layer, (n, h), before `X.T @` "
+                "adds up the houses: first the slope, then the product.", made(slope_after_X=True)),
         Mistake("divided by n twice", "The error signal has its / n already: `@` and `d_z.sum(axis=0)` add up "
                 "the houses' shares without dividing again.", made(twice=True)),
         Mistake("added up b1's gradient over everything",
@@ -220,7 +229,9 @@ def _stepped(mistake):
     def make(X, y, W1, b1, W2, b2, alpha):
         grads = mistake.make(X, y, W1, b1, W2, b2)
         return tuple(old - alpha * grads[name] for name, old in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2)))
-    return Mistake(f"in the gradients, {mistake.name}", mistake.advice, make)
+    # The step is the one such gradients give: the slip may be in the gradients or in the step itself.
+    return Mistake(f"each step is the one made with this slip in the gradients: {mistake.name}", mistake.advice,
+                   make)
 
 
 def _tanh_slope_mistake(name, advice, slope):
@@ -319,7 +330,7 @@ def _one_sided_gradient(f, w, h):
 
 def _matmul_mistakes():
     """matmul_backward's usual mistakes: each made in both gradients, then in A's alone, then in B's alone
-    (the other one right), as a learner often gets one of the two right."""
+    (the other one right), as a learner often gets one of the two right. None: no such form of the mistake."""
     right_A, right_B = (lambda A, B, d_out: d_out @ B.T), (lambda A, B, d_out: A.T @ d_out)
     halves = [  # (name, advice, A's gradient, B's gradient) as the mistake makes them
         ("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is transposed in "
@@ -329,18 +340,35 @@ def _matmul_mistakes():
          lambda A, B, d_out: B * d_out, lambda A, B, d_out: A * d_out),
         ("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies them by the "
          "arriving signal, `d_out`.", lambda A, B, d_out: B.T, lambda A, B, d_out: A.T),
+        ("forgot d_out: the gradients as if every entry of d_out were 1",
+         "d_out is the gradient arriving from above, different at each entry: the products are made with d_out "
+         "itself.", lambda A, B, d_out: np.ones_like(d_out) @ B.T, lambda A, B, d_out: A.T @ np.ones_like(d_out)),
         ("multiplied in the wrong order",
          "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
          lambda A, B, d_out: B.T @ d_out, lambda A, B, d_out: d_out @ A.T),
+        ("reshaped where a transpose belongs",
+         "`.reshape` keeps the entries in their order and only regroups them; a transpose, `.T`, turns rows into "
+         "columns. Let the product itself come out in the input's shape.",
+         lambda A, B, d_out: (d_out @ B.T).T.reshape(A.shape), lambda A, B, d_out: (A.T @ d_out).T.reshape(B.shape)),
+        ("transposed the gradients after making them",
+         "The right products come out shaped like their inputs already: A's is (n, k), like A.",
+         lambda A, B, d_out: (d_out @ B.T).T, lambda A, B, d_out: (A.T @ d_out).T),
+        ("kept only the last row's share of B's gradient: `=` where `+=` belongs",
+         "Every row of A, with its row of d_out, adds a share to B's gradient: add each share to what is there, "
+         "or let one matrix product add them all up.", None,
+         lambda A, B, d_out: np.outer(A[-1], d_out[-1])),
+        ("multiplied the sums over the rows instead of adding up the row-by-row products",
+         "Multiply first, row by row, then add up, as a matrix product does: the product of two sums is not the "
+         "sum of the products.", None, lambda A, B, d_out: np.outer(A.sum(axis=0), d_out.sum(axis=0))),
     ]
     both = [Mistake(name, advice, lambda A, B, d_out, a=a, b=b: (a(A, B, d_out), b(A, B, d_out)))
-            for name, advice, a, b in halves]
+            for name, advice, a, b in halves if a and b]
     swapped = Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
                       lambda A, B, d_out: (A.T @ d_out, d_out @ B.T))
     only_A = [Mistake(name, advice, lambda A, B, d_out, a=a: (a(A, B, d_out), right_B(A, B, d_out)))
-              for name, advice, a, _ in halves]
+              for name, advice, a, _ in halves if a]
     only_B = [Mistake(name, advice, lambda A, B, d_out, b=b: (right_A(A, B, d_out), b(A, B, d_out)))
-              for name, advice, _, b in halves]
+              for name, advice, _, b in halves if b]
     return both + [swapped] + only_A + only_B
 
 
@@ -376,9 +404,11 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
         grads[f"b{layer}"] = d_z.mean(axis=0) if bias_mean else d_z.sum(axis=b_axis)
         if (layer > 1 or past_layer_1) and not down_first:
             W = params[f"W{layer - 1 if weights == 'below' else layer}"]
+            if slope == "before weights":  # the slope of the layer the signal leaves (none at the output) first
+                d_z = d_z * (1.0 if layer == L else deep.slope(outputs[layer]))
             d_hidden = d_z @ W.T if transpose else d_z @ W
             h = outputs[layer if slope == "above" else layer - 1]
-            slopes = {"output": h * (1 - h), "above": h * (1 - h), "none": 1.0,
+            slopes = {"output": h * (1 - h), "above": h * (1 - h), "none": 1.0, "before weights": 1.0,
                       "sigmoid of h": network.sigmoid_derivative(h)}
             d_z = d_hidden * slopes[slope] / (len(y) if again else 1)
     return grads
@@ -521,6 +551,22 @@ def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True
     return grads
 
 
+def _gradients_of_this_tape(args, grads):
+    """What check compares for backward_tape: the answer as it was when it came back (a copy, should a later
+    call change the same dict), refused if it has gradients for names that are not on this tape."""
+    tape, values = args
+    if not isinstance(grads, dict):
+        return grads  # difference() says what it should be
+    strangers = [repr(name) for name in grads if name not in values]
+    if strangers:
+        raise ValueError(
+            f"it has gradients for {', '.join(strangers[:4])}{', …' if len(strangers) > 4 else ''}, which "
+            f"{'is' if len(strangers) == 1 else 'are'} not on this tape. This may be a usual mistake: kept the "
+            f"gradients from one call to the next, as a default argument such as `grads={{}}` does. "
+            f"{FROM_AN_EARLIER_CALL}")
+    return {name: copy.copy(gradient) for name, gradient in grads.items()}
+
+
 def _first_gradients(values, started):
     """The gradients before the walk, as a mistake of backward_tape starts them: "every value" at 0, "every
     value at 1", each at its "values", "one shared array" (dict.fromkeys: every name holds the same array),
@@ -622,8 +668,27 @@ def _by_name(root):
 
 
 FROM_AN_EARLIER_CALL = (
-    "A default value is made once, when `def` runs, and every call shares it: the second call finds the first "
-    "one's tensors in it. Make a new one inside the function, at every call.")
+    "A default value is made once, when `def` runs, and every call shares it: the second call finds in it what "
+    "the first one left. Make a new one inside the function, at every call.")
+
+
+def _appended_per_parent(root, inputs):
+    """topological_order with the append inside the loop over a tensor's parents: a tensor once per parent;
+    inputs: the inputs appended too, as they have no parents."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if id(tensor) in seen:
+            return
+        seen.add(id(tensor))
+        if inputs and not tensor.parents:
+            order.append(tensor)
+        for parent in tensor.parents:
+            visit(parent)
+            order.append(tensor)
+
+    visit(root)
+    return order
 
 
 def _depth_first_reversed(root, flip=False):
@@ -1127,11 +1192,18 @@ EXERCISES = [
             _tanh_slope_mistake("tanh² alone as the slope, without the 1 it is taken from",
                                 "At z = 0, where tanh is 0, its slope is 1, its steepest: the slope is 1 minus the "
                                 "square of tanh.", lambda z, hidden: hidden ** 2),
+            _tanh_slope_mistake("`1 / np.cosh(z)`: sech, without its square",
+                                "tanh's slope is sech², `1 / np.cosh(z) ** 2`, the same as 1 - tanh²: the square "
+                                "is missing.", lambda z, hidden: 1 / np.cosh(z)),
             _tanh_slope_mistake("squared the whole `(1 - hidden)` instead of hidden alone",
                                 "Only tanh's output is squared, and then taken away from 1: mind the parentheses.",
                                 lambda z, hidden: (1 - hidden) ** 2),
             _tanh_slope_mistake("doubled tanh's output (`* 2`) instead of squaring it (`** 2`)",
                                 "Squaring is `** 2`: the output times itself.", lambda z, hidden: 1 - hidden * 2),
+            Mistake("kept the sigmoid in the forward pass: only the slope changed to tanh's",
+                    "The forward pass squashes with `np.tanh` too: hidden, the prediction and so every gradient "
+                    "change with it.", lambda X, y, W1, b1, W2, b2: _backward_variant(
+                        X, y, W1, b1, W2, b2, "sigmoid", slope=lambda z, hidden: 1 - hidden ** 2)),
             Mistake("kept the sigmoid: these are the sigmoid network's gradients",
                     "Both the forward pass (`np.tanh`) and the slope on the way back change for tanh.",
                     network.backward),
@@ -1215,6 +1287,10 @@ EXERCISES = [
                 "took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
                 "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with its "
                 "output `outputs[layer - 1]`.", slope="above"),
+            Mistake("multiplied by the layer's own slope before going back through its weights",
+                    "Going down, the signal first goes back through this layer's weights; the slope it meets "
+                    "then is the one of the layer below, the layer it arrives at, `deep.slope(outputs[layer - 1])`.",
+                    lambda *args: _backward_layers_variant(*args, slope="before weights")),
             Mistake("applied sigmoid_derivative to the hidden values",
                     "`network.sigmoid_derivative` takes z, not the output; written with the output h the slope "
                     "is h (1 − h): `deep.slope(outputs[layer - 1])`.",
@@ -1316,7 +1392,7 @@ EXERCISES = [
                "the two as a pair, a's first."]),
     Exercise(
         "backward_tape", "06_deeper", autodiff.backward_tape,
-        cases=_tape_cases, explain_raised=_tape_key_error,
+        cases=_tape_cases, explain_raised=_tape_key_error, judged_as=_gradients_of_this_tape,
         mistakes=[
             Mistake("overwrote the gradient where paths meet: `=` where `+=` belongs",
                     "A value used twice (e in E = e · e, a weight shared by two houses, a unit feeding two "
@@ -1411,9 +1487,10 @@ EXERCISES = [
         cases=_graph_cases, judged_as=_gradients_in_order,
         what="walked backwards in your order, grads",
         mistakes=[
-            Mistake("listed the root first",
-                    "Perhaps you reversed the order, as micrograd's backward does. Return it inputs first, root "
-                    "last; E.backward() does the reversing.",
+            Mistake("listed the root before the tensors it was computed from",
+                    "E.backward() walks your order from its end, so the root must come last, after everything it "
+                    "was computed from. If you reversed the order, as micrograd's backward does, leave that to "
+                    "E.backward(): return it inputs first.",
                     lambda root: _order_variant(root, before_parents=True)),
             Mistake("listed a tensor used twice two times",
                     "Keep a set of the tensors already listed (their `id`) and skip those: backward would "
@@ -1433,6 +1510,10 @@ EXERCISES = [
                     "A tensor met early along one path can still be an input of one met later along another (a "
                     "skip connection). List a tensor only after all its parents: a function that calls itself on "
                     "each parent, then appends, does it.", lambda root: _depth_first_reversed(root, flip=True)),
+            *[Mistake("appended the tensor inside the loop over its parents: once per parent",
+                      "Append a tensor once, after the loop over its parents has run (one indent less), so that "
+                      "it comes after all of them, and the inputs, which have none, are listed too.",
+                      lambda root, inputs=inputs: _appended_per_parent(root, inputs)) for inputs in (False, True)],
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
             Mistake("remembered the visited tensors by their name",

@@ -269,7 +269,8 @@ def learner_step_summed(X, y, W1, b1, W2, b2, alpha):
     ("backward_tanh", tanh_with_slope(lambda h: 1 - h ** 2, average=False), "summed instead of averaged"),
     ("backward_tanh", tanh_with_slope(lambda h: 1 + h ** 2), "a plus where the minus belongs"),
     ("backward_tanh", tanh_with_slope(lambda h: h ** 2), "tanh² alone as the slope"),
-    ("train_step", learner_step_summed, "in the gradients, summed instead of averaged"),
+    ("train_step", learner_step_summed,
+     "each step is the one made with this slip in the gradients: summed instead of averaged"),
 ])
 def test_the_testers_wrong_answers_get_their_mistake_named(exercise_id, fn, named):
     """They got only 'a factor is missing or extra', or 'result[0] is … where it should be …'."""
