@@ -3,6 +3,7 @@ progressive hints, and its reference solution, which is the course_utils functio
 library agree). checking.py does the checking: check, hint and solution.
 """
 import copy
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -478,23 +479,49 @@ def _tape_cases():
 
 
 class _SharedTensor(autodiff.Tensor):
-    """A test case's root that check hands over as it is, not copied. The second test case of
-    topological_order is built on the first one's root, so a function that remembers tensors from one call
-    to the next (a default argument such as `seen=set()`) meets them again, as it would in the notebook."""
+    """A tensor of the graph that check hands to two test cases of topological_order as one and the same
+    object: the second case is built on the first one's root, so a function that remembers tensors from one
+    call to the next (a default argument such as `seen=set()`) meets them again, as it would in the notebook.
+    Copied, it stays itself; sent to the process that runs the learner's function, it arrives as the very
+    object that arrived there before (see _shared). first_case: the test case that hands it over first."""
+
+    def __init__(self, data, parents, grad_fn, name, key, first_case):
+        super().__init__(data, parents, grad_fn, name)
+        self.key, self.first_case = key, first_case
 
     def __deepcopy__(self, memo):
         return self
 
+    def __reduce__(self):
+        return _shared, (self.key, self.first_case, self.data, self.parents, self.grad_fn, self.name)
 
-def _graph(inputs, tape, shared=()):
-    """A tape's computation as a graph of autodiff Tensors, {name: tensor}; the outputs named in shared are
-    _SharedTensors."""
-    tensors = {name: autodiff.Tensor(value, name=name) for name, value in inputs.items()}
+
+_SHARED = {}  # the _SharedTensors this process has unpickled, by key
+_KEYS = itertools.count()  # a new key for each _SharedTensor made
+
+
+def _shared(key, first_case, data, parents, grad_fn, name):
+    """The _SharedTensor with this key as this process first unpickled it: pickled again, for the next call,
+    it is not copied anew."""
+    if key not in _SHARED:
+        _SHARED[key] = _SharedTensor(data, parents, grad_fn, name, key, first_case)
+    return _SHARED[key]
+
+
+def _graph(inputs, tape, make=autodiff.Tensor):
+    """A tape's computation as a graph of tensors, {name: tensor}, each made as make(data, parents, grad_fn,
+    name)."""
+    tensors = {name: make(value, (), None, name) for name, value in inputs.items()}
     for output, grad_fn, names in tape:
-        kind = _SharedTensor if output in shared else autodiff.Tensor
         data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
-        tensors[output] = kind(data, tuple(tensors[name] for name in names), grad_fn, output)
+        tensors[output] = make(data, tuple(tensors[name] for name in names), grad_fn, output)
     return tensors
+
+
+def _shared_tensor(data, parents, grad_fn, name):
+    """A _SharedTensor of the house of the first tape: E is handed over by the second test case, the rest by
+    the first."""
+    return _SharedTensor(data, parents, grad_fn, name, next(_KEYS), 2 if name == "E" else 1)
 
 
 def _network_graph():
@@ -510,7 +537,7 @@ def _graph_cases():
     """The cases (root,): the house of the first tape twice, its e and then E = e · e built on it, so that
     the second call meets tensors the first one visited; the other tapes as graphs; 06's network, with
     unnamed tensors."""
-    house = _graph(*_TAPES[0], shared=("e", "E"))
+    house = _graph(*_TAPES[0], make=_shared_tensor)
     others = [(_graph(inputs, tape)["E"],) for inputs, tape in _TAPES[1:]]
     return [(house["e"],), (house["E"],)] + others + [(_network_graph(),)]
 
@@ -644,11 +671,10 @@ def _label(tensor):
 
 
 def _remembered(root):
-    """The tensors of an earlier test case that root's graph is built on (a _SharedTensor below root): what
-    a function that keeps its tensors from one call to the next has met before."""
-    earlier = [tensor for tensor in autodiff.topological_order(root)
-               if isinstance(tensor, _SharedTensor) and tensor is not root]
-    return [tensor for shared in earlier for tensor in autodiff.topological_order(shared)]
+    """The tensors of root's graph that an earlier test case handed over already (see _SharedTensor): what a
+    function that keeps its tensors from one call to the next has met before."""
+    case = getattr(root, "first_case", 0)
+    return [tensor for tensor in autodiff.topological_order(root) if getattr(tensor, "first_case", case) < case]
 
 
 def _by_name(root):
