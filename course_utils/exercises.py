@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from course_utils import autodiff, deep, descent, gradcheck, linear, losses, network
-from course_utils.judging import DOLLAR
+from course_utils.judging import DOLLAR, missing_key
 
 
 @dataclass
@@ -419,7 +419,7 @@ def _layers_key_error(args, problem):
     """What a KeyError of backward_layers means when its key is a parameter's name that params lacks: the
     layers were counted wrong."""
     X, y, params = args
-    key = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
+    key = missing_key(problem)
     if not isinstance(key, str) or key in params or key[:1] not in "Wb" or not key[1:].isdigit():
         return ""
     layers = len(params) // 2
@@ -611,7 +611,7 @@ def _tape_key_error(args, problem):
     """What a KeyError of backward_tape means when its key is a name on the tape: `values` has every name, so
     the dict that lacked it is the learner's own, most likely the gradients."""
     tape, values = args
-    key = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
+    key = missing_key(problem)
     if not isinstance(key, str) or key not in values:
         return ""
     return (f"That is a usual mistake: read a gradient before storing one. '{key}' is a name on the tape, and "

@@ -1,6 +1,7 @@
 """The tools check() judges with: call a learner's function safely, compare its answer with the
 reference, and say in one sentence what is wrong. check itself is in checking.py, the exercises in
 exercises.py."""
+import ast
 import copy
 import dis
 import html
@@ -125,6 +126,17 @@ def exception_text(problem):
     except BaseException:  # a learner's exception class can break anything, even its message
         text = "(its message cannot be shown)"
     return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
+def missing_key(problem):
+    """The key a KeyError says is missing ('e', 'W6', ...), read from its message, so that it is found also in
+    an exception that stands in for one raised in another process; None for any other exception."""
+    if type(problem).__name__ != "KeyError":
+        return None
+    try:
+        return ast.literal_eval(exception_text(problem).split(": ", 1)[-1])
+    except (ValueError, SyntaxError, MemoryError, RecursionError):  # a message that is not a key written out
+        return None
 
 
 def sentence(text):
