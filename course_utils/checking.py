@@ -145,9 +145,12 @@ def _possible_mistakes(exercise, answers):
 
 
 def _shapes(exercise, args):
-    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name."""
-    shapes = [f"{name} is {arg.shape}" for name, arg in zip(_parameter_names(exercise), args)
-              if isinstance(arg, np.ndarray) and arg.ndim]
+    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name; a dict's matrices by key (the
+    weights in backward_layers' params)."""
+    named = list(zip(_parameter_names(exercise), args))
+    named += [(key, value) for _, arg in named if isinstance(arg, dict) for key, value in arg.items()
+              if isinstance(value, np.ndarray) and value.ndim == 2]
+    shapes = [f"{name} is {arg.shape}" for name, arg in named if isinstance(arg, np.ndarray) and arg.ndim]
     return ", ".join(shapes[:-1]) + " and " + shapes[-1] if len(shapes) > 1 else "".join(shapes)
 
 

@@ -181,7 +181,8 @@ def _describe(value):
     return repr(value)
 
 
-CALL_SHOWN_IN_FULL = 120  # characters: a longer call is shown with its arguments in brief
+CALL_SHOWN_IN_FULL = 140  # characters: a longer call is shown with its arguments in brief
+SHOWN_IN_A_SENTENCE = 80  # characters: a longer answer is shown in brief
 
 
 def describe_call(name, args):
@@ -189,6 +190,12 @@ def describe_call(name, args):
     arguments in brief (arrays by shape, dicts by their keys) when that is too long to read."""
     full = f"{name}({', '.join(describe(arg) for arg in args)})"
     return full if len(full) <= CALL_SHOWN_IN_FULL else f"{name}({', '.join(map(brief, args))})"
+
+
+def shown(value):
+    """A learner's answer as a sentence shows it: in full if that is short, else in brief."""
+    full = describe(value)
+    return full if len(full) <= SHOWN_IN_A_SENTENCE else brief(value)
 
 
 def brief(value):
@@ -310,7 +317,7 @@ def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
         return None
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{what} should be a pair of {len(expected)} values, but it is {describe(got)}."
+            return f"{what} should be a pair of {len(expected)} values, but it is {shown(got)}."
         for position, (want, have) in enumerate(zip(expected, got)):
             reason = difference(want, have, f"{what}[{position}]", rtol, atol)
             if reason:
@@ -319,16 +326,16 @@ def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
     expected = np.asarray(expected, dtype=float)
     wanted = "a single number" if expected.ndim == 0 else "an array of numbers"
     if _is_complex(got):
-        return (f"{what} is complex ({describe(got)}), but it should be real. Complex numbers usually come "
+        return (f"{what} is complex ({shown(got)}), but it should be real. Complex numbers usually come "
                 "from a power of a negative number, such as `x ** 0.5` with x < 0.")
     if expected.ndim == 0 and not _is_number(got):
-        return f"{what} should be a single number, but it is {describe(got)} ({type(got).__name__})."
+        return f"{what} should be a single number, but it is {shown(got)} ({type(got).__name__})."
     try:
         got = np.asarray(got, dtype=float)
     except OverflowError:
-        return f"{what} is {describe(got)}, too large to be a float: it should be {wanted}."
+        return f"{what} is {shown(got)}, too large to be a float: it should be {wanted}."
     except Exception:  # a learner's object can fail in any way here
-        return f"{what} should be {wanted}, but it is {describe(got)} ({type(got).__name__})."
+        return f"{what} should be {wanted}, but it is {shown(got)} ({type(got).__name__})."
     if expected.ndim == 0:
         got = float(got)
         if np.isnan(got) and not np.isnan(expected):
