@@ -312,6 +312,21 @@ def test_remembering_tensors_from_one_call_to_the_next_is_caught_and_named(name)
     assert "default argument" in result.message and "one call to the next" in result.message, result.message
 
 
+def test_the_second_graph_is_built_on_the_very_first_one_however_it_is_handed_over():
+    """Copied (check's own copy of a case) it stays itself; pickled for another process, as a sandbox may send
+    each call's arguments, the second case arrives built on the very tensors the first one brought there."""
+    import copy
+
+    import cloudpickle
+    (e,), (E,) = NEW["topological_order"].cases()[:2]
+    assert E.parents == (e, e) and copy.deepcopy((E,))[0] is E
+    e_there = cloudpickle.loads(cloudpickle.dumps((e,)))[0]
+    E_there = cloudpickle.loads(cloudpickle.dumps((E,)))[0]
+    assert e_there is not e and E_there.parents[0] is e_there and E_there.parents[1] is e_there
+    inputs = [t for t in autodiff.topological_order(e_there) if not t.parents]
+    assert all(any(t is u for u in inputs) for t in autodiff.topological_order(E_there) if not t.parents)
+
+
 def h_before_z(root):
     """A right order with h moved before z, which it is made from: no usual mistake, a wrong gradient."""
     order = autodiff.topological_order(root)
