@@ -16,8 +16,9 @@ import numpy as np
 
 from course_utils import sandbox
 from course_utils.exercises import EXERCISES
-from course_utils.judging import SHAPES_DO_NOT_FIT, CheckResult, Note, Raised, TimeUp, call_with_deadline, \
-    describe, did_not_finish, difference, exception_text, explain, is_stub, names_in_code, outcome, unchanged
+from course_utils.judging import SHAPES_DO_NOT_FIT, CheckResult, Note, Raised, TimeUp, brief, call_with_deadline, \
+    describe, describe_call, did_not_finish, difference, exception_text, explain, is_stub, names_in_code, outcome, \
+    sentence, unchanged
 
 TIME_LIMIT = 3.0  # seconds a learner's function gets for all its test cases together
 
@@ -45,7 +46,7 @@ def _parameter_names(exercise):
 
 
 def _call_text(exercise, args):
-    return f"{exercise.id}({', '.join(describe(arg) for arg in args)})"
+    return describe_call(exercise.id, args)
 
 
 def _judge(exercise, fn, call):
@@ -77,7 +78,7 @@ def _judge(exercise, fn, call):
             try:
                 got = exercise.judged_as(given, got)
             except Exception as problem:  # an answer of the wrong kind: the exercise says what it should be
-                return "fail", f"{text} returned {describe(got)}, but {exception_text(problem).split(': ', 1)[-1]}"
+                return "fail", f"{text} returned {brief(got)}, but {exception_text(problem).split(': ', 1)[-1]}"
         answers.append((args, got))
     if all(got is None for _, got in answers):
         if "print" in names_in_code(fn):
@@ -92,9 +93,9 @@ def _judge(exercise, fn, call):
         reason = difference(_expected(exercise, args), got, what=exercise.what, rtol=exercise.rtol)
         if reason:
             mistake = _matching_mistake(exercise, answers)
-            if mistake:
-                return "fail", (f"For {_call_text(exercise, args)} your answer matches a usual mistake: "
-                                f"{mistake.name}. {mistake.advice}")
+            if mistake:  # what to change first; the test case after it
+                return "fail", (f"Your answer matches a usual mistake: {mistake.name}. {mistake.advice} "
+                                f"(It shows on the test case {_call_text(exercise, args)}.)")
             shapes = f" {exercise.shapes}" if " has shape " in reason and exercise.shapes else ""
             return "fail", f"For {_call_text(exercise, args)}: {reason}{shapes}"
     return "pass", f"correct on all {len(answers)} test cases."
@@ -119,27 +120,38 @@ def _shortcut_used(exercise, fn):
 
 
 def _raised(exercise, answers, text, problem):
-    """The sentence for a call that raised problem: the usual mistake that raises it too, or what
-    usually causes it (in the shapes of this exercise's inputs, for a shape error)."""
-    mistake = _matching_mistake(exercise, answers)
-    if mistake:
-        return (f"{text} raised {type(problem).__name__}, which matches a usual mistake: {mistake.name}. "
-                f"{mistake.advice}")
-    why = explain(problem)
-    if not why:
-        return f"{text} raised {exception_text(problem)}"
+    """The sentence for a call that raised problem: the exception's own message first (numpy's says which
+    shapes did not fit), then what usually causes it (in the shapes of this exercise's inputs, for a shape
+    error), then a usual mistake that raises the same, offered as a possibility: other code can raise it too."""
+    said = sentence(f"{text} raised {exception_text(problem)}")
+    why = explain(problem) or exercise.explain_raised(answers[-1][0], problem)
+    maybe = _possible_mistakes(exercise, answers)
     if why.startswith(SHAPES_DO_NOT_FIT):
         shapes = _shapes(exercise, answers[-1][0])
-        why += (f" Here {shapes}." if shapes else "") + (f" {exercise.shapes}" if exercise.shapes else "")
+        how = f" {exercise.shapes}" if exercise.shapes and not maybe else ""  # else the mistake's advice says
+        why += (f" Here {shapes}." if shapes else "") + how
     if isinstance(problem, NameError) and hasattr(exercise.module, getattr(problem, "name", None) or ""):
         why += f" In this notebook it is `{exercise.module.__name__.split('.')[-1]}.{problem.name}`."
-    return f"{text} raised {type(problem).__name__}. {why}"
+    return f"{said}{' ' + why if why else ''}{maybe}"
+
+
+def _possible_mistakes(exercise, answers):
+    """' This may be a usual mistake: …' for the usual mistakes that raise the same exception (two at
+    most: several mistakes can break the same line)."""
+    mistakes = _matching_mistakes(exercise, answers)[:2]
+    said = [f"{mistake.name}. {mistake.advice}" for mistake in mistakes]
+    if len(said) == 2:
+        return f" This may be a usual mistake: {said[0]} Or another usual mistake: {said[1]}"
+    return f" This may be a usual mistake: {said[0]}" if said else ""
 
 
 def _shapes(exercise, args):
-    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name."""
-    shapes = [f"{name} is {arg.shape}" for name, arg in zip(_parameter_names(exercise), args)
-              if isinstance(arg, np.ndarray) and arg.ndim]
+    """'X is (6, 3) and w is (3,)': the shapes of the array inputs, by name; a dict's matrices by key (the
+    weights in backward_layers' params)."""
+    named = list(zip(_parameter_names(exercise), args))
+    named += [(key, value) for _, arg in named if isinstance(arg, dict) for key, value in arg.items()
+              if isinstance(value, np.ndarray) and value.ndim == 2]
+    shapes = [f"{name} is {arg.shape}" for name, arg in named if isinstance(arg, np.ndarray) and arg.ndim]
     return ", ".join(shapes[:-1]) + " and " + shapes[-1] if len(shapes) > 1 else "".join(shapes)
 
 
@@ -180,21 +192,29 @@ def _first_wrong_part(exercise, answers):
 
 
 def _matching_mistake(exercise, answers):
-    """The usual mistake that gives the learner's outcome on every test case so far (the same value, or
-    the same exception); failing that, one that gives the same values in the first part (a key of a
-    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named."""
+    """The first usual mistake that gives the learner's outcomes (see _matching_mistakes), or None."""
+    return next(iter(_matching_mistakes(exercise, answers)), None)
+
+
+def _matching_mistakes(exercise, answers):
+    """The usual mistakes that give the learner's outcome on every test case so far (the same value, or
+    the same exception); failing those, the ones that give the same values in the first part (a key of a
+    dict, an item of a pair) that the learner got wrong, so that one of two slips is still named. Not for an
+    exercise that judges its answers as something else (the gradients an order gives): the parts of those
+    come from one computation, not from separate slips, and a part such as a 0 is the same for many."""
     replays = [(mistake, [outcome(mistake.make, args, exercise.judged_as) for args, _ in answers])
                for mistake in exercise.mistakes]
-    for mistake, outcomes in replays:
-        if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers)):
-            return mistake
-    key = _first_wrong_part(exercise, answers)
-    if key is None:
-        return None
-    for mistake, outcomes in replays:
-        if all(_same(exercise, _part(theirs, key), _part(got, key)) for theirs, (_, got) in zip(outcomes, answers)):
-            return mistake
-    return None
+    matching = [mistake for mistake, outcomes in replays
+                if all(_same(exercise, theirs, got) for theirs, (_, got) in zip(outcomes, answers))]
+    key = None if matching or exercise.judged_as else _first_wrong_part(exercise, answers)
+    if key is not None:
+        matching = [mistake for mistake, outcomes in replays
+                    if all(_same(exercise, _part(theirs, key), _part(got, key))
+                           for theirs, (_, got) in zip(outcomes, answers))]
+    named = {}
+    for mistake in matching:  # twins (one mistake made in two ways) share a name: say it once
+        named.setdefault(mistake.name, mistake)
+    return list(named.values())
 
 
 def _judge_safely(exercise, fn, call):

@@ -2,13 +2,15 @@
 progressive hints, and its reference solution, which is the course_utils function itself (so solution and
 library agree). checking.py does the checking: check, hint and solution.
 """
+import copy
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from course_utils import autodiff, deep, descent, gradcheck, linear, losses, network
-from course_utils.judging import DOLLAR
+from course_utils.judging import DOLLAR, missing_key
 
 
 @dataclass
@@ -38,6 +40,9 @@ class Exercise:
     # an answer of the wrong kind. `what` names the compared thing in messages.
     judged_as: Callable = None
     what: str = "the result"
+    # (the case's arguments, an exception the learner's function raised) -> what it means in this exercise,
+    # or "": for an exception no general explanation covers, such as a KeyError of backward_tape.
+    explain_raised: Callable = lambda args, problem: ""
 
 
 def shown_as(code):
@@ -108,24 +113,131 @@ def _network_case(rng, n=5, d=3, h=4):
     return X, y, W1, b1, W2, b2
 
 
-def _backward_variant(X, y, W1, b1, W2, b2, sign=1, factor=2, average=True, slope="z", flat=False,
-                      back_with_matmul=True, b1_axis=0, W2_transposed=False, W1_transposed=False, again=1,
-                      b1_in_forward=True):
-    """backward with one thing changed, to recognise the usual mistakes."""
+# Each hidden activation of 05, with its slope written with z and with its output, hidden.
+_ACTIVATIONS = {"sigmoid": (network.sigmoid, lambda z, hidden: hidden * (1 - hidden)),
+                "tanh": (np.tanh, lambda z, hidden: 1 - hidden ** 2)}
+
+
+def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
+                      flat=False, back="@ W2.T", b1_axis=0, b2_axis=0, W2_transposed=False, W1_transposed=False,
+                      twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum",
+                      slope_after_X=False):
+    """backward (backward_tanh, with activation="tanh") with one thing changed, to recognise the usual
+    mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one.
+    back: how the error signal goes back through W2; bias: how the biases' gradients are made from the
+    signal ("sum" over the houses, "mean" over them, or "none": the signal as it is)."""
+    squash, right_slope = _ACTIVATIONS[activation]
     z = X @ W1 + (b1 if b1_in_forward else 0)
-    hidden = network.sigmoid(z)
-    prediction = hidden @ W2 + b2
+    hidden = squash(z)
+    prediction = hidden @ W2 + (b2 if b2_in_forward else 0)
     if flat:
         prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
     d_prediction = sign * factor * (prediction - y) / (len(y) if average else 1)
-    d_hidden = d_prediction @ W2.T if back_with_matmul else d_prediction * W2
-    slopes = {"z": network.sigmoid_derivative(z), "none": 1.0, "hidden": network.sigmoid_derivative(hidden),
-              "z itself": z * (1 - z)}
-    d_z = d_hidden * slopes[slope]
-    grads = {"W1": X @ d_z if W1_transposed else X.T @ d_z, "b1": d_z.sum(axis=b1_axis),
+    if one_signal:  # the error signal averaged into a single number
+        d_prediction = np.mean(d_prediction)
+    d_hidden = {"@ W2.T": lambda: d_prediction @ W2.T, "* W2": lambda: d_prediction * W2,
+                "@ W2": lambda: d_prediction @ W2, "W2.T @": lambda: W2.T @ d_prediction}[back]()
+    d_z = d_hidden * (slope or right_slope)(z, hidden)
+    if slope_after_X:  # X.T @ d_hidden first, then the slope: (d, h) times (n, h), which fits only if d = n
+        d_W1 = (X.T @ d_hidden) * (slope or right_slope)(z, hidden)
+    else:
+        d_W1 = X @ d_z if W1_transposed else X.T @ d_z
+    made = {"sum": lambda signal, axis: signal.sum(axis=axis), "mean": lambda signal, axis: signal.mean(axis=axis),
+            "none": lambda signal, axis: signal}[bias]
+    grads = {"W1": d_W1, "b1": made(d_z, b1_axis),
              "W2": d_prediction.T @ hidden if W2_transposed else hidden.T @ d_prediction,
-             "b2": d_prediction.sum(axis=0)}
-    return {name: grad / again for name, grad in grads.items()}  # again = n: averaged a second time
+             "b2": made(d_prediction, b2_axis)}
+    return {name: grad / (len(y) if twice else 1) for name, grad in grads.items()}  # twice: averaged again
+
+
+def _network_mistakes(activation):
+    """The usual mistakes of backward that have nothing to do with the activation: backward_tanh's too."""
+    def made(**changed):
+        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, activation, **changed)
+
+    return [
+        Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.", made(sign=-1)),
+        Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.", made(factor=1)),
+        Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.", made(average=False)),
+        Mistake("multiplied `d_prediction * W2` entry by entry",
+                "Send the error signal back through the weights with a matrix product, `d_prediction @ W2.T`, "
+                "shape (n, h).", made(back="* W2")),
+        Mistake("sent the error signal back through W2 without transposing it",
+                "The error signal is (n, 1) and W2 (h, 1): going back through W2 takes it transposed, so that "
+                "the result is (n, h), one column per hidden unit.", made(back="@ W2")),
+        Mistake("multiplied `W2.T @ d_prediction`: the order matters",
+                "The error signal comes first, one row per house: it is (n, 1), and what comes back is (n, h), "
+                "like hidden.", made(back="W2.T @")),
+        Mistake("averaged the error signal into a single number",
+                "The error signal has one entry per house, 2 (prediction − y) / n, shape (n, 1): `@` and the sums "
+                "add up the houses later.", made(one_signal=True)),
+        Mistake("multiplied by the activation's slope after the product with X.T",
+                "The slope is taken entry by entry on the error signal at the hidden layer, (n, h), before `X.T @` "
+                "adds up the houses: first the slope, then the product.", made(slope_after_X=True)),
+        Mistake("divided by n twice", "The error signal has its / n already: `@` and `d_z.sum(axis=0)` add up "
+                "the houses' shares without dividing again.", made(twice=True)),
+        Mistake("added up b1's gradient over everything",
+                "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=None)),
+        Mistake("added up b1's gradient over the hidden units instead of over the houses",
+                "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.", made(b1_axis=1)),
+        Mistake("added up b2's gradient over everything",
+                "Add up over the houses only, `d_prediction.sum(axis=0)`: b2 has one entry, shape (1,).",
+                made(b2_axis=None)),
+        Mistake("did not add up the biases' gradients over the houses",
+                "A bias is used by every house: its gradient adds up the error signal over the houses "
+                "(`axis=0`), one number per unit, shaped like the bias.", made(bias="none")),
+        Mistake("averaged the biases' gradients over the houses (mean) instead of adding them up",
+                "The error signal has its / n already: add it up over the houses, as `@` does for the weights.",
+                made(bias="mean")),
+        Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
+                made(W2_transposed=True)),
+        Mistake("multiplied `X @ d_z` for W1's gradient",
+                "`X.T @ d_z` adds up each input's share over the houses: shape (d, h), like W1.",
+                made(W1_transposed=True)),
+        Mistake("flattened the prediction to (n,): minus y, of shape (n, 1), it became an (n, n) table",
+                "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).", made(flat=True)),
+        Mistake("left b1 out of the forward pass", "The hidden layer squashes `X @ W1 + b1`: with b1, as in "
+                "forward.", made(b1_in_forward=False)),
+        Mistake("left b2 out of the forward pass", "The prediction is `hidden @ W2 + b2`: with b2, as in forward.",
+                made(b2_in_forward=False)),
+    ]
+
+
+def _backward_mistakes():
+    """backward's usual mistakes: those of any activation, then those of the sigmoid's slope."""
+    def sloped(slope):
+        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, slope=slope)
+
+    return _network_mistakes("sigmoid") + [
+        Mistake("forgot the sigmoid's derivative", "Multiply by `hidden * (1 - hidden)` on the way back.",
+                sloped(lambda z, hidden: 1.0)),
+        Mistake("applied sigmoid_derivative to the hidden activations instead of to z",
+                "`network.sigmoid_derivative(z)` is `hidden * (1 - hidden)`; do not feed it the hidden values.",
+                sloped(lambda z, hidden: network.sigmoid_derivative(hidden))),
+        Mistake("used z * (1 - z) as the sigmoid's slope",
+                "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
+                sloped(lambda z, hidden: z * (1 - z))),
+    ]
+
+
+# backward's mistakes that train_step does not make its own way: a flipped sign is its "step goes uphill", and
+# b2's gradient added up over everything is right once stepped (b2 has one entry).
+_NOT_IN_A_STEP = {"sign flipped (y - prediction)", "added up b2's gradient over everything"}
+
+
+def _stepped(mistake):
+    """A usual mistake of backward made inside train_step: each parameter stepped with those gradients."""
+    def make(X, y, W1, b1, W2, b2, alpha):
+        grads = mistake.make(X, y, W1, b1, W2, b2)
+        return tuple(old - alpha * grads[name] for name, old in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2)))
+    # The step is the one such gradients give: the slip may be in the gradients or in the step itself.
+    return Mistake(f"each step is the one made with this slip in the gradients: {mistake.name}", mistake.advice,
+                   make)
+
+
+def _tanh_slope_mistake(name, advice, slope):
+    """A usual mistake of backward_tanh: tanh's slope taken as slope(z, hidden)."""
+    return Mistake(name, advice, lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, "tanh", slope))
 
 
 def _mse_gradient_variant(X, y, w, b, sign=1, factor=2, average=True, bias=True, transpose=True,
@@ -217,6 +329,50 @@ def _one_sided_gradient(f, w, h):
     return grad
 
 
+def _matmul_mistakes():
+    """matmul_backward's usual mistakes: each made in both gradients, then in A's alone, then in B's alone
+    (the other one right), as a learner often gets one of the two right. None: no such form of the mistake."""
+    right_A, right_B = (lambda A, B, d_out: d_out @ B.T), (lambda A, B, d_out: A.T @ d_out)
+    halves = [  # (name, advice, A's gradient, B's gradient) as the mistake makes them
+        ("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is transposed in "
+         "A's gradient, and A in B's.", lambda A, B, d_out: d_out @ B, lambda A, B, d_out: A @ d_out),
+        ("entry-by-entry products, as for multiply",
+         "A @ B is a matrix product, and so is each part of its rule: `@` with a transpose.",
+         lambda A, B, d_out: B * d_out, lambda A, B, d_out: A * d_out),
+        ("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies them by the "
+         "arriving signal, `d_out`.", lambda A, B, d_out: B.T, lambda A, B, d_out: A.T),
+        ("forgot d_out: the gradients as if every entry of d_out were 1",
+         "d_out is the gradient arriving from above, different at each entry: the products are made with d_out "
+         "itself.", lambda A, B, d_out: np.ones_like(d_out) @ B.T, lambda A, B, d_out: A.T @ np.ones_like(d_out)),
+        ("multiplied in the wrong order",
+         "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
+         lambda A, B, d_out: B.T @ d_out, lambda A, B, d_out: d_out @ A.T),
+        ("reshaped where a transpose belongs",
+         "`.reshape` keeps the entries in their order and only regroups them; a transpose, `.T`, turns rows into "
+         "columns. Let the product itself come out in the input's shape.",
+         lambda A, B, d_out: (d_out @ B.T).T.reshape(A.shape), lambda A, B, d_out: (A.T @ d_out).T.reshape(B.shape)),
+        ("transposed the gradients after making them",
+         "The right products come out shaped like their inputs already: A's is (n, k), like A.",
+         lambda A, B, d_out: (d_out @ B.T).T, lambda A, B, d_out: (A.T @ d_out).T),
+        ("kept only the last row's share of B's gradient: `=` where `+=` belongs",
+         "Every row of A, with its row of d_out, adds a share to B's gradient: add each share to what is there, "
+         "or let one matrix product add them all up.", None,
+         lambda A, B, d_out: np.outer(A[-1], d_out[-1])),
+        ("multiplied the sums over the rows instead of adding up the row-by-row products",
+         "Multiply first, row by row, then add up, as a matrix product does: the product of two sums is not the "
+         "sum of the products.", None, lambda A, B, d_out: np.outer(A.sum(axis=0), d_out.sum(axis=0))),
+    ]
+    both = [Mistake(name, advice, lambda A, B, d_out, a=a, b=b: (a(A, B, d_out), b(A, B, d_out)))
+            for name, advice, a, b in halves if a and b]
+    swapped = Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
+                      lambda A, B, d_out: (A.T @ d_out, d_out @ B.T))
+    only_A = [Mistake(name, advice, lambda A, B, d_out, a=a: (a(A, B, d_out), right_B(A, B, d_out)))
+              for name, advice, a, _ in halves if a]
+    only_B = [Mistake(name, advice, lambda A, B, d_out, b=b: (right_A(A, B, d_out), b(A, B, d_out)))
+              for name, advice, _, b in halves if b]
+    return both + [swapped] + only_A + only_B
+
+
 # --- 06_deeper: the test cases and the usual mistakes -----------------------------------------------------
 
 def _layers_case(rng, sizes, n):
@@ -230,8 +386,11 @@ def _layers_case(rng, sizes, n):
 
 def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope="output", weights="own",
                              transpose=True, down_first=False, W_transposed=False, b_axis=0, last=1,
-                             again=False, output_slope=False, came_in="below"):
-    """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes."""
+                             again=False, output_slope=False, came_in="below", past_layer_1=False,
+                             bias_mean=False):
+    """backward_layers (sigmoid) with one thing changed, to recognise the usual mistakes. past_layer_1: the
+    signal is also passed down from layer 1 to the inputs (a loop without `if layer > 1`), which changes no
+    gradient, but with some mistakes the shapes no longer fit there."""
     outputs = deep.forward_layers(X, params)
     L = len(outputs) - 1
     grads = {}
@@ -243,15 +402,38 @@ def _backward_layers_variant(X, y, params, sign=1, factor=2, average=True, slope
             d_z = (d_z @ params[f"W{layer}"].T) * deep.slope(outputs[layer - 1])
         h_in = outputs[layer if came_in == "own" else layer - 1]  # "own": the layer's output, not its input
         grads[f"W{layer}"] = d_z.T @ h_in if W_transposed else h_in.T @ d_z
-        grads[f"b{layer}"] = d_z.sum(axis=b_axis)
-        if layer > 1 and not down_first:
+        grads[f"b{layer}"] = d_z.mean(axis=0) if bias_mean else d_z.sum(axis=b_axis)
+        if (layer > 1 or past_layer_1) and not down_first:
             W = params[f"W{layer - 1 if weights == 'below' else layer}"]
+            if slope == "before weights":  # the slope of the layer the signal leaves (none at the output) first
+                d_z = d_z * (1.0 if layer == L else deep.slope(outputs[layer]))
             d_hidden = d_z @ W.T if transpose else d_z @ W
             h = outputs[layer if slope == "above" else layer - 1]
-            slopes = {"output": h * (1 - h), "above": h * (1 - h), "none": 1.0,
+            slopes = {"output": h * (1 - h), "above": h * (1 - h), "none": 1.0, "before weights": 1.0,
                       "sigmoid of h": network.sigmoid_derivative(h)}
             d_z = d_hidden * slopes[slope] / (len(y) if again else 1)
     return grads
+
+
+def _layers_key_error(args, problem):
+    """What a KeyError of backward_layers means when its key is a parameter's name that params lacks: the
+    layers were counted wrong."""
+    X, y, params = args
+    key = missing_key(problem)
+    if not isinstance(key, str) or key in params or key[:1] not in "Wb" or not key[1:].isdigit():
+        return ""
+    layers = len(params) // 2
+    return (f"That is a usual mistake: counted the layers wrong. This network has {layers} layers, so params "
+            f"holds W1 to W{layers} and b1 to b{layers}, not '{key}': params has two entries per layer, and the "
+            "list of outputs one more than there are layers (the inputs come first).")
+
+
+def _also_past_layer_1(name, advice, **changed):
+    """A usual mistake of backward_layers, made twice: as the loop with `if layer > 1` makes it, and as the
+    loop without it makes it, where the shapes may no longer fit at layer 1 and the same mistake raises."""
+    return [Mistake(name, advice, lambda X, y, params: _backward_layers_variant(X, y, params, **changed)),
+            Mistake(name, advice, lambda X, y, params: _backward_layers_variant(X, y, params, past_layer_1=True,
+                                                                                 **changed))]
 
 
 # The operations of the tapes and graphs below, forward: what each rule is the rule of.
@@ -296,34 +478,145 @@ def _tape_cases():
     return cases
 
 
+class _SharedTensor(autodiff.Tensor):
+    """A tensor of the graph that check hands to two test cases of topological_order as one and the same
+    object: the second case is built on the first one's root, so a function that remembers tensors from one
+    call to the next (a default argument such as `seen=set()`) meets them again, as it would in the notebook.
+    Copied, it stays itself; sent to the process that runs the learner's function, it arrives as the very
+    object that arrived there before (see _shared). first_case: the test case that hands it over first."""
+
+    def __init__(self, data, parents, grad_fn, name, key, first_case):
+        super().__init__(data, parents, grad_fn, name)
+        self.key, self.first_case = key, first_case
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return _shared, (self.key, self.first_case, self.data, self.parents, self.grad_fn, self.name)
+
+
+_SHARED = {}  # the _SharedTensors this process has unpickled, by key
+_KEYS = itertools.count()  # a new key for each _SharedTensor made
+
+
+def _shared(key, first_case, data, parents, grad_fn, name):
+    """The _SharedTensor with this key as this process first unpickled it: pickled again, for the next call,
+    it is not copied anew."""
+    if key not in _SHARED:
+        _SHARED[key] = _SharedTensor(data, parents, grad_fn, name, key, first_case)
+    return _SHARED[key]
+
+
+def _graph(inputs, tape, make=autodiff.Tensor):
+    """A tape's computation as a graph of tensors, {name: tensor}, each made as make(data, parents, grad_fn,
+    name)."""
+    tensors = {name: make(value, (), None, name) for name, value in inputs.items()}
+    for output, grad_fn, names in tape:
+        data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
+        tensors[output] = make(data, tuple(tensors[name] for name in names), grad_fn, output)
+    return tensors
+
+
+def _shared_tensor(data, parents, grad_fn, name):
+    """A _SharedTensor of the house of the first tape: E is handed over by the second test case, the rest by
+    the first."""
+    return _SharedTensor(data, parents, grad_fn, name, next(_KEYS), 2 if name == "E" else 1)
+
+
+def _network_graph():
+    """06's network on three houses, built as the notebook builds it: inside it only e has a name."""
+    rng = _rng()
+    X, W1, b1, W2, b2, y = (autodiff.Tensor(rng.normal(size=shape), name=name) for name, shape in
+                            [("X", (3, 2)), ("W1", (2, 2)), ("b1", (2,)), ("W2", (2, 1)), ("b2", (1,)), ("y", (3, 1))])
+    e = ((X @ W1 + b1).sigmoid() @ W2 + b2 - y).named("e")
+    return (e * e).mean()
+
+
 def _graph_cases():
-    """The same three computations as graphs of autodiff Tensors, one case (E,) each."""
-    cases = []
-    for inputs, tape in _TAPES:
-        tensors = {name: autodiff.Tensor(value, name=name) for name, value in inputs.items()}
-        for output, grad_fn, names in tape:
-            data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
-            tensors[output] = autodiff.Tensor(data, tuple(tensors[name] for name in names), grad_fn, output)
-        cases.append((tensors["E"],))
-    return cases
+    """The cases (root,): the house of the first tape twice, its e and then E = e · e built on it, so that
+    the second call meets tensors the first one visited; the other tapes as graphs; 06's network, with
+    unnamed tensors."""
+    house = _graph(*_TAPES[0], make=_shared_tensor)
+    others = [(_graph(inputs, tape)["E"],) for inputs, tape in _TAPES[1:]]
+    return [(house["e"],), (house["E"],)] + others + [(_network_graph(),)]
 
 
-def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient"):
-    """backward_tape with one thing changed, to recognise the usual mistakes."""
-    grads = {name: 0.0 for name in values}
+def _tape_variant(tape, values, meet="add", forwards=False, start=1.0, rule=True, d_out="gradient",
+                  started="every value", rule_gets="values", looked_up="each", two_inputs=False, d_out_first=False,
+                  skip_first=False):
+    """backward_tape with one thing changed, to recognise the usual mistakes. meet: how a signal joins a
+    value's gradient ("add", "add in place", "overwrite", "first", or "dict": an operation's signals first
+    made into a dict by input name); started: see _first_gradients; rule_gets: "values" or "names";
+    looked_up: "each" input's value, or the whole tuple of names at once; two_inputs: every rule's answer
+    unpacked into two gradients; skip_first: the walk stops before the tape's first operation."""
     last = tape[-1][0]
-    grads[last] = values[last] if start == "E" else start
+    grads = _first_gradients(values, started)
+    if started != "nothing":
+        grads[last] = values[last] if start == "E" else start
     reached = set()
-    for output, grad_fn, inputs in (tape if forwards else reversed(tape)):
+    walked = tape[1:] if skip_first else tape
+    for output, grad_fn, inputs in (walked if forwards else reversed(walked)):
         arriving = grads[output] if d_out == "gradient" else values[output]
-        sent = grad_fn(*[values[name] for name in inputs], arriving) if rule else [arriving] * len(inputs)
-        for name, gradient in zip(inputs, sent):
-            if meet == "add":
+        if looked_up == "tuple":
+            values[inputs]  # a KeyError: the tuple of names is no name
+        given = [values[name] if rule_gets == "values" else name for name in inputs]
+        if not rule:
+            sent = [arriving] * len(inputs)
+        else:
+            sent = grad_fn(arriving, *given) if d_out_first else grad_fn(*given, arriving)
+        if two_inputs:
+            first_gradient, second_gradient = sent  # a ValueError for sigmoid's rule, which returns one
+        for name, gradient in (dict(zip(inputs, sent)).items() if meet == "dict" else zip(inputs, sent)):
+            if meet in ("add", "dict"):
                 grads[name] = grads[name] + gradient
+            elif meet == "add in place":
+                grads[name] += gradient
             elif meet == "overwrite" or name not in reached:  # "first": only the first signal is kept
                 grads[name] = gradient
             reached.add(name)
     return grads
+
+
+def _gradients_of_this_tape(args, grads):
+    """What check compares for backward_tape: the answer as it was when it came back (a copy, should a later
+    call change the same dict), refused if it has gradients for names that are not on this tape."""
+    tape, values = args
+    if not isinstance(grads, dict):
+        return grads  # difference() says what it should be
+    strangers = [repr(name) for name in grads if name not in values]
+    if strangers:
+        raise ValueError(
+            f"it has gradients for {', '.join(strangers[:4])}{', …' if len(strangers) > 4 else ''}, which "
+            f"{'is' if len(strangers) == 1 else 'are'} not on this tape. This may be a usual mistake: kept the "
+            f"gradients from one call to the next, as a default argument such as `grads={{}}` does. "
+            f"{FROM_AN_EARLIER_CALL}")
+    return {name: copy.copy(gradient) for name, gradient in grads.items()}
+
+
+def _first_gradients(values, started):
+    """The gradients before the walk, as a mistake of backward_tape starts them: "every value" at 0, "every
+    value at 1", each at its "values", "one shared array" (dict.fromkeys: every name holds the same array),
+    "only E" or "nothing" (E's gradient is set after this)."""
+    if started == "every value at 1":
+        return {name: 1.0 for name in values}
+    if started == "values":
+        return dict(values)
+    if started == "one shared array":
+        return dict.fromkeys(values, np.zeros(()))
+    return {name: 0.0 for name in values} if started == "every value" else {}
+
+
+def _tape_key_error(args, problem):
+    """What a KeyError of backward_tape means when its key is a name on the tape: `values` has every name, so
+    the dict that lacked it is the learner's own, most likely the gradients."""
+    tape, values = args
+    key = missing_key(problem)
+    if not isinstance(key, str) or key not in values:
+        return ""
+    return (f"That is a usual mistake: read a gradient before storing one. '{key}' is a name on the tape, and "
+            f"`values` has it: so it is your own dict, most likely of gradients, that had nothing for '{key}' "
+            "when it was read. A gradient must be there before a signal is added to it.")
 
 
 def _order_variant(root, before_parents=False, once=True, with_root=True):
@@ -359,23 +652,112 @@ def _breadth_first_reversed(root):
     return order[::-1]
 
 
+_SYMBOLS = {autodiff.add_backward: "+", autodiff.subtract_backward: "-", autodiff.multiply_backward: "*",
+            autodiff.matmul_backward: "@"}
+
+
+def _label(tensor):
+    """A tensor's name or, for an unnamed one, how it was computed from named ones, such as `X @ W1 + b1`."""
+    if tensor.name:
+        return tensor.name
+    parts = [_label(parent) for parent in tensor.parents]
+    symbol = _SYMBOLS.get(tensor.grad_fn)
+    if symbol is None:  # sigmoid, mean: a function of one input
+        return f"{tensor.grad_fn.__name__.removesuffix('_backward')}({', '.join(parts)})"
+    formulas = [not parent.name and parent.grad_fn in _SYMBOLS for parent in tensor.parents]
+    left, right = (f"({part})" if formula and (position or symbol in "*@") else part  # `X @ W1 + b1`
+                   for position, (part, formula) in enumerate(zip(parts, formulas)))
+    return f"{left} {symbol} {right}"
+
+
+def _remembered(root):
+    """The tensors of root's graph that an earlier test case handed over already (see _SharedTensor): what a
+    function that keeps its tensors from one call to the next has met before."""
+    case = getattr(root, "first_case", 0)
+    return [tensor for tensor in autodiff.topological_order(root) if getattr(tensor, "first_case", case) < case]
+
+
+def _by_name(root):
+    """topological_order with the visited tensors remembered by their name: unnamed ones all look alike."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if tensor.name in seen:
+            return
+        seen.add(tensor.name)
+        for parent in tensor.parents:
+            visit(parent)
+        order.append(tensor)
+
+    visit(root)
+    return order
+
+
+FROM_AN_EARLIER_CALL = (
+    "A default value is made once, when `def` runs, and every call shares it: the second call finds in it what "
+    "the first one left. Make a new one inside the function, at every call.")
+
+
+def _appended_per_parent(root, inputs):
+    """topological_order with the append inside the loop over a tensor's parents: a tensor once per parent;
+    inputs: the inputs appended too, as they have no parents."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        if id(tensor) in seen:
+            return
+        seen.add(id(tensor))
+        if inputs and not tensor.parents:
+            order.append(tensor)
+        for parent in tensor.parents:
+            visit(parent)
+            order.append(tensor)
+
+    visit(root)
+    return order
+
+
+def _depth_first_reversed(root, flip=False):
+    """The tensors in the order a depth-first walk with a stack first meets them, reversed; flip: each
+    tensor's parents pushed the other way round."""
+    order, stack, seen = [], [root], set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) not in seen:
+            seen.add(id(tensor))
+            order.append(tensor)
+            stack.extend(reversed(tensor.parents) if flip else tensor.parents)
+    return order[::-1]
+
+
 def _gradients_in_order(args, order):
-    """What check compares for topological_order: the gradient of each tensor the order lists, by name, when
-    the order is walked backwards as E.backward() walks it. Every right order gives the same gradients, for
-    every tensor; a tensor left out has none, as E.backward() would leave its .grad empty."""
+    """What check compares for topological_order: the gradient of each tensor the order lists, by its label,
+    when the order is walked backwards as E.backward() walks it. Every right order gives the same gradients,
+    for every tensor; a tensor left out has none, as E.backward() would leave its .grad empty."""
     (root,) = args
     if not isinstance(order, (list, tuple)) or not all(isinstance(t, autodiff.Tensor) for t in order):
         raise TypeError("the answer should be a list of the graph's tensors (the root included), each listed "
                         "after its parents.")
     everything = autodiff.topological_order(root)
     grads = {id(tensor): np.zeros_like(tensor.data) for tensor in everything}
+    _no_strangers(order, grads)
     grads[id(root)] = np.ones_like(root.data)
     for tensor in reversed(order):
-        if tensor.parents and id(tensor) in grads:
+        if tensor.parents:
             sent = tensor.grad_fn(*[parent.data for parent in tensor.parents], grads[id(tensor)])
             for parent, gradient in zip(tensor.parents, sent):
                 grads[id(parent)] = grads[id(parent)] + gradient
-    return {tensor.name: grads[id(tensor)] for tensor in order if id(tensor) in grads}
+    return {_label(tensor): grads[id(tensor)] for tensor in order}
+
+
+def _no_strangers(order, grads):
+    """Raise, saying where they usually come from, if the order lists tensors that are not in the graph."""
+    strangers = sum(id(tensor) not in grads for tensor in order)
+    if strangers:
+        raise ValueError(
+            f"{strangers} of the tensors it lists {'is' if strangers == 1 else 'are'} not part of this graph. "
+            "This may be a usual mistake: kept the list from one call to the next, as a default argument such "
+            f"as `order=[]` does. {FROM_AN_EARLIER_CALL}")
 
 
 EXERCISES = [
@@ -685,6 +1067,9 @@ EXERCISES = [
             Mistake("applied the sigmoid twice: the slope formula got σ(z) where z belongs",
                     "Apply the sigmoid once, `s = network.sigmoid(z)`, and use s in the slope.",
                     lambda z: _sigmoid_slope_of(network.sigmoid(network.sigmoid(z)))),
+            Mistake("1 - σ(z)²: tanh's pattern for the slope, written with the sigmoid",
+                    "tanh's slope is 1 minus its square; the sigmoid's is σ(z) times one minus σ(z).",
+                    lambda z: 1 - network.sigmoid(z) ** 2),
             Mistake("the slope of tanh, 1 - tanh², not of the sigmoid",
                     "The sigmoid is `network.sigmoid`, 1 / (1 + e^-z); tanh is another curve.",
                     lambda z: 1 - np.tanh(z) ** 2),
@@ -698,6 +1083,9 @@ EXERCISES = [
                     lambda z: _sigmoid_slope_of(1 + np.exp(-z))),
             Mistake("s * 1 - s is s - s, which is 0: the parentheses around 1 - s are missing",
                     "Multiply s by the whole factor, (1 - s), in parentheses.", lambda z: 0 * network.sigmoid(z)),
+            Mistake("squared the sigmoid: σ(z)²",
+                    "The slope is σ(z) times one minus σ(z), not σ(z) times itself.",
+                    lambda z: network.sigmoid(z) ** 2),
             Mistake("squared e^-z instead of the whole denominator",
                     "The slope is e^-z / (1 + e^-z)²: square the whole denominator.",
                     lambda z: np.exp(-z) / (1 + np.exp(-z) ** 2)),
@@ -750,6 +1138,25 @@ EXERCISES = [
                     "The hidden values are squashed once; the output is `hidden @ W2 + b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.sigmoid(network.forward(X, W1, b1, W2, b2)[0]) @ W2 + b2)),
+            Mistake("multiplied by W1.T: W1 is already (inputs, hidden units)",
+                    "Here W1 is (d, h), one row per input, as the shapes say: `X @ W1` fits as it is. (Some "
+                    "books and PyTorch store it the other way round, (h, d).)",
+                    lambda X, W1, b1, W2, b2: network.forward(X, W1.T, b1, W2, b2)),
+            Mistake("transposed W2 at the output",
+                    "hidden (n, h) @ W2 (h, 1) fits as it is and gives one prediction per house, (n, 1).",
+                    lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
+                                               network.forward(X, W1, b1, W2, b2)[0] @ W2.T + b2)),
+            Mistake("ReLU (`np.maximum(0, ...)`) instead of the sigmoid",
+                    "05's hidden units squash with the sigmoid, `network.sigmoid`, into (0, 1).",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2,
+                                                               activation=lambda z: np.maximum(0, z))),
+            Mistake("`np.exp(z)` where the sigmoid has `np.exp(-z)`: that is σ(−z)",
+                    "The sigmoid is 1 / (1 + e^−z), with a minus in the exponent; `network.sigmoid` has it.",
+                    lambda X, W1, b1, W2, b2: _forward_variant(X, W1, b1, W2, b2,
+                                                               activation=lambda z: 1 / (1 + np.exp(z)))),
+            Mistake("returned the sums before the sigmoid as the hidden values",
+                    "Return the squashed values, the ones the prediction is made from.",
+                    lambda X, W1, b1, W2, b2: (X @ W1 + b1, network.forward(X, W1, b1, W2, b2)[1])),
             Mistake("added b1 at the output, where b2 belongs", "The output's bias is `b2`.",
                     lambda X, W1, b1, W2, b2: (network.forward(X, W1, b1, W2, b2)[0],
                                                network.forward(X, W1, b1, W2, b2)[0] @ W2 + b1)),
@@ -766,45 +1173,7 @@ EXERCISES = [
         module=network,
         shapes="Say each shape out loud: the error signal is (n, 1); `hidden.T @` it is (h, 1), like W2; "
                "sent back with `@ W2.T` it is (n, h), like hidden; `X.T @ d_z` is (d, h), like W1.",
-        mistakes=[
-            Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.",
-                    lambda *args: _backward_variant(*args, sign=-1)),
-            Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.",
-                    lambda *args: _backward_variant(*args, factor=1)),
-            Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.",
-                    lambda *args: _backward_variant(*args, average=False)),
-            Mistake("forgot the sigmoid's derivative", "Multiply by `hidden * (1 - hidden)` on the way back.",
-                    lambda *args: _backward_variant(*args, slope="none")),
-            Mistake("applied sigmoid_derivative to the hidden activations instead of to z",
-                    "`network.sigmoid_derivative(z)` is `hidden * (1 - hidden)`; do not feed it the hidden values.",
-                    lambda *args: _backward_variant(*args, slope="hidden")),
-            Mistake("used z * (1 - z) as the sigmoid's slope",
-                    "The slope is written with the sigmoid's output: `hidden * (1 - hidden)`.",
-                    lambda *args: _backward_variant(*args, slope="z itself")),
-            Mistake("multiplied `d_prediction * W2` entry by entry",
-                    "Send the error signal back through the weights with a matrix product, "
-                    "`d_prediction @ W2.T`, shape (n, h).",
-                    lambda *args: _backward_variant(*args, back_with_matmul=False)),
-            Mistake("divided by n twice", "The error signal has its / n already: `@` and "
-                    "`d_z.sum(axis=0)` add up the houses' shares without dividing again.",
-                    lambda *args: _backward_variant(*args, again=len(args[1]))),
-            Mistake("added up b1's gradient over everything",
-                    "Add up over the houses only, `d_z.sum(axis=0)`: one number per hidden unit.",
-                    lambda *args: _backward_variant(*args, b1_axis=None)),
-            Mistake("added up b1's gradient over the hidden units instead of over the houses",
-                    "Add up over the houses, `d_z.sum(axis=0)`: one number per hidden unit.",
-                    lambda *args: _backward_variant(*args, b1_axis=1)),
-            Mistake("W2's gradient came out transposed", "`hidden.T @ d_prediction` has W2's shape, (h, 1).",
-                    lambda *args: _backward_variant(*args, W2_transposed=True)),
-            Mistake("multiplied `X @ d_z` for W1's gradient",
-                    "`X.T @ d_z` adds up each input's share over the houses: shape (d, h), like W1.",
-                    lambda *args: _backward_variant(*args, W1_transposed=True)),
-            Mistake("flattened the prediction to (n,): minus y, of shape (n, 1), it became an (n, n) table",
-                    "Keep the prediction as the column that `hidden @ W2 + b2` gives, shape (n, 1).",
-                    lambda *args: _backward_variant(*args, flat=True)),
-            Mistake("left b1 out of the forward pass", "The hidden layer is the sigmoid of `X @ W1 + b1`: "
-                    "with b1, as in forward.", lambda *args: _backward_variant(*args, b1_in_forward=False)),
-        ],
+        mistakes=_backward_mistakes(),
         hints=["Go backwards one step at a time, each step using the one before. First the forward pass, "
                "because you need the hidden values and the prediction: "
                "`hidden, prediction = network.forward(X, W1, b1, W2, b2)` (or your own forward).",
@@ -826,35 +1195,45 @@ EXERCISES = [
         module=network,
         shapes="The same shapes as in backward: each gradient is shaped like its parameter.",
         mistakes=[
-            Mistake(name, advice, (lambda slope: lambda X, y, W1, b1, W2, b2: (  # backward_tanh with this slope
-                (z := X @ W1 + b1), (hidden := np.tanh(z)),
-                (d_prediction := 2 * (hidden @ W2 + b2 - y) / len(y)),
-                (d_z := (d_prediction @ W2.T) * slope(z, hidden)),
-                {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction,
-                 "b2": d_prediction.sum(axis=0)})[-1])(slope))
-            for name, advice, slope in [
-                ("used the sigmoid's slope, hidden * (1 - hidden)",
-                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
-                 lambda z, hidden: hidden * (1 - hidden)),
-                ("used the sigmoid's slope, network.sigmoid_derivative(z)",
-                 "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
-                 lambda z, hidden: network.sigmoid_derivative(z)),
-                ("forgot tanh's slope on the way back",
-                 "Going back through tanh multiplies the error signal by tanh's slope, entry by entry.",
-                 lambda z, hidden: 1.0),
-                ("applied the slope to z instead of to tanh's output: 1 - z²",
-                 "tanh's slope is written with its output, `1 - hidden ** 2`: `hidden` already holds it.",
-                 lambda z, hidden: 1 - z ** 2),
-                ("took tanh of the hidden values again: `1 - np.tanh(hidden) ** 2`",
-                 "`hidden` is `np.tanh(z)` already: square it as it is, without a second `np.tanh`.",
-                 lambda z, hidden: 1 - np.tanh(hidden) ** 2),
-                ("forgot the square: `1 - hidden` instead of `1 - hidden ** 2`",
-                 "Square tanh's output in the slope.",
-                 lambda z, hidden: 1 - hidden),
-            ]] + [
+            _tanh_slope_mistake("used the sigmoid's slope, hidden * (1 - hidden)",
+                                "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
+                                lambda z, hidden: hidden * (1 - hidden)),
+            _tanh_slope_mistake("used the sigmoid's slope, network.sigmoid_derivative(z)",
+                                "That is the slope of the sigmoid; tanh's slope is `1 - np.tanh(z) ** 2`.",
+                                lambda z, hidden: network.sigmoid_derivative(z)),
+            _tanh_slope_mistake("forgot tanh's slope on the way back",
+                                "Going back through tanh multiplies the error signal by tanh's slope, entry by "
+                                "entry.", lambda z, hidden: 1.0),
+            _tanh_slope_mistake("applied the slope to z instead of to tanh's output: 1 - z²",
+                                "tanh's slope is written with its output, `1 - hidden ** 2`: `hidden` already "
+                                "holds it.", lambda z, hidden: 1 - z ** 2),
+            _tanh_slope_mistake("took tanh of the hidden values again: `1 - np.tanh(hidden) ** 2`",
+                                "`hidden` is `np.tanh(z)` already: square it as it is, without a second "
+                                "`np.tanh`.", lambda z, hidden: 1 - np.tanh(hidden) ** 2),
+            _tanh_slope_mistake("forgot the square: `1 - hidden` instead of `1 - hidden ** 2`",
+                                "Square tanh's output in the slope.", lambda z, hidden: 1 - hidden),
+            _tanh_slope_mistake("a plus where the minus belongs: 1 + tanh² as the slope",
+                                "tanh's slope is 1 at z = 0 and falls towards 0 far out, never above 1: the square "
+                                "is taken away from 1.", lambda z, hidden: 1 + hidden ** 2),
+            _tanh_slope_mistake("tanh² alone as the slope, without the 1 it is taken from",
+                                "At z = 0, where tanh is 0, its slope is 1, its steepest: the slope is 1 minus the "
+                                "square of tanh.", lambda z, hidden: hidden ** 2),
+            _tanh_slope_mistake("`1 / np.cosh(z)`: sech, without its square",
+                                "tanh's slope is sech², `1 / np.cosh(z) ** 2`, the same as 1 - tanh²: the square "
+                                "is missing.", lambda z, hidden: 1 / np.cosh(z)),
+            _tanh_slope_mistake("squared the whole `(1 - hidden)` instead of hidden alone",
+                                "Only tanh's output is squared, and then taken away from 1: mind the parentheses.",
+                                lambda z, hidden: (1 - hidden) ** 2),
+            _tanh_slope_mistake("doubled tanh's output (`* 2`) instead of squaring it (`** 2`)",
+                                "Squaring is `** 2`: the output times itself.", lambda z, hidden: 1 - hidden * 2),
+            Mistake("kept the sigmoid in the forward pass: only the slope changed to tanh's",
+                    "The forward pass squashes with `np.tanh` too: hidden, the prediction and so every gradient "
+                    "change with it.", lambda X, y, W1, b1, W2, b2: _backward_variant(
+                        X, y, W1, b1, W2, b2, "sigmoid", slope=lambda z, hidden: 1 - hidden ** 2)),
             Mistake("kept the sigmoid: these are the sigmoid network's gradients",
                     "Both the forward pass (`np.tanh`) and the slope on the way back change for tanh.",
                     network.backward),
+            *_network_mistakes("tanh"),
         ],
         hints=["Start from your `backward` (or `solution(\"backward\")`): the same steps, in the same order. "
                "Which of them are about the sigmoid?",
@@ -892,6 +1271,16 @@ EXERCISES = [
             Mistake("left the biases where they were", "b1 and b2 take a step too, against their own gradients.",
                     lambda X, y, W1, b1, W2, b2, alpha: (
                         (new := network.train_step(X, y, W1, b1, W2, b2, alpha)), (new[0], b1, new[2], b2))[-1]),
+            Mistake("returned the steps, not the new parameters",
+                    "A step says how far each parameter moves: take it from the parameter, `W1 - alpha * ...`.",
+                    lambda X, y, W1, b1, W2, b2, alpha: tuple(
+                        old - new for old, new in zip((W1, b1, W2, b2), network.train_step(X, y, W1, b1, W2, b2,
+                                                                                          alpha)))),
+            *[Mistake("returned the new parameters in another order", "Return them as they come in: W1, b1, W2, b2.",
+                      lambda X, y, W1, b1, W2, b2, alpha, order=order: tuple(
+                          network.train_step(X, y, W1, b1, W2, b2, alpha)[k] for k in order))
+              for order in [(0, 2, 1, 3), (2, 3, 0, 1)]],  # weights first; or as backward makes them
+            *[_stepped(mistake) for mistake in _backward_mistakes() if mistake.name not in _NOT_IN_A_STEP],
         ],
         hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
                "and the seven backward lines. Only then move every parameter.",
@@ -901,7 +1290,7 @@ EXERCISES = [
                "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
     Exercise(
-        "backward_layers", "06_deeper", deep.backward_layers,
+        "backward_layers", "06_deeper", deep.backward_layers, explain_raised=_layers_key_error,
         show=[network.sigmoid, deep.squash, deep.slope, deep.forward_layers],
         # First a layer of one unit, where weights left untransposed still fit and go wrong one layer down.
         cases=lambda: [_layers_case(_rng(), (3, 2, 1, 1), 5), _layers_case(_rng(), (2, 3, 1), 4),
@@ -920,22 +1309,26 @@ EXERCISES = [
                     "After going back through the weights, multiply entry by entry by the slope of the layer "
                     "below, written with its output as in 05: `deep.slope(outputs[layer - 1])`.",
                     lambda *args: _backward_layers_variant(*args, slope="none")),
-            Mistake("took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
-                    "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with "
-                    "its output `outputs[layer - 1]`.",
-                    lambda *args: _backward_layers_variant(*args, slope="above")),
+            *_also_past_layer_1(
+                "took the slope of the layer the signal left (`outputs[layer]`), not of the layer below",
+                "The signal is on its way to layer `layer - 1`: the slope is that layer's, written with its "
+                "output `outputs[layer - 1]`.", slope="above"),
+            Mistake("multiplied by the layer's own slope before going back through its weights",
+                    "Going down, the signal first goes back through this layer's weights; the slope it meets "
+                    "then is the one of the layer below, the layer it arrives at, `deep.slope(outputs[layer - 1])`.",
+                    lambda *args: _backward_layers_variant(*args, slope="before weights")),
             Mistake("applied sigmoid_derivative to the hidden values",
                     "`network.sigmoid_derivative` takes z, not the output; written with the output h the slope "
                     "is h (1 − h): `deep.slope(outputs[layer - 1])`.",
                     lambda *args: _backward_layers_variant(*args, slope="sigmoid of h")),
-            Mistake("sent the signal down through the weights of the layer below",
-                    "The signal goes back through the weights it came forward through: this layer's own, "
-                    "`params[f\"W{layer}\"]`, transposed.",
-                    lambda *args: _backward_layers_variant(*args, weights="below")),
-            Mistake("sent the signal down through the weights without transposing them",
-                    "Going back through a layer multiplies by its weights transposed (`.T`), as 05 did: "
-                    "shape (n, units) becomes (n, inputs).",
-                    lambda *args: _backward_layers_variant(*args, transpose=False)),
+            *_also_past_layer_1(
+                "sent the signal down through the weights of the layer below",
+                "The signal goes back through the weights it came forward through: this layer's own, "
+                "`params[f\"W{layer}\"]`, transposed.", weights="below"),
+            *_also_past_layer_1(
+                "sent the signal down through the weights without transposing them",
+                "Going back through a layer multiplies by its weights transposed (`.T`), as 05 did: shape (n, "
+                "units) becomes (n, inputs).", transpose=False),
             Mistake("passed the signal down before making the layer's own gradients",
                     "A layer's gradients use the signal that reached that layer: make them first, then pass "
                     "the signal down.", lambda *args: _backward_layers_variant(*args, down_first=True)),
@@ -949,6 +1342,9 @@ EXERCISES = [
             Mistake("added up the bias's gradient over everything",
                     "Add up over the houses only, `d_z.sum(axis=0)`: one number per unit.",
                     lambda *args: _backward_layers_variant(*args, b_axis=None)),
+            Mistake("averaged the bias's gradient over the houses (mean) instead of adding it up",
+                    "The output's error signal has its / n already: add the signal up over the houses, as `@` "
+                    "does for the weights.", lambda *args: _backward_layers_variant(*args, bias_mean=True)),
             Mistake("stopped one layer early: no gradients for W1 and b1",
                     "The loop runs down to the first layer, layer 1, included.",
                     lambda *args: _backward_layers_variant(*args, last=2)),
@@ -991,6 +1387,26 @@ EXERCISES = [
             Mistake("returned one number, the two gradients added",
                     "Return a pair, one gradient per input, a's first.",
                     lambda a, b, d_out: b * d_out + a * d_out),
+            Mistake("gave both inputs the same gradient",
+                    "Each input gets the other input times `d_out`: a's gradient is made with b, b's with a.",
+                    lambda a, b, d_out: (b * d_out, b * d_out)),
+            Mistake("gave both inputs the same gradient",
+                    "Each input gets the other input times `d_out`: a's gradient is made with b, b's with a.",
+                    lambda a, b, d_out: (a * d_out, a * d_out)),
+            Mistake("multiplied the pair `(b, a)` by d_out in one go",
+                    "A tuple does not multiply entry by entry (and numpy makes one array of it): multiply each "
+                    "gradient by `d_out` on its own, then return the pair.", lambda a, b, d_out: (b, a) * d_out),
+            *[Mistake("used a matrix product (`@`, np.matmul) where multiply works entry by entry",
+                      "a * b multiplies entry by entry (numbers, or arrays of one shape), and so does its rule: "
+                      "`*`.", make) for make in (lambda a, b, d_out: (b @ d_out, a @ d_out),
+                                                  lambda a, b, d_out: (np.matmul(b, d_out), np.matmul(a, d_out)))],
+            Mistake("added up each gradient over the entries: one number per input",
+                    "Each entry of a gets its own gradient, the entry of b at the same place times d_out's: the "
+                    "gradient is shaped like its input.", lambda a, b, d_out: (np.sum(b * d_out), np.sum(a * d_out))),
+            Mistake("doubled the gradients, as for a square (e · e)",
+                    "E = e · e uses e twice, and its two signals add up to 2e · d_out; a * b with two different "
+                    "inputs sends each one only the other input times d_out.",
+                    lambda a, b, d_out: (2 * b * d_out, 2 * a * d_out)),
             Mistake("divided the signal by each input",
                     "Multiply instead, by the other input: nudging a moves a * b by b per unit of a.",
                     lambda a, b, d_out: (d_out / a, d_out / b)),
@@ -1002,7 +1418,7 @@ EXERCISES = [
                "the two as a pair, a's first."]),
     Exercise(
         "backward_tape", "06_deeper", autodiff.backward_tape,
-        cases=_tape_cases,
+        cases=_tape_cases, explain_raised=_tape_key_error, judged_as=_gradients_of_this_tape,
         mistakes=[
             Mistake("overwrote the gradient where paths meet: `=` where `+=` belongs",
                     "A value used twice (e in E = e · e, a weight shared by two houses, a unit feeding two "
@@ -1020,6 +1436,47 @@ EXERCISES = [
                     lambda tape, values: _tape_variant(tape, values, start=0.0)),
             Mistake("started E's gradient at E's value instead of 1", "dE/dE = 1, whatever E is.",
                     lambda tape, values: _tape_variant(tape, values, start="E")),
+            Mistake("gave only E a gradient before the walk, then added to gradients that did not exist yet",
+                    "Adding to a value's gradient needs one to be there: start every value's gradient at 0 "
+                    "(and E's at 1) before the walk, or start each one the first time a signal reaches it.",
+                    lambda tape, values: _tape_variant(tape, values, started="only E")),
+            Mistake("gave no value a gradient before the walk, not even E",
+                    "The walk reads E's gradient first: start it at 1 (dE/dE = 1), and every other value's at 0.",
+                    lambda tape, values: _tape_variant(tape, values, started="nothing")),
+            Mistake("started every value's gradient at 1, not only E's",
+                    "Only E's gradient starts at 1 (dE/dE = 1); every other value's starts at 0 and is made of "
+                    "the signals that reach it.", lambda tape, values: _tape_variant(tape, values,
+                                                                                     started="every value at 1")),
+            Mistake("started each gradient at the value itself, not at 0",
+                    "A gradient is made of the signals that reach a value, and before the walk none has: every "
+                    "value's gradient starts at 0 (E's at 1), whatever the value is.",
+                    lambda tape, values: _tape_variant(tape, values, started="values")),
+            Mistake("every value's gradient is one and the same array, changed in place",
+                    "`dict.fromkeys` with an array puts the very same array under every name, and `+=` changes "
+                    "it in place, for all of them: give each name its own 0.",
+                    lambda tape, values: _tape_variant(tape, values, started="one shared array",
+                                                       meet="add in place")),
+            Mistake("gathered an operation's signals in a dict by input name: e in e · e gets one of its two",
+                    "An operation can use a value twice (E = e · e): it sends a signal along each use, and both "
+                    "count. Add each signal as it comes, going through the inputs and the signals in pairs.",
+                    lambda tape, values: _tape_variant(tape, values, meet="dict")),
+            Mistake("the walk stopped before the first operation on the tape",
+                    "Walk every operation, the first one included: `reversed(tape)` goes through them all, from "
+                    "the last to the first.", lambda tape, values: _tape_variant(tape, values, skip_first=True)),
+            Mistake("gave the rule d_out first",
+                    "A rule takes its inputs' values first, in the order of the tape, and the gradient arriving "
+                    "at its output, d_out, last.", lambda tape, values: _tape_variant(tape, values,
+                                                                                      d_out_first=True)),
+            Mistake("looked the inputs up with the whole tuple of names, `values[inputs]`",
+                    "`inputs` is a tuple of names, one per input: look each one up in `values` on its own.",
+                    lambda tape, values: _tape_variant(tape, values, looked_up="tuple")),
+            Mistake("took every rule to have two inputs: sigmoid's has one",
+                    "A rule returns one gradient per input, in a tuple (sigmoid's holds one): pair them with the "
+                    "inputs' names, which `zip` does for any number.",
+                    lambda tape, values: _tape_variant(tape, values, two_inputs=True)),
+            Mistake("gave each rule the inputs' names instead of their values",
+                    "The tape holds names; a rule calculates with numbers: look each input's value up in "
+                    "`values` by its name.", lambda tape, values: _tape_variant(tape, values, rule_gets="names")),
             Mistake("sent each output's gradient to its inputs unchanged, without the local rule",
                     "Each operation has its own rule: call it with the inputs' values and the output's "
                     "gradient, and it returns one gradient per input.",
@@ -1044,20 +1501,7 @@ EXERCISES = [
                        tuple(_rng().normal(size=shape) for shape in ((4, 3), (3, 3), (4, 3)))],
         shapes="A's gradient is shaped like A, (n, k), and B's like B, (k, m); d_out is shaped like A @ B, "
                "(n, m).",
-        mistakes=[
-            Mistake("did not transpose", "Let the shapes decide: A's gradient must be shaped like A. B is "
-                    "transposed in A's gradient, and A in B's.", lambda A, B, d_out: (d_out @ B, A @ d_out)),
-            Mistake("entry-by-entry products, as for multiply",
-                    "A @ B is a matrix product, and so is each part of its rule: `@` with a transpose.",
-                    lambda A, B, d_out: (B * d_out, A * d_out)),
-            Mistake("the pair the wrong way round", "A's gradient comes first, and it is shaped like A.",
-                    lambda A, B, d_out: (A.T @ d_out, d_out @ B.T)),
-            Mistake("forgot d_out", "The transposed inputs are only the local part: the chain rule multiplies "
-                    "them by the arriving signal, `d_out`.", lambda A, B, d_out: (B.T, A.T)),
-            Mistake("multiplied in the wrong order",
-                    "Order matters in a matrix product: A's gradient has d_out first, B's has it last.",
-                    lambda A, B, d_out: (B.T @ d_out, d_out @ A.T)),
-        ],
+        mistakes=_matmul_mistakes(),
         hints=["It is multiply's swap in matrix form: A's gradient is made from B and `d_out`, B's from A and "
                "`d_out`.",
                "Let the shapes decide. `d_out` is (n, m) and B is (k, m); A's gradient must be (n, k), like A. "
@@ -1069,9 +1513,10 @@ EXERCISES = [
         cases=_graph_cases, judged_as=_gradients_in_order,
         what="walked backwards in your order, grads",
         mistakes=[
-            Mistake("listed the root first",
-                    "Perhaps you reversed the order, as micrograd's backward does. Return it inputs first, root "
-                    "last; E.backward() does the reversing.",
+            Mistake("listed the root before the tensors it was computed from",
+                    "E.backward() walks your order from its end, so the root must come last, after everything it "
+                    "was computed from. If you reversed the order, as micrograd's backward does, leave that to "
+                    "E.backward(): return it inputs first.",
                     lambda root: _order_variant(root, before_parents=True)),
             Mistake("listed a tensor used twice two times",
                     "Keep a set of the tensors already listed (their `id`) and skip those: backward would "
@@ -1083,8 +1528,31 @@ EXERCISES = [
                     "Breadth first lists a tensor when the shortest path reaches it, so a tensor also reached by "
                     "a longer path (a skip connection) can come before its parents. Go depth first: list a "
                     "tensor's parents, all the way down, before the tensor.", _breadth_first_reversed),
+            Mistake("walked depth first with a stack, listing each tensor when first met, and reversed the list",
+                    "A tensor met early along one path can still be an input of one met later along another (a "
+                    "skip connection). List a tensor only after all its parents: a function that calls itself on "
+                    "each parent, then appends, does it.", _depth_first_reversed),
+            Mistake("walked depth first with a stack, listing each tensor when first met, and reversed the list",
+                    "A tensor met early along one path can still be an input of one met later along another (a "
+                    "skip connection). List a tensor only after all its parents: a function that calls itself on "
+                    "each parent, then appends, does it.", lambda root: _depth_first_reversed(root, flip=True)),
+            *[Mistake("appended the tensor inside the loop over its parents: once per parent",
+                      "Append a tensor once, after the loop over its parents has run (one indent less), so that "
+                      "it comes after all of them, and the inputs, which have none, are listed too.",
+                      lambda root, inputs=inputs: _appended_per_parent(root, inputs)) for inputs in (False, True)],
             Mistake("left out the root itself", "The root, E, belongs in the list too, last.",
                     lambda root: _order_variant(root, with_root=False)),
+            Mistake("remembered the visited tensors by their name",
+                    "Most tensors have no name (a tensor made by `+` or `@` has none unless it is given one), "
+                    "and two can share one: after the first unnamed tensor, every other looks visited. Remember "
+                    "the tensors themselves, by their `id`.", _by_name),
+            Mistake("kept the visited tensors from one call to the next: a default argument such as "
+                    "`seen=set()`", FROM_AN_EARLIER_CALL,
+                    lambda root: [tensor for tensor in autodiff.topological_order(root)
+                                  if all(tensor is not seen for seen in _remembered(root))]),
+            Mistake("kept the list from one call to the next: a default argument such as `order=[]`",
+                    FROM_AN_EARLIER_CALL,
+                    lambda root: _remembered(root) + autodiff.topological_order(root)),
             Mistake("left out the inputs, the tensors with no parents",
                     "List every tensor, the inputs too: E.backward() gives a .grad only to the tensors in the "
                     "order, and the inputs' gradients are the ones training needs.",

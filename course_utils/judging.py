@@ -1,6 +1,7 @@
 """The tools check() judges with: call a learner's function safely, compare its answer with the
 reference, and say in one sentence what is wrong. check itself is in checking.py, the exercises in
 exercises.py."""
+import ast
 import copy
 import dis
 import html
@@ -78,13 +79,26 @@ def call_quietly(fn, args):
 
 
 class Raised:
-    """An exception as an outcome of a call: two are equal when their type and message are."""
+    """An exception as an outcome of a call: two are equal when their type and message are, or when both say
+    that a product's sizes did not fit, the same sizes, whether `@` or np.dot said it (one mistake, spelled
+    two ways)."""
 
     def __init__(self, problem):
         self.kind, self.text = type(problem).__name__, exception_text(problem)
+        self.said = product_sizes(self.text) or (self.kind, self.text)
 
     def __eq__(self, other):
-        return isinstance(other, Raised) and (self.kind, self.text) == (other.kind, other.text)
+        return isinstance(other, Raised) and self.said == other.said
+
+
+def product_sizes(text):
+    """(A's last size, B's first) from the message of a product A @ B (or np.dot) whose sizes did not fit,
+    else None."""
+    found = re.search(r"matmul: .*\(size (\d+) is different from (\d+)\)", text)
+    if found:
+        return int(found.group(2)), int(found.group(1))
+    found = re.search(r"shapes \(.*?\) and \(.*?\) not aligned: (\d+) \(dim \d+\) != (\d+)", text)
+    return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def outcome(fn, args, judged_as=None):
@@ -112,6 +126,23 @@ def exception_text(problem):
     except BaseException:  # a learner's exception class can break anything, even its message
         text = "(its message cannot be shown)"
     return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
+def missing_key(problem):
+    """The key a KeyError says is missing ('e', 'W6', ...), read from its message, so that it is found also in
+    an exception that stands in for one raised in another process; None for any other exception."""
+    if type(problem).__name__ != "KeyError":
+        return None
+    try:
+        return ast.literal_eval(exception_text(problem).split(": ", 1)[-1])
+    except (ValueError, SyntaxError, MemoryError, RecursionError):  # a message that is not a key written out
+        return None
+
+
+def sentence(text):
+    """text ending in a full stop (an exception's message often has none)."""
+    text = text.rstrip()  # numpy ends some messages with a space
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def describe(value):
@@ -148,6 +179,43 @@ def _describe(value):
     if isinstance(value, int) and abs(value) > 10 ** 15:
         return f"<int of about {round(value.bit_length() * 0.30103)} digits>"  # repr() fails past 4300
     return repr(value)
+
+
+CALL_SHOWN_IN_FULL = 140  # characters: a longer call is shown with its arguments in brief
+SHOWN_IN_A_SENTENCE = 80  # characters: a longer answer is shown in brief
+
+
+def describe_call(name, args):
+    """'mse(np.array([1.0]), np.array([2.0]))': a test case as a call the learner can paste; with its
+    arguments in brief (arrays by shape, dicts by their keys) when that is too long to read."""
+    full = f"{name}({', '.join(describe(arg) for arg in args)})"
+    return full if len(full) <= CALL_SHOWN_IN_FULL else f"{name}({', '.join(map(brief, args))})"
+
+
+def shown(value):
+    """A learner's answer as a sentence shows it: in full if that is short, else in brief."""
+    full = describe(value)
+    return full if len(full) <= SHOWN_IN_A_SENTENCE else brief(value)
+
+
+def brief(value):
+    """A shorter text for a value than describe's: '<array (5, 3)>', "{'W1': …, 'b1': …}", '<a list of 7
+    items>'. Never raises."""
+    try:
+        return _brief(value)
+    except Exception:  # a learner's object whose repr() fails
+        return f"a {type(value).__name__} that cannot be shown"
+
+
+def _brief(value):
+    if isinstance(value, np.ndarray) and (value.ndim > 1 or value.size > 3):
+        return f"<array {value.shape}>"
+    if isinstance(value, dict) and value:
+        keys = [f"{key!r}: …" for key in list(value)[:SHOWN_IN_FULL]]
+        return "{" + ", ".join(keys) + (", …" if len(value) > SHOWN_IN_FULL else "") + "}"
+    if isinstance(value, (list, tuple)) and len(value) > 3 and not _is_number_list(value):
+        return f"<a {type(value).__name__} of {len(value)} items>"
+    return _describe(value)
 
 
 def _describe_item(value):
@@ -249,7 +317,7 @@ def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
         return None
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{what} should be a pair of {len(expected)} values, but it is {describe(got)}."
+            return f"{what} should be a pair of {len(expected)} values, but it is {shown(got)}."
         for position, (want, have) in enumerate(zip(expected, got)):
             reason = difference(want, have, f"{what}[{position}]", rtol, atol)
             if reason:
@@ -258,16 +326,16 @@ def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
     expected = np.asarray(expected, dtype=float)
     wanted = "a single number" if expected.ndim == 0 else "an array of numbers"
     if _is_complex(got):
-        return (f"{what} is complex ({describe(got)}), but it should be real. Complex numbers usually come "
+        return (f"{what} is complex ({shown(got)}), but it should be real. Complex numbers usually come "
                 "from a power of a negative number, such as `x ** 0.5` with x < 0.")
     if expected.ndim == 0 and not _is_number(got):
-        return f"{what} should be a single number, but it is {describe(got)} ({type(got).__name__})."
+        return f"{what} should be a single number, but it is {shown(got)} ({type(got).__name__})."
     try:
         got = np.asarray(got, dtype=float)
     except OverflowError:
-        return f"{what} is {describe(got)}, too large to be a float: it should be {wanted}."
+        return f"{what} is {shown(got)}, too large to be a float: it should be {wanted}."
     except Exception:  # a learner's object can fail in any way here
-        return f"{what} should be {wanted}, but it is {describe(got)} ({type(got).__name__})."
+        return f"{what} should be {wanted}, but it is {shown(got)} ({type(got).__name__})."
     if expected.ndim == 0:
         got = float(got)
         if np.isnan(got) and not np.isnan(expected):
@@ -303,8 +371,15 @@ EXPLANATIONS = [
     (r"only (0-dimensional|length-1) arrays can be converted",
      "A function for single numbers got an array: `float()` and the math module take one number. "
      "numpy's functions, such as `np.exp`, work on both."),
-    (r"can't multiply sequence|unsupported operand type\(s\) for .*'list'",
+    (r"can't multiply sequence",
+     "One side of a `*` is a sequence (a list, a tuple or a text): Python only repeats a sequence, a whole "
+     "number of times; it does not calculate with its entries, as numpy does with an array. Check what each "
+     "side holds: for a list, take its entries one at a time."),
+    (r"unsupported operand type\(s\) for .*'list'",
      "Plain Python lists do not calculate entry by entry (numpy arrays do): take the entries one at a time."),
+    (r"unsupported operand type\(s\) for .*'str'",
+     "A text (str) is in a calculation: check that each name there holds a number, not a text such as a "
+     "name."),
     (r"'(?:float|int)' object is not (?:subscriptable|iterable)|object of type '(?:float|int)' has no len",
      "This test case passes single numbers, not arrays: write it so that it works for both, as numpy's "
      "operators do."),
@@ -314,6 +389,9 @@ EXPLANATIONS = [
     (r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)",
      "An index ran past the end of an array (index {0} where there are {1}): check the loop's range "
      "against the array's shape; a 2-D array has rows and columns."),
+    (r"list index out of range",
+     "An index ran past the end of a list: a list of n items has the indices 0 to n - 1 (and -1 for the last). "
+     "Check the loop's range against the list's length."),
     (r"NameError: name '(\w+)' is not defined",
      "Your function uses {0}, which does not exist where it runs: define it (and run that cell) first, "
      "or check its spelling."),

@@ -1201,6 +1201,46 @@ def topo_breadth_first(root):
     return order[::-1]
 
 
+@wrong("topological_order", "remembers the visited tensors by their name")
+def topo_by_name(root):
+    order, seen = [], set()
+
+    def visit(tensor):
+        if tensor.name in seen:
+            return
+        seen.add(tensor.name)
+        for parent in tensor.parents:
+            visit(parent)
+        order.append(tensor)
+    visit(root)
+    return order
+
+
+@wrong("topological_order", "the visited set as a default argument, kept from call to call")
+def topo_default_seen(root, seen=set()):  # noqa: B006  (the mistake itself)
+    order = []
+
+    def visit(tensor):
+        if tensor in seen:
+            return
+        seen.add(tensor)
+        for parent in tensor.parents:
+            visit(parent)
+        order.append(tensor)
+    visit(root)
+    return order
+
+
+@wrong("topological_order", "the list and the visited ids as default arguments of a recursive function")
+def topo_default_order(root, order=[], seen=set()):  # noqa: B006  (the mistake itself)
+    if id(root) not in seen:
+        seen.add(id(root))
+        for parent in root.parents:
+            topo_default_order(parent, order, seen)
+        order.append(root)
+    return order
+
+
 # --- 06: right answers written another way than the course's ------------------------------------------------
 
 RIGHT = []

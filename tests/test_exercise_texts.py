@@ -15,6 +15,7 @@ from course_utils.checking import _parameter_names
 from course_utils.exercises import EXERCISES
 from course_utils.judging import DOLLAR
 from learner_answers import ANSWERS
+from learner_answers_fresh import FRESH
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -135,7 +136,7 @@ def undefined(text, known):
 
 
 def messages_of(exercise):
-    """What check says to the usual mistakes, to the learner answers, to a stub and to a crash."""
+    """What check says to the usual mistakes, to the learner answers (both sets), to a stub and to a crash."""
     def stub(*args):
         ...
 
@@ -143,7 +144,7 @@ def messages_of(exercise):
         return {}["missing"]
 
     functions = [mistake.make for mistake in exercise.mistakes] + [stub, crashes]
-    functions += [answer.fn for answer in ANSWERS if answer.exercise_id == exercise.id]
+    functions += [answer.fn for answer in ANSWERS + FRESH if answer.exercise_id == exercise.id]
     return [check(exercise.id, fn).message for fn in functions]
 
 

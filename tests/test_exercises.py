@@ -223,7 +223,8 @@ def test_small_inputs_are_shown_in_full_and_large_ones_by_shape():
     message = check("mse", lambda p, a: float(np.mean((p - a) ** 2)) if len(p) == 1 else 1.0).message
     assert "np.array([150000.0, 90000.0, 200000.0, 310000.0])" in message
     assert "np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]])" in check("mse_gradient", lambda *args: (0, 0)).message
-    assert "backward(<array of shape (5, 3)>, np.array([[" in check("backward", lambda *args: {}).message
+    assert "backward(<array of shape (5, 3)>" not in check("backward", lambda *args: {}).message  # too long in full
+    assert "backward(<array (5, 3)>, <array (5, 1)>, <array (3, 4)>" in check("backward", lambda *args: {}).message
 
 
 def test_a_test_case_function_is_shown_as_code_that_does_the_same():
@@ -268,7 +269,8 @@ def test_dot_asks_for_the_loop_it_teaches(shortcut, named):
 
 def test_a_shape_error_is_said_in_the_shapes_of_the_exercise():
     result = check("predict_linear", lambda X, w, b: X @ np.append(w, 1.0) + b)
-    assert "raised ValueError. The shapes do not fit together" in result.message
+    assert "raised ValueError: matmul: Input operand 1 has a mismatch" in result.message  # numpy's own words first
+    assert "(size 3 is different from 2). The shapes do not fit together" in result.message
     assert "Here X is (2, 2), w is (2,)" not in result.message and "Here X is (2, 2) and w is (2,)." in result.message
     assert "`X @ w` gives one number per house" in result.message
 

@@ -168,14 +168,18 @@ def test_each_usual_mistake_is_really_wrong(exercise_id, mistake):
     wrong = 0
     for args in cases:
         X, y, W1, b1, W2, b2 = args[:6]
+        try:
+            got = mistake.make(*args)
+        except ValueError:  # shapes that do not fit: a mistake that raises is wrong too
+            wrong += 1
+            continue
         if exercise_id == "backward_tanh":
             truth = autograd_gradients(tanh_loss, X, y, W1, b1, W2, b2)
-            got = mistake.make(*args)
-            wrong += not all(np.allclose(np.asarray(got[name]), truth[name]) for name in NAMES)
+            wrong += not all(np.shape(got[name]) == truth[name].shape and np.allclose(got[name], truth[name])
+                             for name in NAMES)
         else:
             truth = train_step_with_autograd(*args)
-            got = mistake.make(*args)
-            wrong += not all(np.allclose(np.asarray(a), b) for a, b in zip(got, truth))
+            wrong += not all(np.shape(a) == np.shape(b) and np.allclose(a, b) for a, b in zip(got, truth))
     assert wrong == len(cases)
 
 
@@ -240,6 +244,45 @@ def learner_step_without_alpha(X, y, W1, b1, W2, b2, alpha):
 def test_a_learners_wrong_answer_gets_its_mistake_named(exercise_id, fn, named):
     result = check(exercise_id, fn)
     assert not result.passed and "usual mistake" in result.message and named in result.message, result.message
+
+
+def tanh_with_slope(slope, average=True):
+    """backward_tanh as a tester wrote it, with tanh's slope written as slope(hidden)."""
+    def backward_tanh(X, y, W1, b1, W2, b2):
+        hidden = np.tanh(X @ W1 + b1)
+        d_prediction = 2 * (hidden @ W2 + b2 - y) / (len(y) if average else 1)
+        d_z = (d_prediction @ W2.T) * slope(hidden)
+        return {"W1": X.T @ d_z, "b1": d_z.sum(axis=0), "W2": hidden.T @ d_prediction,
+                "b2": d_prediction.sum(axis=0)}
+    return backward_tanh
+
+
+def learner_step_summed(X, y, W1, b1, W2, b2, alpha):
+    hidden, prediction = network.forward(X, W1, b1, W2, b2)
+    d_prediction = 2 * (prediction - y)
+    d_z = (d_prediction @ W2.T) * hidden * (1 - hidden)
+    return (W1 - alpha * X.T @ d_z, b1 - alpha * d_z.sum(axis=0), W2 - alpha * hidden.T @ d_prediction,
+            b2 - alpha * d_prediction.sum(axis=0))
+
+
+@pytest.mark.parametrize("exercise_id, fn, named", [
+    ("backward_tanh", tanh_with_slope(lambda h: 1 - h ** 2, average=False), "summed instead of averaged"),
+    ("backward_tanh", tanh_with_slope(lambda h: 1 + h ** 2), "a plus where the minus belongs"),
+    ("backward_tanh", tanh_with_slope(lambda h: h ** 2), "tanh² alone as the slope"),
+    ("train_step", learner_step_summed,
+     "each step is the one made with this slip in the gradients: summed instead of averaged"),
+])
+def test_the_testers_wrong_answers_get_their_mistake_named(exercise_id, fn, named):
+    """They got only 'a factor is missing or extra', or 'result[0] is … where it should be …'."""
+    message = check(exercise_id, fn).message
+    assert f"Your answer matches a usual mistake: {named}" in message, message
+
+
+def test_the_useful_sentence_comes_before_a_short_test_case():
+    message = check("backward", lambda *args: {"W1": 0, "b1": 0, "W2": 0, "b2": 0}).message
+    assert "np.array([[" not in message and "backward(<array (5, 3)>, <array (5, 1)>, <array (3, 4)>" in message
+    message = check("backward_tanh", tanh_with_slope(lambda h: h ** 2)).message
+    assert message.index("usual mistake") < message.index("backward_tanh(<array")
 
 
 def learner_step_in_place(X, y, W1, b1, W2, b2, alpha):
