@@ -258,8 +258,8 @@ def _jupyterlab(port, root, start, extra):
         server = subprocess.Popen([str(PYTHON), *lab_arguments(port, config, root, start, extra)],
                                   env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime)))
         info = _serving(server, runtime, token)
-        link = info and (f"http://127.0.0.1:{info['port']}{info['base_url']}lab/tree/{urllib.parse.quote(start)}"
-                         f"?token={token}")
+        link = info and (f"{info['scheme']}://127.0.0.1:{info['port']}{info['base_url']}lab/tree/"
+                         f"{urllib.parse.quote(start)}?token={token}")
         yield server, runtime, link
     finally:  # a second Ctrl+C or SIGTERM must not cut this short
         handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -335,7 +335,7 @@ def _serving(server, runtime, token, limit=START_LIMIT):
 
 
 def _runtime_file(runtime, token):
-    """The port and base_url in the jpserver-<pid>.json of our JupyterLab, or None until it is written. The
+    """Port, base_url and scheme from the jpserver-<pid>.json of our JupyterLab, or None until it is written. The
     folder is new and private, so any such file in it is our server's: with another token (a setting that
     beats lab's) its link would not work, and lab stops with a sentence."""
     for info_file in Path(runtime).glob("jpserver-*.json"):
@@ -348,7 +348,7 @@ def _runtime_file(runtime, token):
                      "so its link would not work: lab has stopped it. Remove that token setting and start lab again.")
         port, base_url = info.get("port"), info.get("base_url")
         if isinstance(port, int) and isinstance(base_url, str) and base_url.startswith("/") and base_url.endswith("/"):
-            return {"port": port, "base_url": base_url}
+            return {"port": port, "base_url": base_url, "scheme": "https" if info.get("secure") else "http"}
     return None
 
 
