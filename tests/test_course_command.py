@@ -120,17 +120,25 @@ def _all_command_lines():
     return lines
 
 
+def _pids_with(*texts):
+    """The processes whose command line (words ending in NUL) holds every one of `texts`."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            line = (folder / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        if all(text in line for text in texts):
+            found.append(int(folder.name))
+    return found
+
+
 def _jupyterlab(work, seconds=60):
     """The process id of the JupyterLab whose root folder is `work`, once it has started."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for folder in Path("/proc").glob("[0-9]*"):
-            try:
-                line = (folder / "cmdline").read_bytes().decode(errors="replace")
-            except OSError:
-                continue
-            if "jupyterlab" in line and f"--ServerApp.root_dir={work}\0" in line:
-                return int(folder.name)
+        for pid in _pids_with("jupyterlab", f"--ServerApp.root_dir={work}\0"):
+            return pid
         time.sleep(0.05)
     raise AssertionError("JupyterLab did not start")
 
@@ -395,12 +403,10 @@ def test_neither_jupyterlab_nor_a_notebooks_kernel_has_the_token_in_its_environm
         with urllib.request.urlopen(request, timeout=30) as answer:
             kernel = json.loads(answer.read())["id"]
         deadline = time.monotonic() + 30
-        while not any(f"kernel-{kernel}.json" in line for line in _all_command_lines()):
+        while not _pids_with(f"kernel-{kernel}.json"):  # its connection file, on its command line
             assert time.monotonic() < deadline, "the kernel did not start"
             time.sleep(0.1)
-        kernels = [folder.name for folder in Path("/proc").glob("[0-9]*")
-                   if f"kernel-{kernel}.json" in (folder / "cmdline").read_bytes().decode(errors="replace")]
-        for pid in [_jupyterlab(process.work), *kernels]:
+        for pid in [_jupyterlab(process.work), *_pids_with(f"kernel-{kernel}.json")]:
             assert token not in _environment(pid)  # what %env shows in a notebook, and a notebook may keep
     finally:
         _stop(process, log)
