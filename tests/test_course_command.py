@@ -4,6 +4,8 @@ import http.server
 import json
 import os
 import re
+import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -19,16 +21,20 @@ sys.path.insert(0, str(ROOT))
 import course  # noqa: E402  (the top-level course.py)
 
 
-def _start_lab(tmp_path, name, *extra, first_port=None):
+def _start_lab(tmp_path, name, *extra, first_port=None, browser=None):
     """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder; with
-    `first_port`, its first free port is that one (as if another program took it right after the check)."""
+    `first_port`, its first free port is that one (as if another program took it right after the check).
+    No browser opens, unless `browser` names a command to open one with (as the BROWSER variable)."""
     home = tmp_path / name
     env = dict(os.environ, COURSE_WORK_DIR=str(home / "work"), JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                IPYTHONDIR=str(home / "ipython"), PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
+    if browser:
+        env["BROWSER"] = browser
     command = [str(ROOT / "course.py")] if first_port is None else ["-c", FIRST_PORT_TAKEN, str(first_port)]
     log = open(home.with_suffix(".log"), "w+")
-    process = subprocess.Popen([sys.executable, *command, "lab", "--ServerApp.open_browser=False", *extra],
+    no_browser = [] if browser else ["--ServerApp.open_browser=False"]
+    process = subprocess.Popen([sys.executable, *command, "lab", *no_browser, *extra],
                                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     process.work = str(home / "work")  # JupyterLab's root folder: how its process is found
     return process, log
@@ -88,7 +94,7 @@ def _link(process, log, seconds=120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None:
         log.seek(0)
-        found = re.search(r"(http://127\.0\.0\.1:(\d+)/lab/tree/\S+\?token=(\w+))", log.read())
+        found = re.search(r"(http://127\.0\.0\.1:(\d+)/\S*?lab/tree/\S+\?token=(\w+))", log.read())
         if found:
             return found.group(1), int(found.group(2)), found.group(3)
         time.sleep(0.2)
@@ -112,6 +118,40 @@ def _all_command_lines():
         except OSError:  # the process ended meanwhile
             pass
     return lines
+
+
+def _pids_with(*texts):
+    """The processes whose command line (words ending in NUL) holds every one of `texts`."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            line = (folder / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        if all(text in line for text in texts):
+            found.append(int(folder.name))
+    return found
+
+
+def _jupyterlab(work, seconds=60):
+    """The process id of the JupyterLab whose root folder is `work`, once it has started."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for pid in _pids_with("jupyterlab", f"--ServerApp.root_dir={work}\0"):
+            return pid
+        time.sleep(0.05)
+    raise AssertionError("JupyterLab did not start")
+
+
+def _environment(pid):
+    return (Path("/proc") / str(pid) / "environ").read_bytes().decode(errors="replace")
+
+
+def _running(pid):
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _stop(process, log):
@@ -171,52 +211,231 @@ def test_a_port_the_learner_chose_that_is_taken_is_said_once_and_gets_no_token(t
         assert other.requests == []
     assert f"Port {other.port} is taken by another program" in said
     assert "a moment ago" not in said and "JupyterLab is running" not in said and "token=" not in said
+    assert "only accepts one value" not in said  # JupyterLab was given the port once
+
+
+@pytest.mark.parametrize("option", [["--port={}"], ["--ServerApp.port", "{}", "--LabApp.news_url=None"],
+                                    ["--ServerApp.port=1", "--port={}"]],
+                         ids=["--port=", "with a space, beside an option lab also sets", "the last counts"])
+def test_a_free_port_the_learner_chose_gives_a_working_link(tmp_path, option):
+    chosen = course.free_port()
+    lab = _start_lab(tmp_path, "learner", *[word.format(chosen) for word in option])
+    try:
+        link, port, token = _link(*lab)
+        assert port == chosen and _status(link) == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=10) as answer:
+            assert answer.status == 200 and "started" in json.loads(answer.read())
+    finally:
+        _stop(*lab)
+
+
+@pytest.mark.parametrize("words, said", [
+    (["--port=65536"], "--port takes a whole number from 1 to 65535"),
+    (["--port=\u00b2"], "--port takes a whole number from 1 to 65535"),
+    (["--ServerApp.port"], "--port takes a whole number from 1 to 65535"),
+    (["--ip=::1"], "`lab` sets --ip itself: it listens on 127.0.0.1 only"),
+    (["--ServerApp.ip", "0.0.0.0"], "`lab` sets --ServerApp.ip itself"),
+    (["--IdentityProvider.token=abc"], "`lab` sets --IdentityProvider.token itself: it makes a new private token"),
+    (["--ServerApp.token="], "`lab` sets --ServerApp.token itself"),
+    (["--notebook-dir=/tmp"], "`lab` sets --notebook-dir itself: it opens the course's folder"),
+    (["--config=mine.py"], "`lab` sets --config itself"),
+    (["--port-retries=5"], "`lab` sets --port-retries itself"),
+])
+def test_an_option_lab_cannot_leave_to_the_learner_or_a_port_that_is_none_gets_a_sentence(words, said):
+    with pytest.raises(SystemExit) as stopped:
+        course.lab_options(words)
+    assert said in str(stopped.value)
+
+
+def test_lab_takes_out_the_options_it_acts_on_and_passes_the_others_on():
+    assert course.lab_options(["--port=9999", "--no-browser", "--ServerApp.base_url=/x/"]) == (
+        9999, False, None, ["--ServerApp.base_url=/x/"])
+    assert course.lab_options(["--ServerApp.port", "9998", "--ServerApp.port=9997", "--browser=firefox %s"]) == (
+        9997, True, "firefox %s", [])
+    assert course.lab_options(["--port=0", "--ServerApp.open_browser", "False", "--debug"]) == (
+        None, False, None, ["--debug"])
+    assert course.lab_options(["--KernelManager.ip=127.0.0.1"])[3] == ["--KernelManager.ip=127.0.0.1"]  # a kernel's
+    arguments = course.lab_arguments(8890, root_dir="/course", extra=["--LabApp.news_url=https://example.org"])
+    assert "--LabApp.news_url=None" not in arguments and arguments[-1] == "--LabApp.news_url=https://example.org"
+
+
+def test_lab_refuses_a_token_of_the_learners_at_once(tmp_path):
+    said = _output(*_start_lab(tmp_path, "learner", "--IdentityProvider.token=abc"), seconds=60)
+    assert "`lab` sets --IdentityProvider.token itself" in said and "JupyterLab is running" not in said
 
 
 def test_when_jupyterlab_stops_for_its_own_reason_lab_passes_it_on(tmp_path):
-    said = _output(*_start_lab(tmp_path, "learner", "--ServerApp.root_dir=/elsewhere"))  # course.py sets it
+    said = _output(*_start_lab(tmp_path, "learner", "--ServerApp.preferred_dir=/elsewhere"))  # not in its root
     assert "Bad config encountered during initialization" in said  # JupyterLab's own message
     assert "JupyterLab stopped (exit code 1); see its message above." in said
     assert "taken" not in said and said.count("JupyterLab stopped") == 1
 
 
 PORT_TAKEN_BEFORE_BIND = """if True:
-    import socket, sys, threading, time
+    import subprocess, sys, threading, time
     from jupyter_server.serverapp import ServerApp
     from jupyterlab.labapp import main
-    check, record = ServerApp._find_http_port, open(sys.argv.pop(1), "ab", buffering=0)
+    check, record, linger = ServerApp._find_http_port, sys.argv.pop(1), sys.argv.pop(1) == "linger"
 
     def check_then_take(app):  # another program binds the port between JupyterLab's check and its bind
         check(app)
-        thief = socket.create_server(("127.0.0.1", app.port))
-        threading.Thread(target=lambda: [record.write(thief.accept()[0].recv(4096) or b"(connected)")
-                                         for _ in iter(int, 1)], daemon=True).start()
+        thief = subprocess.Popen([sys.executable, "-c", THIEF, str(app.port), record], stdout=subprocess.PIPE)
+        thief.stdout.readline()  # it listens
 
     def bind_a_little_later(app, bind=ServerApp._bind_http_server):  # so that course.py surely sees the
         time.sleep(0.4)                                              # runtime file and the thief's port
+        if linger:  # not a daemon: it keeps JupyterLab alive after it fails, as its browser thread does
+            threading.Thread(target=time.sleep, args=(5,)).start()   # while a BROWSER command waits
         bind(app)
 
     ServerApp._find_http_port, ServerApp._bind_http_server = check_then_take, bind_a_little_later
     sys.exit(main())
 """
+THIEF = """if True:  # another program: it records what reaches it for 10 seconds
+    import socket, sys
+    thief = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+    thief.settimeout(10)
+    print("listening", flush=True)
+    with open(sys.argv[2], "ab", buffering=0) as record:
+        while True:
+            record.write(thief.accept()[0].recv(4096) or b"(connected)")
+"""
 
 
-def test_a_port_taken_between_jupyterlabs_check_and_its_bind_is_not_taken_for_jupyterlab(tmp_path):
+@pytest.mark.parametrize("linger, blind", [("stops", False), ("linger", False), ("stops", True)],
+                         ids=["JupyterLab stops", "JupyterLab lingers", "JupyterLab stops, no table names the owner"])
+def test_a_port_taken_between_jupyterlabs_check_and_its_bind_is_not_taken_for_jupyterlab(tmp_path, monkeypatch,
+                                                                                        linger, blind):
+    if blind:  # as on macOS, Windows or WSL 1: JupyterLab's exit is the only sign
+        monkeypatch.setattr(course, "_listening", lambda port: set())
     token, runtime, received = "a" * 48, tmp_path / "runtime", tmp_path / "received"
     runtime.mkdir()
-    server = subprocess.Popen([sys.executable, "-c", PORT_TAKEN_BEFORE_BIND, str(received),
-                               *course.lab_arguments(course.free_port(), open_browser=False, root_dir=tmp_path)[2:]],
+    received.touch()
+    script = f"THIEF = {THIEF!r}\n{PORT_TAKEN_BEFORE_BIND}"
+    server = subprocess.Popen([sys.executable, "-c", script, str(received), linger,
+                               *course.lab_arguments(course.free_port(), root_dir=tmp_path)[2:]],
                               env=dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime)))
     try:
-        assert course._serving(server, runtime, token) is None  # it wrote its runtime file, then stopped
+        assert course._serving(server, runtime, token) is None  # it wrote its runtime file, then failed
     finally:
         server.kill()
-    assert received.read_bytes() == b"(connected)"  # a bare connection, nothing sent
+        server.wait()
+    linux = Path("/proc/net/tcp").exists() and not blind  # where the owner is read, and nothing connects
+    assert received.read_bytes() == (b"" if linux else b"(connected)")  # at most a bare connection
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads processes' environments from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
+def test_stopping_lab_while_jupyterlab_starts_stops_it_and_removes_its_private_folder(tmp_path, signum):
+    process, log = _start_lab(tmp_path, "learner")
+    pid = _jupyterlab(process.work)
+    try:
+        runtime = Path(re.search(r"JUPYTER_RUNTIME_DIR=([^\0]*)", _environment(pid))[1])
+        assert runtime.is_dir()
+        process.send_signal(signum)
+        said = _output(process, log, seconds=30)
+        assert "Traceback" not in said and "token=" not in said  # no link: it was still starting
+        for _ in range(100):
+            if not _running(pid):
+                break
+            time.sleep(0.1)
+        assert not _running(pid) and not runtime.exists()
+    finally:
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_the_private_folder_is_the_learners_own_and_never_in_a_folder_others_can_write(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # world-writable, without the sticky bit
+    monkeypatch.setattr("tempfile.tempdir", str(shared))  # as with TMPDIR=shared
+    folder = course._private_folder()
+    try:
+        assert folder.parent == course.LAB_RUNTIME and course.LAB_RUNTIME.parent == course.VENV
+        assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700 and folder.parent.stat().st_uid == os.getuid()
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    finally:
+        folder.rmdir()
+    with pytest.raises(SystemExit) as refused:
+        course._private_folder(shared)
+    assert f"{shared} must be yours alone" in str(refused.value)
+
+
+def test_lab_gives_up_with_a_sentence_on_a_jupyterlab_with_another_token_or_one_that_never_listens(tmp_path):
+    waiting = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "jpserver-1.json").write_text(json.dumps({"port": 1, "token": "theirs", "base_url": "/"}))
+        with pytest.raises(SystemExit) as stopped:
+            course._serving(waiting, tmp_path, "ours")
+        assert "JupyterLab runs with a token other than the one lab gave it" in str(stopped.value)
+        (tmp_path / "jpserver-1.json").unlink()
+        with pytest.raises(SystemExit) as stopped:
+            course._serving(waiting, tmp_path, "ours", limit=1)
+        assert "JupyterLab did not start within 1 seconds" in str(stopped.value)
+    finally:
+        waiting.kill()
+        waiting.wait()
+
+
+def test_the_link_follows_a_base_url_and_a_token_in_the_learners_jupyter_settings_changes_nothing(tmp_path):
+    settings = tmp_path / "learner" / "config"
+    settings.mkdir(parents=True)
+    for name in ("jupyter_server_config.json", "jupyter_lab_config.json"):
+        (settings / name).write_text(json.dumps({"IdentityProvider": {"token": "abc"}}))
+    lab = _start_lab(tmp_path, "learner", "--ServerApp.base_url=/x/")
+    try:
+        link, port, token = _link(*lab, seconds=60)
+        assert link.startswith(f"http://127.0.0.1:{port}/x/lab/tree/") and token != "abc"
+        assert _status(link) == 200 and _status(f"http://127.0.0.1:{port}/x/api/status?token={token}") == 200
+    finally:
+        _stop(*lab)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads processes' environments from /proc")
+def test_neither_jupyterlab_nor_a_notebooks_kernel_has_the_token_in_its_environment(tmp_path):
+    process, log = _start_lab(tmp_path, "learner")
+    try:
+        link, port, token = _link(process, log)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/kernels", data=b"{}", method="POST",
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            kernel = json.loads(answer.read())["id"]
+        deadline = time.monotonic() + 30
+        while not _pids_with(f"kernel-{kernel}.json"):  # its connection file, on its command line
+            assert time.monotonic() < deadline, "the kernel did not start"
+            time.sleep(0.1)
+        for pid in [_jupyterlab(process.work), *_pids_with(f"kernel-{kernel}.json")]:
+            assert token not in _environment(pid)  # what %env shows in a notebook, and a notebook may keep
+    finally:
+        _stop(process, log)
+
+
+def test_the_browser_gets_a_page_in_the_private_folder_that_leads_to_the_link(tmp_path):
+    record, opener = tmp_path / "opened", tmp_path / "browser.py"
+    opener.write_text("import pathlib, sys, urllib.parse, urllib.request\n"
+                      "page = pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(sys.argv[1]).path))\n"
+                      "with open(sys.argv[2], 'a') as record:\n"
+                      "    record.write(sys.argv[1] + '\\n' + page.read_text() + '\\n')\n")
+    lab = _start_lab(tmp_path, "learner", browser=f"{sys.executable} {opener} %s {record}")
+    try:
+        link, port, token = _link(*lab)
+        for _ in range(100):
+            if record.exists():
+                break
+            time.sleep(0.1)
+        url, page = record.read_text().split("\n", 1)
+        assert url.startswith("file://") and token not in url  # its command line, which `ps` shows
+        assert f'url={link}"' in page and page.count("file://") == 0
+    finally:
+        _stop(*lab)
 
 
 def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
     arguments = course.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
     assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
+    assert "--ServerApp.open_browser=False" in arguments  # lab opens it, once the server is known to be its own
     assert "--ServerApp.port_retries=0" in arguments and not any("token" in word for word in arguments)
     assert "--LabApp.news_url=None" in arguments
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in arguments
