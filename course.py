@@ -775,6 +775,7 @@ def runtime_dirs(home=None, environ=None):
     worked out as jupyter_core does, without it (this file runs in bare Python). For a hub's learner:
     their home, and no environment (the hub passes none of these variables to their server)."""
     environ = os.environ if environ is None else environ
+    own = sorted(LAB_RUNTIME.glob("*")) if home is None and LAB_RUNTIME.is_dir() else []  # `lab`'s private ones
     home = Path(home or Path.home())
     found = [Path(environ[name]) / tail for name, tail in (("JUPYTER_RUNTIME_DIR", ""), ("JUPYTER_DATA_DIR", "runtime"))
              if environ.get(name)]
@@ -783,7 +784,7 @@ def runtime_dirs(home=None, environ=None):
         data = home / "Library" / "Jupyter"
     elif os.name == "nt":
         data = Path(environ.get("APPDATA") or home / "AppData" / "Roaming") / "jupyter"
-    return found + [data / "runtime"]
+    return found + [data / "runtime"] + own
 
 
 def open_in_jupyter(work, runtimes=None):

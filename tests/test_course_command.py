@@ -822,6 +822,22 @@ def test_update_and_fresh_leave_a_notebook_open_in_jupyterlab_alone(tmp_path, mo
     assert course.update_copies(shipped, work)[0].startswith("01_error: updated")  # closed: its file is stale
 
 
+def test_update_sees_a_notebook_open_in_labs_own_jupyterlab(tmp_path, monkeypatch):
+    """`lab` gives its JupyterLab a private runtime folder under LAB_RUNTIME: update looks there too."""
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    monkeypatch.setattr(course, "LAB_RUNTIME", tmp_path / "lab-runtime")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "elsewhere"))
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "lab-runtime" / "course-lab-x", tmp_path, ["my-work/01_error.ipynb"])
+    try:
+        assert course.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
+        assert (work / "01_error.ipynb").read_bytes() == mine
+    finally:
+        lab.stop()
+
+
 @pytest.mark.parametrize("change", [{"token": "not its token"}, {"hostname": "192.0.2.7"}],
                          ids=["refuses the token", "listens on another address"])
 def test_update_changes_nothing_when_a_jupyter_server_cannot_be_asked(tmp_path, change):
