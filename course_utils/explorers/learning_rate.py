@@ -6,11 +6,11 @@ import ipywidgets as widgets
 from matplotlib.transforms import Bbox
 
 from course_utils.descent import CLOSE, NOISE, REGIMES, count, quadratic_regime, run_descent
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import ORANGE, canvas_png, new_figure
+from course_utils.figures.error import plot_error_landscape
+from course_utils.figures.learning_rate import REGIME_COLOURS, RegimeStrip, plot_error_contours, plot_loss_curve
 from course_utils.linear import LineProblem
-from course_utils.plots import ORANGE, canvas_png, new_figure
-from course_utils.plots_error import plot_error_landscape
-from course_utils.plots_learning_rate import REGIME_COLOURS, RegimeStrip, plot_error_contours, plot_loss_curve
-from course_utils.widgets import Explorer, slider
 
 WEIGHT_NAMES = ("w", "the bias")  # what the status line calls each weight; "crawls" follows
 

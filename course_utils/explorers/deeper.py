@@ -14,12 +14,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils import autodiff, deep, gradcheck
-from course_utils.ahead import Ahead
+from course_utils.explorers.ahead import Ahead
+from course_utils.explorers.explorer import Explorer
+from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis, new_figure
+from course_utils.figures.deeper import (BACKWARD_COLOUR, LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis,
+                                         powers_of_ten)
 from course_utils.linear import best_weights
-from course_utils.plots import BLUE, GREY, ORANGE, RED, dollar_axis, new_figure
-from course_utils.plots_deeper import (BACKWARD_COLOUR, LINE_STYLES, draw_edge, draw_gate, edge_labels,
-                                       layer_axis, powers_of_ten)
-from course_utils.widgets import Explorer
 
 NEW = "#ffe08a"  # the background of a gradient just computed, as in 05's stepper
 

@@ -14,13 +14,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils import network
-from course_utils.ahead import Ahead
 from course_utils.data import FEATURE_NAMES, UNITS
 from course_utils.descent import classify_run
-from course_utils.network_diagram import NetworkDiagram
-from course_utils.plots import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, new_figure, plot_predicted_vs_actual,
-                                signed_dollars)
-from course_utils.widgets import Explorer
+from course_utils.explorers.ahead import Ahead
+from course_utils.explorers.explorer import Explorer
+from course_utils.explorers.tracing import trace
+from course_utils.figures.common import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, new_figure,
+                                         plot_predicted_vs_actual, signed_dollars)
+from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
 FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
@@ -180,7 +181,7 @@ class NetworkNudge(Explorer):
 class BackpropStepper(Explorer):
     """One house through the network, one line of code at a time: forward, then backward. Each step writes
     the values its line computes on their nodes or edges (highlighted) and leaves everything else as it
-    was. The lines and values are those of network.loss_and_gradients, run once (network.trace).
+    was. The lines and values are those of network.loss_and_gradients, run once (tracing.trace).
     Introduced in 05_backpropagation."""
 
     remember_pictures = True  # a dozen steps, each drawn once
@@ -188,7 +189,7 @@ class BackpropStepper(Explorer):
     def __init__(self, split, params, house=0, step=0):
         self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
         self.params, self.split = params, split
-        self.ops = network.trace(self.X, self.y, **params)
+        self.ops = trace(self.X, self.y, **params)
         figure, (ax,) = new_figure(width=9.5, height=6.0)
         ax.set_position([0.0, 0.25, 1.0, 0.71])
         code_ax = figure.add_axes([0.03, 0.0, 0.95, 0.24])

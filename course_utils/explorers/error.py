@@ -3,10 +3,10 @@ the error landscape beside it shows where that weight sits. Introduced in 01_err
 import numpy as np
 import ipywidgets as widgets
 
+from course_utils.explorers.explorer import Explorer
+from course_utils.figures.common import BLUE, new_figure
+from course_utils.figures.error import move_fit, plot_error_landscape, plot_fit
 from course_utils.linear import best_line_weight, line_loss
-from course_utils.plots import BLUE, new_figure
-from course_utils.plots_error import move_fit, plot_error_landscape, plot_fit
-from course_utils.widgets import Explorer
 
 BILLION = 1e9  # the MSE of prices is in dollars squared: billions of them
 

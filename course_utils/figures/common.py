@@ -1,5 +1,6 @@
 """What the course's figures share: new_figure, the colours, dollar axes, PNGs, predicted-vs-actual
-dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are in plots_<lesson>.
+dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are beside it, in
+figures/<lesson>.py.
 
 Figures are plain `matplotlib.figure.Figure` objects, not pyplot ones: nothing global, nothing shown
 twice, and an explorer can keep one figure for its whole life and only move its artists.

@@ -6,11 +6,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import EXPLORED, FEATURE_NAMES, load_houses, standardised_houses
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import new_figure
+from course_utils.figures.dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
 from course_utils.linear import best_weights, dot, predict_linear
 from course_utils.losses import rmse
-from course_utils.plots import new_figure
-from course_utils.plots_dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
-from course_utils.widgets import Explorer, slider
 
 FEATURES = {name: FEATURE_NAMES[name] for name in EXPLORED}  # one slider per feature
 

@@ -14,7 +14,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.plots import RED, canvas_png
+from course_utils.figures.common import RED, canvas_png
 
 
 class Explorer:

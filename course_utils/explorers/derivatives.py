@@ -8,11 +8,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import area_and_price
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import new_figure, thousands_axis
+from course_utils.figures.derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
+                                              plot_ratio_vs_h, plot_secant)
 from course_utils.linear import MILLION, line_gradient, line_loss, two_weight_gradient, two_weight_losses
-from course_utils.plots import new_figure, thousands_axis
-from course_utils.plots_derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
-                                            plot_ratio_vs_h, plot_secant)
-from course_utils.widgets import Explorer, slider
 
 SLOPE_UNIT = "($1,000)² per $/sq ft"
 

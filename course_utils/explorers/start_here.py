@@ -2,8 +2,8 @@
 """
 import ipywidgets as widgets
 
-from course_utils.plots import dollar_axis, new_figure, signed_dollars
-from course_utils.widgets import Explorer
+from course_utils.explorers.explorer import Explorer
+from course_utils.figures.common import dollar_axis, new_figure, signed_dollars
 
 
 class PredictionDemo(Explorer):
