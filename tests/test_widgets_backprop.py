@@ -12,8 +12,9 @@ import pytest
 from course_utils import data, gradcheck, network
 from course_utils.explorers import tracing
 from course_utils.explorers.ahead import Ahead
-from course_utils.explorers.backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, num, usd,
-                                           weight_index, weight_names)
+from course_utils.explorers.backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, weight_index,
+                                             weight_names)
+from course_utils.figures.common import num, usd
 
 NAMES = ["W1", "b1", "W2", "b2"]
 

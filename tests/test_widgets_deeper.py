@@ -11,6 +11,7 @@ import pytest
 from course_utils import autodiff, data, deep, gradcheck, linear
 from course_utils.explorers import deeper as explorers
 from course_utils.explorers.deeper import DepthExplorer, GraphStepper, SpeedExplorer
+from course_utils.figures.common import num
 from explorer_state import check_there_and_back
 
 
@@ -63,7 +64,7 @@ def test_the_last_step_shows_every_gradient_backprop_sends(graph):
         sent = grad_fn(*[graph.value_of[name] for name in inputs], grads[output])[position]
         assert shown(text.get_text()) == pytest.approx(float(sent), rel=5e-3), (output, position)
     assert "0.219 + 0.219 = 0.437" in graph.meeting.get_text()
-    assert f"∂E/∂w1 = <b>{explorers.num(grads['w1'])}</b>" in graph.status_text and "too" in graph.status_text
+    assert f"∂E/∂w1 = <b>{num(grads['w1'])}</b>" in graph.status_text and "too" in graph.status_text
 
 
 @pytest.mark.parametrize("name", ["x", "w1", "b1", "w2", "b2", "y"])

@@ -19,12 +19,11 @@ from course_utils.descent import classify_run
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer
 from course_utils.explorers.tracing import trace
-from course_utils.figures.common import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, new_figure,
-                                         plot_predicted_vs_actual, signed_dollars)
+from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
+                                         dollar_axis, new_figure, num, plot_predicted_vs_actual, signed_dollars, usd)
 from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
-FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
 
 # Where the stepper writes each operation's values: beside a node ("h", "out") or under an edge's label
 # ("W1", "W2"); how many lines above (+) or below (-) it; the label; and whether it goes to the node's right.
@@ -43,16 +42,6 @@ SLOTS = {
 }
 # The edges an operation sends values along, drawn thick while it is the current step.
 EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_W1": "W1"}
-
-
-def num(value):
-    """A value as the stepper writes it: 3 significant digits, a real minus sign."""
-    return f"{float(value):.3g}".replace("-", "−")
-
-
-def usd(value):
-    """Dollars to the nearest $100 (a model's price is no more precise)."""
-    return f"${round(float(value), -2):,.0f}"
 
 
 def raw_text(value, unit):
@@ -258,7 +247,7 @@ class BackpropStepper(Explorer):
             ax.text(column, 0.84 - 0.12 * row, self._code(k), family="monospace", fontsize=8, va="center")
         ax.set(xlim=(0, 1), ylim=(0, 1))
         return ax.text(0, 0, "", family="monospace", fontsize=8, va="center", weight="bold",
-                       bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+                       bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
 
     def _code(self, k):
         return f"{k + 1:>2}  {self.ops[k].code}"
@@ -272,7 +261,7 @@ class BackpropStepper(Explorer):
                 text.set_text(SLOTS[op.name][2].format(self._value_text(op, index)) if done else "")
                 text.set_visible(done)
                 text.set(color=colour, weight="bold" if current else "normal")
-                text.get_bbox_patch().set_facecolor(NEW if current else "white")
+                text.get_bbox_patch().set_facecolor(FRESH if current else "white")
         self.code_cursor.set_text(self._code(step - 1) if step else "")
         self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
         current = self.ops[step - 1] if step else None
@@ -385,7 +374,7 @@ class TrainingDashboard(Explorer):
         if line_rmse is not None:
             loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
         if plane_rmse is not None:  # the best model without a hidden layer, on the same inputs
-            loss_ax.axhline(plane_rmse, color="#9467bd", ls="-.", lw=1.5, label="best plane, same inputs, test")
+            loss_ax.axhline(plane_rmse, color=PURPLE, ls="-.", lw=1.5, label="best plane, same inputs, test")
         loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="RMSE ($)",
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)

@@ -16,17 +16,10 @@ import numpy as np
 from course_utils import autodiff, deep, gradcheck
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer
-from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis, new_figure
-from course_utils.figures.deeper import (BACKWARD_COLOUR, LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis,
-                                         powers_of_ten)
+from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, new_figure, num,
+                                         usd)
+from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
 from course_utils.linear import best_weights
-
-NEW = "#ffe08a"  # the background of a gradient just computed, as in 05's stepper
-
-
-def num(value):
-    """A value as the graph writes it: 3 significant digits, a real minus sign."""
-    return f"{float(value):.3g}".replace("-", "−")
 
 
 # --- The graph stepper ---------------------------------------------------------------------------------------
@@ -144,10 +137,10 @@ class GraphStepper(Explorer):
         ax.text(E[0] + 0.5, E[1] + 0.05, f"E = {num(self.value_of['E'])}", ha="center", va="bottom", fontsize=8.5,
                 color=BLUE)
         self.start_label = ax.text(E[0] + 0.5, E[1] - 0.05, "", ha="center", va="top", fontsize=8.5,
-                                   color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.12", fc=NEW, ec="none"))
+                                   color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.12", fc=FRESH, ec="none"))
         e = POSITIONS["e"]
         self.meeting = ax.text((e[0] + E[0]) / 2, e[1] + 0.27, "", ha="center", va="bottom", fontsize=8.5,
-                               color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+                               color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
         self.mode = ax.text(9.4, -0.1, "", ha="right", va="bottom", fontsize=8.5)  # which way paths meet, always
 
     def draw(self, step, paths_meet):
@@ -157,12 +150,12 @@ class GraphStepper(Explorer):
         for (index, position), text in self.gradient_texts.items():
             done = (index, position) in sent
             text.set_text(num(sent[(index, position)]) if done else "")
-            text.get_bbox_patch().set_facecolor(NEW if done and index == current else "none")
+            text.get_bbox_patch().set_facecolor(FRESH if done and index == current else "none")
             self.highlights[(index, position)].set_visible(done and index == current)
         for index, ring in self.gate_rings.items():
             ring.set_visible(gates > 0 and index == current)
         self.start_label.set_text("∂E/∂E = 1" if step >= 1 else "")
-        self.start_label.get_bbox_patch().set_facecolor(NEW if step == 1 else "none")
+        self.start_label.get_bbox_patch().set_facecolor(FRESH if step == 1 else "none")
         self._write_meeting(sent, grads, paths_meet)
         self.mode.set_text("where paths meet, the signals add" if paths_meet == "add" else
                            "where paths meet, the last signal overwrites the others (a bug)")
@@ -184,7 +177,7 @@ class GraphStepper(Explorer):
             self.meeting.set_text(f"two paths meet at e: ∂E/∂e = {num(first)} + {num(second)} = {num(grads['e'])}")
         else:
             self.meeting.set_text(f"e overwritten: ∂E/∂e = {num(grads['e'])}, not {num(first + second)}")
-        self.meeting.get_bbox_patch().set_facecolor(NEW)
+        self.meeting.get_bbox_patch().set_facecolor(FRESH)
 
     def _describe(self, step, gates, current, grads, sent, paths_meet):
         total = len(self.tape) + 1
@@ -457,8 +450,8 @@ class DepthExplorer(Explorer):
         if study.diverged_at is not None:
             return text + (f" Training <b>blew up at step {study.diverged_at}</b>: the loss passed a million times "
                            "its starting value (or overflowed).")
-        return (text + f" After 100 steps the RMSE went from {_usd(rmse[0])} to <b>{_usd(rmse[-1])}</b> (the best "
-                f"plane through these houses, no hidden layer: {_usd(self.plane_rmse)}).")
+        return (text + f" After 100 steps the RMSE went from {usd(rmse[0])} to <b>{usd(rmse[-1])}</b> (the best "
+                f"plane through these houses, no hidden layer: {usd(self.plane_rmse)}).")
 
 
 def _spread(values):
@@ -473,8 +466,3 @@ def _times(ratio):
     if not np.isfinite(ratio) or ratio >= 0.05:
         return f"{ratio:.2g} times"
     return f"1/{float(f'{1 / ratio:.2g}'):,.0f} of"
-
-
-def _usd(dollars):
-    """Dollars to the nearest $100."""
-    return f"${round(float(dollars), -2):,.0f}"

@@ -3,7 +3,7 @@
 import ipywidgets as widgets
 
 from course_utils.explorers.explorer import Explorer
-from course_utils.figures.common import dollar_axis, new_figure, signed_dollars
+from course_utils.figures.common import GREEN, ORANGE, RED, dollar_axis, new_figure, signed_dollars
 
 
 class PredictionDemo(Explorer):
@@ -17,11 +17,11 @@ class PredictionDemo(Explorer):
         control = widgets.IntSlider(min=0, max=200_000, step=5_000, description="prediction ($)",
                                     continuous_update=True, style={"description_width": "initial"},
                                     layout=widgets.Layout(width="420px"))
-        ax.axvline(self.ACTUAL, color="#2ca02c", lw=3, label="actual price: $100k")
+        ax.axvline(self.ACTUAL, color=GREEN, lw=3, label="actual price: $100k")
         # The marker and the arrow start at the actual price; draw() moves them to the prediction.
-        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color="#ff7f0e", ms=14, label="prediction")
+        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color=ORANGE, ms=14, label="prediction")
         self.arrow = ax.annotate("", xy=(self.ACTUAL, 0), xytext=(self.ACTUAL, 0),
-                                 arrowprops=dict(arrowstyle="<->", color="#d62728", lw=2))
+                                 arrowprops=dict(arrowstyle="<->", color=RED, lw=2))
         self.text = ax.set_title("")  # the title spells out the error
         ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)

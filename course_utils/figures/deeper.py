@@ -5,9 +5,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from course_utils.figures.common import BLUE, GREY, RED
-
-FORWARD_COLOUR, BACKWARD_COLOUR = "#1f4e9c", "#b22222"  # as 05's stepper: values blue, gradients red
+from course_utils.figures.common import BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, GREY, RED
 
 
 def plot_layer_loop(ax, sizes=(2, 4, 4, 4, 1)):
