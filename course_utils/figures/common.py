@@ -66,12 +66,6 @@ def plain(text):
     return text.replace("$", r"\$")
 
 
-def moving_title(ax, fontsize=10):
-    """An empty title for an explorer to change on every update (list it among the explorer's moving
-    artists)."""
-    return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
-
-
 def num(value):
     """A value as the steppers write it: 3 significant digits, a real minus sign (−0.141)."""
     return f"{float(value):.3g}".replace("-", "−")
