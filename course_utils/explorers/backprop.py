@@ -17,7 +17,7 @@ from course_utils import network
 from course_utils.data import FEATURE_NAMES, UNITS
 from course_utils.descent import classify_run
 from course_utils.explorers.ahead import Ahead
-from course_utils.explorers.explorer import Explorer
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
                                          dollar_axis, new_figure, num, plot_predicted_vs_actual, signed_dollars, usd)
@@ -102,9 +102,7 @@ class NetworkNudge(Explorer):
         self.left, self.right = left, right
         self._draw_error_curve(left)
         self._draw_ratio_curve(right)
-        control = widgets.SelectionSlider(options=self.EPS_STOPS, description="nudge ε", continuous_update=True,
-                                          style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="360px"))
+        control = choice_slider("nudge ε", self.EPS_STOPS, width="360px")
         # Only the secant, the two points and the marker move: titles and text are slow to redraw, and the
         # numbers are in the status line.
         super().__init__(figure, {"eps": control}, [self.secant, self.points, self.marker], start={"eps": eps})
@@ -208,8 +206,7 @@ class BackpropStepper(Explorer):
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         self.code_cursor = self._draw_code(code_ax)
         moving = [*self.highlights.values(), *self.label_copies.values(), *self.texts.values(), self.code_cursor]
-        control = widgets.IntSlider(min=0, max=len(self.ops), description="step",
-                                    continuous_update=True, layout=widgets.Layout(width="300px"))
+        control = slider("step", 0, len(self.ops), 1, whole=True, width="300px")
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
@@ -396,12 +393,9 @@ class TrainingDashboard(Explorer):
         moving = self.common + [edge for diagram in self.diagrams.values() for edge in diagram.edges.values()]
         self.shown = None  # (hidden units, edges) of the diagram shown: each has a background of its own
         controls = {
-            "alpha": widgets.SelectionSlider(options=self.ALPHAS, description="α",
-                                             continuous_update=False),
-            "hidden": widgets.IntSlider(min=1, max=max_hidden, description="hidden units",
-                                        continuous_update=False, style={"description_width": "initial"}),
-            "epochs": widgets.IntSlider(min=0, max=max_epochs, step=10, description="epochs",
-                                        continuous_update=True, layout=widgets.Layout(width="340px")),
+            "alpha": choice_slider("α", self.ALPHAS, follow=False, width=None),
+            "hidden": slider("hidden units", 1, max_hidden, 1, whole=True, follow=False, width=None),
+            "epochs": slider("epochs", 0, max_epochs, 10, whole=True),
             "edges": widgets.ToggleButtons(options=["weights", "gradients"], description="edges",
                                            style={"button_width": "90px", "description_width": "50px"}),
         }

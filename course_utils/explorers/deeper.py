@@ -15,7 +15,7 @@ import numpy as np
 
 from course_utils import autodiff, deep, gradcheck
 from course_utils.explorers.ahead import Ahead
-from course_utils.explorers.explorer import Explorer
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, new_figure, num,
                                          usd)
 from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
@@ -87,8 +87,7 @@ class GraphStepper(Explorer):
         ax.set_title("One house, one hidden unit, as a graph of gates: values forward (blue, above each edge), "
                      "gradients back (red, below)", fontsize=10)
         self._draw(ax)
-        controls = {"step": widgets.IntSlider(min=0, max=len(self.tape) + 1, description="step",
-                                              continuous_update=True, layout=widgets.Layout(width="300px")),
+        controls = {"step": slider("step", 0, len(self.tape) + 1, 1, whole=True, width="300px"),
                     "paths_meet": widgets.ToggleButtons(options=["add", "overwrite"], description="where paths meet",
                                                         style={"button_width": "80px", "description_width": "initial"})}
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
@@ -310,10 +309,8 @@ class SpeedExplorer(Explorer):
         right.set(ylim=(min(ratios.min(), anchor * guide[0]) / 2, max(ratios.max(), anchor * guide[1]) * 2),
                   ylabel="backprop is this many times faster", title="How many times faster backprop is")
         right.legend(loc="upper left", fontsize=8)
-        controls = {"width": widgets.SelectionSlider(options=self.WIDTHS, description="units per layer",
-                                                     continuous_update=True, style={"description_width": "initial"}),
-                    "depth": widgets.IntSlider(min=self.DEPTHS[0], max=self.DEPTHS[-1], description="hidden layers",
-                                               continuous_update=True, style={"description_width": "initial"})}
+        controls = {"width": choice_slider("units per layer", self.WIDTHS, width=None),
+                    "depth": slider("hidden layers", self.DEPTHS[0], self.DEPTHS[-1], 1, whole=True, width=None)}
         super().__init__(figure, controls, [*self.lines.values(), *self.dots.values()],
                          start={"width": width, "depth": depth})
 
@@ -409,12 +406,10 @@ class DepthExplorer(Explorer):
         self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, ha="center", va="center",
                                     color=RED, fontsize=9, weight="bold")
         controls = {
-            "depth": widgets.IntSlider(min=1, max=len(self.DEPTHS), description="hidden layers",
-                                       continuous_update=True, style={"description_width": "initial"}),
+            "depth": slider("hidden layers", 1, len(self.DEPTHS), 1, whole=True, width=None),
             "activation": widgets.ToggleButtons(options=list(deep.ACTIVATIONS), description="activation",
                                                 style={"button_width": "70px", "description_width": "initial"}),
-            "scale": widgets.SelectionSlider(options=self.SCALES, description="weight scale",
-                                             continuous_update=True, style={"description_width": "initial"}),
+            "scale": choice_slider("weight scale", self.SCALES, width=None),
         }
         moving = [self.start_line, self.trained_line, self.weights_line, self.slopes_line, self.both_line,
                   self.loss_line, self.warning]
