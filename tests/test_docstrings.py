@@ -216,12 +216,12 @@ def corrections():
         if claims and claims != right:
             wanted[(module, None)] = (claims, right)
     found = []
-    for (module, name), (claims, right) in sorted(wanted.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+    for (module, name), (claims, right) in wanted.items():
         path = Path(importlib.import_module(f"course_utils.{module}").__file__)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         node = tree if name is None else next(node for node in tree.body if getattr(node, "name", None) == name)
         found.append((path, node.body[0].value, claims, right))
-    return found
+    return sorted(found, key=lambda fix: (str(fix[0]), fix[1].lineno))
 
 
 def corrected(lines, docstring, claims, right):
@@ -252,7 +252,9 @@ def main(fix):
     for path, docstring, claims, right in todo:
         by_file.setdefault(path, []).append((docstring, claims, right))
         where = f"{path.relative_to(ROOT)}:{docstring.lineno}"
-        print(f"{where}: says {claims or 'nothing'}, should say {right or 'nothing (no notebook uses it)'}")
+        said = ", ".join(f"Introduced in {claim}" for claim in claims) or "nothing"
+        should = f"Introduced in {right[0]}" if right else "no lesson (no notebook uses it)"
+        print(f"{where}: says {said}; should say {should}")
     if fix:
         for path, fixes in by_file.items():
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
