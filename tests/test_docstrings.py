@@ -200,6 +200,20 @@ def test_the_module_table_in_course_utils_names_exactly_the_modules_that_exist()
     assert sorted(named) == MODULES
 
 
+
+def test_the_fix_rewrites_adds_and_removes_a_claim():
+    source = ('def a():\n    """Does a. Introduced in 03_derivatives."""\n\n\n'
+              'def b():\n    """Does b."""\n\n\n'
+              'def c():\n    """Does c. Introduced in 02_learning_rate."""\n')
+    lines = source.splitlines(keepends=True)
+    a, b, c = (node.body[0].value for node in ast.parse(source).body)
+    for docstring, claims, right in [(c, ["02_learning_rate"], []), (b, [], ["01_error"]),
+                                     (a, ["03_derivatives"], ["01_error"])]:  # bottom up, as main does
+        lines = corrected(lines, docstring, claims, right)
+    assert "".join(lines) == ('def a():\n    """Does a. Introduced in 01_error."""\n\n\n'
+                              'def b():\n    """Does b. Introduced in 01_error."""\n\n\n'
+                              'def c():\n    """Does c."""\n')
+
 # --- Writing the corrections -----------------------------------------------------------------------------
 
 FIX_IT = "\n(python tests/test_docstrings.py prints the corrections; with --fix it writes them)"
