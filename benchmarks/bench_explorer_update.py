@@ -4,7 +4,7 @@ under 50 ms for every control, first visits included.
 
 The headline is the first explorer of 02_learning_rate, built exactly as that notebook builds it, with
 update(alpha=a) over 60 log-spaced α values across its slider and update(steps=s) over 60 step counts,
-each swept up and back down. Every other explorer in course_utils/widgets*.py is built as its notebook
+each swept up and back down. Every other explorer in course_utils/explorers/ is built as its notebook
 builds it, and each of its controls is swept the same way over 60 values across its range (every option,
 for a choice). An explorer that cannot be built (a module or class missing or changed) is skipped with a
 note.
@@ -31,7 +31,7 @@ VALUES = 60  # per control
 
 def headline_explorer():
     from course_utils.data import Scaler, load_houses
-    from course_utils.widgets_learning_rate import LearningRateExplorer
+    from course_utils.explorers.learning_rate import LearningRateExplorer
     houses = load_houses()
     area, price = houses["Gr_Liv_Area"], houses["Sale_Price"]
     x, y = Scaler.fit(area).scale(area), Scaler.fit(price).scale(price)
@@ -59,46 +59,46 @@ def other_explorers():
         train, test = train_test_split(len(price), test_fraction=0.2, seed=0)
         return np.sqrt(np.mean((best_line_weight(area[train], price[train]) * area[test] - price[test]) ** 2))
 
-    def widgets(module):
-        return importlib.import_module(f"course_utils.{module}")
+    def explorers(lesson):
+        return importlib.import_module(f"course_utils.explorers.{lesson}")
 
     def init_params_05():
         from course_utils.network import init_params
         return init_params(n_inputs=2, n_hidden=3, seed=0)
 
     def stepper():
-        return widgets("widgets_backprop").BackpropStepper(split(), init_params_05())
+        return explorers("backprop").BackpropStepper(split(), init_params_05())
 
     return [
-        ("PredictionDemo (00)", "PredictionDemo()", lambda: widgets("widgets_start_here").PredictionDemo()),
+        ("PredictionDemo (00)", "PredictionDemo()", lambda: explorers("start_here").PredictionDemo()),
         ("WeightExplorer (01)", "WeightExplorer(area, price, weight=60)",
-         lambda: widgets("widgets_error").WeightExplorer(*houses(), weight=60)),
+         lambda: explorers("error").WeightExplorer(*houses(), weight=60)),
         ("LearningRateExplorer raw (02)", "raw_explorer: (area, price), start [0, 0], intercept",
-         lambda: widgets("widgets_learning_rate").LearningRateExplorer(
+         lambda: explorers("learning_rate").LearningRateExplorer(
              *houses(), start=[0, 0], alpha=1e-7, alpha_range=(1e-8, 1e-6), intercept=True,
              units=("w ($ per sq ft)", "b ($)", "loss ($²)"))),
         ("LearningRateExplorer scaled (02)", "scaled_explorer: (x, y), start [-1.5, 1], intercept",
-         lambda: widgets("widgets_learning_rate").LearningRateExplorer(
+         lambda: explorers("learning_rate").LearningRateExplorer(
              *scaled(), start=[-1.5, 1.0], alpha=0.3, alpha_range=(1e-3, 4), intercept=True,
              units=("w (standardised)", "b (standardised)", "loss"))),
         ("NudgeExplorer (03)", "NudgeExplorer(w=80, h=20)",
-         lambda: widgets("widgets_derivatives").NudgeExplorer(w=80, h=20)),
+         lambda: explorers("derivatives").NudgeExplorer(w=80, h=20)),
         ("GradientExplorer (03)", "GradientExplorer(w=60, b=50)",
-         lambda: widgets("widgets_derivatives").GradientExplorer(w=60, b=50)),
-        ("FeatureExplorer (04)", "FeatureExplorer()", lambda: widgets("widgets_dot_product").FeatureExplorer()),
-        ("TimingExplorer (04)", "TimingExplorer()", lambda: widgets("widgets_dot_product").TimingExplorer()),
+         lambda: explorers("derivatives").GradientExplorer(w=60, b=50)),
+        ("FeatureExplorer (04)", "FeatureExplorer()", lambda: explorers("dot_product").FeatureExplorer()),
+        ("TimingExplorer (04)", "TimingExplorer()", lambda: explorers("dot_product").TimingExplorer()),
         ("BackpropStepper (05)", "BackpropStepper(split, params): living area and year built, 3 hidden units",
          stepper),
         ("NetworkNudge (05)", "NetworkNudge(split, params, weight='w1_00')",
-         lambda: widgets("widgets_backprop").NetworkNudge(split(), init_params_05())),
+         lambda: explorers("backprop").NetworkNudge(split(), init_params_05())),
         ("TrainingDashboard (05)", "TrainingDashboard(split, alpha=0.3, hidden=3, epochs=1000, line_rmse=...)",
-         lambda: widgets("widgets_backprop").TrainingDashboard(split(), alpha=0.3, hidden=3, epochs=1000,
-                                                               line_rmse=line_rmse())),
-        ("GraphStepper (06)", "GraphStepper()", lambda: widgets("widgets_deeper").GraphStepper()),
+         lambda: explorers("backprop").TrainingDashboard(split(), alpha=0.3, hidden=3, epochs=1000,
+                                                         line_rmse=line_rmse())),
+        ("GraphStepper (06)", "GraphStepper()", lambda: explorers("deeper").GraphStepper()),
         ("SpeedExplorer (06)", "SpeedExplorer(split): 15 networks timed when it is made",
-         lambda: widgets("widgets_deeper").SpeedExplorer(split())),
+         lambda: explorers("deeper").SpeedExplorer(split())),
         ("DepthExplorer (06)", "DepthExplorer(split, depth=4, activation='sigmoid', scale=1.0)",
-         lambda: widgets("widgets_deeper").DepthExplorer(split(), depth=4, activation="sigmoid", scale=1.0)),
+         lambda: explorers("deeper").DepthExplorer(split(), depth=4, activation="sigmoid", scale=1.0)),
     ]
 
 

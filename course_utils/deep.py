@@ -16,6 +16,11 @@ from course_utils.network import sigmoid
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
+# A loss this many times its first value has blown up. A million, not descent.BLOW_UP's 10⁸: 06 and its depth
+# explorer define "blew up" as passing a million times the first loss (at 10⁸, 8 tanh layers at scale 2 blow up
+# at step 42, not 38).
+BLOW_UP = 1e6
+
 
 def squash(z, activation="sigmoid"):
     """A hidden layer's activation: the sigmoid (05's), tanh, or ReLU, max(0, z). forward_layers squashes with
@@ -115,7 +120,7 @@ def train_layers(X, y, params, activation="sigmoid", alpha=0.1, epochs=100):
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported, not warned about
         for epoch in range(epochs + 1):
             loss_now = loss(X, y, params, activation)
-            if not np.isfinite(loss_now) or (losses and loss_now > 1e6 * losses[0]):
+            if not np.isfinite(loss_now) or (losses and loss_now > BLOW_UP * losses[0]):
                 diverged_at = epoch
                 break
             losses.append(loss_now)

@@ -80,11 +80,6 @@ class LineProblem:
         """Steps shrink the error in every direction only for α < 2 / (largest curvature)."""
         return 2 / np.linalg.eigvalsh(self.hessian).max()
 
-    def too_slow_below(self, steps):
-        """Below this α, `steps` steps leave more than 1% of the gap along the flattest direction:
-        each step keeps a fraction (1 - α · curvature) of it."""
-        return (1 - 0.01 ** (1 / steps)) / np.linalg.eigvalsh(self.hessian).min()
-
 
 def two_weight_gradient(x, y, w, b_thousands):
     """(∂E/∂w, ∂E/∂b) for price = w · x + b with E in ($1,000)² and b in $1,000.

@@ -155,7 +155,7 @@ def test_backward_tape_on_names_is_what_the_tensors_get():
 
 
 def test_the_tape_of_a_graph_runs_forwards_to_its_values():
-    from course_utils.widgets_deeper import one_house_graph
+    from course_utils.explorers.deeper import one_house_graph
     tape, values = autodiff.tape_of(one_house_graph())
     forward = {autodiff.multiply_backward: lambda a, b: a * b, autodiff.add_backward: lambda a, b: a + b,
                autodiff.subtract_backward: lambda a, b: a - b, autodiff.sigmoid_backward: network.sigmoid}

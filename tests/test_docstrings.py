@@ -2,20 +2,30 @@
 "Introduced in" the first notebook (in course order) whose code uses it, and a helper that no notebook
 uses says what it does instead, without claiming a lesson. A module that claims a lesson names the first
 notebook that imports it, and the module table in course_utils/__init__.py names exactly the modules
-that exist."""
+that exist.
+
+The tests know the right lesson for every docstring, so they can also write it:
+
+    python tests/test_docstrings.py          # print the corrections
+    python tests/test_docstrings.py --fix    # write them into course_utils
+"""
 import ast
 import importlib
 import inspect
 import json
 import pkgutil
 import re
+import sys
 from pathlib import Path
 
 import course_utils
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # 00_start_here ... 06_deeper
-MODULES = sorted(info.name for info in pkgutil.iter_modules(course_utils.__path__))
+# Every module, named from the package down: "losses", "figures.common", "explorers.deeper" (the rooms'
+# own __init__ holds no helper).
+MODULES = sorted(info.name.removeprefix("course_utils.") for info in
+                 pkgutil.walk_packages(course_utils.__path__, "course_utils.") if not info.ispkg)
 CLAIM = re.compile(r"Introduced\s+in\s+(\S+?)(?=[\s.,;:]|$)")  # "Introduced in 01_error." -> 01_error
 
 
@@ -126,20 +136,39 @@ def modules_used(notebook):
     return {name.removeprefix("course_utils.") for name in used | ran if name.startswith("course_utils.")}
 
 
-def test_every_public_helper_names_the_notebook_that_introduces_it_and_no_other():
+def helper_claims():
+    """[(module, name, what its docstring claims, what it should claim)] for every public helper: a list of
+    lessons, or None for a helper with no docstring at all."""
     first = first_use()
+    return [(module, name, CLAIM.findall(doc) if (doc or "").strip() else None,
+             [first[(module, name)]] if (module, name) in first else [])
+            for (module, name), doc in public_names().items()]
+
+
+def module_claims():
+    """[(module, what its docstring claims, what it may claim)]: a module that claims a lesson claims the
+    first notebook that imports it (a module may also claim nothing)."""
+    first = {}
+    for notebook in NOTEBOOKS:
+        for module in modules_used(notebook):
+            first.setdefault(module, notebook.stem)
+    found = []
+    for module in MODULES:
+        claims = CLAIM.findall(importlib.import_module(f"course_utils.{module}").__doc__ or "")
+        found.append((module, claims, [first[module]] if module in first else []))
+    return found
+
+
+def test_every_public_helper_names_the_notebook_that_introduces_it_and_no_other():
     wrong = []
-    for (module, name), doc in public_names().items():
-        claims = CLAIM.findall(doc or "")
-        if not (doc or "").strip():
+    for module, name, claims, right in helper_claims():
+        if claims is None:
             wrong.append(f"{module}.{name}: no docstring")
-        elif (module, name) in first:
-            if claims != [first[(module, name)]]:
-                wrong.append(f"{module}.{name}: first used in {first[(module, name)]}, "
-                             f"but the docstring says {claims or 'nothing'}")
-        elif claims:
+        elif claims != right and right:
+            wrong.append(f"{module}.{name}: first used in {right[0]}, but the docstring says {claims or 'nothing'}")
+        elif claims != right:
             wrong.append(f"{module}.{name}: no notebook uses it, but the docstring says Introduced in {claims}")
-    assert not wrong, "\n".join(wrong)
+    assert not wrong, "\n".join(wrong) + FIX_IT
 
 
 def test_the_notebooks_use_no_helper_that_does_not_exist():
@@ -158,31 +187,98 @@ def test_the_notebooks_use_no_helper_that_does_not_exist():
 
 
 def test_a_module_that_names_its_lesson_names_the_first_notebook_that_imports_it():
-    first = {}
-    for notebook in NOTEBOOKS:
-        for module in modules_used(notebook):
-            first.setdefault(module, notebook.stem)
-    wrong = []
-    for module in MODULES:
-        claims = CLAIM.findall(importlib.import_module(f"course_utils.{module}").__doc__ or "")
-        if claims and claims != [first.get(module)]:
-            wrong.append(f"{module}: first imported in {first.get(module)}, but its docstring says {claims}")
-    assert not wrong, "\n".join(wrong)
+    wrong = [f"{module}: first imported in {right[0] if right else None}, but its docstring says {claims}"
+             for module, claims, right in module_claims() if claims and claims != right]
+    assert not wrong, "\n".join(wrong) + FIX_IT
 
 
 def test_the_module_table_in_course_utils_names_exactly_the_modules_that_exist():
-    # A row starts four spaces in with the module's name; a longer indent continues the row above.
-    table = re.findall(r"^    (\S+)", course_utils.__doc__, flags=re.MULTILINE)
-    named = set()
-    for entry in table:
-        if entry.endswith("_<lesson>"):  # plots_<lesson>: every module plots_..., at least one
-            matching = {module for module in MODULES if module.startswith(entry.removesuffix("<lesson>"))}
-            assert matching, entry
-            named |= matching
-        else:
-            assert entry in MODULES, entry
-            named.add(entry)
-    assert named == set(MODULES)
-    # The lesson modules the table spells out exist too.
-    spelt_out = set(re.findall(r"\b((?:plots|widgets)_[a-z_]+[a-z])\b", course_utils.__doc__))
-    assert spelt_out <= set(MODULES), spelt_out - set(MODULES)
+    # The table is the paragraph that starts "The maths". A row starts four spaces in with the module's
+    # name ("figures.common"); a longer indent continues the row above; a line with none heads a room.
+    table = next(part for part in course_utils.__doc__.split("\n\n") if part.startswith("The maths"))
+    named = re.findall(r"^    (\S+)", table, flags=re.MULTILINE)
+    assert sorted(named) == MODULES
+
+
+
+def test_the_fix_rewrites_adds_and_removes_a_claim():
+    source = ('def a():\n    """Does a. Introduced in 03_derivatives."""\n\n\n'
+              'def b():\n    """Does b."""\n\n\n'
+              'def c():\n    """Does c. Introduced in 02_learning_rate."""\n')
+    lines = source.splitlines(keepends=True)
+    a, b, c = (node.body[0].value for node in ast.parse(source).body)
+    for docstring, claims, right in [(c, ["02_learning_rate"], []), (b, [], ["01_error"]),
+                                     (a, ["03_derivatives"], ["01_error"])]:  # bottom up, as main does
+        lines = corrected(lines, docstring, claims, right)
+    assert "".join(lines) == ('def a():\n    """Does a. Introduced in 01_error."""\n\n\n'
+                              'def b():\n    """Does b. Introduced in 01_error."""\n\n\n'
+                              'def c():\n    """Does c."""\n')
+
+# --- Writing the corrections -----------------------------------------------------------------------------
+
+FIX_IT = "\n(python tests/test_docstrings.py prints the corrections; with --fix it writes them)"
+
+
+def corrections():
+    """[(path, docstring node, what it claims, what it should claim)] for every docstring the tests above
+    would fail on and that a rewrite of its "Introduced in" can fix."""
+    wanted = {}  # (module, name or None) -> (claims, right)
+    for module, name, claims, right in helper_claims():
+        if claims is not None and claims != right:
+            wanted[(module, name)] = (claims, right)
+    for module, claims, right in module_claims():
+        if claims and claims != right:
+            wanted[(module, None)] = (claims, right)
+    found = []
+    for (module, name), (claims, right) in wanted.items():
+        path = Path(importlib.import_module(f"course_utils.{module}").__file__)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        node = tree if name is None else next(node for node in tree.body if getattr(node, "name", None) == name)
+        found.append((path, node.body[0].value, claims, right))
+    return sorted(found, key=lambda fix: (str(fix[0]), fix[1].lineno))
+
+
+def corrected(lines, docstring, claims, right):
+    """The lines of a file with one docstring's "Introduced in" made right: the wrong lesson replaced,
+    a claim no notebook backs taken out, or a missing claim added at the end."""
+    first, last = docstring.lineno - 1, docstring.end_lineno - 1
+    text = "".join(lines[first:last + 1])
+    if claims and right:
+        text = CLAIM.sub(f"Introduced in {right[0]}", text, count=1)
+    elif claims:
+        text = re.sub(r"\s*Introduced\s+in\s+\S+?(?:[.,;:](?=\s|\"|$)|(?=\s|\"|$))", "", text, count=1)
+    else:
+        closing = text.rstrip().rfind('"""')
+        body, end = text[:closing].rstrip(), text[closing:]
+        sentence = f"Introduced in {right[0]}."
+        last_line = body.rsplit("\n", 1)[-1]
+        if len(last_line) + 1 + len(sentence) + len('"""') <= 120 and "\n" not in end.strip():
+            text = f"{body} {sentence}{end}"
+        else:  # a line of its own, indented as the docstring's other lines
+            indent = " " * (docstring.col_offset if docstring.col_offset else 0)
+            text = f"{body}\n{indent}{sentence}{end}"
+    return lines[:first] + text.splitlines(keepends=True) + lines[last + 1:]
+
+
+def main(fix):
+    todo = corrections()
+    by_file = {}
+    for path, docstring, claims, right in todo:
+        by_file.setdefault(path, []).append((docstring, claims, right))
+        where = f"{path.relative_to(ROOT)}:{docstring.lineno}"
+        said = ", ".join(f"Introduced in {claim}" for claim in claims) or "nothing"
+        should = f"Introduced in {right[0]}" if right else "no lesson (no notebook uses it)"
+        print(f"{where}: says {said}; should say {should}")
+    if fix:
+        for path, fixes in by_file.items():
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            for docstring, claims, right in sorted(fixes, key=lambda fix: -fix[0].lineno):  # bottom up
+                lines = corrected(lines, docstring, claims, right)
+            path.write_text("".join(lines), encoding="utf-8")
+        print(f"wrote {len(todo)} corrections into {len(by_file)} files" if todo else "nothing to correct")
+    elif not todo:
+        print("nothing to correct")
+
+
+if __name__ == "__main__":
+    main(fix="--fix" in sys.argv[1:])

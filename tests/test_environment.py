@@ -43,3 +43,13 @@ def test_importing_course_utils_loads_no_plotting_or_widgets():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]" and loaded.stderr == ""
 
+
+
+def test_importing_course_utils_loads_only_the_maths_its_docstring_says():
+    # "`import course_utils` loads only the maths named above it (losses, descent, gradcheck, linear, network"
+    code = "import sys, course_utils; print(' '.join(sorted(m for m in sys.modules if m.startswith('course_utils.'))))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.split() == [f"course_utils.{name}" for name in
+                                     ("descent", "gradcheck", "linear", "losses", "network")]
+    import course_utils
+    assert "(losses, descent, gradcheck, linear, network:" in " ".join(course_utils.__doc__.split())

@@ -1,43 +1,58 @@
-"""course_utils is layered: numerics, then figures, then explorers. No module imports a layer above its
-own, so the numbers can be read (and tested, and run in the dashboard's second process) without any
-drawing code, and the figures without any widgets."""
-import ast
+"""course_utils keeps its rooms: the maths, then the figures, then the explorers, each importing only from
+the rooms before it; the marking apart from figures and explorers; no import cycles. The contracts are
+import-linter's, in pyproject.toml ([tool.importlinter]); these tests run them, and make sure they would
+catch a module that breaks them."""
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "course_utils"
-NUMERICS = {"losses", "data", "descent", "gradcheck", "linear", "network", "ahead", "deep", "autodiff"}
-FIGURES = {"plots", "network_diagram"} | {path.stem for path in PACKAGE.glob("plots_*.py")}
-DRAWING = {"matplotlib", "PIL", "ipywidgets"}
+ROOT = Path(__file__).resolve().parent.parent
+# lint-imports, with this Python, without the cache it would otherwise leave in the folder it runs in.
+LINT = [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
+        "--no-cache"]
 
 
-def imports(module):
-    """The top-level packages and the course_utils modules that a module imports."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            if node.module == "course_utils":
-                found |= {f"course_utils.{alias.name}" for alias in node.names}
-    course = {name.split(".")[1] for name in found if name.startswith("course_utils.")}
-    return {name.split(".")[0] for name in found}, course
+def lint(root):
+    """Run the contracts of root/pyproject.toml on root/course_utils."""
+    return subprocess.run(LINT, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True,
+                          text=True)
 
 
-def test_the_numerics_import_no_drawing_code_and_no_other_layer():
-    for module in NUMERICS:
-        packages, course = imports(module)
-        assert not packages & DRAWING, module
-        assert course <= NUMERICS, (module, course - NUMERICS)
+def copy_of_the_package(tmp_path):
+    shutil.copytree(ROOT / "course_utils", tmp_path / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    return tmp_path
 
 
-def test_the_figures_import_no_widgets():
-    for module in FIGURES:
-        packages, course = imports(module)
-        assert "ipywidgets" not in packages, module
-        assert course <= NUMERICS | FIGURES, (module, course - NUMERICS - FIGURES)
+def test_the_contracts_hold():
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def test_every_module_is_in_a_layer_that_exists():
-    assert NUMERICS | FIGURES <= {path.stem for path in PACKAGE.glob("*.py")}
+def test_the_contracts_catch_maths_that_draws(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    losses = root / "course_utils" / "losses.py"
+    losses.write_text("import matplotlib.pyplot\n" + losses.read_text(encoding="utf-8"), encoding="utf-8")
+    result = lint(root)
+    assert result.returncode == 1
+    assert "The maths draw nothing" in result.stdout and "course_utils.losses -> matplotlib" in result.stdout
+
+
+def test_the_contracts_catch_a_figure_that_imports_an_explorer_and_a_cycle(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    common = root / "course_utils" / "figures" / "common.py"
+    common.write_text(common.read_text(encoding="utf-8") + "\nfrom course_utils.explorers import explorer\n",
+                      encoding="utf-8")
+    result = lint(root)
+    assert result.returncode == 1
+    assert "Maths < figures < explorers" in result.stdout and "No import cycles" in result.stdout
+
+
+def test_the_contracts_catch_a_module_outside_the_rooms(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    (root / "course_utils" / "stray.py").write_text('"""A module in no room."""\n', encoding="utf-8")
+    result = lint(root)
+    assert result.returncode == 1 and "course_utils.stray" in result.stdout

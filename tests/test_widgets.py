@@ -3,12 +3,12 @@ import re
 import pytest
 
 from course_utils import data, network
-from course_utils.widgets_start_here import PredictionDemo
-from course_utils.widgets_backprop import BackpropStepper, TrainingDashboard
-from course_utils.widgets_derivatives import GradientExplorer, NudgeExplorer
-from course_utils.widgets_dot_product import FeatureExplorer, TimingExplorer
-from course_utils.widgets_error import WeightExplorer
-from course_utils.widgets_learning_rate import LearningRateExplorer
+from course_utils.explorers.start_here import PredictionDemo
+from course_utils.explorers.backprop import BackpropStepper, TrainingDashboard
+from course_utils.explorers.derivatives import GradientExplorer, NudgeExplorer
+from course_utils.explorers.dot_product import FeatureExplorer, TimingExplorer
+from course_utils.explorers.error import WeightExplorer
+from course_utils.explorers.learning_rate import LearningRateExplorer
 from explorer_state import check_there_and_back, state
 
 

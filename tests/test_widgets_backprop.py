@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from course_utils import data, gradcheck, network
-from course_utils.ahead import Ahead
-from course_utils.widgets_backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, num, usd,
-                                           weight_index, weight_names)
+from course_utils.explorers import tracing
+from course_utils.explorers.ahead import Ahead
+from course_utils.explorers.backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, weight_index,
+                                             weight_names)
+from course_utils.figures.common import num, usd
 
 NAMES = ["W1", "b1", "W2", "b2"]
 
@@ -77,7 +79,7 @@ def test_trace_computes_what_forward_and_backward_compute(n):
     X, y = rng.normal(size=(n, 2)), rng.normal(size=(n, 1))
     params = {"W1": rng.normal(size=(2, 3)), "b1": rng.normal(size=3), "W2": rng.normal(size=(3, 1)),
               "b2": rng.normal(size=1)}
-    steps = network.trace(X, y, **params)
+    steps = tracing.trace(X, y, **params)
     assert [step.name for step in steps] == list(SLOTS)
     assert [step.is_gradient for step in steps] == [False] * 4 + [True] * 7
     expected = expected_values(X, y, params)
@@ -93,7 +95,7 @@ def test_trace_shows_every_line_loss_and_gradients_runs_in_order():
     import inspect
     source = [line.split("  #")[0].strip() for line in inspect.getsource(network.loss_and_gradients).splitlines()]
     assigned = [line for line in source if re.match(r"^\w+ = ", line)]
-    steps = network.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
+    steps = tracing.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
     assert [step.code for step in steps] == assigned  # the function's own lines, none left out, in order
 
 
@@ -108,7 +110,7 @@ def test_a_debugger_s_trace_function_survives_the_trace():
     previous = sys.gettrace()
     sys.settrace(debugger)
     try:
-        network.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
+        tracing.trace(np.ones((1, 2)), np.ones((1, 1)), **network.init_params(2, 3))
         assert sys.gettrace() is debugger
     finally:
         sys.settrace(previous)
@@ -355,8 +357,8 @@ def check_labels(diagram, under=lambda key: [], clear=4.0):
 
 
 def test_the_diagrams_labels_keep_off_the_crossings():
-    from course_utils.network_diagram import NetworkDiagram
-    from course_utils.plots import new_figure
+    from course_utils.figures.network_diagram import NetworkDiagram
+    from course_utils.figures.common import new_figure
     figure, (ax,) = new_figure(width=9.5, height=3.2)  # as in 05_backpropagation
     figure.subplots_adjust(left=0, right=1, bottom=0, top=0.9)
     check_labels(NetworkDiagram(ax, ["living area", "year built"], n_hidden=3))

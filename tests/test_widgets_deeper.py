@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils import autodiff, data, deep, gradcheck, linear, widgets_deeper
-from course_utils.widgets_deeper import DepthExplorer, GraphStepper, SpeedExplorer
+from course_utils import autodiff, data, deep, gradcheck, linear
+from course_utils.explorers import deeper as explorers
+from course_utils.explorers.deeper import DepthExplorer, GraphStepper, SpeedExplorer
+from course_utils.figures.common import num
 from explorer_state import check_there_and_back
 
 
@@ -48,7 +50,7 @@ def shown(text):
 # --- the graph stepper ------------------------------------------------------------------------------------
 
 def test_the_graph_is_the_one_house_tape(graph):
-    tape, values = autodiff.tape_of(widgets_deeper.one_house_graph())
+    tape, values = autodiff.tape_of(explorers.one_house_graph())
     assert [(o, g, i) for o, g, i in graph.tape] == tape and graph.value_of == values
     assert values["a"] == pytest.approx(-0.69 * 1.5) and values["e"] == pytest.approx(values["p"] - values["y"])
     assert values["E"] == pytest.approx(values["e"] ** 2) and values["e"] > 0  # priced too high
@@ -62,7 +64,7 @@ def test_the_last_step_shows_every_gradient_backprop_sends(graph):
         sent = grad_fn(*[graph.value_of[name] for name in inputs], grads[output])[position]
         assert shown(text.get_text()) == pytest.approx(float(sent), rel=5e-3), (output, position)
     assert "0.219 + 0.219 = 0.437" in graph.meeting.get_text()
-    assert f"∂E/∂w1 = <b>{widgets_deeper.num(grads['w1'])}</b>" in graph.status_text and "too" in graph.status_text
+    assert f"∂E/∂w1 = <b>{num(grads['w1'])}</b>" in graph.status_text and "too" in graph.status_text
 
 
 @pytest.mark.parametrize("name", ["x", "w1", "b1", "w2", "b2", "y"])
@@ -149,7 +151,7 @@ def test_every_network_on_the_sliders_was_measured(speed):
     assert set(speed.measured) == {(w, d) for w in SpeedExplorer.WIDTHS for d in SpeedExplorer.DEPTHS}
     for (width, depth), (count, numerical, backprop) in speed.measured.items():
         params = deep.init_layers([2] + [width] * depth + [1])
-        assert count == widgets_deeper.parameter_count(params) == sum(v.size for v in params.values())
+        assert count == explorers.parameter_count(params) == sum(v.size for v in params.values())
         assert numerical > 0 and backprop > 0
     largest = speed.measured[(16, 3)]
     assert largest[0] == 609 and largest[1] > largest[2]  # 1,218 forward passes against one of each: safe
@@ -159,16 +161,16 @@ def test_the_numerical_gradient_makes_two_forward_passes_a_parameter(split, monk
     calls = []
     real_loss = deep.loss
     monkeypatch.setattr(deep, "loss", lambda *args: calls.append(1) or real_loss(*args))
-    monkeypatch.setattr(widgets_deeper, "typical_time", lambda task, **kwargs: task() or 1.0)  # one run each
+    monkeypatch.setattr(explorers, "typical_time", lambda task, **kwargs: task() or 1.0)  # one run each
     params = deep.init_layers([2, 4, 4, 1])
-    widgets_deeper.time_gradients(split.X_train[:10], split.y_train[:10], params)
-    assert len(calls) == 2 * widgets_deeper.parameter_count(params)
+    explorers.time_gradients(split.X_train[:10], split.y_train[:10], params)
+    assert len(calls) == 2 * explorers.parameter_count(params)
 
 
 def test_typical_time_is_the_least_disturbed_round(monkeypatch):
     clock = iter([0.0, 0.0, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.9])  # three rounds of one run: 0.5, 0.1, 0.3 s
-    monkeypatch.setattr(widgets_deeper.time, "perf_counter", lambda: next(clock))
-    assert widgets_deeper.typical_time(lambda: None, rounds=3, round_seconds=0.0, enough=10) == pytest.approx(0.1)
+    monkeypatch.setattr(explorers.time, "perf_counter", lambda: next(clock))
+    assert explorers.typical_time(lambda: None, rounds=3, round_seconds=0.0, enough=10) == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize("width", SpeedExplorer.WIDTHS)
@@ -311,7 +313,7 @@ def test_a_slider_drag_calls_update(depth, graph, speed):
 
 
 def test_the_gradient_check_of_the_graph_uses_central_differences(graph):
-    E = lambda value: float(widgets_deeper.one_house_graph(w2=value).data)  # noqa: E731
+    E = lambda value: float(explorers.one_house_graph(w2=value).data)  # noqa: E731
     assert graph.numerical_gradient("w2") == pytest.approx(gradcheck.numerical_derivative(E, 2.0, 1e-6))
 
 

@@ -9,7 +9,7 @@ import pytest
 from course_utils.data import area_and_price
 from course_utils.gradcheck import numerical_gradient, relative_error
 from course_utils.linear import two_weight_gradient, two_weight_losses
-from course_utils.widgets_derivatives import GradientExplorer, NudgeExplorer
+from course_utils.explorers.derivatives import GradientExplorer, NudgeExplorer
 
 X, Y = area_and_price()
 

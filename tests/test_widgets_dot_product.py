@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_utils.data import load_houses
-from course_utils.widgets_dot_product import FEATURES, FeatureExplorer, TimingExplorer, time_loop_and_matmul
+from course_utils.explorers.dot_product import FEATURES, FeatureExplorer, TimingExplorer, time_loop_and_matmul
 
 HOUSES = load_houses()
 Y = HOUSES["Sale_Price"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_utils.data import load_houses
-from course_utils.widgets_error import WeightExplorer
+from course_utils.explorers.error import WeightExplorer
 
 HOUSES = load_houses()
 AREA, PRICE = HOUSES["Gr_Liv_Area"], HOUSES["Sale_Price"]

@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.data import Scaler, load_houses
 from course_utils.descent import run_descent
-from course_utils.widgets_learning_rate import LearningRateExplorer
+from course_utils.explorers.learning_rate import LearningRateExplorer
 
 HOUSES = load_houses()
 AREA, PRICE = HOUSES["Gr_Liv_Area"], HOUSES["Sale_Price"]

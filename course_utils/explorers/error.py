@@ -1,12 +1,11 @@
 """The explorer of 01_error: one weight (dollars per square foot) moves a line through the houses, and
 the error landscape beside it shows where that weight sits. Introduced in 01_error."""
 import numpy as np
-import ipywidgets as widgets
 
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import BLUE, new_figure
+from course_utils.figures.error import move_fit, plot_error_landscape, plot_fit
 from course_utils.linear import best_line_weight, line_loss
-from course_utils.plots import BLUE, new_figure
-from course_utils.plots_error import move_fit, plot_error_landscape, plot_fit
-from course_utils.widgets import Explorer
 
 BILLION = 1e9  # the MSE of prices is in dollars squared: billions of them
 
@@ -27,9 +26,7 @@ class WeightExplorer(Explorer):
         landscape_ax.axvline(best, color=BLUE, lw=1, ls=":", label=f"lowest MSE at w = {best:.0f}")
         landscape_ax.legend(loc="upper center", fontsize=8)
         landscape_ax.set_title("error landscape MSE(w)")
-        control = widgets.IntSlider(min=0, max=max_weight, step=1, description="w ($ per sq ft)",
-                                    continuous_update=True, style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="420px"))
+        control = slider("w ($ per sq ft)", 0, max_weight, 1, whole=True, width="420px")
         super().__init__(figure, {"weight": control}, [self.line, self.residuals, self.landscape],
                          start={"weight": weight})
 

@@ -4,7 +4,7 @@ where the explorers write values on it and colour its edges.
 """
 import numpy as np
 
-from course_utils.plots import GREY
+from course_utils.figures.common import GREY
 
 
 class NetworkDiagram:

@@ -14,16 +14,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils import network
-from course_utils.ahead import Ahead
 from course_utils.data import FEATURE_NAMES, UNITS
 from course_utils.descent import classify_run
-from course_utils.network_diagram import NetworkDiagram
-from course_utils.plots import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, new_figure, plot_predicted_vs_actual,
-                                signed_dollars)
-from course_utils.widgets import Explorer
+from course_utils.explorers.ahead import Ahead
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
+from course_utils.explorers.tracing import trace
+from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
+                                         dollar_axis, new_figure, num, plot_predicted_vs_actual, signed_dollars, usd)
+from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
-FORWARD_COLOUR, BACKWARD_COLOUR, NEW = "#1f4e9c", "#b22222", "#ffe08a"  # NEW: the background of a fresh value
 
 # Where the stepper writes each operation's values: beside a node ("h", "out") or under an edge's label
 # ("W1", "W2"); how many lines above (+) or below (-) it; the label; and whether it goes to the node's right.
@@ -42,16 +42,6 @@ SLOTS = {
 }
 # The edges an operation sends values along, drawn thick while it is the current step.
 EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_W1": "W1"}
-
-
-def num(value):
-    """A value as the stepper writes it: 3 significant digits, a real minus sign."""
-    return f"{float(value):.3g}".replace("-", "−")
-
-
-def usd(value):
-    """Dollars to the nearest $100 (a model's price is no more precise)."""
-    return f"${round(float(value), -2):,.0f}"
 
 
 def raw_text(value, unit):
@@ -112,9 +102,7 @@ class NetworkNudge(Explorer):
         self.left, self.right = left, right
         self._draw_error_curve(left)
         self._draw_ratio_curve(right)
-        control = widgets.SelectionSlider(options=self.EPS_STOPS, description="nudge ε", continuous_update=True,
-                                          style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="360px"))
+        control = choice_slider("nudge ε", self.EPS_STOPS, width="360px")
         # Only the secant, the two points and the marker move: titles and text are slow to redraw, and the
         # numbers are in the status line.
         super().__init__(figure, {"eps": control}, [self.secant, self.points, self.marker], start={"eps": eps})
@@ -180,7 +168,7 @@ class NetworkNudge(Explorer):
 class BackpropStepper(Explorer):
     """One house through the network, one line of code at a time: forward, then backward. Each step writes
     the values its line computes on their nodes or edges (highlighted) and leaves everything else as it
-    was. The lines and values are those of network.loss_and_gradients, run once (network.trace).
+    was. The lines and values are those of network.loss_and_gradients, run once (tracing.trace).
     Introduced in 05_backpropagation."""
 
     remember_pictures = True  # a dozen steps, each drawn once
@@ -188,7 +176,7 @@ class BackpropStepper(Explorer):
     def __init__(self, split, params, house=0, step=0):
         self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
         self.params, self.split = params, split
-        self.ops = network.trace(self.X, self.y, **params)
+        self.ops = trace(self.X, self.y, **params)
         figure, (ax,) = new_figure(width=9.5, height=6.0)
         ax.set_position([0.0, 0.25, 1.0, 0.71])
         code_ax = figure.add_axes([0.03, 0.0, 0.95, 0.24])
@@ -218,8 +206,7 @@ class BackpropStepper(Explorer):
                                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         self.code_cursor = self._draw_code(code_ax)
         moving = [*self.highlights.values(), *self.label_copies.values(), *self.texts.values(), self.code_cursor]
-        control = widgets.IntSlider(min=0, max=len(self.ops), description="step",
-                                    continuous_update=True, layout=widgets.Layout(width="300px"))
+        control = slider("step", 0, len(self.ops), 1, whole=True, width="300px")
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
         forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
@@ -257,7 +244,7 @@ class BackpropStepper(Explorer):
             ax.text(column, 0.84 - 0.12 * row, self._code(k), family="monospace", fontsize=8, va="center")
         ax.set(xlim=(0, 1), ylim=(0, 1))
         return ax.text(0, 0, "", family="monospace", fontsize=8, va="center", weight="bold",
-                       bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+                       bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
 
     def _code(self, k):
         return f"{k + 1:>2}  {self.ops[k].code}"
@@ -271,7 +258,7 @@ class BackpropStepper(Explorer):
                 text.set_text(SLOTS[op.name][2].format(self._value_text(op, index)) if done else "")
                 text.set_visible(done)
                 text.set(color=colour, weight="bold" if current else "normal")
-                text.get_bbox_patch().set_facecolor(NEW if current else "white")
+                text.get_bbox_patch().set_facecolor(FRESH if current else "white")
         self.code_cursor.set_text(self._code(step - 1) if step else "")
         self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
         current = self.ops[step - 1] if step else None
@@ -384,7 +371,7 @@ class TrainingDashboard(Explorer):
         if line_rmse is not None:
             loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
         if plane_rmse is not None:  # the best model without a hidden layer, on the same inputs
-            loss_ax.axhline(plane_rmse, color="#9467bd", ls="-.", lw=1.5, label="best plane, same inputs, test")
+            loss_ax.axhline(plane_rmse, color=PURPLE, ls="-.", lw=1.5, label="best plane, same inputs, test")
         loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="RMSE ($)",
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)
@@ -406,12 +393,9 @@ class TrainingDashboard(Explorer):
         moving = self.common + [edge for diagram in self.diagrams.values() for edge in diagram.edges.values()]
         self.shown = None  # (hidden units, edges) of the diagram shown: each has a background of its own
         controls = {
-            "alpha": widgets.SelectionSlider(options=self.ALPHAS, description="α",
-                                             continuous_update=False),
-            "hidden": widgets.IntSlider(min=1, max=max_hidden, description="hidden units",
-                                        continuous_update=False, style={"description_width": "initial"}),
-            "epochs": widgets.IntSlider(min=0, max=max_epochs, step=10, description="epochs",
-                                        continuous_update=True, layout=widgets.Layout(width="340px")),
+            "alpha": choice_slider("α", self.ALPHAS, follow=False, width=None),
+            "hidden": slider("hidden units", 1, max_hidden, 1, whole=True, follow=False, width=None),
+            "epochs": slider("epochs", 0, max_epochs, 10, whole=True),
             "edges": widgets.ToggleButtons(options=["weights", "gradients"], description="edges",
                                            style={"button_width": "90px", "description_width": "50px"}),
         }

@@ -14,7 +14,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.plots import RED, canvas_png
+from course_utils.figures.common import RED, canvas_png
 
 
 class Explorer:
@@ -182,13 +182,29 @@ def _check_choice(name, options, value):
     raise ValueError(f"{name} must be one of {shown}; got {value!r}")
 
 
-def slider(description, low, high, step, log=False, readout_format=".3g", width="340px"):
-    """A slider that follows the mouse while dragged (the browser sends only the latest value while the
-    kernel is busy, so no backlog builds up). It has no value of its own yet: the explorer's first
-    update() sets it. Every explorer's sliders are made with it."""
+def slider(description, low, high, step, log=False, whole=False, follow=True, readout_format=".3g",
+           width="340px"):
+    """A slider from low to high; with whole=True it takes whole numbers only, with log=True it moves in
+    powers of ten. It follows the mouse while dragged (the browser sends only the latest value while the
+    kernel is busy, so no backlog builds up), or with follow=False only moves the explorer when let go (for
+    a value that takes long to show). It has no value of its own yet: the explorer's first update() sets
+    it. Every explorer's sliders are made with it or with choice_slider; width=None leaves ipywidgets'
+    own width."""
+    looks = _looks(description, follow, width)
+    if whole:
+        return widgets.IntSlider(min=low, max=high, step=step, **looks)
     kind = widgets.FloatLogSlider if log else widgets.FloatSlider
     # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
     limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)
-    return kind(step=step, description=description, continuous_update=True,
-                readout_format=readout_format, style={"description_width": "initial"},
-                layout=widgets.Layout(width=width), **limits)
+    return kind(step=step, readout_format=readout_format, **looks, **limits)
+
+
+def choice_slider(description, options, follow=True, width="340px"):
+    """A slider over a few chosen values (options), made as slider makes its sliders."""
+    return widgets.SelectionSlider(options=options, **_looks(description, follow, width))
+
+
+def _looks(description, follow, width):
+    """What every slider shares: its label at its own width, following the mouse or not, its width."""
+    return dict(description=description, continuous_update=follow, style={"description_width": "initial"},
+                layout=widgets.Layout(width=width) if width else widgets.Layout())

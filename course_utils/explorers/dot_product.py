@@ -2,15 +2,14 @@
 time a Python loop against numpy's @. Introduced in 04_dot_product."""
 import time
 
-import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import EXPLORED, FEATURE_NAMES, load_houses, standardised_houses
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import new_figure
+from course_utils.figures.dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
 from course_utils.linear import best_weights, dot, predict_linear
 from course_utils.losses import rmse
-from course_utils.plots import new_figure
-from course_utils.plots_dot_product import plot_predicted_scatter, plot_timings, plot_weight_bars
-from course_utils.widgets import Explorer, slider
 
 FEATURES = {name: FEATURE_NAMES[name] for name in EXPLORED}  # one slider per feature
 
@@ -91,8 +90,7 @@ class TimingExplorer(Explorer):
         # The title says what is drawn; the numbers are beside the bars (a title is slow to redraw).
         ax.set_title(f"Predicting houses from {self.X.shape[1]} features: a Python loop against X @ w, "
                      "measured just now", fontsize=10)
-        control = widgets.IntSlider(min=10, max=len(self.X), step=10, description="houses",
-                                    continuous_update=False, layout=widgets.Layout(width="420px"))
+        control = slider("houses", 10, len(self.X), 10, whole=True, follow=False, width="420px")
         super().__init__(figure, {"houses": control}, [*self.bars, *self.labels],
                          start={"houses": houses})
 

@@ -1,13 +1,13 @@
 """Figures of 03_derivatives: secants and tangents, the contour map with its downhill arrow, one
 weight's slice of the error, and the chain rule. Plain matplotlib, no widgets: the explorers in
-widgets_derivatives.py draw with these and then only move the artists they return.
+explorers/derivatives.py draw with these and then only move the artists they return.
 """
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 
-from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain
+from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain
 
 
 

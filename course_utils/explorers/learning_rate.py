@@ -2,15 +2,14 @@
 watch the loss curve, the path of the weights, and the regime (too slow / converging / oscillating /
 diverging) change with α and the number of steps. Introduced in 02_learning_rate."""
 import numpy as np
-import ipywidgets as widgets
 from matplotlib.transforms import Bbox
 
 from course_utils.descent import CLOSE, NOISE, REGIMES, count, quadratic_regime, run_descent
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import ORANGE, canvas_png, new_figure
+from course_utils.figures.error import plot_error_landscape
+from course_utils.figures.learning_rate import REGIME_COLOURS, RegimeStrip, plot_error_contours, plot_loss_curve
 from course_utils.linear import LineProblem
-from course_utils.plots import ORANGE, canvas_png, new_figure
-from course_utils.plots_error import plot_error_landscape
-from course_utils.plots_learning_rate import REGIME_COLOURS, RegimeStrip, plot_error_contours, plot_loss_curve
-from course_utils.widgets import Explorer, slider
 
 WEIGHT_NAMES = ("w", "the bias")  # what the status line calls each weight; "crawls" follows
 
@@ -52,8 +51,7 @@ class LearningRateExplorer(Explorer):
         boundary = "α = 2 / curvature" if len(self.start) == 1 else "α = 2 / largest curvature"
         self.strip = RegimeStrip(strip_ax, *alpha_range, self.problem.stable_below(), boundary)
         controls = {"alpha": slider("learning rate α", *alpha_range, step=0.01, log=True),
-                    "steps": widgets.IntSlider(min=1, max=max_steps, description="steps",
-                                               continuous_update=True, layout=widgets.Layout(width="300px"))}
+                    "steps": slider("steps", 1, max_steps, 1, whole=True, width="300px")}
         self._strip_pictures = {}  # segments -> the strip as drawn: see _render
         super().__init__(figure, controls, [*self.strip.layer, self.curve, self.path, self.strip.marker],
                          start=dict(alpha=alpha, steps=steps))

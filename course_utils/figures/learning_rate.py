@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from course_utils.plots import BLUE, GREY, RED
+from course_utils.figures.common import BLUE, GREY, RED
 
 
 def plot_loss_curve(ax, losses, label="training loss", color=BLUE):

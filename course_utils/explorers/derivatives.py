@@ -4,15 +4,14 @@ weights over a contour map of the error and see which way is downhill. Introduce
 Both fit the Ames houses with living area in square feet and prices in dollars. The error (MSE) is
 shown in ($1,000)², millions of dollars², so that its numbers stay readable: 4,178 rather than 4.178e9.
 """
-import ipywidgets as widgets
 import numpy as np
 
 from course_utils.data import area_and_price
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
+from course_utils.figures.common import new_figure, thousands_axis
+from course_utils.figures.derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
+                                              plot_ratio_vs_h, plot_secant)
 from course_utils.linear import MILLION, line_gradient, line_loss, two_weight_gradient, two_weight_losses
-from course_utils.plots import new_figure, thousands_axis
-from course_utils.plots_derivatives import (move_downhill, move_secant, plot_contour_map, plot_line_fit,
-                                            plot_ratio_vs_h, plot_secant)
-from course_utils.widgets import Explorer, slider
 
 SLOPE_UNIT = "($1,000)² per $/sq ft"
 
@@ -44,9 +43,7 @@ class NudgeExplorer(Explorer):
         right.set_ylim(*self._ratio_limits())  # fixed: the saved background never has to change
         self.right = right
         controls = {"w": slider("w ($/sq ft)", *self.W_RANGE, 1.0),
-                    "h": widgets.SelectionSlider(options=self.H_STOPS, description="nudge h ($/sq ft)",
-                                                 continuous_update=True, style={"description_width": "initial"},
-                                                 layout=widgets.Layout(width="340px"))}
+                    "h": choice_slider("nudge h ($/sq ft)", self.H_STOPS)}
         super().__init__(figure, controls, [*self.secant.values(), self.curve, self.slope_line, self.marker],
                          start=dict(w=w, h=h))
 

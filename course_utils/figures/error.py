@@ -1,9 +1,9 @@
 """Figures of 01_error: houses and a line through them with each house's error as a red bar, and the
-error landscape (the MSE for every weight). Plain matplotlib; widgets_error.py moves what these return.
+error landscape (the MSE for every weight). Plain matplotlib; explorers/error.py moves what these return.
 """
 import numpy as np
 
-from course_utils.plots import BLUE, GREY, ORANGE, RED, dollar_axis
+from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis
 
 
 def plot_fit(ax, x, y, weight, x_label="living area (sq ft)", y_label="sale price ($)"):

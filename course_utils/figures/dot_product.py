@@ -1,10 +1,10 @@
 """Figures of 04_dot_product: a prediction as a waterfall of weighted features, a layer's weights as
 a matrix, the error against one feature, predicted against actual prices, and the loop-against-@ timings.
-Plain matplotlib; widgets_dot_product.py moves what these return.
+Plain matplotlib; explorers/dot_product.py moves what these return.
 """
 import numpy as np
 
-from course_utils.plots import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual
+from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual
 
 
 def plot_contributions(ax, names, contributions, bias, actual=None):

@@ -14,19 +14,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils import autodiff, deep, gradcheck
-from course_utils.ahead import Ahead
+from course_utils.explorers.ahead import Ahead
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
+from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, new_figure, num,
+                                         usd)
+from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
 from course_utils.linear import best_weights
-from course_utils.plots import BLUE, GREY, ORANGE, RED, dollar_axis, new_figure
-from course_utils.plots_deeper import (BACKWARD_COLOUR, LINE_STYLES, draw_edge, draw_gate, edge_labels,
-                                       layer_axis, powers_of_ten)
-from course_utils.widgets import Explorer
-
-NEW = "#ffe08a"  # the background of a gradient just computed, as in 05's stepper
-
-
-def num(value):
-    """A value as the graph writes it: 3 significant digits, a real minus sign."""
-    return f"{float(value):.3g}".replace("-", "−")
 
 
 # --- The graph stepper ---------------------------------------------------------------------------------------
@@ -94,8 +87,7 @@ class GraphStepper(Explorer):
         ax.set_title("One house, one hidden unit, as a graph of gates: values forward (blue, above each edge), "
                      "gradients back (red, below)", fontsize=10)
         self._draw(ax)
-        controls = {"step": widgets.IntSlider(min=0, max=len(self.tape) + 1, description="step",
-                                              continuous_update=True, layout=widgets.Layout(width="300px")),
+        controls = {"step": slider("step", 0, len(self.tape) + 1, 1, whole=True, width="300px"),
                     "paths_meet": widgets.ToggleButtons(options=["add", "overwrite"], description="where paths meet",
                                                         style={"button_width": "80px", "description_width": "initial"})}
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
@@ -144,10 +136,10 @@ class GraphStepper(Explorer):
         ax.text(E[0] + 0.5, E[1] + 0.05, f"E = {num(self.value_of['E'])}", ha="center", va="bottom", fontsize=8.5,
                 color=BLUE)
         self.start_label = ax.text(E[0] + 0.5, E[1] - 0.05, "", ha="center", va="top", fontsize=8.5,
-                                   color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.12", fc=NEW, ec="none"))
+                                   color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.12", fc=FRESH, ec="none"))
         e = POSITIONS["e"]
         self.meeting = ax.text((e[0] + E[0]) / 2, e[1] + 0.27, "", ha="center", va="bottom", fontsize=8.5,
-                               color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=NEW, ec="none"))
+                               color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
         self.mode = ax.text(9.4, -0.1, "", ha="right", va="bottom", fontsize=8.5)  # which way paths meet, always
 
     def draw(self, step, paths_meet):
@@ -157,12 +149,12 @@ class GraphStepper(Explorer):
         for (index, position), text in self.gradient_texts.items():
             done = (index, position) in sent
             text.set_text(num(sent[(index, position)]) if done else "")
-            text.get_bbox_patch().set_facecolor(NEW if done and index == current else "none")
+            text.get_bbox_patch().set_facecolor(FRESH if done and index == current else "none")
             self.highlights[(index, position)].set_visible(done and index == current)
         for index, ring in self.gate_rings.items():
             ring.set_visible(gates > 0 and index == current)
         self.start_label.set_text("∂E/∂E = 1" if step >= 1 else "")
-        self.start_label.get_bbox_patch().set_facecolor(NEW if step == 1 else "none")
+        self.start_label.get_bbox_patch().set_facecolor(FRESH if step == 1 else "none")
         self._write_meeting(sent, grads, paths_meet)
         self.mode.set_text("where paths meet, the signals add" if paths_meet == "add" else
                            "where paths meet, the last signal overwrites the others (a bug)")
@@ -184,7 +176,7 @@ class GraphStepper(Explorer):
             self.meeting.set_text(f"two paths meet at e: ∂E/∂e = {num(first)} + {num(second)} = {num(grads['e'])}")
         else:
             self.meeting.set_text(f"e overwritten: ∂E/∂e = {num(grads['e'])}, not {num(first + second)}")
-        self.meeting.get_bbox_patch().set_facecolor(NEW)
+        self.meeting.get_bbox_patch().set_facecolor(FRESH)
 
     def _describe(self, step, gates, current, grads, sent, paths_meet):
         total = len(self.tape) + 1
@@ -317,10 +309,8 @@ class SpeedExplorer(Explorer):
         right.set(ylim=(min(ratios.min(), anchor * guide[0]) / 2, max(ratios.max(), anchor * guide[1]) * 2),
                   ylabel="backprop is this many times faster", title="How many times faster backprop is")
         right.legend(loc="upper left", fontsize=8)
-        controls = {"width": widgets.SelectionSlider(options=self.WIDTHS, description="units per layer",
-                                                     continuous_update=True, style={"description_width": "initial"}),
-                    "depth": widgets.IntSlider(min=self.DEPTHS[0], max=self.DEPTHS[-1], description="hidden layers",
-                                               continuous_update=True, style={"description_width": "initial"})}
+        controls = {"width": choice_slider("units per layer", self.WIDTHS, width=None),
+                    "depth": slider("hidden layers", self.DEPTHS[0], self.DEPTHS[-1], 1, whole=True, width=None)}
         super().__init__(figure, controls, [*self.lines.values(), *self.dots.values()],
                          start={"width": width, "depth": depth})
 
@@ -416,12 +406,10 @@ class DepthExplorer(Explorer):
         self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, ha="center", va="center",
                                     color=RED, fontsize=9, weight="bold")
         controls = {
-            "depth": widgets.IntSlider(min=1, max=len(self.DEPTHS), description="hidden layers",
-                                       continuous_update=True, style={"description_width": "initial"}),
+            "depth": slider("hidden layers", 1, len(self.DEPTHS), 1, whole=True, width=None),
             "activation": widgets.ToggleButtons(options=list(deep.ACTIVATIONS), description="activation",
                                                 style={"button_width": "70px", "description_width": "initial"}),
-            "scale": widgets.SelectionSlider(options=self.SCALES, description="weight scale",
-                                             continuous_update=True, style={"description_width": "initial"}),
+            "scale": choice_slider("weight scale", self.SCALES, width=None),
         }
         moving = [self.start_line, self.trained_line, self.weights_line, self.slopes_line, self.both_line,
                   self.loss_line, self.warning]
@@ -457,8 +445,8 @@ class DepthExplorer(Explorer):
         if study.diverged_at is not None:
             return text + (f" Training <b>blew up at step {study.diverged_at}</b>: the loss passed a million times "
                            "its starting value (or overflowed).")
-        return (text + f" After 100 steps the RMSE went from {_usd(rmse[0])} to <b>{_usd(rmse[-1])}</b> (the best "
-                f"plane through these houses, no hidden layer: {_usd(self.plane_rmse)}).")
+        return (text + f" After 100 steps the RMSE went from {usd(rmse[0])} to <b>{usd(rmse[-1])}</b> (the best "
+                f"plane through these houses, no hidden layer: {usd(self.plane_rmse)}).")
 
 
 def _spread(values):
@@ -473,8 +461,3 @@ def _times(ratio):
     if not np.isfinite(ratio) or ratio >= 0.05:
         return f"{ratio:.2g} times"
     return f"1/{float(f'{1 / ratio:.2g}'):,.0f} of"
-
-
-def _usd(dollars):
-    """Dollars to the nearest $100."""
-    return f"${round(float(dollars), -2):,.0f}"

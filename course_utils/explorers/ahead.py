@@ -37,7 +37,7 @@ class Ahead:
 
     def _work_ahead(self, keys):
         try:
-            child = subprocess.Popen([sys.executable, "-m", "course_utils.ahead"], stdin=subprocess.PIPE,
+            child = subprocess.Popen([sys.executable, "-m", "course_utils.explorers.ahead"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      env=dict(os.environ, PYTHONPATH=os.pathsep.join(map(str, sys.path))))
         except OSError:  # no second process here: get() computes each result when asked

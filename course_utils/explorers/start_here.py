@@ -1,9 +1,7 @@
 """The explorer of 00_start_here: one house, one prediction, one error, to show that sliders work.
 """
-import ipywidgets as widgets
-
-from course_utils.plots import dollar_axis, new_figure, signed_dollars
-from course_utils.widgets import Explorer
+from course_utils.explorers.explorer import Explorer, slider
+from course_utils.figures.common import GREEN, ORANGE, RED, dollar_axis, new_figure, signed_dollars
 
 
 class PredictionDemo(Explorer):
@@ -14,14 +12,12 @@ class PredictionDemo(Explorer):
     def __init__(self, prediction=150_000):
         figure, (ax,) = new_figure(width=7, height=2.2)
         figure.subplots_adjust(left=0.05, right=0.95, bottom=0.3, top=0.8)
-        control = widgets.IntSlider(min=0, max=200_000, step=5_000, description="prediction ($)",
-                                    continuous_update=True, style={"description_width": "initial"},
-                                    layout=widgets.Layout(width="420px"))
-        ax.axvline(self.ACTUAL, color="#2ca02c", lw=3, label="actual price: $100k")
+        control = slider("prediction ($)", 0, 200_000, 5_000, whole=True, width="420px")
+        ax.axvline(self.ACTUAL, color=GREEN, lw=3, label="actual price: $100k")
         # The marker and the arrow start at the actual price; draw() moves them to the prediction.
-        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color="#ff7f0e", ms=14, label="prediction")
+        (self.marker,) = ax.plot([self.ACTUAL], [0], "v", color=ORANGE, ms=14, label="prediction")
         self.arrow = ax.annotate("", xy=(self.ACTUAL, 0), xytext=(self.ACTUAL, 0),
-                                 arrowprops=dict(arrowstyle="<->", color="#d62728", lw=2))
+                                 arrowprops=dict(arrowstyle="<->", color=RED, lw=2))
         self.text = ax.set_title("")  # the title spells out the error
         ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)

@@ -1,13 +1,11 @@
 """The figures of 06_deeper: a deeper network as a loop over layers, and a computation drawn as a graph of
 small operations (gates), with values and gradients on its edges. Matplotlib only; the explorers that
-move these pictures are in widgets_deeper. Introduced in 06_deeper."""
+move these pictures are in explorers/deeper.py. Introduced in 06_deeper."""
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from course_utils.plots import BLUE, GREY, RED
-
-FORWARD_COLOUR, BACKWARD_COLOUR = "#1f4e9c", "#b22222"  # as 05's stepper: values blue, gradients red
+from course_utils.figures.common import BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, GREY, RED
 
 
 def plot_layer_loop(ax, sizes=(2, 4, 4, 4, 1)):

@@ -1,5 +1,6 @@
 """What the course's figures share: new_figure, the colours, dollar axes, PNGs, predicted-vs-actual
-dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are in plots_<lesson>.
+dots. Matplotlib and nothing else (no widgets here); each lesson's own figures are beside it, in
+figures/<lesson>.py.
 
 Figures are plain `matplotlib.figure.Figure` objects, not pyplot ones: nothing global, nothing shown
 twice, and an explorer can keep one figure for its whole life and only move its artists.
@@ -14,6 +15,9 @@ from matplotlib.ticker import FuncFormatter
 
 DPI = 80          # pixels per inch of the PNGs the explorers send to the browser
 BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f", "#9467bd"
+# 05's backprop stepper and 06's graph: values going forward in dark blue, gradients going backward in dark
+# red, and a value just computed on a yellow ground.
+FORWARD_COLOUR, BACKWARD_COLOUR, FRESH = "#1f4e9c", "#b22222", "#ffe08a"
 # Room around the axes, in inches, whatever the figure's size: tick labels and axis labels on the left and
 # at the bottom, a title on top, and the same between axes side by side.
 MARGINS = dict(left=0.9, right=0.2, bottom=0.58, top=0.43, between=0.9)
@@ -62,10 +66,14 @@ def plain(text):
     return text.replace("$", r"\$")
 
 
-def moving_title(ax, fontsize=10):
-    """An empty title for an explorer to change on every update (list it among the explorer's moving
-    artists)."""
-    return ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
+def num(value):
+    """A value as the steppers write it: 3 significant digits, a real minus sign (−0.141)."""
+    return f"{float(value):.3g}".replace("-", "−")
+
+
+def usd(value):
+    """Dollars to the nearest $100 (a model's price is no more precise): 123456 -> '$123,500'."""
+    return f"${round(float(value), -2):,.0f}"
 
 
 def _dollars(value, _position):
