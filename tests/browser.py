@@ -83,7 +83,7 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     log_path = workdir / "jupyterlab.log"
     for attempt in range(attempts):  # the free port may be taken by someone else before the server binds it
         port = _free_port()
-        arguments = course.lab_arguments(port, open_browser=False, root_dir=workdir) + [
+        arguments = course.lab_arguments(port, root_dir=workdir) + [
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
             "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks
         log = open(log_path, "w")
