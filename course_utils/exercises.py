@@ -436,9 +436,8 @@ def _also_past_layer_1(name, advice, **changed):
                                                                                  **changed))]
 
 
-# The operations of the tapes and graphs below, forward: what each rule is the rule of.
-_FORWARD = {autodiff.add_backward: lambda a, b: a + b, autodiff.subtract_backward: lambda a, b: a - b,
-            autodiff.multiply_backward: lambda a, b: a * b, autodiff.sigmoid_backward: network.sigmoid}
+# The tapes and graphs below: each operation as its local rule, run forwards by its record,
+# autodiff.operation_of(rule).forward.
 _ONE_HOUSE = {"x": -0.69, "w1": 1.5, "b1": 0.5, "w2": 2.0, "b2": -1.0, "y": -0.48}  # 06's graph, section 2
 _TAPES = [
     # One house through one hidden unit; E = e * e uses e twice.
@@ -473,7 +472,7 @@ def _tape_cases():
     for inputs, tape in _TAPES:
         values = dict(inputs)
         for output, grad_fn, names in tape:
-            values[output] = float(_FORWARD[grad_fn](*[values[name] for name in names]))
+            values[output] = float(autodiff.operation_of(grad_fn).forward(*[values[name] for name in names]))
         cases.append((list(tape), values))
     return cases
 
@@ -513,7 +512,7 @@ def _graph(inputs, tape, make=autodiff.Tensor):
     name)."""
     tensors = {name: make(value, (), None, name) for name, value in inputs.items()}
     for output, grad_fn, names in tape:
-        data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
+        data = autodiff.operation_of(grad_fn).forward(*[tensors[name].data for name in names])
         tensors[output] = make(data, tuple(tensors[name] for name in names), grad_fn, output)
     return tensors
 
@@ -652,22 +651,20 @@ def _breadth_first_reversed(root):
     return order[::-1]
 
 
-_SYMBOLS = {autodiff.add_backward: "+", autodiff.subtract_backward: "-", autodiff.multiply_backward: "*",
-            autodiff.matmul_backward: "@"}
-
-
 def _label(tensor):
     """A tensor's name or, for an unnamed one, how it was computed from named ones, such as `X @ W1 + b1`."""
     if tensor.name:
         return tensor.name
     parts = [_label(parent) for parent in tensor.parents]
-    symbol = _SYMBOLS.get(tensor.grad_fn)
-    if symbol is None:  # sigmoid, mean: a function of one input
-        return f"{tensor.grad_fn.__name__.removesuffix('_backward')}({', '.join(parts)})"
-    formulas = [not parent.name and parent.grad_fn in _SYMBOLS for parent in tensor.parents]
-    left, right = (f"({part})" if formula and (position or symbol in "*@") else part  # `X @ W1 + b1`
+    operation = autodiff.operation_of(tensor.grad_fn)
+    operator = operation.operator
+    if operator is None:  # sigmoid, mean: a function of one input
+        return f"{operation.name}({', '.join(parts)})"
+    formulas = [not parent.name and parent.parents and autodiff.operation_of(parent.grad_fn).operator
+                for parent in tensor.parents]  # unnamed, and written with an operator: `X @ W1`
+    left, right = (f"({part})" if formula and (position or operator in "*@") else part  # `X @ W1 + b1`
                    for position, (part, formula) in enumerate(zip(parts, formulas)))
-    return f"{left} {symbol} {right}"
+    return f"{left} {operator} {right}"
 
 
 def _remembered(root):
