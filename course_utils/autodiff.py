@@ -157,8 +157,8 @@ def tape_of(root):
 
 class Tensor:
     """A number or an array, with what made it: the tensors it was computed from (parents) and the local
-    rule of the operation that computed it (grad_fn; None for an input). After E.backward(), .grad holds
-    dE/d(this tensor), shaped like .data. Introduced in 06_deeper."""
+    rule of the operation that computed it (grad_fn; None for an input; operation_of(grad_fn) is the whole
+    Operation). After E.backward(), .grad holds dE/d(this tensor), shaped like .data. Introduced in 06_deeper."""
 
     def __init__(self, data, parents=(), grad_fn=None, name=""):
         self.data = np.asarray(data, dtype=float)
