@@ -10,7 +10,8 @@ read, not that one.)
 Three ideas make it work:
 1. Each operation has a local rule (add_backward, multiply_backward, ...): given its inputs and the
    gradient arriving at its output, d_out, the gradient it sends back to each input. It knows nothing
-   of the rest of the network.
+   of the rest of the network. An Operation record keeps the rule with what it is the rule of: what the
+   operation computes, and how it is written (MULTIPLY: a * b, a × b, multiply_backward).
 2. Every Tensor an operation makes remembers its inputs (`parents`) and its operation's rule
    (`grad_fn`), so the forward pass leaves the graph of the computation behind.
 3. backward puts the graph in order (each tensor after the tensors it was computed from), walks that
@@ -18,6 +19,9 @@ Three ideas make it work:
    paths meet, gradients add.
 Introduced in 06_deeper.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from course_utils.network import sigmoid
@@ -72,6 +76,41 @@ def sum_to_shape(gradient, shape):
     return gradient
 
 
+# --- Each operation, one record: what it computes, its local rule, how it is written -----------------
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the engine, all of it in one place. A Tensor it made remembers its local rule
+    (tensor.grad_fn); operation_of(tensor.grad_fn) finds the rest."""
+    name: str                    # "multiply": its local rule is multiply_backward
+    forward: Callable            # the inputs' values in, the output's value out: a * b
+    backward: Callable           # the local rule: inputs and d_out = dE/d(output) in, dE/d(each input) out
+    symbol: str                  # as maths and the graph's gates write it: "×", "−", "σ"
+    operator: str | None = None  # as Python writes it between two inputs: "*", "-"; None for a function, σ(a)
+
+    def __repr__(self):
+        written = f"a {self.symbol} b" if self.operator else f"{self.symbol}(a)"
+        return f"<operation {self.name}: {written}, local rule {self.backward.__name__}>"
+
+
+ADD = Operation("add",           lambda a, b: a + b, add_backward,      "+", "+")
+SUBTRACT = Operation("subtract", lambda a, b: a - b, subtract_backward, "−", "-")
+MULTIPLY = Operation("multiply", lambda a, b: a * b, multiply_backward, "×", "*")
+MATMUL = Operation("matmul",     lambda A, B: A @ B, matmul_backward,   "@", "@")
+SIGMOID = Operation("sigmoid",   sigmoid,            sigmoid_backward,  "σ")
+MEAN = Operation("mean",         np.mean,            mean_backward,     "mean")
+# Every operation, by its local rule: what a tensor's grad_fn and a tape's rules are looked up in.
+OPERATIONS = {operation.backward: operation for operation in (ADD, SUBTRACT, MULTIPLY, MATMUL, SIGMOID, MEAN)}
+
+
+def operation_of(rule):
+    """The Operation whose local rule this is: operation_of(tensor.grad_fn), or of a rule on a tape. Used
+    by 06's graph stepper to draw and explain each gate, and by the exercises to run their tapes."""
+    if rule not in OPERATIONS:
+        raise ValueError(f"{getattr(rule, '__name__', rule)!r} is not the local rule of any operation")
+    return OPERATIONS[rule]
+
+
 # --- The engine --------------------------------------------------------------------------------------
 
 def backward_tape(tape, values):
@@ -118,41 +157,40 @@ def tape_of(root):
 
 class Tensor:
     """A number or an array, with what made it: the tensors it was computed from (parents) and the local
-    rule of the operation that computed it (grad_fn; None for an input). After E.backward(), .grad holds
-    dE/d(this tensor), shaped like .data. Introduced in 06_deeper."""
+    rule of the operation that computed it (grad_fn; None for an input; operation_of(grad_fn) is the whole
+    Operation). After E.backward(), .grad holds dE/d(this tensor), shaped like .data. Introduced in 06_deeper."""
 
     def __init__(self, data, parents=(), grad_fn=None, name=""):
         self.data = np.asarray(data, dtype=float)
         self.parents, self.grad_fn, self.name = parents, grad_fn, name
         self.grad = None   # dE/d(this tensor), filled in by E.backward()
 
-    def _make(self, grad_fn, data, *others):
-        """The tensor an operation on this one (and others) makes: it remembers its parents and rule."""
-        return Tensor(data, (self, *others), grad_fn)
+    def _apply(self, operation, *others):
+        """The tensor an operation makes of this one (and others): it remembers its parents and rule."""
+        parents = (self, *others)
+        return Tensor(operation.forward(*[parent.data for parent in parents]), parents, operation.backward)
 
     def __add__(self, other):
-        other = as_tensor(other)
-        return self._make(add_backward, self.data + other.data, other)
+        return self._apply(ADD, as_tensor(other))
 
     def __sub__(self, other):
-        other = as_tensor(other)
-        return self._make(subtract_backward, self.data - other.data, other)
+        return self._apply(SUBTRACT, as_tensor(other))
 
     def __mul__(self, other):
         other = as_tensor(other)
         if self.data.shape != other.data.shape:  # multiply_backward sums nothing back to a stretched shape
             raise ValueError(f"multiply takes two tensors of one shape; got {self.data.shape} and "
                              f"{other.data.shape}")
-        return self._make(multiply_backward, self.data * other.data, other)
+        return self._apply(MULTIPLY, other)
 
     def __matmul__(self, other):
-        return self._make(matmul_backward, self.data @ other.data, other)
+        return self._apply(MATMUL, other)
 
     def sigmoid(self):
-        return self._make(sigmoid_backward, sigmoid(self.data))
+        return self._apply(SIGMOID)
 
     def mean(self):
-        return self._make(mean_backward, np.mean(self.data))
+        return self._apply(MEAN)
 
     def named(self, name):
         """This tensor, with a name to show: `(x * w).named("a")`."""

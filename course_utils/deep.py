@@ -14,37 +14,48 @@ import numpy as np
 from course_utils.network import sigmoid
 
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-
 # A loss this many times its first value has blown up. A million, not descent.BLOW_UP's 10⁸: 06 and its depth
 # explorer define "blew up" as passing a million times the first loss (at 10⁸, 8 tanh layers at scale 2 blow up
 # at step 42, not 38).
 BLOW_UP = 1e6
 
 
+class Activation:
+    """A hidden layer's activation, h = squash(z), beside its slope dh/dz: one row of ROWS each.
+    Activation("tanh") is tanh's, Activation("tanh").slope(h) its slope. The slope is written with the
+    output h, not with z, as 05 wrote the sigmoid's, h (1 - h): the backward pass keeps h, not z. (The rows
+    are inside the class, not beside it: solution("backward_layers") prints it, and then runs as it is.)"""
+    ROWS = {  # name: (squash, z in and h out; slope, h in and dh/dz out)
+        "sigmoid": (sigmoid, lambda h: h * (1 - h)),                              # 05's: slope at most 0.25
+        "tanh": (np.tanh, lambda h: 1 - h ** 2),                                  # slope at most 1
+        "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0).astype(float)),  # slope 1 if on, 0 if off
+    }
+
+    def __init__(self, name):
+        if not isinstance(name, str) or name not in Activation.ROWS:
+            *others, last = (repr(known) for known in Activation.ROWS)
+            raise ValueError(f"activation must be {', '.join(others)} or {last}; got {name!r}")
+        self.name = name
+        self.squash, self.slope = Activation.ROWS[name]  # z -> h, and h -> dh/dz
+
+    def __repr__(self):
+        return f"<activation {self.name}>"
+
+
+ACTIVATIONS = tuple(Activation.ROWS)  # every activation's name: "sigmoid", "tanh", "relu"
+
+
 def squash(z, activation="sigmoid"):
     """A hidden layer's activation: the sigmoid (05's), tanh, or ReLU, max(0, z). forward_layers squashes with
     it."""
-    if activation == "sigmoid":
-        return sigmoid(z)
-    if activation == "tanh":
-        return np.tanh(z)
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu'; got {activation!r}")
+    return Activation(activation).squash(z)
 
 
 def slope(h, activation="sigmoid"):
     """The activation's slope, written with its output h = squash(z), as 05 wrote the sigmoid's: h (1 - h),
     at most 0.25; tanh's 1 - h², at most 1; ReLU's 1 where the unit is on, 0 where it is off.
     Introduced in 06_deeper."""
-    if activation == "sigmoid":
-        return h * (1 - h)
-    if activation == "tanh":
-        return 1 - h ** 2
-    if activation == "relu":
-        return (h > 0).astype(float)
-    raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu'; got {activation!r}")
+    return Activation(activation).slope(h)
 
 
 def init_layers(sizes, scale=1.0, seed=0):

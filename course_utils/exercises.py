@@ -113,11 +113,6 @@ def _network_case(rng, n=5, d=3, h=4):
     return X, y, W1, b1, W2, b2
 
 
-# Each hidden activation of 05, with its slope written with z and with its output, hidden.
-_ACTIVATIONS = {"sigmoid": (network.sigmoid, lambda z, hidden: hidden * (1 - hidden)),
-                "tanh": (np.tanh, lambda z, hidden: 1 - hidden ** 2)}
-
-
 def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
                       flat=False, back="@ W2.T", b1_axis=0, b2_axis=0, W2_transposed=False, W1_transposed=False,
                       twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum",
@@ -126,9 +121,10 @@ def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, si
     mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one.
     back: how the error signal goes back through W2; bias: how the biases' gradients are made from the
     signal ("sum" over the houses, "mean" over them, or "none": the signal as it is)."""
-    squash, right_slope = _ACTIVATIONS[activation]
+    chosen = deep.Activation(activation)  # 05's sigmoid or tanh, with its slope written with hidden
+    slope = slope or (lambda z, hidden: chosen.slope(hidden))
     z = X @ W1 + (b1 if b1_in_forward else 0)
-    hidden = squash(z)
+    hidden = chosen.squash(z)
     prediction = hidden @ W2 + (b2 if b2_in_forward else 0)
     if flat:
         prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
@@ -137,9 +133,9 @@ def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, si
         d_prediction = np.mean(d_prediction)
     d_hidden = {"@ W2.T": lambda: d_prediction @ W2.T, "* W2": lambda: d_prediction * W2,
                 "@ W2": lambda: d_prediction @ W2, "W2.T @": lambda: W2.T @ d_prediction}[back]()
-    d_z = d_hidden * (slope or right_slope)(z, hidden)
+    d_z = d_hidden * slope(z, hidden)
     if slope_after_X:  # X.T @ d_hidden first, then the slope: (d, h) times (n, h), which fits only if d = n
-        d_W1 = (X.T @ d_hidden) * (slope or right_slope)(z, hidden)
+        d_W1 = (X.T @ d_hidden) * slope(z, hidden)
     else:
         d_W1 = X @ d_z if W1_transposed else X.T @ d_z
     made = {"sum": lambda signal, axis: signal.sum(axis=axis), "mean": lambda signal, axis: signal.mean(axis=axis),
@@ -436,9 +432,8 @@ def _also_past_layer_1(name, advice, **changed):
                                                                                  **changed))]
 
 
-# The operations of the tapes and graphs below, forward: what each rule is the rule of.
-_FORWARD = {autodiff.add_backward: lambda a, b: a + b, autodiff.subtract_backward: lambda a, b: a - b,
-            autodiff.multiply_backward: lambda a, b: a * b, autodiff.sigmoid_backward: network.sigmoid}
+# The tapes and graphs below: each operation as its local rule, run forwards by its record,
+# autodiff.operation_of(rule).forward.
 _ONE_HOUSE = {"x": -0.69, "w1": 1.5, "b1": 0.5, "w2": 2.0, "b2": -1.0, "y": -0.48}  # 06's graph, section 2
 _TAPES = [
     # One house through one hidden unit; E = e * e uses e twice.
@@ -473,7 +468,7 @@ def _tape_cases():
     for inputs, tape in _TAPES:
         values = dict(inputs)
         for output, grad_fn, names in tape:
-            values[output] = float(_FORWARD[grad_fn](*[values[name] for name in names]))
+            values[output] = float(autodiff.operation_of(grad_fn).forward(*[values[name] for name in names]))
         cases.append((list(tape), values))
     return cases
 
@@ -513,7 +508,7 @@ def _graph(inputs, tape, make=autodiff.Tensor):
     name)."""
     tensors = {name: make(value, (), None, name) for name, value in inputs.items()}
     for output, grad_fn, names in tape:
-        data = _FORWARD[grad_fn](*[tensors[name].data for name in names])
+        data = autodiff.operation_of(grad_fn).forward(*[tensors[name].data for name in names])
         tensors[output] = make(data, tuple(tensors[name] for name in names), grad_fn, output)
     return tensors
 
@@ -652,22 +647,20 @@ def _breadth_first_reversed(root):
     return order[::-1]
 
 
-_SYMBOLS = {autodiff.add_backward: "+", autodiff.subtract_backward: "-", autodiff.multiply_backward: "*",
-            autodiff.matmul_backward: "@"}
-
-
 def _label(tensor):
     """A tensor's name or, for an unnamed one, how it was computed from named ones, such as `X @ W1 + b1`."""
     if tensor.name:
         return tensor.name
     parts = [_label(parent) for parent in tensor.parents]
-    symbol = _SYMBOLS.get(tensor.grad_fn)
-    if symbol is None:  # sigmoid, mean: a function of one input
-        return f"{tensor.grad_fn.__name__.removesuffix('_backward')}({', '.join(parts)})"
-    formulas = [not parent.name and parent.grad_fn in _SYMBOLS for parent in tensor.parents]
-    left, right = (f"({part})" if formula and (position or symbol in "*@") else part  # `X @ W1 + b1`
+    operation = autodiff.operation_of(tensor.grad_fn)
+    operator = operation.operator
+    if operator is None:  # sigmoid, mean: a function of one input
+        return f"{operation.name}({', '.join(parts)})"
+    formulas = [not parent.name and parent.parents and autodiff.operation_of(parent.grad_fn).operator
+                for parent in tensor.parents]  # unnamed, and written with an operator: `X @ W1`
+    left, right = (f"({part})" if formula and (position or operator in "*@") else part  # `X @ W1 + b1`
                    for position, (part, formula) in enumerate(zip(parts, formulas)))
-    return f"{left} {symbol} {right}"
+    return f"{left} {operator} {right}"
 
 
 def _remembered(root):
@@ -1291,7 +1284,7 @@ EXERCISES = [
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
     Exercise(
         "backward_layers", "06_deeper", deep.backward_layers, explain_raised=_layers_key_error,
-        show=[network.sigmoid, deep.squash, deep.slope, deep.forward_layers],
+        show=[network.sigmoid, deep.Activation, deep.squash, deep.slope, deep.forward_layers],
         # First a layer of one unit, where weights left untransposed still fit and go wrong one layer down.
         cases=lambda: [_layers_case(_rng(), (3, 2, 1, 1), 5), _layers_case(_rng(), (2, 3, 1), 4),
                        _layers_case(_rng(), (3, 4, 5, 1), 5), _layers_case(_rng(), (2, 4, 4, 4, 1), 6)],

@@ -45,20 +45,22 @@ def forward(X, W1, b1, W2, b2):
 def loss_and_gradients(X, y, W1, b1, W2, b2):
     """E = mean((prediction - y) ** 2) and its gradients {"W1", "b1", "W2", "b2"}, from one forward and
     one backward pass. This is the course's one backward pass: backward, train and the backprop stepper
-    all run it."""
+    all run it. The stepper shows learners each line that computes a value with its `#:` comment, "what it
+    holds, (its shape)", a gradient's saying which derivative it holds: a line without one, or with one it
+    cannot read, stops the stepper with an error that names the line (explorers/tracing.py reads them)."""
     # Forward: keep every intermediate, the backward pass needs them.
-    z = X @ W1 + b1                                # each hidden unit's weighted sum, (n, h)
-    hidden = sigmoid(z)                            # each hidden unit's output, (n, h)
-    prediction = hidden @ W2 + b2                  # the predicted price, (n, 1)
-    E = np.mean((prediction - y) ** 2)             # the error E (the MSE, written out), one number
+    z = X @ W1 + b1                                #: each hidden unit's weighted sum, (n, h)
+    hidden = sigmoid(z)                            #: each hidden unit's output, (n, h)
+    prediction = hidden @ W2 + b2                  #: the predicted price, (n, 1)
+    E = np.mean((prediction - y) ** 2)             #: the error E (the MSE, written out), one number
     # Backward: from the error back to every weight, each line one step of the chain rule.
-    d_prediction = 2 * (prediction - y) / len(y)   # dE/dprediction, (n, 1)
-    d_W2 = hidden.T @ d_prediction                 # dE/dW2, (h, 1)
-    d_b2 = d_prediction.sum(axis=0)                # dE/db2, (1,)
-    d_hidden = d_prediction @ W2.T                 # dE/dhidden: the error shared back through W2, (n, h)
-    d_z = d_hidden * hidden * (1 - hidden)         # dE/dz: times the sigmoid's slope, (n, h)
-    d_W1 = X.T @ d_z                               # dE/dW1, (d, h)
-    d_b1 = d_z.sum(axis=0)                         # dE/db1, (h,)
+    d_prediction = 2 * (prediction - y) / len(y)   #: dE/dprediction, (n, 1)
+    d_W2 = hidden.T @ d_prediction                 #: dE/dW2, (h, 1)
+    d_b2 = d_prediction.sum(axis=0)                #: dE/db2, (1,)
+    d_hidden = d_prediction @ W2.T                 #: dE/dhidden: the error shared back through W2, (n, h)
+    d_z = d_hidden * hidden * (1 - hidden)         #: dE/dz: times the sigmoid's slope, (n, h)
+    d_W1 = X.T @ d_z                               #: dE/dW1, (d, h)
+    d_b1 = d_z.sum(axis=0)                         #: dE/db1, (h,)
     return E, {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
 
 

@@ -38,6 +38,34 @@ def test_each_rule_sends_back_what_nudging_each_input_says(rule, operation, shap
         assert gradcheck.relative_error(gradient, gradcheck.numerical_gradient(E, value)) < 1e-7
 
 
+@pytest.mark.parametrize("rule, operation, shapes", RULES, ids=lambda x: getattr(x, "__name__", str(x)))
+def test_each_operation_is_one_record_of_what_it_computes_and_its_rule(rule, operation, shapes):
+    record = autodiff.operation_of(rule)
+    assert record.backward is rule and rule.__name__ == f"{record.name}_backward"
+    rng = np.random.default_rng(len(shapes[0]))
+    inputs = [rng.normal(size=shape) for shape in shapes]
+    assert np.allclose(record.forward(*inputs), operation(*inputs), rtol=0, atol=1e-15)
+    tensors = [Tensor(value) for value in inputs]
+    if record.operator:  # Python's operator, run on tensors
+        made = eval(f"a {record.operator} b", {"a": tensors[0], "b": tensors[1]})
+    else:  # a method: a.sigmoid(), a.mean()
+        made = getattr(tensors[0], record.name)()
+    assert made.grad_fn is rule and made.parents == tuple(tensors)  # the tensor it makes remembers its rule
+    assert np.array_equal(made.data, record.forward(*inputs))
+
+
+def test_an_operation_shows_how_it_is_written_and_its_rule():
+    assert repr(autodiff.MULTIPLY) == "<operation multiply: a × b, local rule multiply_backward>"
+    assert repr(autodiff.SIGMOID) == "<operation sigmoid: σ(a), local rule sigmoid_backward>"
+    assert (autodiff.SUBTRACT.symbol, autodiff.SUBTRACT.operator) == ("−", "-")  # maths' minus, Python's
+    with pytest.raises(ValueError, match="'relu_backward' is not the local rule of any operation"):
+        autodiff.operation_of(relu_backward)
+
+
+def relu_backward(a, d_out):
+    return (d_out * (a > 0),)
+
+
 def test_sum_to_shape_adds_up_the_rows_a_value_was_stretched_over():
     g = np.arange(12.0).reshape(4, 3)
     assert np.array_equal(autodiff.sum_to_shape(g, (3,)), g.sum(axis=0))

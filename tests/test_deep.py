@@ -89,10 +89,22 @@ def test_each_slope_is_the_derivative_of_its_activation_written_with_the_output(
     assert np.allclose(deep.slope(deep.squash(z, activation), activation), numerical, atol=1e-8)
 
 
+def test_each_activation_is_one_record_that_squash_and_slope_read():
+    z = np.linspace(-2.0, 2.0, 9)
+    assert deep.ACTIVATIONS == ("sigmoid", "tanh", "relu")
+    for name in deep.ACTIVATIONS:
+        activation = deep.Activation(name)
+        assert activation.name == name and repr(activation) == f"<activation {name}>"
+        h = activation.squash(z)
+        assert np.array_equal(deep.squash(z, name), h) and np.array_equal(deep.slope(h, name), activation.slope(h))
+
+
 def test_an_unknown_activation_is_refused_by_name():
     for function, argument in ((deep.squash, 0.0), (deep.slope, 0.5)):
         with pytest.raises(ValueError, match="activation must be 'sigmoid', 'tanh' or 'relu'; got 'softmax'"):
             function(argument, "softmax")
+    with pytest.raises(ValueError, match=r"got \['tanh'\]"):  # not a name at all
+        deep.squash(0.0, ["tanh"])
 
 
 def test_init_layers_scales_each_layer_by_its_inputs():

@@ -99,6 +99,63 @@ def test_trace_shows_every_line_loss_and_gradients_runs_in_order():
     assert [step.code for step in steps] == assigned  # the function's own lines, none left out, in order
 
 
+def loss_and_gradients_source():
+    """network.loss_and_gradients as written, and the number of its first line."""
+    import inspect
+    source, first = inspect.getsourcelines(network.loss_and_gradients)
+    return "".join(source), first
+
+
+def test_every_line_the_stepper_shows_explains_itself_and_a_gradient_says_which_derivative():
+    source, first = loss_and_gradients_source()
+    found = tracing.explanations(source, first)
+    assert [name for name, _, _ in found.values()] == list(SLOTS)
+    meanings = {name: meaning for name, _, meaning in found.values()}
+    assert meanings["z"] == "each hidden unit's weighted sum" and meanings["E"] == "the error E (the MSE, written out)"
+    assert meanings["d_z"] == "dE/dz: times the sigmoid's slope" and meanings["d_W1"] == "dE/dW1"
+
+
+def line_of(source, first, start):
+    """The number of the line of source that starts (after its indent) with start."""
+    return first + next(k for k, line in enumerate(source.splitlines()) if line.strip().startswith(start))
+
+
+@pytest.mark.parametrize("edit, says", [
+    (("#: dE/dz: times", "# dE/dz: times"), "it has no `#:` comment to explain it"),  # an editor's plain `#`
+    (("#: dE/dz: times the sigmoid's slope, (n, h)", ""), "it has no `#:` comment to explain it"),
+    ((", (n, h)\n    d_W1", "\n    d_W1"), "does not end in its shape"),
+    (("#: dE/dz: times the sigmoid's slope", "#: times the sigmoid's slope"),
+     "a gradient's comment should start with the derivative it holds, `dE/dz`"),
+    (("d_z = d_hidden * hidden * (1 - hidden)", "d_z = (d_hidden * hidden\n           * (1 - hidden))"),
+     "it spans several lines"),
+])
+def test_an_edit_that_loses_an_explanation_fails_loudly_naming_the_line(edit, says):
+    source, first = loss_and_gradients_source()
+    assert edit[0] in source
+    edited = source.replace(*edit)
+    number = line_of(edited, first, "d_z =")
+    with pytest.raises(ValueError) as raised:
+        tracing.explanations(edited, first, "network.loss_and_gradients")
+    message = str(raised.value)
+    assert message.startswith(f"network.loss_and_gradients, line {number}, `d_z = ")
+    assert says in message and "`#:` comment" in message
+
+
+def test_a_stray_explanation_fails_loudly_too():
+    source, first = loss_and_gradients_source()
+    edited = source.replace('"b2": d_b2}', '"b2": d_b2}  #: the gradients, one number')
+    with pytest.raises(ValueError, match=rf"line {line_of(edited, first, 'return')}, `return E, .*"
+                                         "a `#:` comment on a line that computes no value"):
+        tracing.explanations(edited, first)
+
+
+def test_one_space_fewer_before_the_comment_loses_nothing():
+    source, first = loss_and_gradients_source()
+    edited = re.sub(r"\s+#: dE/dz", " #: dE/dz", source)
+    assert edited != source
+    assert tracing.explanations(edited, first) == tracing.explanations(source, first)
+
+
 def test_a_debugger_s_trace_function_survives_the_trace():
     import sys
     seen = []

@@ -24,8 +24,6 @@ from course_utils.linear import best_weights
 
 # --- The graph stepper ---------------------------------------------------------------------------------------
 
-SYMBOLS = {autodiff.multiply_backward: "×", autodiff.add_backward: "+", autodiff.subtract_backward: "−",
-           autodiff.sigmoid_backward: "σ"}
 # Where each value of one_house_graph sits: the inputs on the left and below, each gate to the right of
 # the values it combines, E last.
 POSITIONS = {"x": (0.0, 1.0), "w1": (0.0, 0.25), "a": (1.2, 0.62), "b1": (1.75, 0.05), "z": (2.35, 0.62),
@@ -110,7 +108,7 @@ class GraphStepper(Explorer):
             ax.text(*POSITIONS[name], label, ha="center", va="center", fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.25", fc="#f2f2f2", ec=GREY))
         for index, (output, grad_fn, inputs) in enumerate(self.tape):
-            draw_gate(ax, POSITIONS[output], SYMBOLS[grad_fn])
+            draw_gate(ax, POSITIONS[output], autodiff.operation_of(grad_fn).symbol)
             (self.gate_rings[index],) = ax.plot(*POSITIONS[output], "o", ms=21, mfc="none", mec=BACKWARD_COLOUR,
                                                 mew=2.5, zorder=4)
             twice = len(set(inputs)) < len(inputs)  # e · e: two edges from one value, bent apart
@@ -188,25 +186,26 @@ class GraphStepper(Explorer):
             return f"Step 1 of {total}: start at the end. E changes one for one with itself: <b>∂E/∂E = 1</b>."
         output, grad_fn, inputs = self.tape[current]
         d_out = num(grads[output])  # what arrived at this gate's output
-        rule = self._rule(grad_fn, inputs, d_out, [sent[(current, k)] for k in range(len(inputs))])
-        text = f"Step {step} of {total}: <b>{output}</b>, its gate {SYMBOLS[grad_fn]}. {rule}"
+        operation = autodiff.operation_of(grad_fn)
+        rule = self._rule(operation, inputs, d_out, [sent[(current, k)] for k in range(len(inputs))])
+        text = f"Step {step} of {total}: <b>{output}</b>, its gate {operation.symbol}. {rule}"
         if step == total:
             text += " " + self._verdict(grads)
         return text
 
-    def _rule(self, grad_fn, inputs, d_out, signals):
+    def _rule(self, operation, inputs, d_out, signals):
         """The gate's local rule, in words and numbers."""
         a = inputs[0]
-        if grad_fn is autodiff.multiply_backward:
+        if operation is autodiff.MULTIPLY:
             b = inputs[1]
             if a == b:
                 return (f"Multiply swaps its inputs: each gets the other times the signal, {num(self.value_of[a])} "
                         f"× {d_out} = {num(signals[0])}, and both inputs are {a}.")
             return (f"Multiply swaps its inputs: {a} gets {b} × {d_out} = {num(signals[0])}, and {b} gets "
                     f"{a} × {d_out} = {num(signals[1])}.")
-        if grad_fn is autodiff.add_backward:
+        if operation is autodiff.ADD:
             return f"Add passes the signal on unchanged to both inputs: {a} and {inputs[1]} get {d_out}."
-        if grad_fn is autodiff.subtract_backward:
+        if operation is autodiff.SUBTRACT:
             return (f"Subtract passes the signal on unchanged to {a}, {d_out}, and with its sign flipped to "
                     f"{inputs[1]}, {num(signals[1])}.")
         h = self.value_of["h"]
