@@ -18,9 +18,9 @@ def median(values):
 
 
 def percentile(values, q):
-    """The q-th percentile (0..100) of values, nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    """The q-th percentile (1..99) of values, linear between the nearest two (as the class load test's)."""
+    values = list(values)
+    return values[0] if len(values) == 1 else statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def report(benchmark, figure, value, goal, passed, echo=True):

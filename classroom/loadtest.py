@@ -488,14 +488,12 @@ def busy_seconds():
 
 
 def percentile(values, share):
-    """The value below which `share` of the values lie (linear between the nearest two); None if none."""
-    values = sorted(values)
-    if not values:
-        return None
-    place = share * (len(values) - 1)
-    low = int(place)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (place - low)
+    """The value below which `share` of the values lie (linear between the nearest two, as the benchmarks'
+    percentile); None if none."""
+    values = list(values)
+    if len(values) < 2:
+        return values[0] if values else None
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
 def figures(records, seconds, totals, leftovers, load_before, load_after, tester_cpu, machine, kept):
