@@ -227,11 +227,50 @@ def _judge_safely(exercise, fn, call):
 
 
 def _verdict(exercise, fn):
-    """(status, sentence, printed): judged in separate processes, or here when fn cannot go there."""
+    """(status, sentence, printed): judged in separate processes; when fn cannot go there, run here and
+    judged there; judged here only when no checking process starts."""
     try:
         return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
+    except sandbox.CannotRunThere as why:
+        return _run_here_judge_there(exercise, fn, why)
     except sandbox.NoWorker as why:
         return *_judge_here(exercise, fn, why), ""
+
+
+def _run_here_judge_there(exercise, fn, why):
+    """Run fn on the test cases in a thread of this process, the trace function keeping time, and send
+    what it did to a pristine judge: a function run here could change a judge that ran here too."""
+    deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
+
+    def run():
+        replies = []
+        for args in exercise.cases():
+            given, text = copy.deepcopy(args), _call_text(exercise, args)
+            calls.append(text)
+            try:
+                got = call_with_deadline(fn, given, deadline)
+            except TimeUp:
+                return "fail", did_not_finish(text, TIME_LIMIT)
+            except BaseException as problem:  # the judge says what it means, as for any function
+                replies.append(sandbox.raised_reply(problem))
+                break
+            replies.append(sandbox.returned_reply(got, given))
+        return replies
+
+    ran = sandbox.run_in_thread(run, TIME_LIMIT + 1)
+    if ran is None:
+        return "fail", _left_running(calls[-1], why), ""
+    if isinstance(ran, tuple):
+        return *ran, ""
+    try:
+        return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT, replies=ran)
+    except sandbox.NoWorker as problem:
+        return "fail", f"check could not judge it: {why}, and then {problem}.", ""
+
+
+def _left_running(text, why):
+    return (did_not_finish(text, TIME_LIMIT) + f" It ran inside this notebook ({why}), so it may still be "
+            "running in the background: restart the kernel if the notebook feels slow.")
 
 
 def _judge_here(exercise, fn, why):
@@ -245,8 +284,7 @@ def _judge_here(exercise, fn, why):
 
     verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
     if verdict is None:
-        return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
-                        "may still be running in the background: restart the kernel if the notebook feels slow.")
+        return "fail", _left_running(calls[-1], why)
     return verdict
 
 
