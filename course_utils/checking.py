@@ -109,7 +109,10 @@ def _expected(exercise, args):
 
 
 def _shortcut_used(exercise, fn):
-    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or ""."""
+    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or "". fn is what
+    the judge reads of the learner's function (sandbox.function_to_read): the names in the code that runs
+    when it is called (for a callable object, its __call__'s). The rule is a nudge towards the exercise,
+    not a proctor: a name built while the function runs (getattr(np, "d" + "ot")) is not caught."""
     names = names_in_code(fn) if hasattr(fn, "__code__") else {getattr(fn, "__name__", "")}  # np.dot itself
     used = [shown for name, shown in exercise.shortcuts.items() if name in names]
     if not used:
@@ -278,11 +281,12 @@ def _judge_here(exercise, fn, why):
     defeat that, so after the time limit we stop waiting and leave the thread behind."""
     deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
 
-    def call(text, fn, args):
+    def call(text, _, args):  # fn itself, not what the judge reads of it
         calls.append(text)
         return call_with_deadline(fn, args, deadline), args
 
-    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
+    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, sandbox.function_to_read(fn), call),
+                                    TIME_LIMIT + 1)
     if verdict is None:
         return "fail", _left_running(calls[-1], why)
     return verdict

@@ -115,7 +115,6 @@ ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
 
 _worker = None  # the kernel's checking process, started at the first check
 _one_at_a_time = threading.Lock()  # a check from a second thread waits for the first one's answer
-_numbers = itertools.count(1)  # each request's number, which its answer carries
 
 
 class NoWorker(Exception):
@@ -181,12 +180,15 @@ def _read_exactly(fd, size):
 
 
 def _read_plain(fd):
-    """The next message, loaded as plain data; None once the other side has gone or broke the rules."""
+    """The next message, a tuple of plain data (() for anything else); None once the other side has gone."""
     data = _read(fd)
-    try:
-        return None if data is None else _plain_loads(data)
-    except Exception:
+    if data is None:
         return None
+    try:
+        message = _plain_loads(data)
+    except Exception:
+        return ()
+    return message if isinstance(message, tuple) else ()
 
 
 # --- Answers: plain data from the runner --------------------------------------------------------------
@@ -486,6 +488,12 @@ def _name_and_code(fn):
     return _text(name) if isinstance(name, str) else "", code if isinstance(code, types.CodeType) else None
 
 
+def function_to_read(fn):
+    """What the judge reads of fn (never runs): its name and the code that runs when it is called."""
+    name, code = _name_and_code(fn)
+    return _FunctionToRead(name, None if code is None else marshal.dumps(code))
+
+
 def _ready_worker():
     global _worker
     if _worker is None or _worker.process.poll() is not None:
@@ -502,7 +510,7 @@ def _ready_worker():
 def _ask(worker, request, time_limit, waited=0.0):
     """(status, sentence, printed) from the messages that carry this request's number, once the
     checking process says that every process of the check has ended."""
-    number = next(_numbers)
+    number = secrets.randbits(62)  # which its answers carry; unguessable, so no request is made up for it
     worker.send("judge", number, *request)
     deadline = time.monotonic() + time_limit - waited  # from now: the checking process has already started
     running, answer, unreadable = "Your function", None, None
@@ -1094,7 +1102,7 @@ def _serve_once(requests, answers, checking):
     """Judge one request in this process, which then exits; the kernel has a spare ready for the next."""
     _send(answers, ("ready",))
     message = _read_plain(requests)
-    if message is None or message[:1] != ("judge",):
+    if message is None or message[:1] != ("judge",) or len(message) != 7:
         return
     _, number, exercise_id, name, code, pickled, replies = message
     _send(answers, ("forked", number))
