@@ -312,7 +312,8 @@ def verdict(exercise_id, fn):
 
 def check(exercise_id, fn=None):
     """Run your function on the exercise's test cases and say whether it is right, and if not, why.
-    Never raises. Introduced in 00_start_here."""
+    Never raises. One check runs at a time: a check from a second thread waits for the first, and the
+    wait counts in its time limit. Introduced in 00_start_here."""
     try:
         return _check(exercise_id, fn)
     except KeyboardInterrupt:

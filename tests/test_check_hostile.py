@@ -355,7 +355,7 @@ def test_an_answer_unpickled_in_the_judge_cannot_make_a_wrong_function_pass():
 FORGE = """
     def mse(p, a):
         frame = sys._getframe()
-        while frame.f_code.co_name != "_judgement":
+        while "number" not in frame.f_locals:  # the judge's, copied into the runner by fork
             frame = frame.f_back
         number = frame.f_locals["number"]
         judge = os.getppid()
@@ -378,6 +378,34 @@ def test_the_runner_cannot_forge_the_kernel_s_answer_through_proc():
         print(json.dumps([r.passed, r.message]))
     """)
     assert out[0] is False, out[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_function_cannot_open_the_pipes_of_its_judge_the_checking_process_or_the_kernel():
+    out = in_a_fresh_kernel("""
+        def mse(p, a):
+            opened = []
+            judge = os.getppid()
+            worker = int(open(f"/proc/{judge}/stat").read().rsplit(")", 1)[1].split()[1])
+            kernel = int(open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[1])
+            for pid in (judge, worker, kernel):
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    for mode in (os.O_WRONLY, os.O_RDONLY):
+                        try:
+                            os.close(os.open(f"/proc/{pid}/fd/{fd}", mode))
+                            opened.append(f"{pid}/fd/{fd}")
+                        except OSError:
+                            pass
+                try:
+                    open(f"/proc/{pid}/mem", "rb").close()
+                    opened.append(f"{pid}/mem")
+                except OSError:
+                    pass
+            return str(opened)
+        r = check("mse", mse)
+        print(json.dumps(r.message))
+    """)
+    assert "is '[]'" in out, out
 
 
 # 3. Same forgery, seen from the next check: the kernel went on while the checking process was still
