@@ -22,12 +22,15 @@ On Linux and macOS four kinds of process take part:
   threads or processes), it does to the runner, which dies with the check.
 
 Keeping the judge and the kernel out of the runner's reach, on Linux: the checking process and the judge
-are not "dumpable", so a process of the same user cannot open their pipes or memory through /proc; run as
-root (containers, CI), the runner becomes the unprivileged user nobody, which can reach no process of
-root's. Every message the kernel accepts about a request is signed (HMAC) with a key the kernel makes for
-it and sends only once the judge has been forked, and before the runner starts, so neither of them ever
-holds it; the checking process signs what it passes on, after checking that it is a plain message of
-the judge's. The kernel loads nothing but plain data from the checking side.
+are not "dumpable", so a process of the same user cannot open their pipes or memory through /proc. Run
+as root (containers, CI), the runner becomes the unprivileged user nobody, which can reach no process of
+root's; where nobody cannot read Python or the course (a Python installed under /root), it stays root
+but without any of root's powers (capabilities), and the kernel too is made not dumpable. Every
+message the kernel accepts about a request is signed (HMAC) with a key the kernel makes for it and sends
+only once the judge has been forked, and before the runner starts, so neither of them ever holds it;
+the checking process signs what it passes on, after checking that it is a plain message of the judge's.
+Request numbers are random: a request made up by a runner cannot take the place of the next one. The
+kernel loads nothing but plain data from the checking side.
 
 What is stopped with a check: every process of it, found by ancestry; if the checking process itself is
 killed, the kernel finds the rest by a mark in their environment and kills them. The memory limit
@@ -43,9 +46,12 @@ processes of its user, and an orphan is found by psutil while its ancestry lasts
 What this does not promise: a learner's own code in the notebook can do anything the kernel can. A
 function that cannot be sent to the checking process (it holds a lock or a widget) or loaded there runs
 in the kernel, in a thread, with the trace function keeping time, and only its answers go to a pristine
-judge; if no checking process starts at all, the function is judged in the kernel. Not run as root, on
-a machine that lets a process read the memory of its user's other processes (Yama's ptrace_scope 0), a
-runner could read the kernel's key. A process that clears its environment and also escapes its
+judge; if no checking process starts at all, the function is judged in the kernel. A runner that is
+not nobody can do what its user can: signal the kernel and the checking process (so stop or kill them:
+the check then fails, in time), or read the user's files, Jupyter's connection file with the kernel's
+key among them (then run code in the kernel). Not run as root, on a machine that lets a process read
+the memory of its user's other processes (Yama's ptrace_scope 0), a runner could read the key of a
+check's messages too. A process that clears its environment and also escapes its
 ancestry (double fork, then its checking process is killed from outside) is not found. Files written
 elsewhere than /dev/shm stay. A fork bomb is stopped only at the time limit (or the memory limit). The
 course's own files are trusted (the checking process imports them); it is the learner's function that
