@@ -101,7 +101,7 @@ MEMORY_LIMIT_GB = 2  # ample for any test case, and leaves room on an 8 GB lapto
 MEMORY_LIMIT = MEMORY_LIMIT_GB * 2 ** 30
 MESSAGE_LIMIT = 256 * 2 ** 20  # bytes: a longer "message" is not one of ours
 CPU_LIMIT = 120  # seconds of CPU for a learner's function and all it starts: far past any time limit
-NOBODY = 65534  # the unprivileged user (and group) a runner started by root becomes
+NOBODY = 65534  # the unprivileged user (and group) a runner started by root becomes (macOS: -2, see _nobody)
 MARK = "COURSE_CHECKING_PROCESS"  # in the environment of every process of a checking process: its token
 SHM = pathlib.Path("/dev/shm")  # files here are memory
 PRINTED_LIMIT = 2000  # characters of the learner's printed text shown above the result
@@ -805,7 +805,23 @@ def _runner_user():
     """The user the runner runs as: ours, or nobody when we are root and nobody can read Python and the
     course (a Python installed under /root cannot be: then root, without root's powers)."""
     user = getattr(os, "getuid", lambda: None)()
-    return NOBODY if user == 0 and all(map(_readable_by_all, [sys.prefix, sys.base_prefix, *sys.path])) else user
+    return _nobody() if user == 0 and all(map(_readable_by_all, [sys.prefix, sys.base_prefix, *sys.path])) else user
+
+
+def _group_of(user):
+    try:
+        import pwd
+        return pwd.getpwuid(user).pw_gid
+    except (ImportError, KeyError):
+        return user
+
+
+def _nobody():
+    try:
+        import pwd
+        return pwd.getpwnam("nobody").pw_uid
+    except (ImportError, KeyError):
+        return NOBODY
 
 
 def _readable_by_all(path):
@@ -1030,11 +1046,12 @@ def _become_unprivileged():
     cannot open the /proc files of the kernel, the checking process or the judge (none of them is
     dumpable), which a root process could whatever they do. Not root: become dumpable again, so that the
     kernel can find what the runner starts by its mark (/proc/PID/environ)."""
-    if _runner_user() == NOBODY:
+    nobody = _runner_user()
+    if nobody != os.getuid():
         with contextlib.suppress(OSError):  # e.g. a container without the rights to: drop powers instead
             os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            os.setgid(_group_of(nobody))
+            os.setuid(nobody)
             return
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         _drop_capabilities()

@@ -669,3 +669,26 @@ def test_the_kernel_takes_only_signed_plain_messages(monkeypatch):
     assert not result.passed and "but it should be" in result.message, result.message
     assert not hasattr(sandbox, "LOADED_CODE_RAN")
     assert check("mse", losses.mse).passed
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not sys.platform.startswith("linux"),
+                    reason="for a kernel run as root, on Linux")
+@pytest.mark.parametrize("as_nobody", [True, False], ids=["nobody", "root without its powers"])
+def test_run_as_root_the_function_runs_without_root_s_powers(monkeypatch, as_nobody):
+    """Where nobody can read Python and the course the runner becomes nobody; elsewhere (a Python under
+    /root) it stays root without capabilities. Both are tried, whichever this machine would choose."""
+    sandbox._stop_worker()
+    user = "lambda: 65534" if as_nobody else "lambda: 0"
+    monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", "import functools, course_utils.sandbox as s; "
+                                             f"s._runner_user = functools.lru_cache({user}); s.serve()"])
+    def who_runs(p, a):  # defined here, so that it is sent by value (a test module would be imported)
+        """The runner's user, group and capabilities, returned as the answer (a wrong one)."""
+        status = Path("/proc/self/status").read_text()
+        return f"user {os.getuid()} group {os.getgid()} powers {status.split('CapEff:')[1].split()[0]}"
+
+    try:
+        said = check("mse", who_runs).message
+        assert ("user 65534 group 65534" if as_nobody else "user 0 group 0 powers 0000000000000000") in said, said
+        assert check("mse", losses.mse).passed
+    finally:
+        sandbox._stop_worker()
