@@ -113,6 +113,8 @@ TOO_MUCH_MEMORY = ("{} used more than " + str(MEMORY_LIMIT_GB) + " GB of memory,
                    "cases are small: look for an array far bigger than its inputs, or a list that grows without end.")
 BUSY = ("check was busy with a check from another thread for the whole time limit ({} seconds), so this "
         "function was not run. Check one function at a time.")
+NOT_CONFIRMED = (" (check's own process did not answer either, as if something had stopped it: it was "
+                 "replaced.)")
 WAITED = " (It first waited {:.1f} seconds for a check from another thread.)"
 KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # on Windows os.kill ends a process whatever the signal
 # One thread for numpy's maths: the checking process must stay single-threaded to fork safely.
@@ -523,8 +525,9 @@ def _ask(worker, request, time_limit, waited=0.0):
     while True:
         message = worker.next_message(deadline - time.monotonic())
         if message is None:
-            _stop_check(worker, number)
+            confirmed = _stop_check(worker, number)
             late = did_not_finish(running, time_limit) + (WAITED.format(waited) if waited > 0.1 else "")
+            late += "" if confirmed else NOT_CONFIRMED
             return answer or ("fail", late, "")
         kind, *details = message
         if kind == "ended":
@@ -552,7 +555,7 @@ def _ask(worker, request, time_limit, waited=0.0):
 
 def _stop_check(worker, number):
     """Ask the checking process to stop this check's processes; if it does not confirm within
-    CONFIRM_LIMIT (it may have been stopped itself), kill it and them."""
+    CONFIRM_LIMIT (it may have been stopped itself), kill it and them. True if it confirmed."""
     if worker.forks:
         with contextlib.suppress(OSError):
             worker.send("stop", number)
@@ -560,8 +563,9 @@ def _stop_check(worker, number):
         while (message := worker.next_message(deadline - time.monotonic())) not in (None, ("ended",)):
             if message[:2] == ("stopped", number):
                 worker.keys.pop(number, None)
-                return
+                return True
     _stop_worker(at_once=True)
+    return not worker.forks
 
 
 def _start_a_spare():
