@@ -109,7 +109,10 @@ def _expected(exercise, args):
 
 
 def _shortcut_used(exercise, fn):
-    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or ""."""
+    """The sentence for a function that uses what the exercise rules out (np.dot in dot), or "". fn is what
+    the judge reads of the learner's function (sandbox.function_to_read): the names in the code that runs
+    when it is called (for a callable object, its __call__'s). The rule is a nudge towards the exercise,
+    not a proctor: a name built while the function runs (getattr(np, "d" + "ot")) is not caught."""
     names = names_in_code(fn) if hasattr(fn, "__code__") else {getattr(fn, "__name__", "")}  # np.dot itself
     used = [shown for name, shown in exercise.shortcuts.items() if name in names]
     if not used:
@@ -227,11 +230,50 @@ def _judge_safely(exercise, fn, call):
 
 
 def _verdict(exercise, fn):
-    """(status, sentence, printed): judged in separate processes, or here when fn cannot go there."""
+    """(status, sentence, printed): judged in separate processes; when fn cannot go there, run here and
+    judged there; judged here only when no checking process starts."""
     try:
         return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT)
+    except sandbox.CannotRunThere as why:
+        return _run_here_judge_there(exercise, fn, why)
     except sandbox.NoWorker as why:
         return *_judge_here(exercise, fn, why), ""
+
+
+def _run_here_judge_there(exercise, fn, why):
+    """Run fn on the test cases in a thread of this process, the trace function keeping time, and send
+    what it did to a pristine judge: a function run here could change a judge that ran here too."""
+    deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
+
+    def run():
+        replies = []
+        for args in exercise.cases():
+            given, text = copy.deepcopy(args), _call_text(exercise, args)
+            calls.append(text)
+            try:
+                got = call_with_deadline(fn, given, deadline)
+            except TimeUp:
+                return "fail", did_not_finish(text, TIME_LIMIT)
+            except BaseException as problem:  # the judge says what it means, as for any function
+                replies.append(sandbox.raised_reply(problem))
+                break
+            replies.append(sandbox.returned_reply(got, given))
+        return replies
+
+    ran = sandbox.run_in_thread(run, TIME_LIMIT + 1)
+    if ran is None:
+        return "fail", _left_running(calls[-1], why), ""
+    if isinstance(ran, tuple):
+        return *ran, ""
+    try:
+        return sandbox.judge_in_worker(exercise.id, fn, TIME_LIMIT, replies=ran)
+    except sandbox.NoWorker as problem:
+        return "fail", f"check could not judge it: {why}, and then {problem}.", ""
+
+
+def _left_running(text, why):
+    return (did_not_finish(text, TIME_LIMIT) + f" It ran inside this notebook ({why}), so it may still be "
+            "running in the background: restart the kernel if the notebook feels slow.")
 
 
 def _judge_here(exercise, fn, why):
@@ -239,14 +281,14 @@ def _judge_here(exercise, fn, why):
     defeat that, so after the time limit we stop waiting and leave the thread behind."""
     deadline, calls = time.monotonic() + TIME_LIMIT, [f"{exercise.id}(...)"]
 
-    def call(text, fn, args):
+    def call(text, _, args):  # fn itself, not what the judge reads of it
         calls.append(text)
         return call_with_deadline(fn, args, deadline), args
 
-    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, fn, call), TIME_LIMIT + 1)
+    verdict = sandbox.run_in_thread(lambda: _judge_safely(exercise, sandbox.function_to_read(fn), call),
+                                    TIME_LIMIT + 1)
     if verdict is None:
-        return "fail", (did_not_finish(calls[-1], TIME_LIMIT) + f" It ran inside this notebook ({why}), so it "
-                        "may still be running in the background: restart the kernel if the notebook feels slow.")
+        return "fail", _left_running(calls[-1], why)
     return verdict
 
 
@@ -270,7 +312,8 @@ def verdict(exercise_id, fn):
 
 def check(exercise_id, fn=None):
     """Run your function on the exercise's test cases and say whether it is right, and if not, why.
-    Never raises. Introduced in 00_start_here."""
+    Never raises. One check runs at a time: a check from a second thread waits for the first, and the
+    wait counts in its time limit. Introduced in 00_start_here."""
     try:
         return _check(exercise_id, fn)
     except KeyboardInterrupt:

@@ -2,9 +2,13 @@
 (the cases are in hostile.py); every verdict is about the function it was given and nothing else: the
 processes behind a check are stopped before it answers, and nothing a function does to the process it
 runs in changes a later verdict (sandbox.py explains how)."""
+import json
 import os
+import pickle
 import signal
+import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -18,6 +22,7 @@ from course_utils import check, checking, hint, losses, sandbox, solution
 from course_utils.judging import CheckResult
 from hostile import HOSTILE
 
+ROOT = Path(__file__).resolve().parents[1]
 MARGIN = 10  # seconds on top of the time limit: a loaded machine is slow, but not that slow
 
 
@@ -81,7 +86,7 @@ def test_what_the_function_prints_is_shown_above_the_result(capsys):
     assert capsys.readouterr().out == ""  # a silent function: nothing extra
 
 
-def test_a_function_that_cannot_be_sent_is_judged_here():
+def test_a_function_that_cannot_be_sent_runs_here_and_is_judged_there():
     lock = threading.Lock()  # cannot be copied to another process
 
     def locked_mse(p, a):
@@ -111,7 +116,7 @@ def test_a_function_that_cannot_be_sent_and_never_ends_is_left_behind(short_time
     assert "may still be running in the background" in result.message and "cannot pickle" in result.message
 
 
-def test_a_function_the_worker_cannot_load_is_judged_here(tmp_path, monkeypatch):
+def test_a_function_the_worker_cannot_load_runs_here_and_is_judged_there(tmp_path, monkeypatch):
     assert check("mse", losses.mse).passed  # the worker starts before the module below exists
     (tmp_path / "learner_helpers.py").write_text("def mse(p, a):\n    return float(((p - a) ** 2).mean())\n")
     monkeypatch.syspath_prepend(tmp_path)
@@ -309,3 +314,381 @@ def test_what_a_function_starts_ends_when_the_checking_process_is_stopped_from_o
     assert len(pids) == 2 and not [pid for pid in pids if _running(pid)]
     assert not _still_ticking(record + ".tick")
     assert check("mse", losses.mse).passed
+
+
+# --- Attacks on the promise, each in a kernel of its own ----------------------------------------------
+# Each is a learner's notebook (run as __main__ in a fresh Python, as in a kernel) that tries to break one
+# of check's promises; the test asserts the promise. (Found by a hostile tester of the rebuilt check.)
+
+def in_a_fresh_kernel(*parts, timeout=90):
+    """Run code as a learner's kernel would (__main__, course_utils from this copy); the last line it
+    prints must be JSON, which is returned."""
+    prelude = ("import os, sys, time, json, signal, pickle, struct\nimport numpy as np\n"
+               "from course_utils import check, checking, losses, sandbox\n")
+    done = subprocess.run([sys.executable, "-c", prelude + "".join(textwrap.dedent(part) for part in parts)],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# 1. A wrong answer whose pickle runs code in the judge (pickle.loads in sandbox._unpacked): it
+#    replaces the judge's comparison and passes.
+def test_an_answer_unpickled_in_the_judge_cannot_make_a_wrong_function_pass():
+    out = in_a_fresh_kernel("""
+        class Answer:
+            def __reduce__(self):
+                return (eval, ("(setattr(__import__('course_utils.judging', fromlist=['x']), 'difference', "
+                               "lambda *a, **k: None), setattr(__import__('course_utils.checking', fromlist=['x']), "
+                               "'difference', lambda *a, **k: None), 0.0)[-1]",))
+        def mse(p, a):
+            return Answer()          # wrong: not the mean squared error
+        r = check("mse", mse)
+        print(json.dumps([r.passed, r.message]))
+    """)
+    assert out[0] is False, out[1]
+
+
+# 2. The runner opens the checking process's pipe to the kernel through /proc/<pid>/fd and writes
+#    ("done", n, "pass", ...) and ("stopped", n) itself; n is read from the judge's frame (the runner is
+#    a fork of the judge). No pickle trick: just the protocol. A wrong function passes.
+FORGE = """
+    def mse(p, a):
+        frame = sys._getframe()
+        while "number" not in frame.f_locals:  # the judge's, copied into the runner by fork
+            frame = frame.f_back
+        number = frame.f_locals["number"]
+        judge = os.getppid()
+        worker = int(open(f"/proc/{judge}/stat").read().rsplit(")", 1)[1].split()[1])
+        for fd in os.listdir(f"/proc/{worker}/fd"):
+            flags = int(open(f"/proc/{worker}/fdinfo/{fd}").read().split("flags:")[1].split()[0], 8)
+            if os.readlink(f"/proc/{worker}/fd/{fd}").startswith("pipe:") and flags & 3 == os.O_WRONLY:
+                out = os.open(f"/proc/{worker}/fd/{fd}", os.O_WRONLY)
+                for message in (("done", number, "pass", "correct on all 3 test cases.", ""), ("stopped", number)):
+                    data = pickle.dumps(message)
+                    os.write(out, struct.pack(">Q", len(data)) + data)
+        time.sleep(2)
+        return 42.0   # wrong
+"""
+
+
+def test_the_runner_cannot_forge_the_kernel_s_answer_through_proc():
+    out = in_a_fresh_kernel(FORGE, """
+        r = check("mse", mse)
+        print(json.dumps([r.passed, r.message]))
+    """)
+    assert out[0] is False, out[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_function_cannot_open_the_pipes_of_its_judge_the_checking_process_or_the_kernel():
+    out = in_a_fresh_kernel("""
+        def mse(p, a):
+            opened = []
+            judge = os.getppid()
+            worker = int(open(f"/proc/{judge}/stat").read().rsplit(")", 1)[1].split()[1])
+            kernel = int(open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[1])
+            for pid in (judge, worker, kernel):
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    for mode in (os.O_WRONLY, os.O_RDONLY):
+                        try:
+                            os.close(os.open(f"/proc/{pid}/fd/{fd}", mode))
+                            opened.append(f"{pid}/fd/{fd}")
+                        except OSError:
+                            pass
+                try:
+                    open(f"/proc/{pid}/mem", "rb").close()
+                    opened.append(f"{pid}/mem")
+                except OSError:
+                    pass
+            return str(opened)
+        r = check("mse", mse)
+        print(json.dumps(r.message))
+    """)
+    assert "is '[]'" in out, out
+
+
+# 3. Same forgery, seen from the next check: the kernel went on while the checking process was still
+#    busy with the old check, and _pass_on threw the next ("judge", n+1, ...) request away. A right
+#    function then "did not finish within 3 seconds", after 8 s.
+def test_after_a_forged_answer_the_next_right_function_still_passes_in_time():
+    out = in_a_fresh_kernel(FORGE, """
+        check("mse", mse)
+        t = time.monotonic()
+        r = check("mse", losses.mse)
+        print(json.dumps([r.passed, r.message, time.monotonic() - t]))
+    """)
+    assert out[0] is True, out[1]
+    assert out[2] < 4.0, f"took {out[2]:.1f} s"
+
+
+# 4. Code run in the judge (as in 1) writes a pickle to every pipe it has; the checking process passes
+#    it to the kernel as it is, and the kernel's reader thread pickle.loads it: code in the kernel, which
+#    here makes every LATER check pass (in the gradebook: every later learner).
+JUDGE_PAYLOAD = r'''
+PAYLOAD = r"""
+import os, struct
+code = "import course_utils.checking as c\nc._verdict = lambda e, f: ('pass', 'forged', '')\n"
+inner = b"cbuiltins\nexec\n(V" + code.replace("\n", "\\u000a").encode() + b"\ntR."
+for fd in os.listdir('/proc/self/fd'):
+    try:
+        if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):
+            os.write(int(fd), struct.pack('>Q', len(inner)) + inner)
+    except OSError:
+        pass
+"""
+'''
+
+
+def test_code_in_the_judge_cannot_reach_the_kernel_and_forge_later_verdicts():
+    out = in_a_fresh_kernel(JUDGE_PAYLOAD, """
+        class Answer:
+            def __reduce__(self):
+                return (exec, (PAYLOAD,))
+        def mse(p, a):
+            return Answer()
+        check("mse", mse)
+        time.sleep(0.5)
+        r = check("mse", lambda p, a: 12345.0)   # a different, wrong function, checked later
+        print(json.dumps([r.passed, r.message]))
+    """)
+    assert out[0] is False, out[1]
+
+
+# 5. A function that starts a detached grandchild (setsid + double fork) and then SIGKILLs the
+#    checking process: check returns, the grandchild lives on (sleeping uses no CPU, so CPU_LIMIT never
+#    ends it either).
+def test_a_detached_process_does_not_outlive_check_when_the_checking_process_is_killed():
+    out = in_a_fresh_kernel("""
+        import psutil, tempfile
+        mark = tempfile.mktemp(prefix="attack-detached-")
+        def mse(p, a):
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    open(mark, "w").write(str(os.getpid()))
+                    time.sleep(30)
+                os._exit(0)
+            time.sleep(0.3)
+            os.kill(psutil.Process(os.getppid()).ppid(), signal.SIGKILL)   # the checking process
+            return 0.0
+        check("mse", mse)
+        time.sleep(1)
+        pid = int(open(mark).read())
+        alive = psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        if alive:
+            os.kill(pid, signal.SIGKILL)   # clean up what check left
+        os.remove(mark)
+        print(json.dumps(alive))
+    """)
+    assert out is False, "a process the function started was still running after check returned"
+
+
+# 6. The 2 GB memory limit is per process (RLIMIT_DATA, and the judge watches only the runner's RSS):
+#    three processes of 1.2 GB each (3.6 GB in all) and a right answer pass. 20 children would take 38 GB.
+#    (The time limit is raised only because this shared machine is slow to fill 3.6 GB.)
+def test_the_memory_limit_covers_the_processes_a_function_starts():
+    out = in_a_fresh_kernel("""
+        checking.TIME_LIMIT = 15
+        def mse(p, a):
+            if not os.environ.get("BIG_DONE"):
+                os.environ["BIG_DONE"] = "1"
+                kids = []
+                for _ in range(2):
+                    pid = os.fork()
+                    if pid == 0:
+                        x = np.ones(1_200_000_000 // 8)   # 1.2 GB, touched
+                        time.sleep(0.3)
+                        os._exit(0)
+                    kids.append(pid)
+                x = np.ones(1_200_000_000 // 8)
+                for kid in kids:
+                    os.waitpid(kid, 0)
+            return float(np.mean((p - a) ** 2))
+        r = check("mse", mse)
+        print(json.dumps([r.passed, r.message]))
+    """)
+    assert out[0] is False and "memory" in out[1], out[1]
+
+
+# 7. Memory that no limit counts and nothing frees: a file in /dev/shm (RAM) stays after check.
+def test_ram_a_function_fills_in_dev_shm_does_not_outlive_check():
+    out = in_a_fresh_kernel("""
+        checking.TIME_LIMIT = 15
+        path = "/dev/shm/attack-check-big"
+        def mse(p, a):
+            with open(path, "wb") as f:
+                for _ in range(22):
+                    f.write(b"x" * 100_000_000)   # 2.2 GB of RAM, past the 2 GB limit
+            return float(np.mean((p - a) ** 2))
+        r = check("mse", mse)
+        left = os.path.getsize(path) if os.path.exists(path) else 0
+        if os.path.exists(path):
+            os.remove(path)
+        print(json.dumps([r.passed, r.message, left]))
+    """)
+    assert out[2] == 0 and not out[0], f"{out[2]} bytes left in /dev/shm; verdict: {out[1]}"
+
+
+# 8. A function that SIGSTOPs the checking process (and its judge): check waits TIME_LIMIT, then
+#    STOP_LIMIT for a "stopped" that never comes, then 1 s more: about 9 s, not "a few seconds", and it
+#    says the function "did not finish within 3 seconds" although it returned at once.
+def test_stopping_the_checking_process_does_not_make_check_wait_three_times_the_limit():
+    out = in_a_fresh_kernel("""
+        import psutil
+        def mse(p, a):
+            judge = os.getppid()
+            os.kill(psutil.Process(judge).ppid(), signal.SIGSTOP)
+            os.kill(judge, signal.SIGSTOP)
+            return 0.0
+        t = time.monotonic()
+        r = check("mse", mse)
+        seconds = time.monotonic() - t
+        t = time.monotonic()
+        after = check("mse", losses.mse)
+        print(json.dumps([r.passed, seconds, after.passed]))
+    """)
+    assert out[0] is False and out[2] is True
+    assert out[1] < 3.0 + 3, f"check took {out[1]:.1f} s"
+
+
+# 9. A function whose pickle loads in the kernel but not in the runner is judged IN THE KERNEL (the
+#    NoWorker fallback), where it can rewrite the judge: a wrong function passes, and every later
+#    fallback judgement in this kernel stays rewritten.
+def test_a_function_that_will_not_load_in_the_runner_cannot_rewrite_its_judge():
+    out = in_a_fresh_kernel("""
+        KERNEL_PID = os.getpid()
+        def _load_only_in_the_kernel():
+            import os
+            if os.getpid() != KERNEL_PID:
+                raise ImportError("not here")
+        class OnlyInTheKernel:
+            def __reduce__(self):
+                return (_load_only_in_the_kernel, ())
+        marker = OnlyInTheKernel()
+        def mse(p, a):
+            marker
+            import course_utils.judging as j, course_utils.checking as c
+            c.difference = j.difference = lambda *args, **kw: None
+            return 42.0
+        r = check("mse", mse)
+        print(json.dumps([r.passed, r.message]))
+    """)
+    assert out[0] is False, out[1]
+
+
+# 10. "dot" rules out np.dot by reading names in the code: the code read must be the code that runs. A
+#     callable object whose __code__ is a plain loop and whose __call__ uses np.dot is caught. (A name
+#     built at run time, getattr(np, "d" + "ot"), is not: the rule is a nudge, not a proctor; see
+#     checking._shortcut_used.)
+def test_the_plain_loop_rule_reads_the_code_that_runs():
+    out = in_a_fresh_kernel("""
+        def _a_loop(a, b):
+            total = 0.0
+            for x, y in zip(a, b):
+                total += x * y
+            return total
+        class Dot:
+            __name__ = "dot"
+            __code__ = _a_loop.__code__      # what an old judge read
+            def __call__(self, a, b):        # what runs
+                return np.dot(a, b)
+        class Loop:
+            def __call__(self, a, b):
+                return _a_loop(a, b)
+        print(json.dumps([check("dot", Dot()).passed, check("dot", Loop()).passed, check("dot", _a_loop).passed]))
+    """)
+    assert out == [False, True, True], out
+
+
+# 11. One check at a time (a lock): two threads whose functions never finish; the second thread's
+#     check returns after two time limits, four threads after 12 s.
+def test_a_check_from_a_second_thread_returns_within_a_few_seconds():
+    out = in_a_fresh_kernel("""
+        import threading
+        def mse(p, a):
+            time.sleep(10)
+        seconds = []
+        def go():
+            t = time.monotonic()
+            check("mse", mse)
+            seconds.append(time.monotonic() - t)
+        threads = [threading.Thread(target=go) for _ in range(2)]
+        [thread.start() for thread in threads]
+        [thread.join() for thread in threads]
+        print(json.dumps(max(seconds)))
+    """)
+    assert out < 3.0 + 2, f"the second thread's check took {out:.1f} s"
+
+
+# --- What the kernel and the judge load ------------------------------------------------------------------
+
+class _RunsCodeWhenLoaded:
+    def __reduce__(self):
+        return exec, ("import course_utils.sandbox as s; s.LOADED_CODE_RAN = True",)
+
+
+def test_the_judge_loads_no_class_or_function_of_the_learner_s():
+    got, _ = sandbox._unpacked(pickle.dumps((_RunsCodeWhenLoaded(), None)), ())
+    assert not hasattr(sandbox, "LOADED_CODE_RAN")
+    assert "an object check cannot read" in repr(got)
+    got, after = sandbox._unpacked(sandbox._packed(np.float64(2.5), (np.arange(3.0), {"w": 1j})), ())
+    assert got == 2.5 and after[0].tolist() == [0.0, 1.0, 2.0] and after[1] == {"w": 1j}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="writes into the pipe through /proc")
+def test_the_kernel_takes_only_signed_plain_messages(monkeypatch):
+    """What a runner could write into the kernel's pipe from the checking process, were it able to open it
+    (a kernel not run as root can be opened by its user's processes): an answer of its own, unsigned,
+    and a pickle that runs code when loaded. Neither counts; the check goes on to its own verdict."""
+    monkeypatch.setattr(checking, "TIME_LIMIT", 5.0)
+    assert check("mse", losses.mse).passed
+    worker = sandbox._worker
+    into_the_kernel = os.open(f"/proc/self/fd/{worker.process.stdout.fileno()}", os.O_WRONLY)
+
+    def forge():
+        while not worker.keys:  # the check under way has its key
+            time.sleep(0.01)
+        number = next(iter(worker.keys))
+        runs_code = pickle.dumps(_RunsCodeWhenLoaded())
+        for message in (("done", number, "pass", "correct on all 3 test cases.", ""), ("stopped", number)):
+            sandbox._write(into_the_kernel, sandbox.UNSIGNED + pickle.dumps(message))
+            sandbox._write(into_the_kernel, sandbox.UNSIGNED + runs_code)
+
+    def slow_and_wrong(p, a):
+        time.sleep(0.5)
+        return 0.0
+
+    forger = threading.Thread(target=forge)
+    forger.start()
+    try:
+        result = check("mse", slow_and_wrong)
+    finally:
+        forger.join()
+        os.close(into_the_kernel)
+    assert not result.passed and "but it should be" in result.message, result.message
+    assert not hasattr(sandbox, "LOADED_CODE_RAN")
+    assert check("mse", losses.mse).passed
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not sys.platform.startswith("linux"),
+                    reason="for a kernel run as root, on Linux")
+@pytest.mark.parametrize("as_nobody", [True, False], ids=["nobody", "root without its powers"])
+def test_run_as_root_the_function_runs_without_root_s_powers(monkeypatch, as_nobody):
+    """Where nobody can read Python and the course the runner becomes nobody; elsewhere (a Python under
+    /root) it stays root without capabilities. Both are tried, whichever this machine would choose."""
+    sandbox._stop_worker()
+    user = "lambda: 65534" if as_nobody else "lambda: 0"
+    monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", "import functools, course_utils.sandbox as s; "
+                                             f"s._runner_user = functools.lru_cache({user}); s.serve()"])
+    def who_runs(p, a):  # defined here, so that it is sent by value (a test module would be imported)
+        """The runner's user, group and capabilities, returned as the answer (a wrong one)."""
+        status = Path("/proc/self/status").read_text()
+        return f"user {os.getuid()} group {os.getgid()} powers {status.split('CapEff:')[1].split()[0]}"
+
+    try:
+        said = check("mse", who_runs).message
+        assert ("user 65534 group 65534" if as_nobody else "user 0 group 0 powers 0000000000000000") in said, said
+        assert check("mse", losses.mse).passed
+    finally:
+        sandbox._stop_worker()
