@@ -27,7 +27,8 @@ import time
 
 from benchlib import median, report
 
-from course_utils import check, checking, sandbox
+from course_utils import check
+from course_utils.marking import checking, judgement, sandbox
 
 RUNS, STARTS = 30, 5
 CHECK_GOAL, STARTUP_GOAL = 0.1, 2.0  # seconds
@@ -81,7 +82,7 @@ def measure():
             return right_mse(predictions, actuals)
 
     run_here = [timed(lambda: check("mse", locked_mse)) for _ in range(RUNS)]
-    exercise = checking._find("mse")
+    exercise = judgement.find("mse")
     in_process = [timed(lambda: checking._judge_here(exercise, right_mse, "benchmark")) for _ in range(RUNS)]
     return {"start-up": median(starts), "after a right answer": median(after_right),
             "after a wrong answer": median(after_wrong), "run here, judged there": median(run_here),

@@ -5,7 +5,7 @@
 FOLDER (default .hub/homes) holds one folder per learner. Their notebooks are found anywhere inside it by
 the course's file names (01_error.ipynb ...), leaving out old/, .ipynb_checkpoints/ and hidden folders.
 Each notebook runs in a scratch copy (the learner's file is only read), in a kernel of its own, cell by
-cell; then each of its exercises is marked in that kernel by checking.verdict, the judgement behind
+cell; then each of its exercises is marked in that kernel by marking.checking.verdict, the judgement behind
 check(). One row per learner and exercise goes to DIR/gradebook.csv and DIR/gradebook.html.
 
 A learner's code may loop forever, print gigabytes, wait for input() or end its Python, so:
@@ -45,8 +45,8 @@ from jupyter_client.connect import write_connection_file
 from jupyter_client.session import Session
 
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
-from course_utils.exercises import EXERCISES
-from course_utils.quiz import QUESTIONS
+from course_utils.marking.exercises import EXERCISES
+from course_utils.marking.questions import QUESTIONS
 
 HERE = Path(__file__).resolve().parent.parent
 COURSE = HERE / "notebooks"
@@ -62,7 +62,7 @@ STATUSES = (PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE)
 
 # Asked in the learner's kernel after their cells: check's verdict on the function of that name, and
 # whether the name exists at all (missing is "not attempted"; present but still `...` is too, but differently).
-VERDICT = "(__import__('course_utils.checking', fromlist=['verdict']).verdict({0!r}, globals().get({0!r})), " \
+VERDICT = "(__import__('course_utils.marking.checking', fromlist=['verdict']).verdict({0!r}, globals().get({0!r})), " \
           "{0!r} in globals())"
 
 
@@ -379,7 +379,7 @@ def grade_notebook(path, exercise_ids, scratch, limits):
 
 def recorded_answers(home):
     """{question id: (last choice, number of choices made)} from quiz-answers.jsonl in a learner's home,
-    where the class hub has each quiz click written (course_utils/quiz.py's record)."""
+    where the class hub has each quiz click written (course_utils/marking/questions.py's record)."""
     answers = {}
     try:
         with open(Path(home) / "quiz-answers.jsonl", encoding="utf-8", errors="replace") as lines:

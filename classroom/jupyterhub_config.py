@@ -76,7 +76,7 @@ c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
 c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
                          "MPLCONFIGDIR": str(STATE / "matplotlib"),  # one font cache for the class
-                         # each quiz choice, for the gradebook (course_utils/quiz.py writes it)
+                         # each quiz choice, for the gradebook (course_utils/marking/questions.py writes it)
                          "COURSE_QUIZ_ANSWERS": lambda spawner: str(Path(spawner.home_dir) / "quiz-answers.jsonl")}
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                   "--LabApp.extension_manager=readonly",

@@ -331,7 +331,7 @@ def move_slider(kernel, record, limit):
 
 def check_code():
     """The check cell: the reference solution of CHECK_ID (what solution() shows), then check() on it."""
-    from course_utils import exercises
+    from course_utils.marking import exercises
     reference = next(exercise.reference for exercise in exercises.EXERCISES if exercise.id == CHECK_ID)
     return f"{inspect.getsource(reference)}\n\ncheck({CHECK_ID!r}, {reference.__name__})"
 

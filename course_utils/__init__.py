@@ -1,9 +1,10 @@
 """Helpers for the course "Backpropagation, by hand".
 
-The package has rooms, by kind: the maths at the top, the figures drawn from it in figures/, and the
-explorers that move those figures in explorers/. Each room imports only from the rooms before it (the maths
-no matplotlib or ipywidgets, the figures no widgets), and the marking keeps apart from figures and
-explorers: pyproject.toml's import-linter contracts hold them to it. Each module holds one idea. A helper
+The package has rooms, by kind: the maths at the top, the figures drawn from it in figures/, the
+explorers that move those figures in explorers/, and the marking of exercises in marking/. Each room
+imports only from the rooms before it (the maths no matplotlib or ipywidgets, the figures no widgets), and
+the marking keeps apart from figures and explorers (only the quiz widget shows the marking's questions):
+pyproject.toml's import-linter contracts hold them to it. Each module holds one idea. A helper
 that a notebook uses says "Introduced in" the first notebook that uses it; a helper that only other
 helpers use says what it does, and often what uses it.
 
@@ -18,14 +19,22 @@ The maths (numpy only):
     deep          networks of any depth: the layers as a loop, forward and backward (06_deeper)
     autodiff      a tiny reverse-mode automatic differentiation: local rules, a Tensor that records
                   its graph, the tape walked backwards                           (06_deeper)
-Marking, and the check that opens every notebook:
-    checking      check / hint / solution: what a learner calls to mark an exercise
-    exercises     the exercises themselves: test cases, usual mistakes, hints (content only)
-    judging       the tools check judges with: calling safely, comparing, explaining an error
-    sandbox       check's processes: a learner's function runs in a fresh one and is judged in
-                  another, with a time limit and a memory limit
-    quiz          the "check your understanding" questions
-    setup_check   the check of the kernel's packages that opens every notebook
+The marking (numpy only, no figures nor widgets), course_utils/marking/:
+    marking.checking     check / hint / solution / verdict: what a learner calls to mark an exercise
+    marking.exercises    the exercises themselves: test cases, usual mistakes, hints (content only)
+    marking.judgement    the judgement of one answer: its first problem, the usual mistake it matches
+    marking.judging      the tools it judges with: calling safely, comparing, explaining an error
+    marking.sandbox      check's processes, from the kernel: a learner's function runs in a fresh one and
+                         is judged in another, with a time limit and a memory limit
+    marking.worker       those processes: the checking process, the judge and the runner
+                         (python -m course_utils.marking.worker)
+    marking.messages     the messages between them: length-prefixed, signed pickles of plain data
+    marking.plain        a learner's answers as plain data, and the loader that takes nothing else
+    marking.processes    finding and stopping a check's processes, and what they left in /dev/shm
+    marking.questions    the "check your understanding" questions (content only)
+The check that opens every notebook, and an old name:
+    setup_check   the check of the kernel's packages
+    quiz          the quiz's old home (now explorers.quiz), kept for copies made before 2026-12-05
 The figures (matplotlib, no widgets), course_utils/figures/:
     figures.common           what every figure shares: new_figure, the colours, dollar axes, PNGs,
                              numbers and dollars as the explorers write them
@@ -46,13 +55,15 @@ The explorers (ipywidgets over one reused figure), course_utils/explorers/:
     explorers.deeper         06's graph stepper, speed and depth explorers
     explorers.ahead          work done ahead in a second process (the dashboard's and the depth explorer's)
     explorers.tracing        the backprop stepper's tracing: network's backward pass run line by line
+    explorers.quiz           the "check your understanding" quiz: the questions as clickable choices
 
 `import course_utils` loads only the maths named above it (losses, descent, gradcheck, linear, network:
-numpy only); check, hint, solution and exercise_ids load the marking when first asked for. The figures and
-explorers load matplotlib and ipywidgets, so a notebook imports its own by name:
+numpy only); check, hint, solution, exercise_ids and verdict load the marking when first asked for. The
+figures and explorers load matplotlib and ipywidgets, so a notebook imports its own by name:
 
     from course_utils.figures import common as plots, learning_rate as figures
     from course_utils.explorers import learning_rate as explorers
+    from course_utils.explorers.quiz import quiz
 """
 import importlib
 
@@ -68,12 +79,12 @@ __all__ = [
     "numerical_derivative", "numerical_gradient", "relative_error",
     "dot", "predict_linear", "mse_gradient",
     "sigmoid", "sigmoid_derivative", "forward", "backward", "init_params", "train",
-    "check", "hint", "solution", "exercise_ids", "check_environment",
+    "check", "hint", "solution", "exercise_ids", "verdict", "check_environment",
 ]
 
 # Loaded when first asked for: the marking needs neither at `import course_utils`.
-_LATER = {"check": "checking", "hint": "checking", "solution": "checking", "exercise_ids": "checking",
-          "check_environment": "setup_check"}
+_LATER = {"check": "marking.checking", "hint": "marking.checking", "solution": "marking.checking",
+          "exercise_ids": "marking.checking", "verdict": "marking.checking", "check_environment": "setup_check"}
 # The flat names the modules had before the rooms: kept for copies of the notebooks made before
 # 2026-12-05; remove after one release.
 _OLD_NAMES = {

@@ -11,7 +11,7 @@ import pytest
 
 import browser
 from classroom import hub
-from course_utils.quiz import QUESTIONS
+from course_utils.marking.questions import QUESTIONS
 
 LEARNER = "ada"
 

@@ -1,7 +1,7 @@
 """check() never raises and always returns within a few seconds, whatever the learner's function does
 (the cases are in hostile.py); every verdict is about the function it was given and nothing else: the
 processes behind a check are stopped before it answers, and nothing a function does to the process it
-runs in changes a later verdict (sandbox.py explains how)."""
+runs in changes a later verdict (marking/sandbox.py explains how)."""
 import json
 import os
 import pickle
@@ -18,8 +18,9 @@ import psutil
 import pytest
 
 import hostile
-from course_utils import check, checking, hint, losses, sandbox, solution
-from course_utils.judging import CheckResult
+from course_utils import check, hint, losses, solution
+from course_utils.marking import checking, messages, plain, sandbox
+from course_utils.marking.judging import CheckResult
 from hostile import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,11 +60,24 @@ def test_after_a_timeout_the_check_s_processes_are_killed_and_the_next_check_pas
 
 def test_start_up_does_not_count_against_the_time_limit(monkeypatch):
     sandbox._stop_worker()
-    slow_start = "import time, runpy; time.sleep(2); runpy.run_module('course_utils.sandbox', run_name='__main__')"
+    slow_start = ("import time, runpy; time.sleep(2); "
+                  "runpy.run_module('course_utils.marking.worker', run_name='__main__')")
     monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", slow_start])
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.5)
     assert check("mse", losses.mse).passed
     sandbox._stop_worker()
+
+
+def test_the_checking_process_loads_its_module_once_and_says_nothing_on_stderr():
+    """python -m runs worker.py as __main__: were it imported too (by a module it imports), it would be
+    loaded twice, a second copy with globals of its own (and, imported with its package, a RuntimeWarning
+    on the stderr that the kernel drops)."""
+    runs = ("import runpy, sys; sys.argv[1:] = ['--once']; "
+            "runpy.run_module('course_utils.marking.worker', run_name='__main__', alter_sys=True); "
+            "assert 'course_utils.marking.worker' not in sys.modules, 'imported a second time'")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", runs], input=b"", capture_output=True,
+                          timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0 and done.stderr == b"", done.stderr[-2000:]
 
 
 def test_the_worker_exits_when_the_kernel_goes():
@@ -324,7 +338,7 @@ def in_a_fresh_kernel(*parts, timeout=90):
     """Run code as a learner's kernel would (__main__, course_utils from this copy); the last line it
     prints must be JSON, which is returned."""
     prelude = ("import os, sys, time, json, signal, pickle, struct\nimport numpy as np\n"
-               "from course_utils import check, checking, losses, sandbox\n")
+               "from course_utils import check, losses\nfrom course_utils.marking import checking, sandbox\n")
     done = subprocess.run([sys.executable, "-c", prelude + "".join(textwrap.dedent(part) for part in parts)],
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
@@ -332,14 +346,15 @@ def in_a_fresh_kernel(*parts, timeout=90):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-# 1. A wrong answer whose pickle runs code in the judge (pickle.loads in sandbox._unpacked): it
+# 1. A wrong answer whose pickle runs code in the judge (pickle.loads in plain.unpack): it
 #    replaces the judge's comparison and passes.
 def test_an_answer_unpickled_in_the_judge_cannot_make_a_wrong_function_pass():
     out = in_a_fresh_kernel("""
         class Answer:
             def __reduce__(self):
-                return (eval, ("(setattr(__import__('course_utils.judging', fromlist=['x']), 'difference', "
-                               "lambda *a, **k: None), setattr(__import__('course_utils.checking', fromlist=['x']), "
+                return (eval, ("(setattr(__import__('course_utils.marking.judging', fromlist=['x']), "
+                               "'difference', lambda *a, **k: None), "
+                               "setattr(__import__('course_utils.marking.judgement', fromlist=['x']), "
                                "'difference', lambda *a, **k: None), 0.0)[-1]",))
         def mse(p, a):
             return Answer()          # wrong: not the mean squared error
@@ -428,7 +443,7 @@ def test_after_a_forged_answer_the_next_right_function_still_passes_in_time():
 JUDGE_PAYLOAD = r'''
 PAYLOAD = r"""
 import os, struct
-code = "import course_utils.checking as c\nc._verdict = lambda e, f: ('pass', 'forged', '')\n"
+code = "import course_utils.marking.checking as c\nc._verdict = lambda e, f: ('pass', 'forged', '')\n"
 inner = b"cbuiltins\nexec\n(V" + code.replace("\n", "\\u000a").encode() + b"\ntR."
 for fd in os.listdir('/proc/self/fd'):
     try:
@@ -568,7 +583,7 @@ def test_a_function_that_will_not_load_in_the_runner_cannot_rewrite_its_judge():
         marker = OnlyInTheKernel()
         def mse(p, a):
             marker
-            import course_utils.judging as j, course_utils.checking as c
+            import course_utils.marking.judging as j, course_utils.marking.judgement as c
             c.difference = j.difference = lambda *args, **kw: None
             return 42.0
         r = check("mse", mse)
@@ -580,7 +595,7 @@ def test_a_function_that_will_not_load_in_the_runner_cannot_rewrite_its_judge():
 # 10. "dot" rules out np.dot by reading names in the code: the code read must be the code that runs. A
 #     callable object whose __code__ is a plain loop and whose __call__ uses np.dot is caught. (A name
 #     built at run time, getattr(np, "d" + "ot"), is not: the rule is a nudge, not a proctor; see
-#     checking._shortcut_used.)
+#     judgement._shortcut_used.)
 def test_the_plain_loop_rule_reads_the_code_that_runs():
     out = in_a_fresh_kernel("""
         def _a_loop(a, b):
@@ -625,14 +640,14 @@ def test_a_check_from_a_second_thread_returns_within_a_few_seconds():
 
 class _RunsCodeWhenLoaded:
     def __reduce__(self):
-        return exec, ("import course_utils.sandbox as s; s.LOADED_CODE_RAN = True",)
+        return exec, ("import course_utils.marking.sandbox as s; s.LOADED_CODE_RAN = True",)
 
 
 def test_the_judge_loads_no_class_or_function_of_the_learner_s():
-    got, _ = sandbox._unpacked(pickle.dumps((_RunsCodeWhenLoaded(), None)), ())
+    got, _ = plain.unpack(pickle.dumps((_RunsCodeWhenLoaded(), None)), ())
     assert not hasattr(sandbox, "LOADED_CODE_RAN")
     assert "an object check cannot read" in repr(got)
-    got, after = sandbox._unpacked(sandbox._packed(np.float64(2.5), (np.arange(3.0), {"w": 1j})), ())
+    got, after = plain.unpack(plain.pack(np.float64(2.5), (np.arange(3.0), {"w": 1j})), ())
     assert got == 2.5 and after[0].tolist() == [0.0, 1.0, 2.0] and after[1] == {"w": 1j}
 
 
@@ -652,8 +667,8 @@ def test_the_kernel_takes_only_signed_plain_messages(monkeypatch):
         number = next(iter(worker.keys))
         runs_code = pickle.dumps(_RunsCodeWhenLoaded())
         for message in (("done", number, "pass", "correct on all 3 test cases.", ""), ("stopped", number)):
-            sandbox._write(into_the_kernel, sandbox.UNSIGNED + pickle.dumps(message))
-            sandbox._write(into_the_kernel, sandbox.UNSIGNED + runs_code)
+            messages.write(into_the_kernel, messages.UNSIGNED + pickle.dumps(message))
+            messages.write(into_the_kernel, messages.UNSIGNED + runs_code)
 
     def slow_and_wrong(p, a):
         time.sleep(0.5)
@@ -679,8 +694,10 @@ def test_run_as_root_the_function_runs_without_root_s_powers(monkeypatch, as_nob
     /root) it stays root without capabilities. Both are tried, whichever this machine would choose."""
     sandbox._stop_worker()
     user = "lambda: 65534" if as_nobody else "lambda: 0"
-    monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", "import functools, course_utils.sandbox as s; "
-                                             f"s._runner_user = functools.lru_cache({user}); s.serve()"])
+    monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c",
+                                             "import functools, course_utils.marking.processes as p, "
+                                             "course_utils.marking.worker as w; "
+                                             f"p.runner_user = functools.lru_cache({user}); w.serve()"])
     def who_runs(p, a):  # defined here, so that it is sent by value (a test module would be imported)
         """The runner's user, group and capabilities, returned as the answer (a wrong one)."""
         status = Path("/proc/self/status").read_text()

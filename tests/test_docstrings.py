@@ -93,7 +93,7 @@ def course_utils_names(trees):
 
 def helpers_used(notebook):
     """The course_utils functions and classes a notebook's code cells name: imported by name
-    (`from course_utils import check`, `from course_utils.quiz import quiz`), or as `module.name` after
+    (`from course_utils import check`, `from course_utils.explorers.quiz import quiz`), or as `module.name` after
     `from course_utils import module` (`plots.show`). Calling a method of something a helper returned
     does not count, nor does a helper that only other helpers use."""
     trees = [ast.parse(code) for code in code_of(notebook)]

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import check, checking, hint, solution
-from course_utils.checking import _parameter_names
-from course_utils.exercises import EXERCISES
-from course_utils.judging import DOLLAR
+from course_utils import check, hint, solution
+from course_utils.marking import checking
+from course_utils.marking.exercises import EXERCISES
+from course_utils.marking.judgement import parameter_names
+from course_utils.marking.judging import DOLLAR
 from learner_answers import ANSWERS
 from learner_answers_fresh import FRESH
 
@@ -181,7 +182,7 @@ def shown_in(exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_every_name_in_the_hints_exists_where_they_are_shown(exercise):
     for notebook, names in shown_in(exercise).items():
-        known = names | set(_parameter_names(exercise))
+        known = names | set(parameter_names(exercise))
         for number, text in enumerate(exercise.hints, 1):
             missing = undefined(text, known)
             assert not missing, f"{notebook}: hint {number} of {exercise.id} uses {missing}: {text}"
@@ -192,7 +193,7 @@ def test_every_name_in_the_hints_exists_where_they_are_shown(exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_every_name_in_the_messages_and_the_solution_exists_where_they_are_shown(exercise):
     for notebook, names in shown_in(exercise).items():
-        known = names | set(_parameter_names(exercise))
+        known = names | set(parameter_names(exercise))
         for text in texts_of(exercise):
             missing = undefined(text, known)
             assert not missing, f"{notebook}, {exercise.id}: {missing} in: {text}"

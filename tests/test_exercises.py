@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from autograd import grad
 
-from course_utils import check, checking, exercise_ids, hint, solution
-from course_utils.exercises import EXERCISES
+from course_utils import check, exercise_ids, hint, solution
+from course_utils.marking import checking
+from course_utils.marking.exercises import EXERCISES
 
 SHORT_LIMIT = 0.5  # seconds: the time-limit tests need not wait for the real 3 (checking reads it at each call)
 
@@ -228,7 +229,7 @@ def test_small_inputs_are_shown_in_full_and_large_ones_by_shape():
 
 
 def test_a_test_case_function_is_shown_as_code_that_does_the_same():
-    from course_utils import exercises
+    from course_utils.marking import exercises
     for fn in (exercises.cube, exercises.exp3, exercises.sum_of_cubes, exercises.sum_of_exps, exercises.tangle,
                exercises.parabola_slope, exercises.valley_slope):
         shown = eval(fn.shown_as, {"np": np})

@@ -12,7 +12,7 @@ import pytest
 from autograd import grad
 
 from course_utils import check, gradcheck, hint, network, solution
-from course_utils.exercises import EXERCISES
+from course_utils.marking.exercises import EXERCISES
 
 NAMES = ["W1", "b1", "W2", "b2"]
 NEW = {exercise.id: exercise for exercise in EXERCISES if exercise.id in ("backward_tanh", "train_step")}

@@ -11,8 +11,8 @@ import pytest
 from autograd import grad
 
 from course_utils import autodiff, check, deep, gradcheck, hint, solution
-from course_utils.exercises import EXERCISES
-from course_utils.judging import describe
+from course_utils.marking.exercises import EXERCISES
+from course_utils.marking.judging import describe
 from learner_answers import ANSWERS, RIGHT
 
 IDS = ["backward_layers", "multiply_backward", "backward_tape", "matmul_backward", "topological_order"]

@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from classroom import gradebook  # noqa: E402
-from course_utils import checking  # noqa: E402
+from course_utils.marking import checking  # noqa: E402
 from learner_answers import ANSWERS  # noqa: E402
 
 TIME_LIMIT = 20  # seconds per notebook in these tests; a cell gets 5
@@ -113,7 +113,7 @@ def make_class(folder):
     hand_in(folder, FORMULA, "01_error", short_01(right("error")))
     hand_in(folder, ".hidden", "01_error", short_01(right("error")))
     hand_in(folder, "teacher", "01_error", short_01(right("error")))  # the hub's admin: not a learner
-    # Quiz choices as the class hub records them (course_utils/quiz.py): ada changed her mind, bob did not.
+    # Quiz choices as the class hub records them (course_utils/marking/questions.py): ada changed her mind, bob did not.
     (folder / "ada" / "quiz-answers.jsonl").write_text(
         '{"question": "error-sign", "choice": 0, "time": "t"}\nnot json\n{"question": "error-sign", "choice": 1}\n',
         encoding="utf-8")

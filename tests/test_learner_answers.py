@@ -7,8 +7,8 @@ import re
 import pytest
 
 from course_utils import check, exercise_ids
-from course_utils.exercises import EXERCISES
-from course_utils.judging import EXPLANATIONS, SHAPES_DO_NOT_FIT
+from course_utils.marking.exercises import EXERCISES
+from course_utils.marking.judging import EXPLANATIONS, SHAPES_DO_NOT_FIT
 from learner_answers import ANSWERS
 from learner_answers_fresh import FRESH
 

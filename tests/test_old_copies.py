@@ -1,7 +1,8 @@
-"""A learner's copy of a notebook made before the modules moved into rooms (figures/, explorers/) still
-runs: its first cell imports the old flat names (`from course_utils import plots, widgets_error`), and
-course_utils answers them with the modules' new homes, quietly (the notebooks treat a warning as an
-error). Remove with the old names, one release after 2026-12-05."""
+"""A learner's copy of a notebook made before the modules moved into rooms (figures/, explorers/,
+marking/) still runs: its first cell imports the old flat names (`from course_utils import plots,
+widgets_error`) and the quiz from its old home (`from course_utils.quiz import quiz`), and course_utils
+answers them with the modules' new homes, quietly (the notebooks treat a warning as an error). Remove with
+the old names, one release after 2026-12-05."""
 import subprocess
 import sys
 
@@ -71,5 +72,32 @@ def test_the_old_names_are_the_new_modules():
             "from course_utils import plots, widgets_deeper, ahead\n"
             "assert plots is course_utils.figures.common and widgets_deeper is course_utils.explorers.deeper\n"
             "assert ahead.__name__ == 'course_utils.explorers.ahead'")
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+# What the old copies' exercise and quiz cells call, after the old first cells above.
+OLD_MARKING_CELLS = """
+assert exercise_ids()[0] == "error"
+assert "Hint 1" in repr(hint("mse")) and "def mse" in repr(solution("mse"))
+def mse(predictions, actuals):
+    return float(np.mean((predictions - actuals) ** 2))
+assert check("mse", mse).passed and not check("mse", lambda p, a: 0.0).passed
+assert "(a)" in repr(quiz("01_error"))
+"""
+
+
+def test_the_old_copies_check_hint_solution_and_quiz_as_before():
+    code = "\n".join(OLD_CELLS.values()) + OLD_MARKING_CELLS + "print('ran')"
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "ran\n" and result.stderr == "", result.stderr
+
+
+def test_the_old_quiz_module_is_the_new_quiz():
+    code = ("import course_utils.quiz, course_utils.explorers.quiz, course_utils.marking.questions\n"
+            "from course_utils.quiz import quiz, Quiz, QUESTIONS, answer\n"
+            "assert quiz is course_utils.explorers.quiz.quiz and Quiz is course_utils.explorers.quiz.Quiz\n"
+            "assert QUESTIONS is course_utils.marking.questions.QUESTIONS\n"
+            "assert answer is course_utils.marking.questions.answer")
     result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from course_utils import data, network
-from course_utils.quiz import QUESTIONS, Quiz, answer
+from course_utils.explorers.quiz import Quiz
+from course_utils.marking.questions import QUESTIONS, answer
 
 ALL = [question for questions in QUESTIONS.values() for question in questions]
 COURSE = ["00_start_here", "01_error", "02_learning_rate", "03_derivatives", "04_dot_product",

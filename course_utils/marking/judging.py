@@ -1,6 +1,6 @@
 """The tools check() judges with: call a learner's function safely, compare its answer with the
-reference, and say in one sentence what is wrong. check itself is in checking.py, the exercises in
-exercises.py."""
+reference, and say in one sentence what is wrong. check itself is in checking.py, the judgement of an
+answer that uses these tools in judgement.py, the exercises in exercises.py."""
 import ast
 import copy
 import dis

@@ -1,6 +1,6 @@
 """Every exercise of the course, as content: its test cases, the usual mistakes it recognises,
 progressive hints, and its reference solution, which is the course_utils function itself (so solution and
-library agree). checking.py does the checking: check, hint and solution.
+library agree). checking.py does the checking (check, hint and solution), judgement.py the judging.
 """
 import copy
 import itertools
@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from course_utils import autodiff, deep, descent, gradcheck, linear, losses, network
-from course_utils.judging import DOLLAR, missing_key
+from course_utils.marking.judging import DOLLAR, missing_key
 
 
 @dataclass
