@@ -60,20 +60,24 @@ USED = {
 }
 
 
-def test_the_old_import_cells_still_run_quietly_and_find_what_the_old_cells_call():
-    checks = "\n".join(f"assert {module}.{name}, {module!r}" for module, names in USED.items() for name in names)
-    code = "\n".join(OLD_CELLS.values()) + "\n" + checks + "\nprint('ran')"
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+def run_quietly(code):
+    """Run code in a fresh Python that treats a warning as an error, as the notebooks do; assert that it
+    ran to the end (it prints "ran") and said nothing on stderr."""
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code + "\nprint('ran')"], capture_output=True,
+                            text=True)
     assert result.returncode == 0 and result.stdout == "ran\n" and result.stderr == "", result.stderr
 
 
+def test_the_old_import_cells_still_run_quietly_and_find_what_the_old_cells_call():
+    checks = "\n".join(f"assert {module}.{name}, {module!r}" for module, names in USED.items() for name in names)
+    run_quietly("\n".join(OLD_CELLS.values()) + "\n" + checks)
+
+
 def test_the_old_names_are_the_new_modules():
-    code = ("import course_utils.figures.common, course_utils.explorers.deeper\n"
-            "from course_utils import plots, widgets_deeper, ahead\n"
-            "assert plots is course_utils.figures.common and widgets_deeper is course_utils.explorers.deeper\n"
-            "assert ahead.__name__ == 'course_utils.explorers.ahead'")
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_quietly("import course_utils.figures.common, course_utils.explorers.deeper\n"
+                "from course_utils import plots, widgets_deeper, ahead\n"
+                "assert plots is course_utils.figures.common and widgets_deeper is course_utils.explorers.deeper\n"
+                "assert ahead.__name__ == 'course_utils.explorers.ahead'")
 
 
 # What the old copies' exercise and quiz cells call, after the old first cells above.
@@ -88,16 +92,12 @@ assert "(a)" in repr(quiz("01_error"))
 
 
 def test_the_old_copies_check_hint_solution_and_quiz_as_before():
-    code = "\n".join(OLD_CELLS.values()) + OLD_MARKING_CELLS + "print('ran')"
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout == "ran\n" and result.stderr == "", result.stderr
+    run_quietly("\n".join(OLD_CELLS.values()) + OLD_MARKING_CELLS)
 
 
 def test_the_old_quiz_module_is_the_new_quiz():
-    code = ("import course_utils.quiz, course_utils.explorers.quiz, course_utils.marking.questions\n"
-            "from course_utils.quiz import quiz, Quiz, QUESTIONS, answer\n"
-            "assert quiz is course_utils.explorers.quiz.quiz and Quiz is course_utils.explorers.quiz.Quiz\n"
-            "assert QUESTIONS is course_utils.marking.questions.QUESTIONS\n"
-            "assert answer is course_utils.marking.questions.answer")
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_quietly("import course_utils.quiz, course_utils.explorers.quiz, course_utils.marking.questions\n"
+                "from course_utils.quiz import quiz, Quiz, QUESTIONS, answer\n"
+                "assert quiz is course_utils.explorers.quiz.quiz and Quiz is course_utils.explorers.quiz.Quiz\n"
+                "assert QUESTIONS is course_utils.marking.questions.QUESTIONS\n"
+                "assert answer is course_utils.marking.questions.answer")
