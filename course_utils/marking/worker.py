@@ -278,6 +278,7 @@ class Runner:
         os.close(replies_written)
         self.printed, self.skipped_breakpoints, self.over_memory = "", False, threading.Event()
         self.numbers = itertools.count()
+        self.shm_before = shm_before
         threading.Thread(target=self._watch_memory, args=(shm_before,), daemon=True).start()
 
     def call(self, args):
@@ -287,7 +288,20 @@ class Runner:
             messages.write(self.calls, cloudpickle.dumps((number, args)))
         while (reply := self.next_reply())[0] not in ("ended", "memory") and reply[-1] != number:
             pass  # a reply to an earlier call: the learner's function forked, and its copy answered too
+        if reply[0] == "returned" and self._over_memory_now():
+            return ("memory",)  # the watcher samples: on a busy machine a quick answer can come first
         return reply
+
+    def _over_memory_now(self):
+        import psutil
+        try:
+            over = processes.memory_used(self.pid, self.shm_before) >= MEMORY_LIMIT
+        except psutil.Error:
+            return False
+        if over:
+            self.over_memory.set()
+            self._kill_all()
+        return over
 
     def next_reply(self):
         """The next reply, loaded as plain data, as (kind, detail, number)."""
@@ -306,9 +320,13 @@ class Runner:
             while processes.memory_used(self.pid, shm_before) < MEMORY_LIMIT:
                 time.sleep(0.05)
             self.over_memory.set()
-            for process in processes.check_processes(self.pid):
-                with contextlib.suppress(psutil.Error):
-                    process.kill()
+            self._kill_all()
+
+    def _kill_all(self):
+        import psutil
+        for process in processes.check_processes(self.pid):
+            with contextlib.suppress(psutil.Error):
+                process.kill()
 
 
 # --- The runner: where the learner's function runs ----------------------------------------------------
