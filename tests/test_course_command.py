@@ -770,7 +770,7 @@ class _Jupyter:
     """A stand-in for a running Jupyter server: its jpserver-*.json in `runtime`, and /api/sessions
     answering its token with the notebooks open under `root`."""
 
-    def __init__(self, runtime, root, open_paths, base_url="/"):
+    def __init__(self, runtime, root, open_paths, base_url="/", body=None):
         import http.server
         import threading
         test = self
@@ -779,11 +779,11 @@ class _Jupyter:
             def do_GET(self):
                 asked = self.headers.get("Authorization") == "token its-token"
                 test.asked += [self.path]
-                body = json.dumps([{"path": path, "type": "notebook"} for path in open_paths]).encode()
+                answer = body or json.dumps([{"path": path, "type": "notebook"} for path in open_paths]).encode()
                 self.send_response(200 if asked else 403)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(answer)
 
             def log_message(self, *_):
                 pass
@@ -877,3 +877,94 @@ def test_hub_update_leaves_a_notebook_open_in_a_learners_server_alone(tmp_path, 
     assert report == ["ada: 01_error is open in JupyterLab, so it was left as it is: close it (File > Close and "
                       "Shut Down Notebook), then run hub update again.", report[1]]
     assert report[1].startswith("bob: 01_error: updated")
+
+
+# --- A learner's files that are not what they seem (pipes, links, nesting, servers that drip) -----------
+
+def _in_child(code, seconds=30, **options):
+    """Run `code` in a Python of its own that imports course.py; None if it had not ended after `seconds`
+    (it is killed): a hang fails a test instead of stopping the suite."""
+    try:
+        return subprocess.run([*options.pop("prefix", []), sys.executable, "-c", code], capture_output=True,
+                              text=True, timeout=seconds, env=dict(os.environ, PYTHONPATH=str(ROOT)), **options)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_copy_that_is_a_pipe_or_a_device_is_named_and_lab_update_and_fresh_go_on(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"], "03_grad": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "01_error.ipynb").unlink()
+    os.mkfifo(work / "01_error.ipynb")  # nothing ever writes into it: opening it to read waits for ever
+    (work / "02_linear.ipynb").unlink()
+    (work / "02_linear.ipynb").symlink_to("/dev/zero")  # never ends
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"],
+                         "03_grad": ["intro, corrected"]})
+    ran = _in_child("import course, json; from pathlib import Path\n"
+                    f"s, w = Path({str(shipped)!r}), Path({str(work)!r})\n"
+                    "print(json.dumps([course.outdated_copies(s, w), course.update_copies(s, w, runtimes=[]),\n"
+                    "                  course.fresh_copy('01_error', s, w, runtimes=[]),\n"
+                    "                  course.fresh_copy('02_linear', s, w, runtimes=[])]))")
+    assert ran is not None, "hung on a pipe or a device"
+    lab_says, updated, *fresh = json.loads(ran.stdout)
+    for report in (lab_says[1:], updated[:2], *fresh):
+        assert all("is not a file (a pipe, a device or a folder), so it was left as it is" in line for line in report)
+    assert updated[2].startswith("03_grad: updated")
+    assert stat.S_ISFIFO((work / "01_error.ipynb").lstat().st_mode) and (work / "02_linear.ipynb").is_symlink()
+
+
+def test_a_copy_over_the_size_limit_is_named_and_left_as_it_is(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    os.truncate(work / "01_error.ipynb", 60 * 2**20)  # 60 MB (of nothing: a sparse file)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    for report in (course.outdated_copies(shipped, work), course.update_copies(shipped, work, runtimes=[]),
+                   course.fresh_copy("01_error", shipped, work, runtimes=[])):
+        assert "01_error.ipynb is over 50 MB, so it was left as it is" in report[-1], report
+    assert (work / "01_error.ipynb").stat().st_size == 60 * 2**20 and not (work / "old").exists()
+
+
+def test_a_deeply_nested_copy_is_named_as_broken_and_the_others_are_updated(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "01_error.ipynb").write_text("[" * 100_000)  # Python's parser gives up (RecursionError)
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
+    assert "01_error.ipynb cannot be read" in course.outdated_copies(shipped, work)[1]  # `lab` starts
+    report = course.update_copies(shipped, work, runtimes=[])
+    assert "01_error.ipynb cannot be read" in report[0] and report[1].startswith("02_linear: updated")
+    assert (work / "01_error.ipynb").read_text() == "[" * 100_000
+
+
+@pytest.mark.parametrize("command", ["update", "fresh"])
+def test_nothing_is_set_aside_through_a_linked_my_work_old(tmp_path, command):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "old").symlink_to(shipped, target_is_directory=True)  # the next `lab` would copy what lands there
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    report = (course.update_copies(shipped, work, runtimes=[]) if command == "update"
+              else course.fresh_copy("01_error", shipped, work, runtimes=[]))
+    assert report == [f"my-work/old is a link (to {shipped}), so nothing was changed: make it a folder again "
+                      f"(move the link away), then run {'update' if command == 'update' else 'fresh 01_error'} again."]
+    assert [path.name for path in shipped.iterdir()] == ["01_error.ipynb"]
+    assert (work / "01_error.ipynb").read_bytes() == mine
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL")
+def test_a_kill_while_a_copy_is_set_aside_leaves_no_cut_short_copy_in_old(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
+    course.give_copies(shipped, work)
+    _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source="my answer"))
+    _course(tmp_path, **{"01_error": ["intro, corrected", "..."]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    ran = _in_child("import course, os, signal; from pathlib import Path\n"
+                    "def half(handle, data):  # the power goes midway\n"
+                    "    handle.write(data[:len(data) // 2]); handle.flush(); os.kill(os.getpid(), signal.SIGKILL)\n"
+                    f"course._write_all = half\n"
+                    f"course.update_copies(Path({str(shipped)!r}), Path({str(work)!r}), runtimes=[])")
+    assert ran.returncode == -signal.SIGKILL
+    assert all(path.read_bytes() == mine for path in (work / "old").glob("*"))
+    assert (work / "01_error.ipynb").read_bytes() == mine
+    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
+    assert [path.read_bytes() for path in (work / "old").glob("*")] == [mine]
