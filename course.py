@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import venv
@@ -874,31 +875,38 @@ def runtime_dirs(home=None, environ=None):
 
 
 def open_in_jupyter(work, runtimes=None):
-    """The notebooks under `work` that a running Jupyter server has open (a session), and a sentence for
-    each server that could not be asked: then no copy is changed, as any might be open."""
+    """The notebooks that a running Jupyter server has open (a session), as resolved paths, and a sentence for
+    each server that could not be asked: then no copy is changed, as any might be open. Every server is
+    asked, whatever its root: a notebook may be open there through a link into `work`."""
     opened, unasked = set(), []
-    for info in _servers(runtime_dirs() if runtimes is None else runtimes):
-        root = Path(info.get("root_dir") or info.get("notebook_dir") or "/")
-        if not Path(_key(work)).is_relative_to(_key(root)):
-            continue  # a server shows only what is under its root: none of these copies
+    for name, info in _servers(runtime_dirs() if runtimes is None else runtimes):
         try:
-            sessions = _sessions(info)
-        except (OSError, ValueError) as error:
+            if isinstance(info, Exception):
+                raise info
+            root = Path(info.get("root_dir") or info.get("notebook_dir") or "/")
+            sessions = _within(ASK_LIMIT, _sessions, info)
+            opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
+        except Exception as error:  # noqa: BLE001 (a file or an answer that makes no sense: any copy may be open)
             if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
                 continue  # a server that stopped without tidying up its file: nothing listens there
-            unasked.append(f"The JupyterLab on port {info.get('port')} ({error})")
-            continue
-        opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
+            unasked.append(f"The JupyterLab of {name} ({type(error).__name__}: {str(error)[:200]})")
     return opened, unasked
 
 
 def _servers(runtimes):
-    """What the jpserver-*.json of servers that may be running say (url, token, root folder)."""
+    """(file name, what it says: url, token, root folder) for the jpserver-*.json of servers that may be
+    running; what a file says is an error when it is nested too deeply to be read."""
     found = []
     for path in sorted(path for folder in runtimes for path in Path(folder).glob("jpserver-*.json")):
-        with contextlib.suppress(OSError, ValueError):
-            found.append(json.loads(path.read_text(encoding="utf-8")))
-    return [info for info in found if isinstance(info, dict) and _may_be_running(info.get("pid"))]
+        try:
+            info = json.loads(_read_file(path, limit=2**20).decode("utf-8"))
+        except (OSError, ValueError, NotRead):
+            continue  # being written, or no server's (a pipe, a device): no server to ask
+        except (RecursionError, MemoryError) as error:
+            info = error  # no server writes that: whoever did may have a copy open
+        if isinstance(info, Exception) or isinstance(info, dict) and _may_be_running(info.get("pid")):
+            found.append((path.name, info))
+    return found
 
 
 def _may_be_running(pid):
@@ -906,11 +914,35 @@ def _may_be_running(pid):
         return True  # os.kill on Windows stops the process: only asking its port tells
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except OSError:
         pass  # another user's: running
     return True
+
+
+ASK_LIMIT = 10  # seconds for a server's whole answer: one that drips it (a byte at a time) is not waited for
+
+
+def _within(seconds, function, *args):
+    """function(*args), or TimeoutError when it has not returned within `seconds`: it goes on in a thread of
+    its own, which ends with this process."""
+    result = []
+
+    def call():
+        try:
+            result.append((True, function(*args)))
+        except BaseException as error:  # noqa: BLE001 (passed on to the caller below)
+            result.append((False, error))
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not result:
+        raise TimeoutError(f"it gave no whole answer within {seconds} seconds")
+    fine, value = result.pop()  # the list no longer holds an error, which holds this frame: no cycle
+    if not fine:
+        raise value
+    return value
 
 
 LOOPBACK = {"localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1", "::1": "[::1]", "0.0.0.0": "127.0.0.1", "::": "[::1]"}
@@ -927,8 +959,15 @@ def _sessions(info):
     request = urllib.request.Request(f"{scheme}://{host}:{info['port']}/{where}",
                                      headers={"Authorization": f"token {info.get('token', '')}"})
     unchecked = ssl._create_unverified_context() if scheme == "https" else None  # our own machine
-    with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:
-        sessions = json.loads(answer.read().decode("utf-8"))
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:
+            body = answer.read(FILE_LIMIT + 1)
+    except urllib.error.HTTPError as refused:
+        refused.close()  # its connection: the error outlives this thread
+        raise
+    if len(body) > FILE_LIMIT:
+        raise OSError(f"its answer is over {FILE_LIMIT // 2**20} MB")
+    sessions = json.loads(body.decode("utf-8"))
     if not isinstance(sessions, list):
         raise OSError("it gave no list of sessions")
     return [session for session in sessions if isinstance(session, dict)]

@@ -1,10 +1,12 @@
 """`python3 course.py`: JupyterLab private to the learner (token out of `ps`, a port that is really free,
 a link that works), set-ups that take turns, and learners' copies that no update overwrites."""
+import contextlib
 import http.server
 import json
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -936,6 +938,39 @@ def test_a_deeply_nested_copy_is_named_as_broken_and_the_others_are_updated(tmp_
     assert (work / "01_error.ipynb").read_text() == "[" * 100_000
 
 
+@pytest.mark.parametrize("nested", ["its runtime file", "its answer"])
+def test_a_deeply_nested_runtime_file_or_server_answer_changes_nothing(tmp_path, nested):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", tmp_path, [], body=b"[" * 100_000 if nested == "its answer" else None)
+    if nested == "its runtime file":
+        (tmp_path / "runtime" / "jpserver-1.json").write_text("[" * 100_000)
+    try:
+        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+    finally:
+        lab.stop()
+    assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
+    assert (work / "01_error.ipynb").read_bytes() == mine
+
+
+def test_a_notebook_open_through_a_link_in_another_servers_root_is_left_alone(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    elsewhere = tmp_path / "elsewhere"  # a server's root that does not hold my-work/, but a link into it
+    elsewhere.mkdir()
+    (elsewhere / "linked.ipynb").symlink_to(work / "01_error.ipynb")
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", elsewhere, ["linked.ipynb"])
+    try:
+        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+    finally:
+        lab.stop()
+    assert report[0].startswith("01_error is open in JupyterLab") and (work / "01_error.ipynb").read_bytes() == mine
+
+
 @pytest.mark.parametrize("command", ["update", "fresh"])
 def test_nothing_is_set_aside_through_a_linked_my_work_old(tmp_path, command):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
@@ -968,3 +1003,91 @@ def test_a_kill_while_a_copy_is_set_aside_leaves_no_cut_short_copy_in_old(tmp_pa
     assert (work / "01_error.ipynb").read_bytes() == mine
     assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
     assert [path.read_bytes() for path in (work / "old").glob("*")] == [mine]
+
+
+def test_update_sees_a_notebook_open_in_a_jupyterlab_started_as_lab_starts_it(tmp_path, monkeypatch):
+    """A real JupyterLab with its runtime folder where `lab` makes it; `update` runs in another terminal."""
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    monkeypatch.setattr(course, "LAB_RUNTIME", tmp_path / "lab-runtime")
+    runtime = course._private_folder(course.LAB_RUNTIME)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(course.PYTHON), *course.lab_arguments(port, root_dir=tmp_path)],
+                              env=dict(os.environ, JUPYTER_TOKEN="x", JUPYTER_RUNTIME_DIR=str(runtime)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        sessions = f"http://127.0.0.1:{port}/api/sessions"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(urllib.request.Request(sessions, headers={"Authorization": "token x"}),
+                                       timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        body = json.dumps({"path": "my-work/01_error.ipynb", "type": "notebook", "name": "",
+                           "kernel": {"name": "python3"}})
+        urllib.request.urlopen(urllib.request.Request(sessions, data=body.encode(), method="POST", headers={
+            "Authorization": "token x", "Content-Type": "application/json"}), timeout=60)
+        monkeypatch.delenv("JUPYTER_RUNTIME_DIR", raising=False)  # the learner's other terminal
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        mine = (work / "01_error.ipynb").read_bytes()
+        assert course.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
+        assert (work / "01_error.ipynb").read_bytes() == mine
+    finally:
+        course._stop(server)
+
+
+# --- hub update: one learner's home is never the class's problem ---------------------------------------
+
+def _class(tmp_path, monkeypatch, *names):
+    """Learners' homes with a copy of 01_error each, made before the course corrected it; no data/ to copy."""
+    from classroom import hub
+    shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
+    _course(tmp_path, **{"01_error": ["intro"]})
+    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(hub, "HERE", tmp_path)
+    for name in names:
+        course.give_copies(shipped, homes / name / "my-work")
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    return hub, homes
+
+
+HUB_UPDATE = ("import course, json; from classroom import hub; from pathlib import Path; "
+              "course.COURSE, hub.HERE = Path({root!r}) / 'notebooks', Path({root!r}); "
+              "print(json.dumps(hub.update_learners(Path({root!r}) / 'homes')))")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("server", ["a pipe for a runtime file", "a server that drips its answer"])
+def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_path, monkeypatch, server):
+    hub, homes = _class(tmp_path, monkeypatch, "ada", "bob", "cem")
+    runtime = homes / "bob" / ".local" / "share" / "jupyter" / "runtime"
+    runtime.mkdir(parents=True)
+    if server == "a pipe for a runtime file":
+        os.mkfifo(runtime / "jpserver-1.json")
+    else:  # headers at once, then a byte every 2 seconds: no single read waits long
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def drip():
+            connection, _ = listener.accept()
+            connection.recv(4096)
+            with contextlib.suppress(OSError):
+                connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 1000000\r\n\r\n[")
+                for _ in range(100):
+                    time.sleep(2)
+                    connection.sendall(b" ")
+        threading.Thread(target=drip, daemon=True).start()
+        (runtime / "jpserver-1.json").write_text(json.dumps({
+            "port": listener.getsockname()[1], "hostname": "127.0.0.1", "token": "t", "root_dir": str(homes / "bob"),
+            "pid": os.getpid()}))
+    ran = _in_child(HUB_UPDATE.format(root=str(tmp_path)), seconds=40)
+    assert ran is not None, "one learner's server stopped the class's update"
+    report = json.loads(ran.stdout)
+    assert report[0].startswith("ada: 01_error: updated") and report[2].startswith("cem: 01_error: updated")
+    said = "01_error: updated" if "pipe" in server else "The JupyterLab of jpserver-1.json (TimeoutError"
+    assert report[1].startswith(f"bob: {said}")
