@@ -5,11 +5,13 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -1091,3 +1093,49 @@ def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_
     assert report[0].startswith("ada: 01_error: updated") and report[2].startswith("cem: 01_error: updated")
     said = "01_error: updated" if "pipe" in server else "The JupyterLab of jpserver-1.json (TimeoutError"
     assert report[1].startswith(f"bob: {said}")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0 and not shutil.which("setpriv"),
+                    reason="needs an account that file permissions apply to")
+def test_hub_update_goes_on_past_a_home_it_cannot_read(tmp_path, monkeypatch):
+    root = Path(tempfile.mkdtemp(prefix="course-hub-"))  # pytest's tmp_path is 0700: `nobody` could not reach it
+    try:
+        hub, homes = _class(root, monkeypatch, "ada", "bob", "cem")
+        as_nobody = []
+        if os.geteuid() == 0:  # root reads every folder: the hub runs as an ordinary account
+            root.chmod(0o755)
+            subprocess.run(["chown", "-R", "65534:65534", str(root)], check=True)
+            as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        (homes / "bob").chmod(0)  # bob's `chmod 000 ~`
+        ran = _in_child(HUB_UPDATE.format(root=str(root)), prefix=as_nobody)
+        (homes / "bob").chmod(0o755)
+        assert ran.returncode == 0, ran.stderr[-2000:]
+        report = json.loads(ran.stdout)
+        assert report[0].startswith("ada: 01_error: updated") and report[2].startswith("cem: 01_error: updated")
+        assert report[1] == "bob: cannot be read (Permission denied), so nothing was updated."
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_hub_update_says_what_it_did_when_a_learners_data_is_a_file(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "houses.csv").write_text("area,price\n")
+    (homes / "ada" / "data").write_text("my notes")
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: 01_error: updated") and len(report) == 2
+    assert report[1] == ("ada: data is not a folder, so the course's data files were not copied: rename it, then "
+                         "run hub update again.")
+    assert (homes / "ada" / "data").read_text() == "my notes"
+
+
+def test_hub_update_never_writes_through_a_home_that_is_a_link(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    elsewhere = tmp_path / "elsewhere"
+    course.give_copies(tmp_path / "notebooks", elsewhere / "my-work")
+    (homes / "zed").symlink_to(elsewhere, target_is_directory=True)  # learners run as the hub's account
+    before = _everything_kept(elsewhere)
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: 01_error: updated")
+    assert report[1] == f"zed: is a link (to {elsewhere}), so nothing was updated."
+    assert _everything_kept(elsewhere) == before
