@@ -246,23 +246,23 @@ def _update_home(course, home):
     except OSError as error:
         return [f"cannot be read ({error.strerror or error}), so nothing was updated."]
     try:
-        copies = _update_learner(course, home)
+        return _update_learner(course, home)
     except Exception as error:  # noqa: BLE001 (whatever it is, it is this learner's only)
         return [f"the update stopped ({type(error).__name__}: {error}); a copy it changed before that has its "
                 "old version in my-work/old/."]
-    return copies + _update_data(course, home)
 
 
 def _update_learner(course, home):
-    """One learner's copies. Their server asks nothing of course.py, so their open notebooks are found as
-    their own `update` finds them: in the jpserver-*.json their server writes in their home."""
+    """One learner's copies, then their data. Their server asks nothing of course.py, so their open notebooks
+    are found as their own `update` finds them: in the jpserver-*.json their server writes in their home."""
     work = home / "my-work"
     for folder in (work, work / "old"):
         if folder.is_symlink():  # never follow a learner's link to write outside their home
             return [f"{folder.relative_to(home)} is a link (to {os.readlink(folder)}), so nothing was updated: "
                     "make it a folder again."]
-    return course.update_copies(course.COURSE, work, runtimes=course.runtime_dirs(home, environ={}),
-                                command="hub update")
+    lines = course.update_copies(course.COURSE, work, runtimes=course.runtime_dirs(home, environ={}),
+                                 command="hub update")
+    return lines + _update_data(course, home)  # which reports its own errors, after the copies' lines
 
 
 def _update_data(course, home):

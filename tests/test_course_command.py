@@ -1139,3 +1139,19 @@ def test_hub_update_never_writes_through_a_home_that_is_a_link(tmp_path, monkeyp
     assert report[0].startswith("ada: 01_error: updated")
     assert report[1] == f"zed: is a link (to {elsewhere}), so nothing was updated."
     assert _everything_kept(elsewhere) == before
+
+
+def test_hub_update_sets_no_data_file_aside_through_a_linked_my_work(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "houses.csv").write_text("area,price\n")
+    (homes / "ada" / "data").mkdir()
+    (homes / "ada" / "data" / "houses.csv").write_text("my own rows\n")
+    elsewhere = tmp_path / "elsewhere"
+    (homes / "ada" / "my-work").rename(elsewhere)
+    (homes / "ada" / "my-work").symlink_to(elsewhere, target_is_directory=True)
+    before = _everything_kept(elsewhere)
+    assert hub.update_learners(homes) == [f"ada: my-work is a link (to {elsewhere}), so nothing was updated: make it "
+                                          "a folder again."]
+    assert _everything_kept(elsewhere) == before
+    assert (homes / "ada" / "data" / "houses.csv").read_text() == "my own rows\n"
