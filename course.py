@@ -810,14 +810,6 @@ def _read_file(path, limit=None):
     return data
 
 
-def _load(path):
-    """A learner's notebook, or None when the file is empty, cut short or not a notebook this can merge."""
-    try:
-        return _parse(_read_file(path))
-    except (OSError, NotRead):
-        return None
-
-
 def _parse(data):
     try:
         notebook = json.loads(data.decode("utf-8"))
