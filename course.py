@@ -33,11 +33,13 @@ import shutil
 import signal
 import socket
 import ssl
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import venv
@@ -468,7 +470,13 @@ def outdated_copies(course, work):
         path = work / source.name
         if not path.exists():
             continue
-        mine = _load(path)
+        try:
+            mine = _parse(_read_file(path))
+        except NotRead as error:
+            lines.append(_not_read(path, error, "update"))
+            continue
+        except OSError:
+            mine = None
         if mine is None:
             lines.append(_broken(path))
         elif _origin(mine).get("sha256") != _sha256(_read(source)):
@@ -487,6 +495,8 @@ def fresh_copy(name, course, work, runtimes=None):
     if not source.exists():
         names = ", ".join(path.stem for path in sorted(course.glob("*.ipynb")))
         return [f"There is no notebook {name!r}; the notebooks are: {names}."]
+    if _linked_old(work):
+        return [_linked_old(work, "fresh " + name)]
     opened, unasked = open_in_jupyter(work, runtimes)
     if unasked or _key(path) in opened:
         return [_not_asked(unasked, "fresh " + name)] if unasked else [_is_open(name, "fresh " + name)]
@@ -494,6 +504,8 @@ def fresh_copy(name, course, work, runtimes=None):
         work.mkdir(parents=True, exist_ok=True)  # `fresh` before the first `lab`
         kept = put_aside(path, work) if path.exists() else None
         replace_whole(path, _as_bytes(_copy_of(_read(source))))
+    except NotRead as error:
+        return [_not_read(path, error, "fresh " + name)]
     except OSError as error:
         return [_not_written(error, work, f"your copy of {name}", "fresh " + name)]
     return [f"A fresh copy of {name} is in {work.name}/."] + ([f"Your old copy is {kept}."] if kept else [])
@@ -506,12 +518,16 @@ def update_copies(course, work, runtimes=None, command="update"):
     report = give_copies(course, work, command)
     if not work.is_dir():
         return report
+    if _linked_old(work):
+        return report + [_linked_old(work, command)]
     opened, unasked = open_in_jupyter(work, runtimes)
     if unasked:
         return report + [_not_asked(unasked, command)]
     for source in sorted(course.glob("*.ipynb")):
         try:
             line = _update_one(source, work / source.name, work, opened, command)
+        except NotRead as error:
+            line = _not_read(work / source.name, error, command)
         except OSError as error:
             report.append(_not_written(error, work, f"your copy of {source.stem}", command))
             if error.errno in FOLDER_ERRORS:
@@ -523,7 +539,7 @@ def update_copies(course, work, runtimes=None, command="update"):
 
 def _update_one(source, path, work, opened, command):
     """Update one copy, or say why it is left as it is; None when it is up to date."""
-    data = path.read_bytes()
+    data = _read_file(path)
     mine, theirs = _parse(data), _read(source)
     if mine is None:
         return _broken(path)
@@ -532,11 +548,14 @@ def _update_one(source, path, work, opened, command):
     if _key(path) in opened:
         return _is_open(source.stem, command)
     cells, kept = _merge(mine, theirs)
-    updated = dict(theirs, cells=cells, metadata=_merged_metadata(mine, theirs))
+    try:
+        updated = _as_bytes(dict(theirs, cells=cells, metadata=_merged_metadata(mine, theirs)))
+    except RecursionError:  # nested just too deeply to be written out again
+        return _broken(path)
     aside = put_aside(path, work, data)
-    if path.read_bytes() != data:  # saved meanwhile (by a program that keeps no session)
+    if _read_file(path) != data:  # saved meanwhile (by a program that keeps no session)
         return f"{source.stem} changed while it was being updated, so it was left as it is: run {command} again."
-    replace_whole(path, _as_bytes(updated))
+    replace_whole(path, updated)
     return (f"{source.stem}: updated, keeping your {kept} changed or added cell(s); "
             f"the copy before the update is {aside}.")
 
@@ -632,38 +651,69 @@ FOLDER_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(e
 def put_aside(path, work, data=None):
     """Copy a learner's file (or the bytes read from it) into work/old/ under a name no file has (the time,
     and a number if that is taken), so that no set-aside copy ever replaces another; return where it went."""
-    data = path.read_bytes() if data is None else data
+    data = _read_file(path) if data is None else data
     folder = work / "old"
     folder.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d %H%M%S")
-    for number in itertools.count(1):
-        target = folder / f"{path.stem} {stamp}{f' ({number})' if number > 1 else ''}{path.suffix}"
-        try:
-            _create(target, data)
-        except FileExistsError:
-            continue
-        return target.relative_to(work.parent).as_posix()
+    if folder.is_symlink():  # made a link since the command checked: never write where it leads
+        raise OSError(errno.ELOOP, f"{folder} is a link")
+    temporary = _temporary(work, path.stem, data)  # in work/, so that old/ never holds a half-written file
+    try:
+        stamp = time.strftime("%Y-%m-%d %H%M%S")
+        for number in itertools.count(1):
+            target = folder / f"{path.stem} {stamp}{f' ({number})' if number > 1 else ''}{path.suffix}"
+            try:
+                _link(temporary, target)
+            except FileExistsError:
+                continue
+            return target.relative_to(work.parent).as_posix()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _create(path, data):
-    """Write a file that must not exist yet ('x': never replaces one); a failed write leaves nothing."""
-    handle = open(path, "xb")
+    """Write a file that must not exist yet, whole or not at all: a temporary file beside it takes its name
+    only once it is all on the disk, and never replaces a file (FileExistsError)."""
+    temporary = _temporary(path.parent, path.stem, data)
     try:
-        with handle:
+        _link(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _temporary(folder, stem, data):
+    """A new hidden file in `folder` holding `data`, on the disk; removed again if it cannot be written whole."""
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
             _write_all(handle, data)
     except BaseException:
         with contextlib.suppress(OSError):
-            path.unlink()
+            os.unlink(temporary)
         raise
+    return temporary
+
+
+def _link(temporary, path):
+    """Give the whole temporary file the name `path`, which must be free (FileExistsError if it is not)."""
+    try:
+        os.link(temporary, path)  # a hard link never replaces a file
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (FAT, some network drives)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        # On Windows a rename refuses a name that is taken; elsewhere a file made between the check above
+        # and the rename would be replaced (a small race, on file systems without hard links only).
+        os.rename(temporary, path)
 
 
 def replace_whole(path, data):
     """Replace a file whole: write a temporary file beside it, then rename it over the old one, so that a
     full disk or a crash at any moment leaves either the old file or the new one, never half of one."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    temporary = _temporary(path.parent, path.stem, data)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            _write_all(handle, data)
         with contextlib.suppress(OSError):
             shutil.copymode(path, temporary)  # the learner's file's permissions, where it has some
         _rename_over(temporary, path)
@@ -706,6 +756,20 @@ def _broken(path):
             f"as it is. To start that notebook again, run: python3 course.py fresh {path.stem}")
 
 
+def _not_read(path, error, command):
+    return (f"Your copy {path.name} {error}, so it was left as it is: move it out of {path.parent.name}/ (`update` "
+            f"then gives you a new copy), then run {command} again.")
+
+
+def _linked_old(work, command=None):
+    """A sentence if work/old is a link (set-aside copies would land where it leads), else None."""
+    old = work / "old"
+    if old.is_symlink():
+        return (f"{work.name}/old is a link (to {os.readlink(old)}), so nothing was changed: make it a folder again "
+                f"(move the link away), then run {command} again.")
+    return None
+
+
 def _not_asked(servers, command):
     return (f"{' and '.join(servers)} could not be asked which notebooks it has open, so none of the copies "
             f"was changed: close the notebooks (File > Close and Shut Down Notebook) or stop that JupyterLab, "
@@ -723,18 +787,33 @@ def _read(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _load(path):
-    """A learner's notebook, or None when the file is empty, cut short or not a notebook this can merge."""
-    try:
-        return _parse(path.read_bytes())
-    except OSError:
-        return None
+FILE_LIMIT = 50 * 2**20  # bytes read of any learner's file: a notebook is far smaller, an endless file never ends
+
+
+class NotRead(Exception):
+    """A learner's file that is not read: one that is not a regular file or is over FILE_LIMIT."""
+
+
+def _read_file(path, limit=None):
+    """The bytes of a regular file of at most `limit` bytes (FILE_LIMIT); NotRead for anything else. A pipe
+    or a device is never read (it may block for ever or never end), nor opened where that could block."""
+    limit = limit or FILE_LIMIT
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRead("is not a file (a pipe, a device or a folder)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for a pipe since the check
+            raise NotRead("is not a file (a pipe, a device or a folder)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotRead(f"is over {limit // 2**20} MB")
+    return data
 
 
 def _parse(data):
     try:
         notebook = json.loads(data.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError, MemoryError):  # nested too deeply for Python's parser: as broken
         return None
     if not (isinstance(notebook, dict) and isinstance(notebook.get("metadata", {}), dict)
             and isinstance(notebook.get("cells"), list) and all(map(_is_cell, notebook["cells"]))):
@@ -788,31 +867,38 @@ def runtime_dirs(home=None, environ=None):
 
 
 def open_in_jupyter(work, runtimes=None):
-    """The notebooks under `work` that a running Jupyter server has open (a session), and a sentence for
-    each server that could not be asked: then no copy is changed, as any might be open."""
+    """The notebooks that a running Jupyter server has open (a session), as resolved paths, and a sentence for
+    each server that could not be asked: then no copy is changed, as any might be open. Every server is
+    asked, whatever its root: a notebook may be open there through a link into `work`."""
     opened, unasked = set(), []
-    for info in _servers(runtime_dirs() if runtimes is None else runtimes):
-        root = Path(info.get("root_dir") or info.get("notebook_dir") or "/")
-        if not Path(_key(work)).is_relative_to(_key(root)):
-            continue  # a server shows only what is under its root: none of these copies
+    for name, info in _servers(runtime_dirs() if runtimes is None else runtimes):
         try:
-            sessions = _sessions(info)
-        except (OSError, ValueError) as error:
+            if isinstance(info, Exception):
+                raise info
+            root = Path(info.get("root_dir") or info.get("notebook_dir") or "/")
+            sessions = _within(ASK_LIMIT, _sessions, info)
+            opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
+        except Exception as error:  # noqa: BLE001 (a file or an answer that makes no sense: any copy may be open)
             if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
                 continue  # a server that stopped without tidying up its file: nothing listens there
-            unasked.append(f"The JupyterLab on port {info.get('port')} ({error})")
-            continue
-        opened |= {_key(root / session["path"]) for session in sessions if isinstance(session.get("path"), str)}
+            unasked.append(f"The JupyterLab of {name} ({type(error).__name__}: {str(error)[:200]})")
     return opened, unasked
 
 
 def _servers(runtimes):
-    """What the jpserver-*.json of servers that may be running say (url, token, root folder)."""
+    """(file name, what it says: url, token, root folder) for the jpserver-*.json of servers that may be
+    running; what a file says is an error when it is nested too deeply to be read."""
     found = []
     for path in sorted(path for folder in runtimes for path in Path(folder).glob("jpserver-*.json")):
-        with contextlib.suppress(OSError, ValueError):
-            found.append(json.loads(path.read_text(encoding="utf-8")))
-    return [info for info in found if isinstance(info, dict) and _may_be_running(info.get("pid"))]
+        try:
+            info = json.loads(_read_file(path, limit=2**20).decode("utf-8"))
+        except (OSError, ValueError, NotRead):
+            continue  # being written, or no server's (a pipe, a device): no server to ask
+        except (RecursionError, MemoryError) as error:
+            info = error  # no server writes that: whoever did may have a copy open
+        if isinstance(info, Exception) or isinstance(info, dict) and _may_be_running(info.get("pid")):
+            found.append((path.name, info))
+    return found
 
 
 def _may_be_running(pid):
@@ -820,11 +906,35 @@ def _may_be_running(pid):
         return True  # os.kill on Windows stops the process: only asking its port tells
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except OSError:
         pass  # another user's: running
     return True
+
+
+ASK_LIMIT = 10  # seconds for a server's whole answer: one that drips it (a byte at a time) is not waited for
+
+
+def _within(seconds, function, *args):
+    """function(*args), or TimeoutError when it has not returned within `seconds`: it goes on in a thread of
+    its own, which ends with this process."""
+    result = []
+
+    def call():
+        try:
+            result.append((True, function(*args)))
+        except BaseException as error:  # noqa: BLE001 (passed on to the caller below)
+            result.append((False, error))
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not result:
+        raise TimeoutError(f"it gave no whole answer within {seconds} seconds")
+    fine, value = result.pop()  # the list no longer holds an error, which holds this frame: no cycle
+    if not fine:
+        raise value
+    return value
 
 
 LOOPBACK = {"localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1", "::1": "[::1]", "0.0.0.0": "127.0.0.1", "::": "[::1]"}
@@ -841,8 +951,15 @@ def _sessions(info):
     request = urllib.request.Request(f"{scheme}://{host}:{info['port']}/{where}",
                                      headers={"Authorization": f"token {info.get('token', '')}"})
     unchecked = ssl._create_unverified_context() if scheme == "https" else None  # our own machine
-    with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:
-        sessions = json.loads(answer.read().decode("utf-8"))
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=unchecked) as answer:
+            body = answer.read(FILE_LIMIT + 1)
+    except urllib.error.HTTPError as refused:
+        refused.close()  # its connection: the error outlives this thread
+        raise
+    if len(body) > FILE_LIMIT:
+        raise OSError(f"its answer is over {FILE_LIMIT // 2**20} MB")
+    sessions = json.loads(body.decode("utf-8"))
     if not isinstance(sessions, list):
         raise OSError("it gave no list of sessions")
     return [session for session in sessions if isinstance(session, dict)]

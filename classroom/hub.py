@@ -222,22 +222,39 @@ def update_learners(homes=None):
     """`python3 course.py hub update`: every learner's copies brought up to the course's notebooks; the
     cells they changed are kept and each old copy is copied to their my-work/old/ first (course.py's
     update). A notebook a learner has open is left alone, and one learner's problem (a broken copy, a
-    link where a folder should be) is a line of the report: the rest of the class is updated."""
+    link where a folder should be, a home that cannot be read) is a line of the report: the rest of the
+    class is updated."""
     import course  # the same merge as a learner's own `python3 course.py update`
     homes = Path(homes or STATE / "homes")
     lines = []
-    for home in sorted(path for path in homes.glob("*") if (path / "my-work").is_dir()):
-        try:
-            mine = _update_learner(course, home)
-        except Exception as error:  # noqa: BLE001 (whatever it is, it is this learner's only)
-            mine = [f"not updated ({type(error).__name__}: {error}); their files are as they were."]
-        lines += [f"{home.name}: {line}" for line in mine]
+    for home in sorted(homes.glob("*")):
+        lines += [f"{home.name}: {line}" for line in _update_home(course, home)]
     return lines or [f"No learner has logged in yet ({homes} has no my-work folders)."]
 
 
+def _update_home(course, home):
+    """The report's lines for one home (none for one that is no learner's); never an error."""
+    try:
+        if home.is_symlink():  # learners run as the hub's account: one could make homes/<name> lead anywhere
+            return [f"is a link (to {os.readlink(home)}), so nothing was updated."]
+        (home / "my-work").stat()  # a home that cannot be read says so here
+        if home.stat().st_uid != os.getuid():
+            return ["belongs to another account, so nothing was updated: run hub update as the account that runs "
+                    "the hub (files it writes would be another's)."]
+    except (FileNotFoundError, NotADirectoryError):
+        return []  # not logged in yet, or a stray file
+    except OSError as error:
+        return [f"cannot be read ({error.strerror or error}), so nothing was updated."]
+    try:
+        return _update_learner(course, home)
+    except Exception as error:  # noqa: BLE001 (whatever it is, it is this learner's only)
+        return [f"the update stopped ({type(error).__name__}: {error}); a copy it changed before that has its "
+                "old version in my-work/old/."]
+
+
 def _update_learner(course, home):
-    """One learner's copies and data. Their server asks nothing of course.py, so their open notebooks are
-    found as their own `update` finds them: in the jpserver-*.json their server writes in their home."""
+    """One learner's copies, then their data. Their server asks nothing of course.py, so their open notebooks
+    are found as their own `update` finds them: in the jpserver-*.json their server writes in their home."""
     work = home / "my-work"
     for folder in (work, work / "old"):
         if folder.is_symlink():  # never follow a learner's link to write outside their home
@@ -245,30 +262,43 @@ def _update_learner(course, home):
                     "make it a folder again."]
     lines = course.update_copies(course.COURSE, work, runtimes=course.runtime_dirs(home, environ={}),
                                  command="hub update")
-    return lines + _update_data(course, home)
+    return lines + _update_data(course, home)  # which reports its own errors, after the copies' lines
 
 
 def _update_data(course, home):
     """The learner's data/ as the course ships it: files written whole, a file the learner changed copied to
-    their my-work/old/ first, and nothing written through a link."""
-    lines, data = [], home / "data"
+    their my-work/old/ first, and nothing written through a link. A file that cannot be written is a line,
+    and the others are written."""
+    data = home / "data"
+    if data.is_symlink():
+        return [f"data is a link (to {os.readlink(data)}): no data is copied through it."]
+    if data.exists() and not data.is_dir():
+        return ["data is not a folder, so the course's data files were not copied: rename it, then run hub update "
+                "again."]
+    lines = []
     for shipped in sorted(path for path in (HERE / "data").rglob("*") if path.is_file()):
         target = data / shipped.relative_to(HERE / "data")
-        linked = next((p for p in [target, *target.parents] if p.is_symlink() and p.is_relative_to(data)), None)
-        if linked:
-            note = f"{linked.relative_to(home)} is a link (to {os.readlink(linked)}): no data is copied through it."
-            lines += [] if note in lines else [note]
-            continue
-        if target.is_file() and target.read_bytes() == shipped.read_bytes():
-            continue
-        if target.exists() and not target.is_file():
-            lines.append(f"{target.relative_to(home)} is not a file, so it was left as it is.")
-            continue
-        aside = course.put_aside(target, home / "my-work") if target.exists() else None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        course.replace_whole(target, shipped.read_bytes())
-        lines += [f"{target.relative_to(home)}: your changed file is {aside}."] if aside else []
+        try:
+            lines += _update_data_file(course, home, shipped, target, lines)
+        except (OSError, course.NotRead) as error:
+            lines.append(f"{target.relative_to(home)} was left as it is ({error}).")
     return lines
+
+
+def _update_data_file(course, home, shipped, target, lines):
+    """One data file as the course ships it; the report's lines so far (`lines`) say each link once."""
+    linked = next((p for p in [target, *target.parents] if p.is_symlink() and p.is_relative_to(home / "data")), None)
+    if linked:
+        note = f"{linked.relative_to(home)} is a link (to {os.readlink(linked)}): no data is copied through it."
+        return [] if note in lines else [note]
+    if target.is_file() and course._read_file(target) == shipped.read_bytes():
+        return []
+    if target.exists() and not target.is_file():
+        return [f"{target.relative_to(home)} is not a file, so it was left as it is."]
+    aside = course.put_aside(target, home / "my-work") if target.exists() else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    course.replace_whole(target, shipped.read_bytes())
+    return [f"{target.relative_to(home)}: your changed file is {aside}."] if aside else []
 
 
 def main(arguments=None):

@@ -5,8 +5,9 @@
 COPIES_EXAMPLES=2000 runs many more sequences than the suite's few (which take a few seconds)."""
 import json
 import os
-from collections import Counter
+import stat
 import sys
+from collections import Counter
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -19,7 +20,7 @@ import course  # noqa: E402  (the top-level course.py)
 
 NAMES = ("01_error", "02_linear")
 LEARNER = ("add", "add without id", "delete", "duplicate", "move", "edit", "retype", "metadata", "drop ids",
-           "empty", "cut short")
+           "empty", "cut short", "nested", *(("pipe",) if hasattr(os, "mkfifo") else ()))
 COURSE = ("course adds", "course removes", "course rewords")
 RUNS = ("update", "fresh")
 STEP = st.tuples(st.sampled_from(LEARNER + COURSE + RUNS), st.sampled_from(NAMES), st.integers(0, 10_000))
@@ -64,6 +65,13 @@ class Classroom:
     def edit(self, kind, name, n):
         """What a learner does to their copy, saved as JupyterLab (or Colab, or a crash) would save it."""
         path = self.work / f"{name}.ipynb"
+        if _saved(path) is None:  # a pipe: the learner moves it away, and the next `update` gives a new copy
+            return path.unlink(missing_ok=True)
+        if kind == "pipe":
+            path.unlink()
+            return os.mkfifo(path)
+        if kind == "nested":
+            return path.write_text("[" * 100_000)  # too deep for Python's parser
         if kind == "empty":
             return path.write_bytes(b"")
         if kind == "cut short":
@@ -99,12 +107,14 @@ class Classroom:
         return [pair for pair in pairs if pair not in self.course_had]
 
     def run(self, kind, name):
-        before = {n: (self.work / f"{n}.ipynb").read_bytes() for n in NAMES}
+        before = {n: _saved(self.work / f"{n}.ipynb") for n in NAMES}
+        pipes = [n for n in NAMES if (self.work / f"{n}.ipynb").is_fifo()]
         if kind == "update":
             report = course.update_copies(self.course, self.work, runtimes=[])
         else:
             report = course.fresh_copy(name, self.course, self.work, runtimes=[])
         self.check_old_untouched()
+        assert all((self.work / f"{n}.ipynb").is_fifo() for n in pipes), report  # named and left as it is
         new_old = {path: data for path, data in self.old_files().items() if path not in self.old}
         for n, data in before.items():
             self.check_kept(n, data, kind if kind == "update" or n == name else None, new_old, report)
@@ -116,7 +126,9 @@ class Classroom:
         """A copy's bytes before a run are still in my-work/: the copy itself, or a new set-aside copy; after
         `update`, every cell the learner wrote is in the copy itself, with its type, and so is their notebook
         metadata; a copy they broke is left as it is; `fresh` gives the course's notebook."""
-        now = (self.work / f"{name}.ipynb").read_bytes()
+        now = _saved(self.work / f"{name}.ipynb")
+        if before is None:  # not a file (a pipe): nothing of the learner's to keep, and it is left as it is
+            return
         assert now == before or before in new_old.values(), (name, report)
         earlier = _notebook(before)
         if ran == "update" and earlier is None:
@@ -139,11 +151,17 @@ class Classroom:
             assert now.get(path) == data, f"my-work/old/{path} was changed or removed"
 
 
+def _saved(path):
+    """A copy's bytes, or None for one that is not there or not a file (a pipe: reading it would wait for ever)."""
+    return path.read_bytes() if stat.S_ISREG(os.stat(path).st_mode if path.exists() else 0) else None
+
+
 def _notebook(data):
-    """A saved copy as a notebook, or None for one that is empty, cut short or not a notebook."""
+    """A saved copy as a notebook, or None for one that is empty, cut short, nested too deeply or not a
+    notebook."""
     try:
         notebook = json.loads(data.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return notebook if isinstance(notebook, dict) and isinstance(notebook.get("cells"), list) else None
 

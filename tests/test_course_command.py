@@ -1,13 +1,17 @@
 """`python3 course.py`: JupyterLab private to the learner (token out of `ps`, a port that is really free,
 a link that works), set-ups that take turns, and learners' copies that no update overwrites."""
+import contextlib
 import http.server
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -770,7 +774,7 @@ class _Jupyter:
     """A stand-in for a running Jupyter server: its jpserver-*.json in `runtime`, and /api/sessions
     answering its token with the notebooks open under `root`."""
 
-    def __init__(self, runtime, root, open_paths, base_url="/"):
+    def __init__(self, runtime, root, open_paths, base_url="/", body=None):
         import http.server
         import threading
         test = self
@@ -779,11 +783,11 @@ class _Jupyter:
             def do_GET(self):
                 asked = self.headers.get("Authorization") == "token its-token"
                 test.asked += [self.path]
-                body = json.dumps([{"path": path, "type": "notebook"} for path in open_paths]).encode()
+                answer = body or json.dumps([{"path": path, "type": "notebook"} for path in open_paths]).encode()
                 self.send_response(200 if asked else 403)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(answer)
 
             def log_message(self, *_):
                 pass
@@ -877,3 +881,277 @@ def test_hub_update_leaves_a_notebook_open_in_a_learners_server_alone(tmp_path, 
     assert report == ["ada: 01_error is open in JupyterLab, so it was left as it is: close it (File > Close and "
                       "Shut Down Notebook), then run hub update again.", report[1]]
     assert report[1].startswith("bob: 01_error: updated")
+
+
+# --- A learner's files that are not what they seem (pipes, links, nesting, servers that drip) -----------
+
+def _in_child(code, seconds=30, **options):
+    """Run `code` in a Python of its own that imports course.py; None if it had not ended after `seconds`
+    (it is killed): a hang fails a test instead of stopping the suite."""
+    try:
+        return subprocess.run([*options.pop("prefix", []), sys.executable, "-c", code], capture_output=True,
+                              text=True, timeout=seconds, env=dict(os.environ, PYTHONPATH=str(ROOT)), **options)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_copy_that_is_a_pipe_or_a_device_is_named_and_lab_update_and_fresh_go_on(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"], "03_grad": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "01_error.ipynb").unlink()
+    os.mkfifo(work / "01_error.ipynb")  # nothing ever writes into it: opening it to read waits for ever
+    (work / "02_linear.ipynb").unlink()
+    (work / "02_linear.ipynb").symlink_to("/dev/zero")  # never ends
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"],
+                         "03_grad": ["intro, corrected"]})
+    ran = _in_child("import course, json; from pathlib import Path\n"
+                    f"s, w = Path({str(shipped)!r}), Path({str(work)!r})\n"
+                    "print(json.dumps([course.outdated_copies(s, w), course.update_copies(s, w, runtimes=[]),\n"
+                    "                  course.fresh_copy('01_error', s, w, runtimes=[]),\n"
+                    "                  course.fresh_copy('02_linear', s, w, runtimes=[])]))")
+    assert ran is not None, "hung on a pipe or a device"
+    lab_says, updated, *fresh = json.loads(ran.stdout)
+    for report in (lab_says[1:], updated[:2], *fresh):
+        assert all("is not a file (a pipe, a device or a folder), so it was left as it is" in line for line in report)
+    assert updated[2].startswith("03_grad: updated")
+    assert stat.S_ISFIFO((work / "01_error.ipynb").lstat().st_mode) and (work / "02_linear.ipynb").is_symlink()
+
+
+def test_a_copy_over_the_size_limit_is_named_and_left_as_it_is(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    os.truncate(work / "01_error.ipynb", 60 * 2**20)  # 60 MB (of nothing: a sparse file)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    for report in (course.outdated_copies(shipped, work), course.update_copies(shipped, work, runtimes=[]),
+                   course.fresh_copy("01_error", shipped, work, runtimes=[])):
+        assert "01_error.ipynb is over 50 MB, so it was left as it is" in report[-1], report
+    assert (work / "01_error.ipynb").stat().st_size == 60 * 2**20 and not (work / "old").exists()
+
+
+def test_a_deeply_nested_copy_is_named_as_broken_and_the_others_are_updated(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "01_error.ipynb").write_text("[" * 100_000)  # Python's parser gives up (RecursionError)
+    _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
+    assert "01_error.ipynb cannot be read" in course.outdated_copies(shipped, work)[1]  # `lab` starts
+    report = course.update_copies(shipped, work, runtimes=[])
+    assert "01_error.ipynb cannot be read" in report[0] and report[1].startswith("02_linear: updated")
+    assert (work / "01_error.ipynb").read_text() == "[" * 100_000
+
+
+@pytest.mark.parametrize("nested", ["its runtime file", "its answer"])
+def test_a_deeply_nested_runtime_file_or_server_answer_changes_nothing(tmp_path, nested):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", tmp_path, [], body=b"[" * 100_000 if nested == "its answer" else None)
+    if nested == "its runtime file":
+        (tmp_path / "runtime" / "jpserver-1.json").write_text("[" * 100_000)
+    try:
+        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+    finally:
+        lab.stop()
+    assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
+    assert (work / "01_error.ipynb").read_bytes() == mine
+
+
+def test_a_notebook_open_through_a_link_in_another_servers_root_is_left_alone(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    elsewhere = tmp_path / "elsewhere"  # a server's root that does not hold my-work/, but a link into it
+    elsewhere.mkdir()
+    (elsewhere / "linked.ipynb").symlink_to(work / "01_error.ipynb")
+    mine = (work / "01_error.ipynb").read_bytes()
+    lab = _Jupyter(tmp_path / "runtime", elsewhere, ["linked.ipynb"])
+    try:
+        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+    finally:
+        lab.stop()
+    assert report[0].startswith("01_error is open in JupyterLab") and (work / "01_error.ipynb").read_bytes() == mine
+
+
+@pytest.mark.parametrize("command", ["update", "fresh"])
+def test_nothing_is_set_aside_through_a_linked_my_work_old(tmp_path, command):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    (work / "old").symlink_to(shipped, target_is_directory=True)  # the next `lab` would copy what lands there
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    report = (course.update_copies(shipped, work, runtimes=[]) if command == "update"
+              else course.fresh_copy("01_error", shipped, work, runtimes=[]))
+    assert report == [f"my-work/old is a link (to {shipped}), so nothing was changed: make it a folder again "
+                      f"(move the link away), then run {'update' if command == 'update' else 'fresh 01_error'} again."]
+    assert [path.name for path in shipped.iterdir()] == ["01_error.ipynb"]
+    assert (work / "01_error.ipynb").read_bytes() == mine
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL")
+def test_a_kill_while_a_copy_is_set_aside_leaves_no_cut_short_copy_in_old(tmp_path):
+    shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
+    course.give_copies(shipped, work)
+    _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source="my answer"))
+    _course(tmp_path, **{"01_error": ["intro, corrected", "..."]})
+    mine = (work / "01_error.ipynb").read_bytes()
+    ran = _in_child("import course, os, signal; from pathlib import Path\n"
+                    "def half(handle, data):  # the power goes midway\n"
+                    "    handle.write(data[:len(data) // 2]); handle.flush(); os.kill(os.getpid(), signal.SIGKILL)\n"
+                    f"course._write_all = half\n"
+                    f"course.update_copies(Path({str(shipped)!r}), Path({str(work)!r}), runtimes=[])")
+    assert ran.returncode == -signal.SIGKILL
+    assert all(path.read_bytes() == mine for path in (work / "old").glob("*"))
+    assert (work / "01_error.ipynb").read_bytes() == mine
+    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
+    assert [path.read_bytes() for path in (work / "old").glob("*")] == [mine]
+
+
+def test_update_sees_a_notebook_open_in_a_jupyterlab_started_as_lab_starts_it(tmp_path, monkeypatch):
+    """A real JupyterLab with its runtime folder where `lab` makes it; `update` runs in another terminal."""
+    shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
+    course.give_copies(shipped, work)
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    monkeypatch.setattr(course, "LAB_RUNTIME", tmp_path / "lab-runtime")
+    runtime = course._private_folder(course.LAB_RUNTIME)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(course.PYTHON), *course.lab_arguments(port, root_dir=tmp_path)],
+                              env=dict(os.environ, JUPYTER_TOKEN="x", JUPYTER_RUNTIME_DIR=str(runtime)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        sessions = f"http://127.0.0.1:{port}/api/sessions"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(urllib.request.Request(sessions, headers={"Authorization": "token x"}),
+                                       timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        body = json.dumps({"path": "my-work/01_error.ipynb", "type": "notebook", "name": "",
+                           "kernel": {"name": "python3"}})
+        urllib.request.urlopen(urllib.request.Request(sessions, data=body.encode(), method="POST", headers={
+            "Authorization": "token x", "Content-Type": "application/json"}), timeout=60)
+        monkeypatch.delenv("JUPYTER_RUNTIME_DIR", raising=False)  # the learner's other terminal
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        mine = (work / "01_error.ipynb").read_bytes()
+        assert course.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
+        assert (work / "01_error.ipynb").read_bytes() == mine
+    finally:
+        course._stop(server)
+
+
+# --- hub update: one learner's home is never the class's problem ---------------------------------------
+
+def _class(tmp_path, monkeypatch, *names):
+    """Learners' homes with a copy of 01_error each, made before the course corrected it; no data/ to copy."""
+    from classroom import hub
+    shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
+    _course(tmp_path, **{"01_error": ["intro"]})
+    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(hub, "HERE", tmp_path)
+    for name in names:
+        course.give_copies(shipped, homes / name / "my-work")
+    _course(tmp_path, **{"01_error": ["intro, corrected"]})
+    return hub, homes
+
+
+HUB_UPDATE = ("import course, json; from classroom import hub; from pathlib import Path; "
+              "course.COURSE, hub.HERE = Path({root!r}) / 'notebooks', Path({root!r}); "
+              "print(json.dumps(hub.update_learners(Path({root!r}) / 'homes')))")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("server", ["a pipe for a runtime file", "a server that drips its answer"])
+def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_path, monkeypatch, server):
+    hub, homes = _class(tmp_path, monkeypatch, "ada", "bob", "cem")
+    runtime = homes / "bob" / ".local" / "share" / "jupyter" / "runtime"
+    runtime.mkdir(parents=True)
+    if server == "a pipe for a runtime file":
+        os.mkfifo(runtime / "jpserver-1.json")
+    else:  # headers at once, then a byte every 2 seconds: no single read waits long
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def drip():
+            connection, _ = listener.accept()
+            connection.recv(4096)
+            with contextlib.suppress(OSError):
+                connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 1000000\r\n\r\n[")
+                for _ in range(100):
+                    time.sleep(2)
+                    connection.sendall(b" ")
+        threading.Thread(target=drip, daemon=True).start()
+        (runtime / "jpserver-1.json").write_text(json.dumps({
+            "port": listener.getsockname()[1], "hostname": "127.0.0.1", "token": "t", "root_dir": str(homes / "bob"),
+            "pid": os.getpid()}))
+    ran = _in_child(HUB_UPDATE.format(root=str(tmp_path)), seconds=40)
+    assert ran is not None, "one learner's server stopped the class's update"
+    report = json.loads(ran.stdout)
+    assert report[0].startswith("ada: 01_error: updated") and report[2].startswith("cem: 01_error: updated")
+    said = "01_error: updated" if "pipe" in server else "The JupyterLab of jpserver-1.json (TimeoutError"
+    assert report[1].startswith(f"bob: {said}")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0 and not shutil.which("setpriv"),
+                    reason="needs an account that file permissions apply to")
+def test_hub_update_goes_on_past_a_home_it_cannot_read(tmp_path, monkeypatch):
+    root = Path(tempfile.mkdtemp(prefix="course-hub-"))  # pytest's tmp_path is 0700: `nobody` could not reach it
+    try:
+        hub, homes = _class(root, monkeypatch, "ada", "bob", "cem")
+        as_nobody = []
+        if os.geteuid() == 0:  # root reads every folder: the hub runs as an ordinary account
+            root.chmod(0o755)
+            subprocess.run(["chown", "-R", "65534:65534", str(root)], check=True)
+            as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        (homes / "bob").chmod(0)  # bob's `chmod 000 ~`
+        ran = _in_child(HUB_UPDATE.format(root=str(root)), prefix=as_nobody)
+        (homes / "bob").chmod(0o755)
+        assert ran.returncode == 0, ran.stderr[-2000:]
+        report = json.loads(ran.stdout)
+        assert report[0].startswith("ada: 01_error: updated") and report[2].startswith("cem: 01_error: updated")
+        assert report[1] == "bob: cannot be read (Permission denied), so nothing was updated."
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_hub_update_says_what_it_did_when_a_learners_data_is_a_file(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "houses.csv").write_text("area,price\n")
+    (homes / "ada" / "data").write_text("my notes")
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: 01_error: updated") and len(report) == 2
+    assert report[1] == ("ada: data is not a folder, so the course's data files were not copied: rename it, then "
+                         "run hub update again.")
+    assert (homes / "ada" / "data").read_text() == "my notes"
+
+
+def test_hub_update_never_writes_through_a_home_that_is_a_link(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    elsewhere = tmp_path / "elsewhere"
+    course.give_copies(tmp_path / "notebooks", elsewhere / "my-work")
+    (homes / "zed").symlink_to(elsewhere, target_is_directory=True)  # learners run as the hub's account
+    before = _everything_kept(elsewhere)
+    report = hub.update_learners(homes)
+    assert report[0].startswith("ada: 01_error: updated")
+    assert report[1] == f"zed: is a link (to {elsewhere}), so nothing was updated."
+    assert _everything_kept(elsewhere) == before
+
+
+def test_hub_update_sets_no_data_file_aside_through_a_linked_my_work(tmp_path, monkeypatch):
+    hub, homes = _class(tmp_path, monkeypatch, "ada")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "houses.csv").write_text("area,price\n")
+    (homes / "ada" / "data").mkdir()
+    (homes / "ada" / "data" / "houses.csv").write_text("my own rows\n")
+    elsewhere = tmp_path / "elsewhere"
+    (homes / "ada" / "my-work").rename(elsewhere)
+    (homes / "ada" / "my-work").symlink_to(elsewhere, target_is_directory=True)
+    before = _everything_kept(elsewhere)
+    assert hub.update_learners(homes) == [f"ada: my-work is a link (to {elsewhere}), so nothing was updated: make it "
+                                          "a folder again."]
+    assert _everything_kept(elsewhere) == before
+    assert (homes / "ada" / "data" / "houses.csv").read_text() == "my own rows\n"
