@@ -1064,7 +1064,7 @@ HUB_UPDATE = ("import course, json; from classroom import hub; from pathlib impo
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 @pytest.mark.parametrize("server", ["a pipe for a runtime file", "a server that drips its answer"])
-def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_path, monkeypatch, server):
+def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_path, monkeypatch, server, request):
     hub, homes = _class(tmp_path, monkeypatch, "ada", "bob", "cem")
     runtime = homes / "bob" / ".local" / "share" / "jupyter" / "runtime"
     runtime.mkdir(parents=True)
@@ -1075,15 +1075,17 @@ def test_hub_update_goes_on_past_a_learner_whose_server_never_answers_whole(tmp_
         listener.bind(("127.0.0.1", 0))
         listener.listen()
 
+        finished = threading.Event()
+
         def drip():
-            connection, _ = listener.accept()
-            connection.recv(4096)
-            with contextlib.suppress(OSError):
+            with listener, listener.accept()[0] as connection, contextlib.suppress(OSError):
+                connection.recv(4096)
                 connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 1000000\r\n\r\n[")
-                for _ in range(100):
-                    time.sleep(2)
+                while not finished.wait(2):  # until the test ends: then both sockets are closed
                     connection.sendall(b" ")
-        threading.Thread(target=drip, daemon=True).start()
+        dripping = threading.Thread(target=drip, daemon=True)
+        dripping.start()
+        request.addfinalizer(lambda: (finished.set(), dripping.join(10)))
         (runtime / "jpserver-1.json").write_text(json.dumps({
             "port": listener.getsockname()[1], "hostname": "127.0.0.1", "token": "t", "root_dir": str(homes / "bob"),
             "pid": os.getpid()}))
