@@ -545,6 +545,25 @@ def test_ram_a_function_fills_in_dev_shm_does_not_outlive_check():
     assert out[2] == 0 and not out[0], f"{out[2]} bytes left in /dev/shm; verdict: {out[1]}"
 
 
+# The same in a folder of /dev/shm: its files count, and the folder goes.
+def test_ram_a_function_fills_in_a_folder_of_dev_shm_is_counted_and_freed():
+    out = in_a_fresh_kernel("""
+        import shutil
+        folder = "/dev/shm/attack-check-folder"
+        def mse(p, a):
+            os.makedirs(folder, exist_ok=True)
+            handle = os.open(folder + "/big", os.O_CREAT | os.O_WRONLY, 0o600)
+            os.posix_fallocate(handle, 0, 3 * 2**30)   # 3 GB of RAM, past the 2 GB limit
+            os.close(handle)
+            return float(np.mean((p - a) ** 2))
+        r = check("mse", mse)
+        left = os.path.exists(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        print(json.dumps([r.passed, r.message, left]))
+    """)
+    assert not out[0] and "memory" in out[1] and not out[2], out
+
+
 # 8. A function that SIGSTOPs the checking process (and its judge): check waits TIME_LIMIT, then
 #    STOP_LIMIT for a "stopped" that never comes, then 1 s more: about 9 s, not "a few seconds", and it
 #    says the function "did not finish within 3 seconds" although it returned at once.

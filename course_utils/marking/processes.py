@@ -6,6 +6,8 @@ import contextlib
 import functools
 import os
 import pathlib
+import shutil
+import stat
 import signal
 import sys
 import time
@@ -128,24 +130,29 @@ def _readable_by_all(path):
 
 
 def shm_files():
-    """{path: size in bytes} of the files in /dev/shm that the runner's user owns."""
+    """{path: size in bytes} of the files and folders in /dev/shm, subfolders too, that the runner's user
+    owns (a folder counts 0: its files count)."""
     files, owner = {}, runner_user()
-    with contextlib.suppress(OSError):
-        with os.scandir(SHM) as entries:
-            for entry in entries:
-                with contextlib.suppress(OSError):
-                    status = entry.stat(follow_symlinks=False)
-                    if status.st_uid == owner:
-                        files[entry.path] = status.st_blocks * 512
+    for folder, folders, names in os.walk(SHM, onerror=lambda error: None):  # links are not followed
+        for name in folders + names:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                status = os.lstat(path)
+                if status.st_uid == owner:
+                    files[path] = 0 if stat.S_ISDIR(status.st_mode) else status.st_blocks * 512
     return files
 
 
 def remove_new_shm_files(before):
-    """Remove the files a check's processes wrote in /dev/shm: they are memory, and nothing else frees it.
-    (Files of the same user made meanwhile by another program go too: /dev/shm says not who made them.)"""
-    for path in set(shm_files()) - set(before):
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    """Remove the files and folders a check's processes wrote in /dev/shm: they are memory, and nothing else
+    frees it. (Those of the same user made meanwhile by another program go too: /dev/shm says not who made
+    them.)"""
+    for path in sorted(set(shm_files()) - set(before)):  # a folder before what is in it
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def check_processes(runner):
