@@ -97,12 +97,7 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     try:
         yield base, token
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        course._stop(server)  # as lab stops its JupyterLab: terminate, kill after 10 s
         log.close()
 
 
