@@ -436,6 +436,32 @@ def test_the_browser_gets_a_page_in_the_private_folder_that_leads_to_the_link(tm
         _stop(*lab)
 
 
+@pytest.mark.parametrize("found", [True, False, "not asked"])
+def test_lab_says_whether_a_browser_opens_the_link(tmp_path, monkeypatch, capsys, found):
+    """Where no browser can be found (a remote machine), lab says so rather than "opens in your browser"."""
+    opened = []
+
+    class Browser:
+        def open(self, url, new=0):
+            opened.append(url)
+
+    def get(name=None):
+        if found is False:
+            raise lab.webbrowser.Error("could not locate runnable browser")
+        return Browser()
+    monkeypatch.setattr(lab.webbrowser, "get", get)
+    lab._announce("http://127.0.0.1:8888/lab?token=abc", tmp_path, found != "not asked", None)
+    for _ in range(100):  # the browser is started in a thread of its own
+        if opened or found is not True:
+            break
+        time.sleep(0.05)
+    said = capsys.readouterr().out
+    assert "http://127.0.0.1:8888/lab?token=abc" in said
+    assert ("opens in your browser" in said) == (found is True)
+    assert ("No web browser was found" in said) == (found is False)
+    assert opened == ([(tmp_path / "open.html").as_uri()] if found is True else [])
+
+
 def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
     arguments = lab.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
     assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
