@@ -475,6 +475,61 @@ def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
     assert json.loads((Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json").read_text()) == overrides
 
 
+@pytest.fixture
+def fake_venv(tmp_path, monkeypatch):
+    """environment's set-up with its .venv in tmp_path, recording what it would create and install."""
+    done = []
+    venv = tmp_path / ".venv"
+    for name, value in (("VENV", venv), ("PYTHON", venv / "bin" / "python"), ("STAMP", venv / "installed-from.json"),
+                        ("OLD_STAMP", venv / "installed-from.sha256"), ("SETUP_LOCK", tmp_path / "lock")):
+        monkeypatch.setattr(environment, name, value)
+
+    def create(folder, **options):
+        done.append(("create",))
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").touch()
+    monkeypatch.setattr(environment.venv, "create", create)
+    monkeypatch.setattr(environment, "run", lambda command, **_: done.append(tuple(map(str, command[1:]))))
+    return venv, done
+
+
+def test_each_command_installs_what_its_audience_needs_once(fake_venv, capsys):
+    venv, done = fake_venv
+    here = str(environment.HERE)
+    environment.ensure_environment()  # lab: the course alone
+    assert done[0] == ("create",) and done[-1] == ("-m", "pip", "install", "--quiet", "-e", here)
+    done.clear()
+    environment.ensure_environment()
+    assert done == []  # made once
+    environment.ensure_environment(["test", "hub"])  # test adds its extras to what is there
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{here}[hub,test]") and ("create",) not in done
+    done.clear()
+    environment.ensure_environment(["hub"])
+    environment.ensure_environment()
+    assert done == []  # extras installed earlier stay
+    assert "Setting up the course with its hub and test packages" in capsys.readouterr().out
+
+
+def test_a_venv_made_before_extras_were_chosen_counts_as_having_them_all(fake_venv):
+    venv, done = fake_venv
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    (venv / "installed-from.sha256").write_text(environment._pyproject_hash())
+    environment.ensure_environment(["test", "hub"])
+    assert done == []
+
+
+def test_a_set_up_cut_short_is_finished_without_creating_python_again(fake_venv):
+    """Creating .venv over a Python that runs (lab's JupyterLab, say) fails on Linux with "Text file busy":
+    a .venv that has a Python but no record of its set-up gets pip again, never a new Python."""
+    venv, done = fake_venv
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    environment.ensure_environment()
+    assert ("create",) not in done and ("-m", "ensurepip", "--upgrade") in done
+    assert json.loads((venv / "installed-from.json").read_text())["extras"] == []
+
+
 def test_a_second_set_up_waits_for_the_first(tmp_path):
     lock = tmp_path / "setup.lock"
     holder = subprocess.Popen([sys.executable, "-c", f"""
