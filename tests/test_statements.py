@@ -98,3 +98,87 @@ def test_02_the_raw_valley_runs_along_the_b_axis_at_w_112_to_120():
     assert said("02_learning_rate", f"""The valley is a thin sliver that runs almost parallel to the $b$ axis, at
         $w$ between about {floor[1]:.0f} and {floor[0]:.0f}: its floor is at $w = {floor[0]:.0f}$ where $b = 0$, and
         at $w = {best_w:.0f}$ at the star, {usd(best_b, 0)} further along $b$.""")
+
+
+# --- 4. 05, section 6: send the signal back through W2 before W2 moves -----------------------------------
+
+def layer_by_layer(X, y, W1, b1, W2, b2, alpha, signal_first=True):
+    """One training step that updates each layer as soon as its gradient is known, from the output down:
+    with signal_first, after the signal has gone back through W2 (05's cell beside the bug); otherwise with
+    W2 moved first, the bug."""
+    hidden, prediction = network.forward(X, W1, b1, W2, b2)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_hidden = d_prediction @ W2.T if signal_first else None
+    W2_new, b2_new = W2 - alpha * (hidden.T @ d_prediction), b2 - alpha * d_prediction.sum(axis=0)
+    if not signal_first:
+        d_hidden = d_prediction @ W2_new.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    return W1 - alpha * (X.T @ d_z), b1 - alpha * d_z.sum(axis=0), W2_new, b2_new
+
+
+@pytest.mark.parametrize("n, d, h, alpha", [(1, 2, 3, 0.3), (50, 3, 4, 0.1), (200, 2, 8, 1.0)])
+def test_updating_layer_by_layer_is_exact_when_the_signal_goes_back_first(n, d, h, alpha):
+    rng = np.random.default_rng(n)
+    X, y = rng.normal(size=(n, d)), rng.normal(size=(n, 1))
+    params = network.init_params(d, h, seed=n)
+    exact = network.train_step(X, y, *params.values(), alpha)
+    first = layer_by_layer(X, y, *params.values(), alpha)
+    assert all(np.array_equal(a, b) for a, b in zip(exact, first))  # bit for bit
+    late = layer_by_layer(X, y, *params.values(), alpha, signal_first=False)
+    assert not np.allclose(late[0], exact[0]) and not np.allclose(late[1], exact[1])  # W1 and b1 go wrong
+    assert np.array_equal(late[2], exact[2]) and np.array_equal(late[3], exact[3])    # W2 and b2 do not
+
+
+def test_05_teaches_send_the_signal_back_before_you_update():
+    text = markdown("05_backpropagation")
+    assert said("05_backpropagation", "send the signal back through a layer's weights before you update them")
+    assert said("05_backpropagation", "every new parameter comes out exactly as `network.train_step` makes it")
+    assert "get it wrong" not in text and "The cure is" not in text
+    notebook = json.loads((NOTEBOOKS / "05_backpropagation.ipynb").read_text("utf-8"))
+    shown = [cell for cell in notebook["cells"] if "layer_by_layer" in "".join(cell["source"])]
+    assert len(shown) == 1 and shown[0]["outputs"][0]["text"] == [
+        "layer by layer, signal first, the same as train_step: True\n"]
+
+
+# --- 5. 05, section 6: starting from zeros -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def split():
+    return data.house_split(["Gr_Liv_Area", "Year_Built"])  # 05's houses
+
+
+def zeros():
+    return {name: np.zeros_like(value) for name, value in network.init_params(2, 3).items()}
+
+
+def test_05_from_zeros_only_rounding_moves_the_network_and_the_units_stay_copies(split):
+    """05: 'every gradient is 0 but for rounding (about 10⁻¹⁶): for a few hundred steps nothing visibly
+    moves; then the rounding, grown a little at every step, sets the network training, still as three
+    copies.' When it takes off depends on the last bits, which differ between CPUs; that it does not
+    within 200 steps and has by 1000 holds with a wide margin (here the loss falls below 0.99 at step 360)."""
+    assert said("05_backpropagation", "every gradient is 0 but for rounding (about 10⁻¹⁶)")
+    gradients = network.backward(split.X_train, split.y_train, **zeros())
+    assert all(np.abs(gradient).max() < 1e-15 for gradient in gradients.values())
+    run = network.train(split.X_train, split.y_train, alpha=0.3, epochs=1000, start=zeros())
+    assert run.train_losses[200] > 0.999 and run.train_losses[1000] < 0.5
+    assert np.ptp(run.params["W1"], axis=1).max() == 0 and np.ptp(run.params["W2"]) == 0  # copies
+
+
+def test_05_with_uncentred_prices_w1_moves_from_the_second_step_every_unit_alike(split):
+    assert said("05_backpropagation", """With uncentred prices the first step moves only b2 and W2, every entry
+        of W2 alike; from the second step W1 moves too, every unit alike, and the units stay copies.""")
+    y = split.y_train + 1.0  # prices not centred
+    first = dict(zip("W1 b1 W2 b2".split(), network.train_step(split.X_train, y, *zeros().values(), 0.3)))
+    assert not first["W1"].any() and not first["b1"].any()
+    assert first["W2"].all() and np.ptp(first["W2"]) == 0 and first["b2"].all()
+    second = network.train_step(split.X_train, y, *first.values(), 0.3)
+    assert second[0].all() and np.ptp(second[0], axis=1).max() == 0 and np.ptp(second[1]) == 0
+
+
+def test_05_points_to_where_deep_sigmoid_networks_are_slow_to_learn():
+    """05's saturated unit sends the reader to the paragraph on many layers: it is in section 7."""
+    text = markdown("05_backpropagation")
+    assert said("05_backpropagation", "slow to learn (**More layers**, at the end of section 7, and notebook 06)")
+    section_7 = text[text.index("## 7."):text.index("## Check your understanding")]
+    assert "**More layers.**" in section_7 and "(a **vanishing gradient**)" in section_7
+    assert "deep sigmoid network barely learns" in markdown("06_deeper")
