@@ -182,3 +182,63 @@ def test_05_points_to_where_deep_sigmoid_networks_are_slow_to_learn():
     section_7 = text[text.index("## 7."):text.index("## Check your understanding")]
     assert "**More layers.**" in section_7 and "(a **vanishing gradient**)" in section_7
     assert "deep sigmoid network barely learns" in markdown("06_deeper")
+
+
+# --- 06, section 4: a dead ReLU cannot revive itself, but the layers below can revive it ------------------
+
+def test_06_a_dead_relu_gets_no_gradient_but_the_layers_below_can_switch_it_back_on():
+    """The depth explorer's setting that 06 describes: ReLU, scale 1.41, 4 hidden layers of 8, α = 0.2, on
+    the explorer's 128 houses, 100 steps."""
+    assert said("06_deeper", """a unit that is off for every house gets no gradient for its own weights, so
+        it cannot switch itself back on (a "dead" ReLU). Only a change in the layers below can revive it:
+        here some units do come back, but more go off.""")
+    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
+    X, y = split.X_train[:128], split.y_train[:128]
+    params, off = deep.init_layers([2, 8, 8, 8, 8, 1], 1.41, seed=0), []
+    for _ in range(101):
+        outputs = deep.forward_layers(X, params, "relu")
+        grads = deep.backward_layers(X, y, params, "relu")
+        off.append({(layer, j) for layer in range(1, 5) for j in range(8) if not outputs[layer][:, j].any()})
+        for layer, j in off[-1]:  # its own weights and bias: exactly no gradient
+            assert not grads[f"W{layer}"][:, j].any() and not grads[f"b{layer}"][j]
+        params = {name: value - 0.2 * grads[name] for name, value in params.items()}
+    assert any(before - after for before, after in zip(off, off[1:]))  # some come back...
+    assert len(off[-1]) > len(off[1]) > len(off[0])                    # ...but more go off
+
+
+# --- 2. 03, section 3: the RMSE is in dollars, and not a typical miss ------------------------------------
+
+def test_03_the_rmse_is_not_a_typical_miss():
+    area, price = data.area_and_price()
+    misses = np.abs(80.0 * area - price)  # 03's line at w = $80/sq ft
+    rmse = np.sqrt(linear.line_loss(80.0, area, price))
+    assert said("03_derivatives", f"""The RMSE, $\\sqrt{{\\text{{MSE}}}}$, is in dollars, but it is not the size of a
+        typical miss: the root of a mean of squares, it weighs big misses heavily (at w = {DOLLAR}80/sq ft it is
+        {usd(rmse)}, while half the houses are missed by less than {usd(np.median(misses))}).""")
+    assert "is the size of a miss" not in markdown("03_derivatives")
+
+
+# --- 03, section 4: how much a float64 is rounded by -------------------------------------------------------
+
+def test_03_rounding_is_at_most_half_of_epsilon():
+    eps = np.finfo(np.float64).eps
+    assert np.nextafter(1.0, 2.0) - 1.0 == eps and (1.0 + eps / 2) - 1.0 == 0  # half of it rounds away
+    assert said("03_derivatives", f"""each number is rounded by at most ε/2 ≈ {eps / 2 * 1e16:.1f} × 10⁻¹⁶ of its
+        size, where ε ≈ {eps * 1e16:.1f} × 10⁻¹⁶ is the gap between 1 and the next float.""")
+    assert f"{np.sqrt(eps) * 1e8:.1f}" == "1.5" and f"{np.cbrt(eps) * 1e6:.0f}" == "6"
+    assert said("03_derivatives", "√ε · |w| ≈ 1.5 × 10⁻⁸ · |w|") and said("03_derivatives", "∛ε · |w| ≈ 6 × 10⁻⁶ · |w|")
+
+
+# --- 01: the RMSE against the mean and the median miss -----------------------------------------------------
+
+def test_01_the_rmse_is_never_below_the_mean_miss_but_can_be_below_the_median():
+    rng = np.random.default_rng(0)
+    for misses in [rng.exponential(size=n) * 10 ** rng.integers(0, 6) for n in range(1, 60)]:
+        assert np.sqrt(np.mean(misses ** 2)) >= np.mean(misses) * (1 - 1e-12)
+    misses = np.array([0.0, 10.0, 10.0])
+    rmse = np.sqrt(np.mean(misses ** 2))
+    assert rmse < np.median(misses)
+    assert said("01_error", f"""misses of 0, 10 and 10 dollars have an RMSE of {rmse:.1f} and a median of
+        {np.median(misses):.0f}.""")
+    assert said("01_error", "the RMSE, is never below the mean absolute miss and is often well above a")
+    assert "comes out larger than a median miss" not in markdown("01_error")
