@@ -242,3 +242,50 @@ def test_01_the_rmse_is_never_below_the_mean_miss_but_can_be_below_the_median():
         {np.median(misses):.0f}.""")
     assert said("01_error", "the RMSE, is never below the mean absolute miss and is often well above a")
     assert "comes out larger than a median miss" not in markdown("01_error")
+
+
+# --- 05, section 6: what the training dashboard's text says of its runs ------------------------------------
+
+def test_05_the_dashboards_runs_are_as_05_says(split):
+    """The numbers 05 quotes around its training dashboard, from network.train with the dashboard's
+    settings (1000 epochs, 05's split and starting weights). These runs are not chaotic: moving every
+    starting weight by an ulp changes none of the digits quoted."""
+    std = split.y_scaler.std[0]
+
+    def run(alpha=0.3, hidden=3):
+        return network.train(split.X_train, split.y_train, n_hidden=hidden, alpha=alpha, epochs=1000,
+                             X_test=split.X_test, y_test=split.y_test)
+
+    def rmse(loss):
+        return np.sqrt(loss) * std
+
+    best = run()
+    slow, rough, climbing = run(0.01), run(0.8), run(1.0)
+    one, eight = run(hidden=1), run(hidden=8)
+    assert said("05_backpropagation", f"""after 1000 epochs its test RMSE is still {usd(rmse(slow.test_losses[-1]))}.
+        - α = 0.8: the loss first *climbs*, from {rough.train_losses[0]:.2f} to {rough.train_losses[:6].max():.1f}
+        within five epochs""")
+    assert said("05_backpropagation", f"""a test RMSE of {usd(rmse(rough.test_losses[-1]))} against
+        {usd(rmse(best.test_losses[-1]))}.""") and rough.regime == "oscillating"
+    assert said("05_backpropagation", f"""it runs all 1000 epochs and ends at {climbing.train_losses[-1]:.1f} (an
+        RMSE near {usd(rmse(climbing.train_losses[-1]), -5)}).""") and climbing.regime == "diverging"
+    assert said("05_backpropagation", f"""the test RMSE is about {usd(rmse(one.test_losses[-1]), -3)} with one,
+        {usd(rmse(eight.test_losses[-1]))} with eight and {usd(rmse(best.test_losses[-1]))} with three.""")
+    blown = run(3.0)
+    assert blown.diverged_at is not None and blown.train_losses[5] > 1e6  # "in the millions by epoch 5"
+
+    train_rmse, test_rmse = rmse(best.train_losses[-1]), rmse(best.test_losses[-1])
+    assert said("05_backpropagation", f"""At epoch 0 the untrained network's RMSE is
+        {usd(rmse(best.train_losses[0]))} on the training houses and {usd(rmse(best.test_losses[0]))} on the
+        test houses. From the first epoch on, the test curve runs *below* the training curve, and it ends at
+        {usd(test_rmse)} against {usd(train_rmse)}.""")
+    misses = (network.forward(split.X_train, **best.params)[1] - split.y_train)[:, 0] * std
+    worst = np.argsort(-np.abs(misses))[:3]
+    area = split.x_scaler.unscale(split.X_train)[:, 0]
+    rest = np.sqrt(np.mean(np.delete(misses, worst) ** 2))
+    assert np.all(misses[worst] > 300_000)
+    assert said("05_backpropagation", f"""huge ones, {area[worst].min():,.0f} to {area[worst].max():,.0f} sq ft""")
+    assert said("05_backpropagation", f"""Without them the training RMSE would be about {usd(rest)}: they
+        account for about {usd(train_rmse - rest)} of the {usd(train_rmse - test_rmse)} gap""")
+    assert said("05_backpropagation", f"""nothing over
+        {split.x_scaler.unscale(split.X_test)[:, 0].max():,.0f} sq ft""")
