@@ -184,26 +184,84 @@ def test_05_points_to_where_deep_sigmoid_networks_are_slow_to_learn():
     assert "deep sigmoid network barely learns" in markdown("06_deeper")
 
 
-# --- 06, section 4: a dead ReLU cannot revive itself, but the layers below can revive it ------------------
+# --- 06, section 4: ReLU at scale 1.41 -------------------------------------------------------------------
+# The depth explorer's settings: 4 or 8 hidden layers of 8 units, α = 0.2, 100 steps, on its 128 houses. Past
+# the first few steps these ReLU runs are chaotic: the last digit of the arithmetic, which differs between
+# CPUs, decides where they end. So 06 quotes what happens as every starting weight moves by one in its last
+# digit, and the tests check that spread: the start as drawn, and 15 starts moved up or down by an ulp.
+
+def explorer_houses():
+    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
+    return split.X_train[:128], split.y_train[:128], split.y_scaler.std[0]
+
+
+def moved_by_an_ulp(params, k):
+    """The starting weights, each moved one ulp up or down at random (k = 0: as drawn)."""
+    rng = np.random.default_rng(k)
+    return {name: value if k == 0 else np.where(rng.random(value.shape) < 0.5, np.nextafter(value, np.inf),
+                                                 np.nextafter(value, -np.inf)) for name, value in params.items()}
+
+
+def ends(hidden_layers, activation, scale, seed=0, alpha=0.2, starts=16):
+    """The RMSE in dollars after 100 steps, or None where training blew up, from each moved start."""
+    X, y, std = explorer_houses()
+    params = deep.init_layers([2] + [8] * hidden_layers + [1], scale, seed)
+    found = []
+    for k in range(starts):
+        _, losses, blew_up = deep.train_layers(X, y, moved_by_an_ulp(params, k), activation, alpha, 100)
+        found.append(None if blew_up is not None else float(np.sqrt(losses[-1]) * std))
+    return found
+
 
 def test_06_a_dead_relu_gets_no_gradient_but_the_layers_below_can_switch_it_back_on():
-    """The depth explorer's setting that 06 describes: ReLU, scale 1.41, 4 hidden layers of 8, α = 0.2, on
-    the explorer's 128 houses, 100 steps."""
-    assert said("06_deeper", """a unit that is off for every house gets no gradient for its own weights, so
+    """The first steps, before the run turns chaotic: a unit off for every house gets exactly no gradient
+    for its own weights and bias; some come back on as the layers below change, but more go off."""
+    assert said("06_deeper", """unit that is off for every house gets no gradient for its own weights, so
         it cannot switch itself back on (a "dead" ReLU). Only a change in the layers below can revive it:
-        here some units do come back, but more go off.""")
-    split = data.house_split(["Gr_Liv_Area", "Year_Built"])
-    X, y = split.X_train[:128], split.y_train[:128]
+        some units do come back, but more go off""")
+    X, y, _ = explorer_houses()
     params, off = deep.init_layers([2, 8, 8, 8, 8, 1], 1.41, seed=0), []
-    for _ in range(101):
+    for _ in range(4):
         outputs = deep.forward_layers(X, params, "relu")
         grads = deep.backward_layers(X, y, params, "relu")
         off.append({(layer, j) for layer in range(1, 5) for j in range(8) if not outputs[layer][:, j].any()})
-        for layer, j in off[-1]:  # its own weights and bias: exactly no gradient
+        for layer, j in off[-1]:
             assert not grads[f"W{layer}"][:, j].any() and not grads[f"b{layer}"][j]
         params = {name: value - 0.2 * grads[name] for name, value in params.items()}
+    top_two = [sum(layer == top for layer, _ in off[1]) for top in (3, 4)]
+    assert said("06_deeper", f"(in the top two hidden layers, {top_two[0]} and {top_two[1]} of the 8)")
     assert any(before - after for before, after in zip(off, off[1:]))  # some come back...
-    assert len(off[-1]) > len(off[1]) > len(off[0])                    # ...but more go off
+    assert len(off[-1]) > len(off[0])                                  # ...but more go off
+
+
+def test_06_relu_at_scale_1_41_with_4_hidden_layers_may_stay_stuck_or_learn():
+    X, y, std = explorer_houses()
+    average = np.sqrt(np.mean((y - y.mean()) ** 2)) * std
+    start = np.sqrt(deep.loss(X, y, deep.init_layers([2, 8, 8, 8, 8, 1], 1.41, seed=0), "relu")) * std
+    assert said("06_deeper", f"The starting error is large ({usd(start, -3)})")
+    found = ends(4, "relu", 1.41)
+    stuck = [rmse for rmse in found if rmse > average - 100]
+    learnt = [rmse for rmse in found if rmse <= average - 100]
+    assert stuck and learnt and round(average, -2) == 72_700
+    assert said("06_deeper", f"""the run may end stuck at the average price ({usd(average)}). Whether it does
+        depends on your computer: as every starting weight moves by one in its last digit, some runs stay
+        stuck and others learn, to anywhere from {usd(min(learnt), -3)} to {usd(max(learnt), -3)}.""")
+    by_seed = [rmse for seed in range(1, 6) for rmse in ends(4, "relu", 1.41, seed=seed)]
+    smaller_alpha = ends(4, "relu", 1.41, alpha=0.1)
+    assert max(by_seed) < 66_000 and 44_000 < min(smaller_alpha) and max(smaller_alpha) < 48_000
+    assert said("06_deeper", f"""(with seeds 1 to 5, to below {DOLLAR}66,000 each time; with α = 0.1, to about
+        {usd(np.median(smaller_alpha), -3)})""")
+
+
+def test_06_relu_with_8_hidden_layers_usually_learns_and_at_scale_2_usually_blows_up():
+    found = ends(8, "relu", 1.41)
+    assert all(found) and np.median(found) < 62_000  # "usually learns": the average price is $72,700
+    assert 45_000 < min(found) and max(found) < 82_000
+    assert said("06_deeper", f"""decide where it ends ({usd(min(found), -3)} to {usd(max(found), -3)} as every
+        starting weight moves by one in its last digit)""")
+    assert all(rmse is None for rmse in ends(4, "relu", 2.0))
+    assert sum(rmse is None for rmse in ends(8, "relu", 2.0)) > 8
+    assert said("06_deeper", "blows up with 4, and in most runs with 8.")
 
 
 # --- 2. 03, section 3: the RMSE is in dollars, and not a typical miss ------------------------------------
@@ -289,3 +347,51 @@ def test_05_the_dashboards_runs_are_as_05_says(split):
         account for about {usd(train_rmse - rest)} of the {usd(train_rmse - test_rmse)} gap""")
     assert said("05_backpropagation", f"""nothing over
         {split.x_scaler.unscale(split.X_test)[:, 0].max():,.0f} sq ft""")
+
+
+# --- 06, section 4: the depth explorer's numbers that 06 quotes (runs that are not chaotic) ----------------
+
+def test_06_the_depth_explorers_factors_and_errors_are_as_06_says():
+    X, y, std = explorer_houses()
+
+    def study(depth, activation="sigmoid", scale=1.0):
+        return deep.study_depth(X, y, (depth, activation, scale))
+
+    def end(found):
+        return np.sqrt(found.losses[-1]) * std
+
+    def ratio(found):
+        return found.sizes[0] / found.sizes[-1]  # layer 1's gradient against the output layer's
+
+    sigmoid = {depth: study(depth) for depth in range(1, 9)}
+    slopes = np.concatenate([found.through_slopes for found in sigmoid.values()])
+    weights = np.concatenate([found.through_weights for found in sigmoid.values()])
+    first = [found.through_weights[0] for found in sigmoid.values()]
+    assert said("06_deeper", f"""the slopes' factor stays between about {slopes.min():.2f} and
+        {slopes.max():.2f} at every step and every depth, and the weights' factor between {weights.min():.2f}
+        and {weights.max():.1f}.""")
+    assert all(found.through_weights.argmin() == 0 for found in sigmoid.values())  # the first step down
+    assert said("06_deeper", f"1/√8 ≈ {1 / np.sqrt(8):.2f} ({min(first):.2f} to {max(first):.2f} here)")
+    assert said("06_deeper", f"""At 4 hidden layers layer 1's gradient is 1/{round(1 / ratio(sigmoid[4]), -1):.0f}
+        of the output layer's; at 8, a millionth.""") and 5e-7 < ratio(sigmoid[8]) < 2e-6
+    average = np.sqrt(np.mean((y - y.mean()) ** 2)) * std
+    assert said("06_deeper", f"""One hidden layer reaches an RMSE of {usd(end(sigmoid[1]))} in 100 steps, as good
+        as the plane; four or eight hidden layers reach {usd(end(sigmoid[4]))} and {usd(end(sigmoid[8]))}, where
+        always guessing these houses' average price gets {usd(average)}""")
+
+    large = study(8, scale=2.0)
+    assert said("06_deeper", f"""the weights' factor doubles ({large.through_weights.min():.2f} to
+        {large.through_weights.max():.1f} with 8 hidden layers), but more units sit on the flat ends of the
+        sigmoid, so the slopes' factor falls ({large.through_slopes.min():.2f} to
+        {large.through_slopes.max():.2f}): at 8 hidden layers layer 1 gets
+        1/{round(1 / ratio(large), -3):,.0f} of the output layer's gradient""")
+
+    tanh, relu, starved = study(8, "tanh"), study(8, "relu", 1.41), study(8, "relu", 0.5)
+    assert said("06_deeper", f"""the slopes' factor is {tanh.through_slopes.min():.2f} to
+        {tanh.through_slopes.max():.2f}, layer 1 gets {ratio(tanh):.2f} of the output layer's gradient, and
+        the RMSE falls to {usd(end(tanh))}.""")
+    assert said("06_deeper", f"layer 1 keeps a usable gradient ({ratio(relu):.2f} times the output layer's)")
+    assert said("06_deeper", f"(the ratio of layer 1 to the output layer, {ratio(starved):.2f}, hides that;")
+    assert said("06_deeper", f"at scale 2 it learns with 4 hidden layers ({usd(end(study(4, 'tanh', 2.0)))})")
+    stuck = study(2, "relu", 2.0)
+    assert said("06_deeper", f"ReLU at scale 2 ends stuck at the average price ({usd(end(stuck))}) with 2 hidden")
