@@ -395,3 +395,60 @@ def test_06_the_depth_explorers_factors_and_errors_are_as_06_says():
     assert said("06_deeper", f"at scale 2 it learns with 4 hidden layers ({usd(end(study(4, 'tanh', 2.0)))})")
     stuck = study(2, "relu", 2.0)
     assert said("06_deeper", f"ReLU at scale 2 ends stuck at the average price ({usd(end(stuck))}) with 2 hidden")
+
+
+# --- 05, section 2: the first training house, by hand -------------------------------------------------------
+
+def test_05_the_first_training_house_by_hand(split):
+    (mean_area, mean_year), (std_area, std_year) = split.x_scaler.mean, split.x_scaler.std
+    (area, year), (x0, x1) = split.x_scaler.unscale(split.X_train[:1])[0], split.X_train[0]
+    y, price = split.y_train[0, 0], split.dollars(split.y_train[:1])[0, 0]
+    mean_price, std_price = split.y_scaler.mean[0], split.y_scaler.std[0]
+    assert said("05_backpropagation", f"""The first training house has {area:,.0f} square feet, was built in
+        {year:.0f}, and sold for {usd(price, 0)}.""")
+    maths = f"$x_0 = ({area:,.0f} − {mean_area:,.1f}) / {std_area:.1f} =".replace(",", "{,}")  # LaTeX's {,}
+    assert said("05_backpropagation", maths + f"""
+        −{-x0:.3f}$ and $x_1 = ({year:.0f} − {mean_year:.1f}) / {std_year:.1f} = {x1:.2f}$. Its price is
+        $y = −{-y:.3f}$: {usd(mean_price - price)} below the average price of {usd(mean_price)}, counted in
+        standard deviations of {usd(std_price, -3)}.""")
+    W1 = network.init_params(2, 3, seed=0)["W1"]
+    z0 = x0 * W1[0, 0] + x1 * W1[1, 0]
+    assert said("05_backpropagation", f"""(−{-x0:.3f}) × {W1[0, 0]:.4f} + {x1:.2f} × {W1[1, 0]:.4f} + 0 =
+        {z0:.4f}$""")
+    assert said("05_backpropagation", f"$h_0 = \\sigma({z0:.4f}) = {network.sigmoid(z0):.3f}$")
+    assert said("05_backpropagation", f"""$\\sigma(4) ≈ {network.sigmoid(4.0):.2f}$, $\\sigma(-4) ≈
+        {network.sigmoid(-4.0):.2f}$""")
+
+
+# --- 03, sections 1 and 4: units, and how close nudging gets -----------------------------------------------
+
+def test_03_the_slope_per_square_metre_and_per_dollar_of_base_price():
+    area, price = data.area_and_price()
+    per_foot = linear.line_gradient(80.0, area, price) / 1e6
+    per_metre = per_foot / 10.7639  # square feet in a square metre
+    assert said("03_derivatives", f"""its slope becomes −{-per_foot:.1f} / 10.76 = −{-per_metre:.1f} per
+        {DOLLAR}/sq m""")
+    d_w, d_b = linear.two_weight_gradient(area, price, 60.0, 50.0)
+    assert said("03_derivatives", f"""per dollar the same slope is −{-d_b / 1000:.4f}, and b would look
+        {round(d_w / (d_b / 1000), -2):,.0f} times less to blame""")
+
+
+def test_03_how_close_each_nudge_gets_to_the_rmses_slope():
+    """03's section 4 reads its picture: the best central difference within about 10⁻⁸ of the exact slope,
+    near h = 10⁻⁴ to 10⁻³; the best one-sided one a few times 10⁻⁶, near h = 10⁻⁶; h = 10⁻⁵ off by less
+    than 10⁻⁶, about nine digits. Rounding noise differs between CPUs: the bounds are orders of magnitude."""
+    area, price = data.area_and_price()
+
+    def rmse_at(w):
+        return float(np.sqrt(linear.line_loss(w, area, price)))
+
+    exact = linear.line_gradient(80.0, area, price) / (2 * rmse_at(80.0))
+    hs = np.geomspace(1e-10, 10, 41)  # as 03's picture
+    central = np.array([abs((rmse_at(80 + h) - rmse_at(80 - h)) / (2 * h) - exact) for h in hs])
+    one_sided = np.array([abs((rmse_at(80 + h) - rmse_at(80)) / h - exact) for h in hs])
+    assert 1e-9 < central.min() < 3e-8 and 1e-4 <= hs[central.argmin()] <= 1e-3
+    assert 1e-6 < one_sided.min() < 1e-5 and 1e-7 <= hs[one_sided.argmin()] <= 1e-5
+    at_default = abs((rmse_at(80 + 1e-5) - rmse_at(80 - 1e-5)) / 2e-5 - exact)
+    assert at_default < 1e-6 and 8.5 < -np.log10(at_default / abs(exact)) < 10.5  # about nine digits
+    assert said("03_derivatives", f"""still off by less than 10⁻⁶ on a slope of −{-exact:,.0f}: about nine
+        correct digits.""")
