@@ -348,6 +348,16 @@ def test_05_the_dashboards_runs_are_as_05_says(split):
     assert said("05_backpropagation", f"""nothing over
         {split.x_scaler.unscale(split.X_test)[:, 0].max():,.0f} sq ft""")
 
+    snapshots = network.train(split.X_train, split.y_train, n_hidden=3, alpha=0.3, epochs=1000,
+                              keep_snapshots=True).snapshots
+    largest = {}  # the largest weight gradient (the edges are the weights) at the epochs 05 names
+    for epoch in (0, 10, 100, 1000):
+        grads = network.backward(split.X_train, split.y_train, **snapshots[epoch])
+        largest[epoch] = max(np.abs(grads["W1"]).max(), np.abs(grads["W2"]).max())
+    assert said("05_backpropagation", f"""full colour is the largest gradient of the untrained network,
+        {largest[0]:.1g}. As training settles the gradients shrink (the largest is {largest[10]:.1g} at epoch 10,
+        {largest[100]:.2g} at epoch 100, {largest[1000]:.1g} at epoch 1000)""")
+
 
 # --- 06, section 4: the depth explorer's numbers that 06 quotes (runs that are not chaotic) ----------------
 
