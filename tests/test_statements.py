@@ -462,3 +462,11 @@ def test_03_how_close_each_nudge_gets_to_the_rmses_slope():
     assert at_default < 1e-6 and 8.5 < -np.log10(at_default / abs(exact)) < 10.5  # about nine digits
     assert said("03_derivatives", f"""still off by less than 10⁻⁶ on a slope of −{-exact:,.0f}: about nine
         correct digits.""")
+
+
+def test_06_eight_sigmoid_layers_are_still_at_the_average_price_after_3000_steps():
+    X, y, std = explorer_houses()
+    average = np.sqrt(np.mean((y - y.mean()) ** 2)) * std
+    losses = deep.train_layers(X, y, deep.init_layers([2] + [8] * 8 + [1], 1.0, seed=0), "sigmoid", 0.2, 3000)[1]
+    assert abs(np.sqrt(losses[3000]) * std - average) < 50
+    assert said("06_deeper", "With 8 it is still at the average price after 3,000 steps.")
