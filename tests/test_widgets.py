@@ -3,6 +3,7 @@ import re
 import pytest
 
 from course_utils import data, network
+from course_utils.figures.common import RED, ink
 from course_utils.explorers.start_here import PredictionDemo
 from course_utils.explorers.backprop import BackpropStepper, TrainingDashboard
 from course_utils.explorers.derivatives import GradientExplorer, NudgeExplorer
@@ -148,7 +149,7 @@ def test_an_error_while_the_slider_moves_shows_in_red_and_the_slider_goes_back(m
     (values, controls, _, picture) = before = state(demo)
     demo.controls["prediction"].set_state({"value": 60_000})  # what the browser sends; raises nothing
     assert "RuntimeError: no picture below &lt;$100,000&gt;" in demo.status.value
-    assert "color:#d62728" in demo.status.value  # red
+    assert f"color:{ink(RED)}" in demo.status.value  # red, dark enough to read (4.5:1 on white)
     assert state(demo) == (values, controls, demo.status.value, picture)  # all but the status line as before
     assert demo.marker.get_xdata()[0] == 150_000  # the figure too
     demo.controls["prediction"].set_state({"value": 125_000})

@@ -20,8 +20,8 @@ from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
-                                         dollar_axis, new_figure, num, padded, plot_predicted_vs_actual, signed_dollars,
-                                         usd)
+                                         dollar_axis, ink, new_figure, num, padded, plot_predicted_vs_actual,
+                                         signed_dollars, usd)
 from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
@@ -378,7 +378,7 @@ class TrainingDashboard(Explorer):
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)
         loss_ax.legend(loc="upper right", fontsize=7)
-        self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, color=RED, fontsize=9,
+        self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, color=ink(RED), fontsize=9,
                                     weight="bold", ha="center", va="center")
         self.actual = split.dollars(split.y_test)[:, 0]
         self.dots = plot_predicted_vs_actual(price_ax, self.actual, self.actual)

@@ -16,8 +16,8 @@ import numpy as np
 from course_utils import autodiff, deep, gradcheck
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
-from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, new_figure, num,
-                                         usd)
+from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, ink, new_figure,
+                                         num, usd)
 from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
 from course_utils.linear import best_weights
 
@@ -403,7 +403,7 @@ class DepthExplorer(Explorer):
                     title="Training error")
         dollar_axis(loss_ax.yaxis)
         self.warning = loss_ax.text(0.5, 0.5, "", transform=loss_ax.transAxes, ha="center", va="center",
-                                    color=RED, fontsize=9, weight="bold")
+                                    color=ink(RED), fontsize=9, weight="bold")
         controls = {
             "depth": slider("hidden layers", 1, len(self.DEPTHS), 1, whole=True, width=None),
             "activation": widgets.ToggleButtons(options=list(deep.ACTIVATIONS), description="activation",

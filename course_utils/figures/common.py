@@ -47,7 +47,7 @@ def new_figure(ncols=1, width=9.5, height=3.6):
 
 def ink(colour):
     """The colour darkened just enough to be read as text on white (WCAG's 4.5:1), keeping its hue:
-    ink(ORANGE) is a dark amber. Introduced in 02_learning_rate."""
+    ink(ORANGE) is a dark amber. Introduced in 03_derivatives."""
     rgb = to_rgb(colour)
     for step in range(100):
         darker = [part * (1 - step / 100) for part in rgb]
@@ -68,8 +68,7 @@ def _luminance(colour):
 
 
 def padded(low, high, fraction=0.04, log=False):
-    """Axis limits a little wider than low to high, so that a marker at either end is drawn whole.
-    Introduced in 00_start_here."""
+    """Axis limits a little wider than low to high, so that a marker at either end is drawn whole."""
     if log:
         low, high = math.log10(low), math.log10(high)
     room = (high - low) * fraction

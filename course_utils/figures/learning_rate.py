@@ -28,8 +28,10 @@ def plot_error_contours(ax, w_grid, b_grid, losses, x_label="w", y_label="b"):
     ax.set(xlabel=x_label, ylabel=y_label)
 
 
-REGIME_COLOURS = {"too slow": "#c7d9ee", "converging": "#bfe3c0", "oscillating": "#fde2b3",
-                  "diverging": "#f4c0bd"}
+# Pale Okabe–Ito sky blue, bluish green, orange and vermillion: apart for colour-blind readers too, and
+# each band is named as well.
+REGIME_COLOURS = {"too slow": "#cde4f5", "converging": "#a8dcc8", "oscillating": "#f7dd9c",
+                  "diverging": "#f2b8a0"}
 
 
 class RegimeStrip:
