@@ -209,7 +209,7 @@ def stop(hub, limit=30):
 
 def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None, shared=False, login=None):
     """`python3 course.py hub`: start the hub in the foreground and tell the teacher how to use it."""
-    isolated = is_root() and not shared and not os.environ.get("COURSE_HUB_ALLOW_ROOT")
+    isolated = is_root() and not shared
     login = login or ("own" if isolated else "class")
     if not isolated:
         print((ROOT_SHARED if is_root() else SHARED_WARNING.format(account=_account())) + "\n", flush=True)

@@ -1,5 +1,6 @@
 """The class hub's parts that need no running hub: its secrets, its command line and `hub update`.
 (A running hub is tested in test_hub.py and, with a browser, in test_browser_hub.py.)"""
+import asyncio
 import json
 import os
 import runpy
@@ -8,12 +9,15 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
+from jupyterhub.auth import Authenticator
+from tornado import web
 
-from classroom import hub
+from classroom import hub, hub_accounts
 from launcher import copies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +109,8 @@ def test_the_hub_settings_let_in_the_roster_only_and_keep_files_private(tmp_path
     config, _ = _hub_settings(tmp_path, monkeypatch, roster=roster)
     assert config.Authenticator.allowed_users == {"ada", "bob"}
     assert config.Authenticator.allow_existing_users is False  # last term's learners are not let in
-    assert "allow_all" not in config.Authenticator
+    assert config.Authenticator.allow_all is False  # FirstUseAuthenticator would otherwise let anyone in
+    assert config.ReadsTheRoster.roster == str(roster) and config.Authenticator.auth_refresh_age == 60
     assert config.Authenticator.admin_users == {"teacher"}
     learner = type("Spawner", (), {"home_dir": str(tmp_path / "homes" / "ada")})()
     assert config.Spawner.environment["COURSE_QUIZ_ANSWERS"](learner) == str(tmp_path / "homes/ada/quiz-answers.jsonl")
@@ -117,12 +122,14 @@ def _serve(tmp_path, *options, **environment):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="checks what root is told")
-def test_the_hub_refuses_to_run_as_root(tmp_path, monkeypatch):
-    monkeypatch.delenv("COURSE_HUB_ALLOW_ROOT", raising=False)
-    server = _serve(tmp_path, f"--port={hub.free_port()}")
-    output, _ = server.communicate(timeout=120)
-    assert server.returncode == 1 and "does not run as root" in output and "sudo adduser course" in output
+def test_shared_mode_says_what_it_does_not_protect(monkeypatch, capsys):
+    monkeypatch.setattr(hub, "is_root", lambda: False)
+    monkeypatch.setattr(hub, "port_taken", lambda *_: True)  # stops right after the warning, before any start
+    with pytest.raises(SystemExit, match="is taken"):
+        hub.serve(port=8000)
+    printed = capsys.readouterr().out
+    assert "Shared mode" in printed and "any learner can" in printed and "read and change every other" in printed
+    assert "start the hub as root" in printed
 
 
 def test_a_taken_port_is_named_before_anything_starts(tmp_path):
@@ -130,9 +137,10 @@ def test_a_taken_port_is_named_before_anything_starts(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = _serve(tmp_path, f"--port={port}", COURSE_HUB_ALLOW_ROOT="1")
+        server = _serve(tmp_path, f"--port={port}", "--shared")
         output, _ = server.communicate(timeout=120)
     assert server.returncode == 1 and f"Port {port} is taken" in output
+    assert "Shared mode" in output  # said before anything else
 
 
 def test_the_hub_serves_https_with_a_certificate_made_for_its_name(tmp_path):
@@ -143,7 +151,7 @@ def test_the_hub_serves_https_with_a_certificate_made_for_its_name(tmp_path):
                    check=True, capture_output=True)
     port = hub.free_port()
     server = _serve(tmp_path, f"--port={port}", f"--ssl-cert={tmp_path / 'cert.pem'}",
-                    f"--ssl-key={tmp_path / 'key.pem'}", COURSE_HUB_ALLOW_ROOT="1")
+                    f"--ssl-key={tmp_path / 'key.pem'}", "--shared")
     lines = []
     try:
         for line in server.stdout:  # the hub's log, then the teacher's instructions
@@ -156,3 +164,115 @@ def test_the_hub_serves_https_with_a_certificate_made_for_its_name(tmp_path):
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=60)
     assert not [pid for pid in family if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+def test_a_roster_saved_with_a_byte_order_mark_reads_its_first_name(tmp_path):
+    roster = tmp_path / "class.txt"
+    roster.write_text("ada\r\nbob\r\n", encoding="utf-8-sig")  # as Notepad and Excel save UTF-8
+    assert roster.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert hub.read_roster(roster) == ["ada", "bob"]
+
+
+class _Checker(Authenticator):
+    """A stand-in for a real authenticator: 'right' is every name's password."""
+
+    async def authenticate(self, handler, data):
+        return data["username"] if data["password"] == "right" else None
+
+
+class _Slowed(hub_accounts.SlowsWrongPasswords, _Checker):
+    pass
+
+
+def test_repeated_wrong_passwords_make_that_name_wait(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(hub_accounts.time, "monotonic", lambda: clock[0])
+    slowed = _Slowed(wrong_tries=3, wrong_wait=30.0)
+
+    def log_in(name, password):
+        return asyncio.run(slowed.authenticate(None, {"username": name, "password": password}))
+    assert [log_in("ada", "wrong") for _ in range(3)] == [None] * 3
+    with pytest.raises(web.HTTPError) as waiting:  # even the right password is not checked during the wait
+        log_in("ada", "right")
+    assert waiting.value.status_code == 429 and "try again in 30 s" in waiting.value.log_message
+    assert log_in("bob", "right") == "bob"  # another name is not held up
+    clock[0] += 30
+    assert log_in("ada", "wrong") is None  # the fourth wrong one: the next wait is twice as long
+    with pytest.raises(web.HTTPError, match="try again in 60 s"):
+        log_in("ada", "right")
+    clock[0] += 60
+    assert log_in("ada", "right") == "ada"  # and a right one clears the count
+    assert log_in("ada", "wrong") is None and log_in("ada", "right") == "ada"
+
+
+class _Roster(hub_accounts.ReadsTheRoster, _Checker):
+    pass
+
+
+def test_the_roster_is_read_again_when_it_changes_and_a_name_taken_off_is_logged_out(tmp_path):
+    roster = tmp_path / "class.txt"
+    roster.write_text("ada\n", encoding="utf-8")
+    checker = _Roster(roster=str(roster), admin_users={"teacher"})
+    assert checker.check_allowed("ada") and checker.check_allowed("teacher") and not checker.check_allowed("bob")
+    roster.write_text("ada\nbob  # came late\n", encoding="utf-8")
+    os.utime(roster, ns=(1, time.time_ns() + 10**9))  # a later change, even on a coarse clock
+    assert checker.check_allowed("bob")  # no restart
+    roster.write_text("bob\n", encoding="utf-8")
+    os.utime(roster, ns=(1, time.time_ns() + 2 * 10**9))
+    learner = type("User", (), {"name": "ada"})()
+    assert asyncio.run(checker.refresh_user(learner)) is False  # their login cookie no longer lets them in
+
+
+def test_a_restart_at_once_finds_its_port_free_with_connections_in_time_wait():
+    """The server's side closes first, so its port has a connection in TIME_WAIT (a plain bind, without
+    SO_REUSEADDR, is refused): port_taken must not count it. The listener sets SO_REUSEADDR as the hub's
+    proxy (Node) and JupyterHub (Tornado) do: Linux lets a TIME_WAIT be reused only if both sockets set it."""
+    with socket.socket() as listening:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = listening.accept()
+            accepted.close()  # the server closes first: TIME_WAIT on its side
+            client.recv(1)
+    time_wait = [line for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                 if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "06"]
+    assert time_wait, "no connection in TIME_WAIT: the test proves nothing"
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))
+    assert not hub.port_taken(port)
+
+
+def _settings_of(config, name):
+    return {service["name"]: service for service in config.JupyterHub.services}[name]
+
+
+def test_the_idle_culler_runs_as_a_hub_service_an_hour_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_HUB_IDLE_TIMEOUT", raising=False)
+    config, _ = _hub_settings(tmp_path, monkeypatch)
+    culler = _settings_of(config, "idle-culler")
+    assert culler["command"][1:3] == ["-m", "jupyterhub_idle_culler"] and "--timeout=3600" in culler["command"]
+    assert hub.IDLE_TIMEOUT == 3600
+    role = next(role for role in config.JupyterHub.load_roles if role["services"] == ["idle-culler"])
+    assert "delete:servers" in role["scopes"]
+    assert subprocess.run([sys.executable, "-m", "jupyterhub_idle_culler", "--help"], capture_output=True,
+                          timeout=60).returncode == 0  # installed, and runs
+
+
+def test_as_root_each_learner_gets_an_account_own_passwords_and_limits(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HUB_ISOLATED", "1")
+    monkeypatch.setenv("COURSE_HUB_LOGIN", "own")
+    config, _ = _hub_settings(tmp_path, monkeypatch)
+    assert config.JupyterHub.spawner_class is hub_accounts.LearnerSpawner
+    assert config.JupyterHub.authenticator_class is hub_accounts.OwnPasswords
+    assert config.LearnerSpawner.homes == str(tmp_path / "homes")
+    assert "--allow-root" not in config.Spawner.args and "MPLCONFIGDIR" not in config.Spawner.environment
+    import dbm
+
+    import bcrypt
+    with dbm.open(str(tmp_path / "passwords.dbm")) as stored:  # the teacher's name is taken before any login
+        assert bcrypt.checkpw(b"t" * 32, stored[b"teacher"])
+    assert hub_accounts.account_name("ada") == "jupyter-ada"
+    long = hub_accounts.account_name("a" * 32)
+    assert len(long) <= 32 and long.startswith("jupyter-") and long != hub_accounts.account_name("a" * 31 + "b")
