@@ -276,3 +276,46 @@ def test_as_root_each_learner_gets_an_account_own_passwords_and_limits(tmp_path,
     assert hub_accounts.account_name("ada") == "jupyter-ada"
     long = hub_accounts.account_name("a" * 32)
     assert len(long) <= 32 and long.startswith("jupyter-") and long != hub_accounts.account_name("a" * 31 + "b")
+
+
+def _until_running(server):
+    lines = []
+    for line in server.stdout:  # the hub's log, then the teacher's instructions
+        lines.append(line)
+        if "The class hub is running at" in line:
+            return "".join(lines)
+    raise AssertionError("".join(lines[-30:]))
+
+
+def _family(server):
+    return [server.pid] + [child.pid for child in psutil.Process(server.pid).children(recursive=True)]
+
+
+def test_closing_the_terminal_stops_the_hub_and_it_starts_again_at_once_on_its_port(tmp_path):
+    """SIGHUP (the terminal closed) stops `course.py hub` with everything it started, none orphaned; then a
+    new start on the same port, with the last class's connections in TIME_WAIT, is not refused."""
+    port = hub.free_port()
+    server = _serve(tmp_path, f"--port={port}", "--shared")
+    try:
+        _until_running(server)
+        for _ in range(5):  # visits that the hub's side closes: connections in TIME_WAIT on its port
+            with socket.create_connection(("127.0.0.1", port)) as visit:
+                visit.sendall(b"GET /hub/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                while visit.recv(65536):
+                    pass
+        family = _family(server)
+        assert len(family) >= 3  # course.py, JupyterHub, its proxy (and the idle culler)
+    finally:
+        server.send_signal(signal.SIGHUP)
+        server.communicate(timeout=60)
+    time.sleep(0.5)
+    assert not [pid for pid in family if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+    waiting = [line for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+               if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "06"]
+    assert waiting, "no connection in TIME_WAIT on the hub's port: the restart below proves nothing"
+    again = _serve(tmp_path, f"--port={port}", "--shared")
+    try:
+        assert f"running at http://127.0.0.1:{port}" in _until_running(again)
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.communicate(timeout=60)

@@ -93,6 +93,20 @@ def test_a_wrong_password_is_refused(class_hub):
         assert "jupyterhub-hub-login" not in browser.cookies
 
 
+def test_repeated_wrong_passwords_make_the_name_wait(class_hub):
+    _, address, password, _ = class_hub
+    with requests.Session() as browser:
+        browser.get(f"{address}/hub/login", timeout=30)
+
+        def attempt(secret):
+            return browser.post(f"{address}/hub/login", timeout=30, allow_redirects=False, data={
+                "username": "guesser", "password": secret, "_xsrf": browser.cookies.get("_xsrf")})
+        assert [attempt(f"guess {number}").status_code for number in range(5)] == [403] * 5
+        waiting = attempt(password)  # the right one, but not checked during the wait
+        assert waiting.status_code == 429 and "Too many wrong passwords for guesser" in waiting.text
+        assert "jupyterhub-hub-login" not in browser.cookies
+
+
 def test_without_logging_in_a_server_sends_the_visitor_to_log_in(class_hub, learners):
     _, address, _, _ = class_hub
     with requests.Session() as stranger:
