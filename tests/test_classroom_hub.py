@@ -4,11 +4,13 @@ import asyncio
 import json
 import os
 import runpy
+import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -319,3 +321,48 @@ def test_closing_the_terminal_stops_the_hub_and_it_starts_again_at_once_on_its_p
     finally:
         again.send_signal(signal.SIGINT)
         again.communicate(timeout=60)
+
+
+def _image_files(folder, monkeypatch):
+    """The files repo2docker would put in an image built from `folder`, by its own code: CondaBuildPack (the
+    course has environment.yml) builds its context, .dockerignore applied, handed to a stand-in for Docker."""
+    import warnings
+    with warnings.catch_warnings():  # repo2docker 2026.4.0 imports python-json-logger's old module name
+        warnings.filterwarnings("ignore", "pythonjsonlogger.jsonlogger has been moved", DeprecationWarning)
+        from repo2docker.buildpacks.conda import CondaBuildPack
+
+    class Docker:
+        def build(self, **settings):
+            self.context = settings["fileobj"]
+            return iter(())
+    monkeypatch.chdir(folder)
+    pack, docker = CondaBuildPack(base_image="docker.io/library/buildpack-deps:jammy"), Docker()
+    assert pack.detect()  # the buildpack repo2docker picks for this course
+    pack.platform = "linux/amd64"
+    list(pack.build(docker, "course-image", 0, {}, [], {}, platform="linux/amd64"))
+    with tarfile.open(fileobj=docker.context) as context:
+        return {name.removeprefix("src/") for name in context.getnames() if name.startswith("src/")}
+
+
+def test_nothing_private_enters_an_image_built_by_repo2docker(tmp_path, monkeypatch):
+    """A checkout that has run a hub, a lab and a gradebook: its tracked files go into the image, and none of
+    the hub's state, virtual environments, learners' work, gradebooks or archives does."""
+    checkout = tmp_path / "course"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in [*tracked, ".dockerignore"]:
+        if (ROOT / name).is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / name, checkout / name)
+    private = [".hub/class-password", ".hub/teacher-password", ".hub/cookie-secret", ".hub/jupyterhub.sqlite",
+               ".hub/passwords.dbm", ".hub/homes/ada/my-work/02_learning_rate.ipynb",
+               ".hub/homes/ada/quiz-answers.jsonl",
+               ".venv/bin/python", ".venv-bench/pyvenv.cfg", ".venv.lock", "my-work/02_learning_rate.ipynb",
+               "gradebook/gradebook.csv", "gradebook/gradebook.html", "class-work.zip", "homes-2026-12-05.tar.gz",
+               "notebooks/my-work/old/01.ipynb", "deploy/collected.tgz"]
+    for name in private:
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / name).write_text("private", encoding="utf-8")
+    copied = _image_files(checkout, monkeypatch)
+    assert [name for name in private if name in copied] == []
+    assert not [name for name in copied if name.split("/")[0] in (".hub", ".venv", "my-work", "gradebook")]
+    assert {name for name in tracked if (ROOT / name).is_file()} <= copied  # the course itself is all there
