@@ -13,6 +13,7 @@ server runs as that one account: a workshop of people who trust each other (the 
 What it installs (once, into the project's own folders): JupyterHub, with the course's pinned packages in
 .venv, and configurable-http-proxy from npm in .hub/proxy. Everything it keeps is in .hub/: the hub's
 database, the passwords, and the learners' homes (.hub/homes/<name>/)."""
+import json
 import os
 import re
 import secrets
@@ -266,11 +267,28 @@ def update_learners(homes=None):
     return lines or [f"No learner has logged in yet ({homes} has no my-work folders)."]
 
 
+def as_learner(home, code, *arguments):
+    """Run Python `code` (with `arguments` in sys.argv[1:]) as the account that owns `home`, in it; returns
+    what it printed. Root hands a learner's files to their own account's process rather than write them
+    itself: a link the learner made in their home then leads no write anywhere they could not write."""
+    owner = home.stat()
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
+                   "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(HERE)]))}
+    done = subprocess.run([sys.executable, "-P", "-c", code, *map(str, arguments)], user=owner.st_uid,
+                          group=owner.st_gid, extra_groups=[], cwd=home, env=environment, capture_output=True,
+                          text=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}")
+    return done.stdout
+
+
 def _update_home(home):
     """The report's lines for one home (none for one that is no learner's); never an error."""
     try:
         if home.is_symlink():  # learners run as the hub's account: one could make homes/<name> lead anywhere
             return [f"is a link (to {os.readlink(home)}), so nothing was updated."]
+        if is_root() and home.stat().st_uid != 0:  # an isolated hub's learner: updated by their own account
+            return _update_as_learner(home)
         (home / "my-work").stat()  # a home that cannot be read says so here
         if home.stat().st_uid != os.getuid():
             return ["belongs to another account, so nothing was updated: run hub update as the account that runs "
@@ -284,6 +302,16 @@ def _update_home(home):
     except Exception as error:  # noqa: BLE001 (whatever it is, it is this learner's only)
         return [f"the update stopped ({type(error).__name__}: {error}); a copy it changed before that has its "
                 "old version in my-work/old/."]
+
+
+def _update_as_learner(home):
+    """A learner's update run by their own account; its lines, or one line saying why it could not run."""
+    try:
+        printed = as_learner(home, "import sys, json, pathlib; from classroom import hub; "
+                                   "print(json.dumps(hub._update_home(pathlib.Path(sys.argv[1]))))", home)
+        return json.loads(printed)
+    except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as error:
+        return [f"the update could not run as the learner's account ({error}), so nothing was updated."]
 
 
 def _update_learner(home):

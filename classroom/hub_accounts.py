@@ -12,7 +12,6 @@ import os
 import pwd
 import resource
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -63,15 +62,10 @@ def _hand_over(home, uid, gid):
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def give_the_course_as(entry, home):
-    """The course's copies and data put into the learner's home by a process running as the learner: root
+def give_the_course_as(home):
+    """The course's copies and data put into the learner's home by a process of the learner's account: root
     never writes there, so a link the learner made cannot lead root's writes elsewhere."""
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"}
-    if os.environ.get("PYTHONPATH"):  # a test running the course from a checkout of its own
-        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    subprocess.run([sys.executable, "-c", f"from classroom import hub; hub.give_the_course({str(home)!r})"],
-                   user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], cwd=home, env=environment,
-                   check=True, capture_output=True, timeout=120)
+    hub.as_learner(home, "import sys; from classroom import hub; hub.give_the_course(sys.argv[1])", home)
 
 
 def limit_resources(memory, processes):
@@ -106,8 +100,8 @@ class LearnerSpawner(LocalProcessSpawner):
 
     async def start(self):
         # useradd and the copying take a fraction of a second each: in a thread, the hub serves others meanwhile
-        entry = await asyncio.to_thread(ensure_account, self.account, self.home)
-        await asyncio.to_thread(give_the_course_as, entry, self.home)
+        await asyncio.to_thread(ensure_account, self.account, self.home)
+        await asyncio.to_thread(give_the_course_as, self.home)
         return await super().start()
 
     def make_preexec_fn(self, name):
@@ -154,9 +148,14 @@ class SlowsWrongPasswords(Authenticator):
 
 class ReadsTheRoster(Authenticator):
     """With a roster, only its names may log in, read again whenever the file changes: a late learner is a
-    line added to it, with no restart. A name taken off it is logged out at its next request."""
+    line added to it, with no restart. A name taken off it is logged out at its next request. A name the
+    teacher adds on the admin page ("Add Users") may log in too."""
 
     roster = Unicode("", config=True, help="A file of learners' names, one a line ('' for anyone).")
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        self._roster_at_start = set(self.allowed_users)  # the config's roster: later ones are the admin page's
 
     def roster_names(self):
         try:
@@ -174,7 +173,8 @@ class ReadsTheRoster(Authenticator):
     def check_allowed(self, username, authentication=None):
         if not self.roster:
             return super().check_allowed(username, authentication)
-        return username in self.roster_names() or username in self.admin_users
+        added = username in self.allowed_users and username not in self._roster_at_start
+        return username in self.roster_names() or username in self.admin_users or added
 
     async def refresh_user(self, user, handler=None, **kwargs):
         # A login cookie from an earlier class (or a name since taken off the roster) no longer lets in.

@@ -214,7 +214,7 @@ class _Roster(hub_accounts.ReadsTheRoster, _Checker):
 def test_the_roster_is_read_again_when_it_changes_and_a_name_taken_off_is_logged_out(tmp_path):
     roster = tmp_path / "class.txt"
     roster.write_text("ada\n", encoding="utf-8")
-    checker = _Roster(roster=str(roster), admin_users={"teacher"})
+    checker = _Roster(roster=str(roster), admin_users={"teacher"}, allowed_users={"ada"})
     assert checker.check_allowed("ada") and checker.check_allowed("teacher") and not checker.check_allowed("bob")
     roster.write_text("ada\nbob  # came late\n", encoding="utf-8")
     os.utime(roster, ns=(1, time.time_ns() + 10**9))  # a later change, even on a coarse clock
@@ -223,6 +223,8 @@ def test_the_roster_is_read_again_when_it_changes_and_a_name_taken_off_is_logged
     os.utime(roster, ns=(1, time.time_ns() + 2 * 10**9))
     learner = type("User", (), {"name": "ada"})()
     assert asyncio.run(checker.refresh_user(learner)) is False  # their login cookie no longer lets them in
+    checker.allowed_users.add("carol")  # as the admin page's "Add Users" does
+    assert checker.check_allowed("carol") and not checker.check_allowed("ada")
 
 
 def test_a_restart_at_once_finds_its_port_free_with_connections_in_time_wait():

@@ -144,6 +144,15 @@ def test_the_course_runs_within_the_limits(kernels):
     assert record.cells_run > 5 and record.cell_errors == []
 
 
+def test_hub_update_updates_each_learner_as_their_own_account(isolated_hub, kernels):
+    _, _, state = isolated_hub
+    lost = state / "homes" / ADA / "my-work" / "03_derivatives.ipynb"
+    lost.unlink()  # a copy to give again: written by the update, so by Ada's account
+    report = hub.update_learners(state / "homes")
+    assert report[-1] == f"{BOB}: Your copies are up to date." and report[0].startswith(f"{ADA}: "), report
+    assert lost.exists() and os.stat(lost).st_uid == pwd.getpwnam(hub_accounts.account_name(ADA)).pw_uid
+
+
 def test_a_learner_cannot_take_the_teachers_name_or_another_learners(isolated_hub, kernels):
     _, address, _ = isolated_hub
     for name, password in ((hub.TEACHER, "a guess of mine"), (BOB, PASSWORD + ADA)):
