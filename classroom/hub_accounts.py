@@ -19,7 +19,7 @@ import bcrypt
 from firstuseauthenticator import FirstUseAuthenticator
 from jupyterhub.auth import Authenticator
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
-from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
 from tornado import web
 from traitlets import Float, Integer, Unicode
 
@@ -116,6 +116,21 @@ class LearnerSpawner(LocalProcessSpawner):
         entry = pwd.getpwnam(self.account)
         env.update(USER=self.account, HOME=entry.pw_dir, SHELL=entry.pw_shell)
         return env
+
+
+class SharedSpawner(SimpleLocalProcessSpawner):
+    """Shared mode: every learner's server a process of the hub's account in their own home, with the same
+    memory limit per process (the account's process count is the whole class's, so it is not limited)."""
+
+    memory_limit = Integer(4 * GiB, config=True, help="Bytes of address space per process of a learner (0: none).")
+
+    def make_preexec_fn(self, name):
+        enter_home = super().make_preexec_fn(name)
+
+        def preexec():
+            limit_resources(self.memory_limit, 0)
+            enter_home()
+        return preexec
 
 
 class SlowsWrongPasswords(Authenticator):

@@ -10,8 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-from jupyterhub.spawner import SimpleLocalProcessSpawner
-
 from classroom import hub, hub_accounts
 
 STATE = Path(os.environ["COURSE_HUB_STATE"])
@@ -70,16 +68,16 @@ if ISOLATED:
     # with limits on its memory (a MemoryError in the cell past it) and on the processes of the account.
     c.JupyterHub.spawner_class = hub_accounts.LearnerSpawner
     c.LearnerSpawner.homes = str(HOMES)
-    if os.environ.get("COURSE_HUB_MEMORY_LIMIT"):
-        c.LearnerSpawner.memory_limit = int(os.environ["COURSE_HUB_MEMORY_LIMIT"])
     shared_settings = {}
 else:
     # Each learner's server: a process of this account, in the learner's own home (docs/teaching.md: what
     # that does not protect).
-    c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
+    c.JupyterHub.spawner_class = hub_accounts.SharedSpawner
     c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
     c.Spawner.pre_spawn_hook = give_the_course
     shared_settings = {"MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
+if os.environ.get("COURSE_HUB_MEMORY_LIMIT"):  # bytes of address space per process (4 GiB unless set)
+    c.LearnerSpawner.memory_limit = c.SharedSpawner.memory_limit = int(os.environ["COURSE_HUB_MEMORY_LIMIT"])
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
 c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]), **shared_settings,

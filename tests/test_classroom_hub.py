@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import requests
 from jupyterhub.auth import Authenticator
 from tornado import web
 
@@ -105,6 +106,8 @@ def _hub_settings(tmp_path, monkeypatch, roster=""):
 def test_the_hub_settings_let_in_the_roster_only_and_keep_files_private(tmp_path, monkeypatch):
     config, umask = _hub_settings(tmp_path, monkeypatch)
     assert config.Authenticator.allow_all is True and umask == 0o077
+    assert config.JupyterHub.spawner_class is hub_accounts.SharedSpawner  # the memory limit in shared mode too
+    assert config.JupyterHub.authenticator_class is hub_accounts.ClassPassword
     assert config.JupyterHub.ip == "127.0.0.1" and config.JupyterHub.hub_ip == "127.0.0.1"
     roster = tmp_path / "class.txt"
     roster.write_text("ada\nbob\n", encoding="utf-8")
@@ -295,13 +298,25 @@ def _family(server):
     return [server.pid] + [child.pid for child in psutil.Process(server.pid).children(recursive=True)]
 
 
+def _log_in(session, address, name, password):
+    session.get(f"{address}/hub/login", timeout=30)
+    return session.post(f"{address}/hub/login", timeout=30, allow_redirects=False, data={
+        "username": name, "password": password, "_xsrf": session.cookies.get("_xsrf")})
+
+
 def test_closing_the_terminal_stops_the_hub_and_it_starts_again_at_once_on_its_port(tmp_path):
     """SIGHUP (the terminal closed) stops `course.py hub` with everything it started, none orphaned; then a
-    new start on the same port, with the last class's connections in TIME_WAIT, is not refused."""
+    new start on the same port, with the last class's connections in TIME_WAIT, is not refused. Started
+    again with a roster, a learner of the earlier run who kept their login cookie is no longer let in."""
     port = hub.free_port()
+    address = f"http://127.0.0.1:{port}"
     server = _serve(tmp_path, f"--port={port}", "--shared")
+    earlier = requests.Session()
     try:
         _until_running(server)
+        password = hub.passwords(tmp_path / "state")[0]
+        assert _log_in(earlier, address, "ada", password).status_code == 302
+        assert earlier.get(f"{address}/hub/api/user", timeout=30).json()["name"] == "ada"
         for _ in range(5):  # visits that the hub's side closes: connections in TIME_WAIT on its port
             with socket.create_connection(("127.0.0.1", port)) as visit:
                 visit.sendall(b"GET /hub/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -317,10 +332,16 @@ def test_closing_the_terminal_stops_the_hub_and_it_starts_again_at_once_on_its_p
     waiting = [line for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
                if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "06"]
     assert waiting, "no connection in TIME_WAIT on the hub's port: the restart below proves nothing"
-    again = _serve(tmp_path, f"--port={port}", "--shared")
+    (tmp_path / "class.txt").write_text("bob\n", encoding="utf-8")
+    again = _serve(tmp_path, f"--port={port}", "--shared", f"--roster={tmp_path / 'class.txt'}")
     try:
-        assert f"running at http://127.0.0.1:{port}" in _until_running(again)
+        assert f"running at {address}" in _until_running(again)
+        assert earlier.get(f"{address}/hub/api/user", timeout=30).status_code == 403  # the old cookie
+        with requests.Session() as fresh:
+            assert _log_in(fresh, address, "ada", password).status_code == 403
+            assert _log_in(fresh, address, "bob", password).status_code == 302
     finally:
+        earlier.close()
         again.send_signal(signal.SIGINT)
         again.communicate(timeout=60)
 

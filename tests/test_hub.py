@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from classroom import hub, loadtest  # noqa: E402
+from classroom import hub, hub_accounts, loadtest  # noqa: E402
 LEARNERS = 2
 
 pytestmark = [
@@ -105,6 +105,23 @@ def test_repeated_wrong_passwords_make_the_name_wait(class_hub):
         waiting = attempt(password)  # the right one, but not checked during the wait
         assert waiting.status_code == 429 and "Too many wrong passwords for guesser" in waiting.text
         assert "jupyterhub-hub-login" not in browser.cookies
+
+
+def test_a_cell_past_the_memory_limit_gets_a_memory_error(class_hub, learners):
+    _, address, password, _ = class_hub
+    browser = loadtest.Browser(address, "learner01", 60)
+    try:
+        loadtest.log_in(browser, password)
+        _, kernel = loadtest.open_kernel(browser, time.monotonic() + 60)
+        try:
+            limit = hub_accounts.SharedSpawner.memory_limit.default_value  # 4 GiB of address space
+            reply, outputs = kernel.execute(f"big = bytearray({limit})", 60)
+            assert reply["status"] == "error" and reply["ename"] == "MemoryError", outputs
+            assert kernel.execute("print(6 * 7)", 60)[1] == ["42\n"]  # and the kernel is still there
+        finally:
+            kernel.close()
+    finally:
+        browser.close()
 
 
 def test_without_logging_in_a_server_sends_the_visitor_to_log_in(class_hub, learners):
