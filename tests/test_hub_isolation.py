@@ -8,7 +8,6 @@ import os
 import pwd
 import secrets
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -33,20 +32,6 @@ PASSWORD = "correct horse battery"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _remove_accounts(*names):
-    """The learners' system accounts gone, with any process still running as them."""
-    for name in names:
-        account = hub_accounts.account_name(name)
-        try:
-            uid = pwd.getpwnam(account).pw_uid
-        except KeyError:
-            continue
-        for process in psutil.process_iter(["uids"]):
-            if process.info["uids"] and process.info["uids"].real == uid:
-                process.kill()
-        subprocess.run(["userdel", account], check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def isolated_hub():
     """A hub started as root in isolated mode: (its process, its address, its state folder, homes folder).
@@ -66,7 +51,9 @@ def isolated_hub():
             assert loadtest.stop_all(process) == []
     finally:
         log.close()
-        _remove_accounts(ADA, BOB)
+        made = {hub_accounts.account_name(name) for name in (ADA, BOB)} & loadtest.learner_accounts()
+        assert loadtest.remove_accounts(made) == []  # no process of theirs was left
+        assert not made & loadtest.learner_accounts()
         shutil.rmtree(state, ignore_errors=True)
 
 
