@@ -26,6 +26,7 @@ from traitlets import Float, Integer, Unicode
 from classroom import hub
 
 PREFIX = hub.ACCOUNT_PREFIX  # as The Littlest JupyterHub names its learners' accounts
+MARK = "class hub learner"  # the accounts' comment (GECOS): an account without it is never a learner's
 GiB = 2**30
 
 
@@ -40,13 +41,17 @@ def account_name(name):
 def ensure_account(account, home):
     """The learner's system account, made at their first login (a locked password: they log in through the
     hub only), and their home: theirs, mode 0700. A home left by an earlier hub (shared mode, or an account
-    deleted since) is handed to the account, without following any link in it."""
+    deleted since) is handed to the account, without following any link in it. An account of that name
+    the hub did not make (no MARK) is refused: a learner must never become an account of the machine's."""
     try:
         entry = pwd.getpwnam(account)
     except KeyError:
         subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", str(home),
-                        "--shell", "/bin/bash", account], check=True, capture_output=True)
+                        "--shell", "/bin/bash", "--comment", MARK, account], check=True, capture_output=True)
         entry = pwd.getpwnam(account)
+    if entry.pw_gecos != MARK or entry.pw_uid == 0:
+        raise PermissionError(f"The account {account} exists but was not made by the class hub: this name "
+                              "cannot be a learner's here.")
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.lstat(home).st_uid != entry.pw_uid:
         _hand_over(home, entry.pw_uid, entry.pw_gid)
@@ -105,16 +110,17 @@ class LearnerSpawner(LocalProcessSpawner):
         return await super().start()
 
     def make_preexec_fn(self, name):
-        become = set_user_setuid(self.account)  # the learner's account, not the hub's name for them
+        become = set_user_setuid(self.account, chdir=False)  # the learner's account, not the hub's name for them
+        home = self.home_dir  # this hub's home for them, whatever an older account's entry says
 
         def preexec():
             limit_resources(self.memory_limit, self.process_limit)  # set as root: the learner cannot raise them
             become()
+            os.chdir(home)
         return preexec
 
     def user_env(self, env):
-        entry = pwd.getpwnam(self.account)
-        env.update(USER=self.account, HOME=entry.pw_dir, SHELL=entry.pw_shell)
+        env.update(USER=self.account, HOME=self.home_dir, SHELL=pwd.getpwnam(self.account).pw_shell)
         return env
 
 

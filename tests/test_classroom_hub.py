@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import pwd
 import runpy
 import shutil
 import signal
@@ -389,3 +390,15 @@ def test_nothing_private_enters_an_image_built_by_repo2docker(tmp_path, monkeypa
     assert [name for name in private if name in copied] == []
     assert not [name for name in copied if name.split("/")[0] in (".hub", ".venv", "my-work", "gradebook")]
     assert {name for name in tracked if (ROOT / name).is_file()} <= copied  # the course itself is all there
+
+
+def test_a_learner_never_becomes_an_account_the_hub_did_not_make(tmp_path, monkeypatch):
+    def account(name, uid, comment):
+        return pwd.struct_passwd((name, "x", uid, uid, comment, "/home/" + name, "/bin/sh"))
+    machines = {"jupyter-admin": account("jupyter-admin", 1001, "the machine's admin"),
+                "jupyter-root": account("jupyter-root", 0, hub_accounts.MARK)}
+    monkeypatch.setattr(hub_accounts.pwd, "getpwnam", machines.__getitem__)
+    monkeypatch.setattr(hub_accounts.subprocess, "run", lambda *_, **__: pytest.fail("no useradd for these"))
+    for account in machines:
+        with pytest.raises(PermissionError, match="was not made by the class hub"):
+            hub_accounts.ensure_account(account, tmp_path / "homes" / "x")
