@@ -7,20 +7,17 @@ they win over these), e.g.
 or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
 import asyncio
 import os
-import shutil
 import sys
 from pathlib import Path
 
-from jupyterhub.spawner import SimpleLocalProcessSpawner
-
-from classroom import hub
-from launcher import copies
-from launcher.environment import HERE
+from classroom import hub, hub_accounts
 
 STATE = Path(os.environ["COURSE_HUB_STATE"])
 HOMES = Path(os.environ["COURSE_HUB_HOMES"])
+ISOLATED = bool(os.environ.get("COURSE_HUB_ISOLATED"))  # started as root: an account per learner
+OWN_PASSWORDS = os.environ.get("COURSE_HUB_LOGIN", "class") == "own"
 c = get_config()  # noqa: F821 (JupyterHub defines it when it reads this file)
-os.umask(0o077)  # everything the hub and the learners' servers write is for this account only
+os.umask(0o077)  # everything the hub and the learners' servers write is for its owner only
 
 # Where the hub listens: 127.0.0.1 unless the teacher asked for --network; its own parts on loopback.
 c.JupyterHub.ip = os.environ["COURSE_HUB_IP"]
@@ -33,54 +30,72 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "cookie-secret")
 
-# Who may log in: anyone who knows the class password, under a name made of safe characters (it becomes
-# their folder's name); or only the names in a roster file. The teacher logs in with their own password.
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = os.environ["COURSE_HUB_PASSWORD"]
-c.SharedPasswordAuthenticator.admin_password = os.environ["COURSE_HUB_TEACHER_PASSWORD"]
+# Who may log in: a name made of safe characters (it becomes their folder's name), or only the names in a
+# roster file (read again at each login). Each learner chooses their password at first login (as root), or
+# all know the class password. The teacher is the admin, with their own password in either case.
+if OWN_PASSWORDS:
+    c.JupyterHub.authenticator_class = hub_accounts.OwnPasswords
+    c.FirstUseAuthenticator.dbm_path = str(STATE / "passwords.dbm")
+    c.FirstUseAuthenticator.min_password_length = 8
+    hub_accounts.reserve(str(STATE / "passwords.dbm"), hub.TEACHER, os.environ["COURSE_HUB_TEACHER_PASSWORD"])
+else:
+    c.JupyterHub.authenticator_class = hub_accounts.ClassPassword
+    c.SharedPasswordAuthenticator.user_password = os.environ["COURSE_HUB_PASSWORD"]
+    c.SharedPasswordAuthenticator.admin_password = os.environ["COURSE_HUB_TEACHER_PASSWORD"]
 c.Authenticator.admin_users = {hub.TEACHER}
 c.Authenticator.username_pattern = f"^{hub.NAME.pattern}$"
 c.JupyterHub.template_vars = {"announcement_login": f"Your name: {hub.NAME_RULE} characters."}
 roster = os.environ.get("COURSE_HUB_ROSTER")
 if roster:
-    c.Authenticator.allowed_users = set(hub.read_roster(roster))
+    c.Authenticator.allowed_users = set(hub.read_roster(roster))  # listed on the admin page from the start
+    c.ReadsTheRoster.roster = roster
+    c.Authenticator.allow_all = False
     c.Authenticator.allow_existing_users = False  # names from an earlier class or a trial run are out too
+    c.Authenticator.auth_refresh_age = 60  # and a login cookie of theirs stops working within a minute
 else:
     c.Authenticator.allow_all = True
 
 
 def give_the_course(spawner):
-    """Before a learner's server starts: their own copies of the notebooks (never overwritten), the data,
-    and the course's package beside them, so that each notebook's first cell finds ../course_utils. The
-    copying runs in a thread: done in the hub's event loop, a class logging in at once held the hub still
-    for seconds (20 learners: 11 s, seen by classroom/loadtest.py)."""
-    return asyncio.to_thread(_give_the_course, Path(spawner.home_dir))
+    """Shared mode, before a learner's server starts: their copies (hub.give_the_course). In a thread: done in
+    the hub's event loop, a class logging in at once held the hub still for seconds (20 learners: 11 s)."""
+    return asyncio.to_thread(hub.give_the_course, Path(spawner.home_dir))
 
 
-def _give_the_course(home):
-    copies.give_copies(copies.COURSE, home / "my-work")
-    if not (home / "data").exists():
-        shutil.copytree(HERE / "data", home / "data")
-    if not (home / "course_utils").exists():
-        (home / "course_utils").symlink_to(HERE / "course_utils", target_is_directory=True)
-
-
-# Each learner's server: a process of this user running the course's .venv, in the learner's own home.
-# (Every server runs as the same system user: see docs/teaching.md for what that means and the options.)
-c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
-c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
-c.Spawner.pre_spawn_hook = give_the_course
 BIN = Path(sys.executable).parent  # the hub's own Python: the course's .venv, as `course.py hub` starts it
+if ISOLATED:
+    # Each learner's server: a process of their own account (jupyter-<name>), in their home of mode 0700,
+    # with limits on its memory (a MemoryError in the cell past it) and on the processes of the account.
+    c.JupyterHub.spawner_class = hub_accounts.LearnerSpawner
+    c.LearnerSpawner.homes = str(HOMES)
+    shared_settings = {}
+else:
+    # Each learner's server: a process of this account, in the learner's own home (docs/teaching.md: what
+    # that does not protect).
+    c.JupyterHub.spawner_class = hub_accounts.SharedSpawner
+    c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
+    c.Spawner.pre_spawn_hook = give_the_course
+    shared_settings = {"MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
+if os.environ.get("COURSE_HUB_MEMORY_LIMIT"):  # bytes of address space per process (4 GiB unless set)
+    c.LearnerSpawner.memory_limit = c.SharedSpawner.memory_limit = int(os.environ["COURSE_HUB_MEMORY_LIMIT"])
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
-c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
-                         "MPLCONFIGDIR": str(STATE / "matplotlib"),  # one font cache for the class
+c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]), **shared_settings,
                          # each quiz choice, for the gradebook (course_utils/marking/questions.py writes it)
                          "COURSE_QUIZ_ANSWERS": lambda spawner: str(Path(spawner.home_dir) / "quiz-answers.jsonl")}
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                   "--LabApp.extension_manager=readonly",
                   "--MappingKernelManager.cull_idle_timeout=7200",  # a kernel left idle for 2 hours stops
-                  *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
+                  *(["--allow-root"] if hub.is_root() and not ISOLATED else [])]
+
+# The idle culler, as The Littlest JupyterHub runs it: a server nobody has used for IDLE_TIMEOUT seconds
+# (an hour, unless COURSE_HUB_IDLE_TIMEOUT says) is stopped; the learner's work stays, a login starts it again.
+IDLE_TIMEOUT = int(os.environ.get("COURSE_HUB_IDLE_TIMEOUT") or hub.IDLE_TIMEOUT)
+CULLER = [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}",
+          f"--cull-every={min(300, IDLE_TIMEOUT)}"]  # looked at every 5 minutes (or sooner, for a short timeout)
+c.JupyterHub.services = [{"name": "idle-culler", "command": CULLER}]
+c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
+                            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]
 c.Spawner.start_timeout = 180  # a whole class logging in at once shares the machine's cores
 c.Spawner.http_timeout = 180
 

@@ -5,6 +5,9 @@ class (.hub/) is never touched.
     python3 course.py loadtest                       10 learners
     python3 course.py loadtest --learners 10 20      10, then 20 (one fresh hub each)
     python3 course.py loadtest --json figures.json   also write the raw figures
+    sudo python3 course.py loadtest --isolated       as a class hub runs as root: an account per learner,
+                                                     each setting their own password (the accounts it made
+                                                     are removed afterwards)
 
 Each learner does what a browser does, one thread per learner, all started together: GET /hub/login (the
 _xsrf cookie), POST /hub/login with the class password, follow the redirects to the spawn, wait on the
@@ -28,8 +31,10 @@ import argparse
 import inspect
 import json
 import os
+import secrets
 import shutil
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -448,21 +453,46 @@ def stop_all(hub_process, limit=30):
     return [f"{process.pid} {names.get(process.pid, '')}" for process in alive]
 
 
-def run_class(count, limit=DEADLINE, keep=False):
+def learner_accounts():
+    """The system accounts of an isolated hub's learners on this machine (jupyter-<name>)."""
+    import pwd
+    return {entry.pw_name for entry in pwd.getpwall() if entry.pw_name.startswith(hub.ACCOUNT_PREFIX)}
+
+
+def remove_accounts(accounts):
+    """Learners' accounts (made by a test) removed, with any process still running as one of them killed
+    first; returns those processes, as "pid name", and any account userdel could not remove."""
+    import pwd
+    uids = {pwd.getpwnam(account).pw_uid: account for account in accounts}
+    left = [entry for entry in psutil.process_iter(["uids", "name"]) if entry.info["uids"] and
+            entry.info["uids"].real in uids and entry.status() != psutil.STATUS_ZOMBIE]
+    for entry in left:
+        entry.kill()
+    psutil.wait_procs(left, timeout=5)
+    refused = [account for account in sorted(accounts) if subprocess.run(
+        ["userdel", account], capture_output=True).returncode != 0]
+    return [f"{entry.pid} {entry.info['name']}" for entry in left] + [f"account {name}" for name in refused]
+
+
+def run_class(count, limit=DEADLINE, keep=False, isolated=False):
     """Start a hub of its own (a free port on 127.0.0.1, a temporary folder), run `count` learners, measure,
-    stop everything; returns the figures (see `figures`). Everything is stopped even on Ctrl+C."""
+    stop everything; returns the figures (see `figures`). Everything is stopped even on Ctrl+C. `isolated`
+    (as root): the hub a class runs, an account per learner, each choosing a password at first login; the
+    accounts it made are removed at the end, and any process of theirs still running is left behind."""
+    accounts_before = learner_accounts() if isolated else set()
     state = Path(tempfile.mkdtemp(prefix="course-loadtest-"))
     port, load_before, tester_before = hub.free_port(), os.getloadavg(), time.process_time()
     machine_before, started = busy_seconds(), time.monotonic()
     base = f"http://127.0.0.1:{port}"
     log = open(state / "hub.log", "wb")
-    process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log,
+    process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log, isolated=isolated,
                         start_new_session=True)  # Ctrl+C reaches only this process; it stops the hub
+    password = secrets.token_urlsafe(12) if isolated else hub.passwords(state)[0]  # each sets it at first login
     records, seconds, totals, leftovers, interrupted = [], None, {}, [], False
     try:
         if not hub.wait_until_answering(process, base, limit=120):
             raise Failed(f"the hub did not start; its messages are in {state / 'hub.log'}")
-        records, seconds = run_learners(base, hub.passwords(state)[0], count, limit)
+        records, seconds = run_learners(base, password, count, limit)
         totals = usage(process)
         machine = {"cores": psutil.cpu_count(), "seconds": time.monotonic() - started,
                    "busy": busy_seconds() - machine_before}
@@ -471,6 +501,8 @@ def run_class(count, limit=DEADLINE, keep=False):
         raise
     finally:
         leftovers = stop_all(process)
+        if isolated:
+            leftovers += remove_accounts(learner_accounts() - accounts_before)
         log.close()
         failed = not records or any(problems(record) for record in records) or leftovers
         if not keep and (interrupted or not failed):  # else the hub's log is kept, for finding out why
@@ -600,14 +632,18 @@ def main(arguments=None):
     parser.add_argument("--deadline", type=float, default=DEADLINE, help="seconds each class may take (600)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep each hub's temporary folder and log")
+    parser.add_argument("--isolated", action="store_true",
+                        help="as root: an account per learner, as a class hub runs (accounts removed after)")
     options = parser.parse_args(arguments)
+    if options.isolated and not hub.is_root():
+        parser.error("--isolated makes an account per learner: run it as root (sudo)")
     if not all(1 <= count <= MOST_LEARNERS for count in options.learners):
         parser.error(f"--learners takes numbers from 1 to {MOST_LEARNERS}")
     results = []
     try:
         for count in options.learners:
             print(f"{count} learners logging in at once...", flush=True)
-            results.append(run_class(count, options.deadline, options.keep))
+            results.append(run_class(count, options.deadline, options.keep, options.isolated))
             print(table(results[-1:]), flush=True)
     except KeyboardInterrupt:  # run_class has stopped its hub and every learner's server already
         print("\nStopped: the hub and every learner's server have been stopped.")

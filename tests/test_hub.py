@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from classroom import hub, loadtest  # noqa: E402
+from classroom import hub, hub_accounts, loadtest  # noqa: E402
 LEARNERS = 2
 
 pytestmark = [
@@ -91,6 +91,37 @@ def test_a_wrong_password_is_refused(class_hub):
             "username": "intruder", "password": password + "x", "_xsrf": browser.cookies.get("_xsrf")})
         assert response.status_code == 403
         assert "jupyterhub-hub-login" not in browser.cookies
+
+
+def test_repeated_wrong_passwords_make_the_name_wait(class_hub):
+    _, address, password, _ = class_hub
+    with requests.Session() as browser:
+        browser.get(f"{address}/hub/login", timeout=30)
+
+        def attempt(secret):
+            return browser.post(f"{address}/hub/login", timeout=30, allow_redirects=False, data={
+                "username": "guesser", "password": secret, "_xsrf": browser.cookies.get("_xsrf")})
+        assert [attempt(f"guess {number}").status_code for number in range(5)] == [403] * 5
+        waiting = attempt(password)  # the right one, but not checked during the wait
+        assert waiting.status_code == 429 and "Too many wrong passwords for guesser" in waiting.text
+        assert "jupyterhub-hub-login" not in browser.cookies
+
+
+def test_a_cell_past_the_memory_limit_gets_a_memory_error(class_hub, learners):
+    _, address, password, _ = class_hub
+    browser = loadtest.Browser(address, "learner01", 60)
+    try:
+        loadtest.log_in(browser, password)
+        _, kernel = loadtest.open_kernel(browser, time.monotonic() + 60)
+        try:
+            limit = hub_accounts.SharedSpawner.memory_limit.default_value  # 4 GiB of address space
+            reply, outputs = kernel.execute(f"big = bytearray({limit})", 60)
+            assert reply["status"] == "error" and reply["ename"] == "MemoryError", outputs
+            assert kernel.execute("print(6 * 7)", 60)[1] == ["42\n"]  # and the kernel is still there
+        finally:
+            kernel.close()
+    finally:
+        browser.close()
 
 
 def test_without_logging_in_a_server_sends_the_visitor_to_log_in(class_hub, learners):

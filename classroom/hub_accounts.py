@@ -1,0 +1,219 @@
+"""The class hub's parts for a class that need not trust each other, used by jupyterhub_config.py: an
+account of their own for each learner (as The Littlest JupyterHub makes them), limits on what one learner's
+processes may take, logins slowed after wrong passwords, and a roster read again at each login.
+
+JupyterHub's own classes do the work (LocalProcessSpawner, FirstUseAuthenticator, SharedPasswordAuthenticator);
+these subclasses only add what the course needs."""
+import asyncio
+import dbm
+import hashlib
+import math
+import os
+import pwd
+import resource
+import subprocess
+import time
+from pathlib import Path
+
+import bcrypt
+from firstuseauthenticator import FirstUseAuthenticator
+from jupyterhub.auth import Authenticator
+from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
+from tornado import web
+from traitlets import Float, Integer, Unicode
+
+from classroom import hub
+
+PREFIX = hub.ACCOUNT_PREFIX  # as The Littlest JupyterHub names its learners' accounts
+MARK = "class hub learner"  # the accounts' comment (GECOS): an account without it is never a learner's
+GiB = 2**30
+
+
+def account_name(name):
+    """The system account of the learner `name`: 'jupyter-ada'. A long name is cut and given a hash of the
+    whole (as TLJH does), since system account names have at most 32 characters."""
+    if len(PREFIX + name) <= 32:
+        return PREFIX + name
+    return f"{PREFIX}{name[:17]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+
+
+def ensure_account(account, home):
+    """The learner's system account, made at their first login (a locked password: they log in through the
+    hub only), and their home: theirs, mode 0700. A home left by an earlier hub (shared mode, or an account
+    deleted since) is handed to the account, without following any link in it. An account of that name
+    the hub did not make (no MARK) is refused: a learner must never become an account of the machine's."""
+    try:
+        entry = pwd.getpwnam(account)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", str(home),
+                        "--shell", "/bin/bash", "--comment", MARK, account], check=True, capture_output=True)
+        entry = pwd.getpwnam(account)
+    if entry.pw_gecos != MARK or entry.pw_uid == 0:
+        raise PermissionError(f"The account {account} exists but was not made by the class hub: this name "
+                              "cannot be a learner's here.")
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.lstat(home).st_uid != entry.pw_uid:
+        _hand_over(home, entry.pw_uid, entry.pw_gid)
+    os.chmod(home, 0o700)
+    return entry
+
+
+def _hand_over(home, uid, gid):
+    """Every file under `home` given to uid:gid, links changed themselves and never followed."""
+    os.chown(home, uid, gid, follow_symlinks=False)
+    for folder, names, files in os.walk(home):  # os.walk does not descend into links to folders
+        for name in names + files:
+            os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+
+
+def give_the_course_as(home):
+    """The course's copies and data put into the learner's home by a process of the learner's account: root
+    never writes there, so a link the learner made cannot lead root's writes elsewhere."""
+    hub.as_learner(home, "import sys; from classroom import hub; hub.give_the_course(sys.argv[1])", home)
+
+
+def limit_resources(memory, processes):
+    """In a learner's process before it becomes theirs: limits they cannot raise again. Memory is the address
+    space of each process, so a cell that asks for more gets MemoryError (a message), not the kernel killed
+    without a word; the processes (threads count) are the learner's account's, all their processes together."""
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+class LearnerSpawner(LocalProcessSpawner):
+    """Each learner's server runs as their own system account (jupyter-<name>), made at their first login,
+    in their home <homes>/<name>, with the course given to them as that account."""
+
+    homes = Unicode(config=True, help="The folder of the learners' homes (each <homes>/<name>, mode 0700).")
+    memory_limit = Integer(4 * GiB, config=True, help="Bytes of address space per process of a learner (0: none).")
+    process_limit = Integer(512, config=True, help="Processes and threads per learner's account (0: none).")
+
+    @property
+    def account(self):
+        return account_name(self.user.name)
+
+    @property
+    def home_dir(self):  # as SimpleLocalProcessSpawner names it
+        return str(Path(self.homes) / self.user.name)
+
+    @property
+    def home(self):
+        return Path(self.home_dir)
+
+    async def start(self):
+        # useradd and the copying take a fraction of a second each: in a thread, the hub serves others meanwhile
+        await asyncio.to_thread(ensure_account, self.account, self.home)
+        await asyncio.to_thread(give_the_course_as, self.home)
+        return await super().start()
+
+    def make_preexec_fn(self, name):
+        become = set_user_setuid(self.account, chdir=False)  # the learner's account, not the hub's name for them
+        home = self.home_dir  # this hub's home for them, whatever an older account's entry says
+
+        def preexec():
+            limit_resources(self.memory_limit, self.process_limit)  # set as root: the learner cannot raise them
+            become()
+            os.chdir(home)
+        return preexec
+
+    def user_env(self, env):
+        env.update(USER=self.account, HOME=self.home_dir, SHELL=pwd.getpwnam(self.account).pw_shell)
+        return env
+
+
+class SharedSpawner(SimpleLocalProcessSpawner):
+    """Shared mode: every learner's server a process of the hub's account in their own home, with the same
+    memory limit per process (the account's process count is the whole class's, so it is not limited)."""
+
+    memory_limit = Integer(4 * GiB, config=True, help="Bytes of address space per process of a learner (0: none).")
+
+    def make_preexec_fn(self, name):
+        enter_home = super().make_preexec_fn(name)
+
+        def preexec():
+            limit_resources(self.memory_limit, 0)
+            enter_home()
+        return preexec
+
+
+class SlowsWrongPasswords(Authenticator):
+    """After `wrong_tries` wrong passwords for one name, that name must wait `wrong_wait` seconds before its
+    next try is even checked, and the wait doubles with each further wrong one (at most 15 minutes). A right
+    password clears the count. Counted per name, so guessing one learner's password is slow from any address."""
+
+    wrong_tries = Integer(5, config=True, help="Wrong passwords for one name before the waits start.")
+    wrong_wait = Float(30.0, config=True, help="Seconds of the first wait; each further wrong try doubles it.")
+
+    def _wrong_passwords(self):
+        if not hasattr(self, "_wrong"):
+            self._wrong = {}  # name: (wrong passwords in a row, monotonic time before which none is checked)
+        return self._wrong
+
+    async def authenticate(self, handler, data):
+        name, now = self.normalize_username(str(data.get("username", ""))), time.monotonic()
+        wrong, until = self._wrong_passwords().get(name, (0, 0.0))
+        if now < until:
+            raise web.HTTPError(429, f"Too many wrong passwords for {name}: try again in {math.ceil(until - now)} s.")
+        authenticated = await super().authenticate(handler, data)
+        if authenticated:
+            self._wrong_passwords().pop(name, None)
+        else:
+            wrong += 1
+            wait = self.wrong_wait * 2 ** (wrong - self.wrong_tries) if wrong >= self.wrong_tries else 0.0
+            self._wrong_passwords()[name] = (wrong, now + min(wait, 900.0))
+        return authenticated
+
+
+class ReadsTheRoster(Authenticator):
+    """With a roster, only its names may log in, read again whenever the file changes: a late learner is a
+    line added to it, with no restart. A name taken off it is logged out at its next request. A name the
+    teacher adds on the admin page ("Add Users") may log in too."""
+
+    roster = Unicode("", config=True, help="A file of learners' names, one a line ('' for anyone).")
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        self._roster_at_start = set(self.allowed_users)  # the config's roster: later ones are the admin page's
+
+    def roster_names(self):
+        try:
+            stamp = os.stat(self.roster).st_mtime_ns
+        except OSError as error:  # moved or being saved: the names last read still hold
+            self.log.warning("The roster %s cannot be read (%s): its names as last read hold", self.roster, error)
+            return getattr(self, "_roster_read", (None, set()))[1]
+        if getattr(self, "_roster_read", (None,))[0] != stamp:
+            names, wrong = hub.roster_names(self.roster)
+            for line in wrong:
+                self.log.warning("The roster %s: %s cannot be a learner's name", self.roster, line)
+            self._roster_read = (stamp, set(names))
+        return self._roster_read[1]
+
+    def check_allowed(self, username, authentication=None):
+        if not self.roster:
+            return super().check_allowed(username, authentication)
+        added = username in self.allowed_users and username not in self._roster_at_start
+        return username in self.roster_names() or username in self.admin_users or added
+
+    async def refresh_user(self, user, handler=None, **kwargs):
+        # A login cookie from an earlier class (or a name since taken off the roster) no longer lets in.
+        return self.check_allowed(user.name)
+
+
+class OwnPasswords(SlowsWrongPasswords, ReadsTheRoster, FirstUseAuthenticator):
+    """Each learner chooses their password at their first login (FirstUseAuthenticator, as TLJH offers)."""
+
+
+class ClassPassword(SlowsWrongPasswords, ReadsTheRoster, SharedPasswordAuthenticator):
+    """Every learner logs in with the class password; the teacher with theirs (JupyterHub's shared-password)."""
+
+
+def reserve(passwords, name, password):
+    """The name's password set in FirstUseAuthenticator's file before any login, so that no learner can take
+    the name (the teacher's) by logging in with it first."""
+    with dbm.open(passwords, "c", 0o600) as stored:
+        known = stored.get(name.encode())
+        if known is None or not bcrypt.checkpw(password.encode(), known):
+            stored[name] = bcrypt.hashpw(password.encode(), bcrypt.gensalt())

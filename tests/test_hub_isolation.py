@@ -1,0 +1,160 @@
+"""The class hub started as root, as a class would run it: each learner is an account of their own
+(jupyter-<name>), sets their own password at first login, and their server runs as that account with a
+memory limit. Proved from inside learner A's kernel: A can neither read nor write learner B's home nor the
+hub's state, and a cell asking for more memory than the limit gets a MemoryError, not a dead kernel.
+Root only (making accounts needs root); CI runs as root. Every account and process made here is removed."""
+import json
+import os
+import pwd
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+import psutil
+import pytest
+import requests
+
+from classroom import hub, hub_accounts, loadtest
+
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                       reason="makes a system account per learner: root only (CI runs as root)"),
+    pytest.mark.skipif(shutil.which("useradd") is None, reason="needs useradd (the shadow utilities)"),
+    pytest.mark.skipif(shutil.which("npm") is None and not hub.proxy_command().exists(),
+                       reason="the hub's proxy comes from npm, which this machine does not have"),
+]
+TAG = secrets.token_hex(3)  # names no earlier run or real learner has
+ADA, BOB = f"ada-{TAG}", f"bob-{TAG}"
+PASSWORD = "correct horse battery"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def isolated_hub():
+    """A hub started as root in isolated mode: (its process, its address, its state folder, homes folder).
+    In /tmp, not pytest's folder: root's pytest folder is 0700, which no learner could pass through."""
+    state = Path(tempfile.mkdtemp(prefix="course-hub-isolated-"))
+    port = hub.free_port()
+    address = f"http://127.0.0.1:{port}"
+    log = os.fdopen(os.open(state / "hub.log", os.O_WRONLY | os.O_CREAT, 0o600), "wb")  # closed after the hub
+    try:
+        with mock.patch.dict(os.environ, COURSE_HUB_PASSWORD=""):
+            process = hub.start(state=state, homes=state / "homes", port=port, isolated=True, stdout=log,
+                                stderr=log, start_new_session=True)
+        try:
+            assert hub.wait_until_answering(process, address, limit=120), (state / "hub.log").read_text()
+            yield process, address, state
+        finally:
+            assert loadtest.stop_all(process) == []
+    finally:
+        log.close()
+        made = {hub_accounts.account_name(name) for name in (ADA, BOB)} & loadtest.learner_accounts()
+        assert loadtest.remove_accounts(made) == []  # no process of theirs was left
+        assert not made & loadtest.learner_accounts()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def kernels(isolated_hub):
+    """Ada's and Bob's kernels, each logged in with a password of their own chosen at first login."""
+    _, address, _ = isolated_hub
+    opened = {}
+    try:
+        for name in (ADA, BOB):
+            browser = loadtest.Browser(address, name, 120)
+            loadtest.log_in(browser, PASSWORD + name)
+            loadtest.wait_for_server(browser, time.monotonic() + 180)
+            opened[name] = loadtest.open_kernel(browser, time.monotonic() + 120)[1]
+        yield opened
+    finally:
+        for kernel in opened.values():
+            kernel.close()
+
+
+def run(kernel, code):
+    reply, outputs = kernel.execute(code, 60)
+    return reply["status"], "".join(outputs)
+
+
+def test_each_learner_is_an_account_of_their_own_with_a_private_home(isolated_hub, kernels):
+    _, _, state = isolated_hub
+    for name in (ADA, BOB):
+        account = pwd.getpwnam(f"jupyter-{name}")
+        home = state / "homes" / name
+        assert os.stat(home).st_uid == account.pw_uid and oct(os.stat(home).st_mode & 0o777) == "0o700"
+        assert os.stat(home / "my-work" / "02_learning_rate.ipynb").st_uid == account.pw_uid  # given as them
+        status, output = run(kernels[name], "import os, getpass; print(getpass.getuser(), os.path.expanduser('~'))")
+        assert (status, output.split()) == ("ok", [f"jupyter-{name}", str(home)])
+
+
+def test_a_learner_cannot_read_or_write_another_learners_home_or_the_hubs_state(isolated_hub, kernels):
+    _, _, state = isolated_hub
+    bob, quiz = state / "homes" / BOB, state / "homes" / BOB / "my-work" / "02_learning_rate.ipynb"
+    tries = {
+        "list Bob's home": f"os.listdir({str(bob)!r})",
+        "read Bob's notebook": f"open({str(quiz)!r}).read()",
+        "write in Bob's home": f"open({str(bob / 'planted.txt')!r}, 'w').write('x')",
+        "list the homes": f"os.listdir({str(state / 'homes')!r})",
+        "list the hub's state": f"os.listdir({str(state)!r})",
+        "write in the hub's state": f"open({str(state / 'planted.txt')!r}, 'w').write('x')",
+    }
+    kept = [path for path in state.iterdir() if path.is_file()]  # passwords, database, cookie secret, log...
+    assert {"teacher-password", "jupyterhub.sqlite", "cookie-secret"} <= {path.name for path in kept}
+    assert any(path.name.startswith("passwords.dbm") for path in kept)  # the learners' password hashes
+    tries |= {f"read {path.name}": f"open({str(path)!r}, 'rb').read()" for path in kept}
+    for what, code in tries.items():
+        status, output = run(kernels[ADA], f"import os\ntry:\n    {code}\n    print('done')\n"
+                                           "except OSError as error:\n    print(type(error).__name__)")
+        assert (status, output.strip()) == ("ok", "PermissionError"), what
+    assert not (bob / "planted.txt").exists() and not (state / "planted.txt").exists()
+    # and the course itself is theirs to read and run, not to change
+    status, output = run(kernels[ADA], f"import os; print(os.access({str(ROOT / 'course_utils')!r}, os.W_OK))")
+    assert (status, output.strip()) == ("ok", "False")
+
+
+def test_a_cell_past_the_memory_limit_gets_a_memory_error_and_the_kernel_lives_on(kernels):
+    status, output = run(kernels[ADA], f"big = bytearray({hub_accounts.LearnerSpawner.memory_limit.default_value})")
+    assert status == "error" and "MemoryError" in output
+    assert run(kernels[ADA], "print(6 * 7)") == ("ok", "42\n")
+
+
+def test_the_course_runs_within_the_limits(kernels):
+    """Every cell of notebook 02 in Ada's kernel: numpy, matplotlib and the widgets fit the memory limit."""
+    notebook = json.loads((ROOT / "notebooks" / Path(loadtest.NOTEBOOK).name).read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        cell["source"] = "".join(cell["source"])  # as the server's contents API gives it
+    record = loadtest.Learner(ADA)
+    loadtest.run_cells(kernels[ADA], notebook, record, 120)
+    assert record.cells_run > 5 and record.cell_errors == []
+
+
+def test_hub_update_updates_each_learner_as_their_own_account(isolated_hub, kernels):
+    _, _, state = isolated_hub
+    lost = state / "homes" / ADA / "my-work" / "03_derivatives.ipynb"
+    lost.unlink()  # a copy to give again: written by the update, so by Ada's account
+    report = hub.update_learners(state / "homes")
+    assert report[-1] == f"{BOB}: Your copies are up to date." and report[0].startswith(f"{ADA}: "), report
+    assert lost.exists() and os.stat(lost).st_uid == pwd.getpwnam(hub_accounts.account_name(ADA)).pw_uid
+
+
+def test_a_learner_cannot_take_the_teachers_name_or_another_learners(isolated_hub, kernels):
+    _, address, _ = isolated_hub
+    for name, password in ((hub.TEACHER, "a guess of mine"), (BOB, PASSWORD + ADA)):
+        with requests.Session() as browser:
+            browser.get(f"{address}/hub/login", timeout=30)
+            refused = browser.post(f"{address}/hub/login", timeout=30, allow_redirects=False, data={
+                "username": name, "password": password, "_xsrf": browser.cookies.get("_xsrf")})
+            assert refused.status_code == 403 and "jupyterhub-hub-login" not in browser.cookies, name
+
+
+def test_stopping_the_hub_stops_every_learners_processes(isolated_hub, kernels):
+    """Last: it stops the hub. No process of either learner's account is left."""
+    process = isolated_hub[0]
+    assert loadtest.stop_all(process) == []
+    uids = {pwd.getpwnam(hub_accounts.account_name(name)).pw_uid for name in (ADA, BOB)}
+    time.sleep(0.5)
+    assert [entry.pid for entry in psutil.process_iter(["uids"])
+            if entry.info["uids"] and entry.info["uids"].real in uids and entry.status() != "zombie"] == []
