@@ -133,6 +133,7 @@ def test_colours_that_tell_things_apart_stay_apart_for_colour_blind_readers(pict
 
 def test_the_signs_and_the_regimes_stay_apart_and_a_sign_has_a_second_cue(pictures):
     assert closest(common.GREEN, common.RED)[0] >= APART  # 04: raises the price, lowers it
+    assert closest(dot_product.BASE, common.GREEN)[0] >= APART  # 04: the base price, a term that raises it
     assert closest(common.FORWARD_COLOUR, common.BACKWARD_COLOUR)[0] >= APART  # 05, 06: values, gradients
     for one, other in itertools.combinations(REGIME_COLOURS.values(), 2):  # 02's bands are also named
         assert closest(one, other)[0] >= APART / 2, (one, other)

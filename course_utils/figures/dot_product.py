@@ -8,6 +8,9 @@ from course_utils.figures.common import (BLUE, GREEN, GREY, ORANGE, RED, dollar_
                                          signed_dollars)
 
 
+BASE = "#bbbbbb"  # the base price's bar: a light grey, apart from bluish green for colour-blind readers too
+
+
 def plot_contributions(ax, names, contributions, bias, actual=None):
     """A waterfall: each feature's weight × value stacked on the base price b (the bias), ending at the
     prediction. Introduced in 04_dot_product."""
@@ -20,7 +23,7 @@ def plot_contributions(ax, names, contributions, bias, actual=None):
         total += amount
     positions = np.arange(len(labels) + 1)
     # A term that lowers the price is vermillion and hatched, and its label starts with −: never colour alone.
-    colours = [GREY] + [GREEN if amount >= 0 else RED for amount in contributions]
+    colours = [BASE] + [GREEN if amount >= 0 else RED for amount in contributions]
     hatches = [""] + ["" if amount >= 0 else "//" for amount in contributions]
     ax.bar(positions[:-1], sizes, bottom=starts, color=colours, hatch=hatches, edgecolor="white", width=0.6)
     ax.bar(positions[-1], total, color=ORANGE, width=0.6, label=f"prediction ${total:,.0f}")
