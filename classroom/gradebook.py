@@ -22,18 +22,15 @@ that can read the learners' folders and little else.
 """
 import argparse
 import ast
+import base64
 import csv
 import html
-import itertools
 import json
 import os
 import re
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -41,10 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import zmq
-from jupyter_client.connect import write_connection_file
-from jupyter_client.session import Session
 
+from classroom import contained, handins
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
+from course_utils.marking import checking, sandbox
 from course_utils.marking.exercises import EXERCISES
 from course_utils.marking.questions import QUESTIONS
 
@@ -53,18 +50,11 @@ COURSE = HERE / "notebooks"
 DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
-MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
 EXCERPT = 300  # characters of a cell's error kept for the message
 
 PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE = "passed", "wrong", "not attempted", "could not grade"
 RIGHT, WRONG_CHOICE = "right", "wrong"  # a recorded quiz answer
 STATUSES = (PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE)
-
-# Asked in the learner's kernel after their cells: check's verdict on the function of that name, and
-# whether the name exists at all (missing is "not attempted"; present but still `...` is too, but differently).
-VERDICT = "(__import__('course_utils.marking.checking', fromlist=['verdict']).verdict({0!r}, globals().get({0!r})), " \
-          "{0!r} in globals())"
-
 
 @dataclass
 class Limits:
@@ -123,7 +113,7 @@ def find_learners(folder):
     names = set(course_notebooks())
     learners = {}
     for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
-        if not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
+        if home.is_symlink() or not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
             continue
         found = {}
         for top, folders, files in os.walk(home):  # does not follow links: no loops, nothing outside
@@ -137,24 +127,10 @@ def find_learners(folder):
 
 
 def _newer(path, other):
-    return other is None or path.stat().st_mtime > other.stat().st_mtime
+    return other is None or path.lstat().st_mtime > other.lstat().st_mtime  # a link is not followed
 
 
-def read_notebook(path):
-    """The notebook's JSON, or raise ValueError saying, for the teacher, why it cannot be graded."""
-    size = path.stat().st_size
-    if size == 0:
-        raise ValueError("the notebook file is empty (0 bytes)")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"the notebook file is {size / 1e6:.0f} MB, too big to be a notebook of answers")
-    try:
-        notebook = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
-        raise ValueError(f"the notebook file is not valid JSON ({problem})") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
-        raise ValueError("the file is JSON but not a notebook (no list of cells)")
-    return notebook
+read_notebook = handins.read_notebook  # regular files only, size and depth capped, validated by nbformat
 
 
 def code_cells(notebook):
@@ -177,24 +153,12 @@ def defines(source, exercise_id):
 # --- The kernel ----------------------------------------------------------------------------------------
 
 class Kernel:
-    """An IPython kernel (the course's Python) in a process group of its own, which check's worker joins,
-    so that one kill stops them all. We talk to it on the shell channel only, with a random key."""
+    """A contained kernel (contained.py) and the requests we make to it, on the shell channel only."""
 
-    def __init__(self, folder, scratch, limits):
+    def __init__(self, scratch, token, limits):
         self.limits = limits
-        key = secrets.token_hex(32).encode()
-        self.connection = Path(tempfile.mkstemp(suffix=".json", prefix="kernel-", dir=scratch)[1])
-        _, info = write_connection_file(str(self.connection), ip="127.0.0.1", key=key)
-        self.session = Session(key=key)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection),
-             "--HistoryManager.enabled=False"],
-            cwd=folder, env=_kernel_environment(scratch), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.context = zmq.Context()
-        self.shell = self.context.socket(zmq.DEALER)
-        self.shell.linger = 0
-        self.shell.connect(f"tcp://127.0.0.1:{info['shell_port']}")
+        self.contained = contained.ContainedKernel(scratch, token)
+        self.next_memory_check = 0.0
         if self._request("kernel_info_request", {}, limits.start).kind != "ok":
             self.stop()
             raise KernelGone("the kernel did not start")
@@ -206,28 +170,39 @@ class Kernel:
                    "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False}
         reply = self._request("execute_request", content, timeout)
         if reply.kind == "interrupted":
-            os.kill(self.process.pid, signal.SIGINT)  # the kernel turns it into KeyboardInterrupt
+            self.contained.interrupt()
             if self._reply(reply.content, self.limits.interrupt).kind in ("ok", "error"):
                 return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
             return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
         return reply
 
     def _request(self, kind, content, timeout):
-        message = self.session.send(self.shell, kind, content)
+        message = self.contained.session.send(self.contained.shell, kind, content)
         return self._reply(message["header"]["msg_id"], timeout)
+
+    def _too_big(self):
+        """True when the kernel's processes hold more than the memory limit (looked at twice a second)."""
+        if time.monotonic() < self.next_memory_check:
+            return False
+        self.next_memory_check = time.monotonic() + 0.5
+        return self.contained.memory() > self.limits.memory
 
     def _reply(self, msg_id, timeout):
         """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late."""
+        shell, process = self.contained.shell, self.contained.process
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 return Reply("lost", "ended the Python kernel (os._exit, a crash, or the memory ran out)")
-            if _memory(self.process.pid) > self.limits.memory:
+            if self._too_big():
                 self.stop()
                 return Reply("lost", f"used more than {self.limits.memory / 2**30:.1f} GB of memory and was stopped")
-            if not self.shell.poll(min(left, 0.1) * 1000):
+            if not shell.poll(min(left, 0.1) * 1000):
                 continue
-            _, message = self.session.recv(self.shell, mode=zmq.NOBLOCK)
+            try:
+                _, message = self.contained.session.recv(shell, mode=zmq.NOBLOCK)
+            except Exception:  # a malformed message (the kernel is the learner's): not a reply
+                continue
             if not message or message["parent_header"].get("msg_id") != msg_id:
                 continue  # a reply to an earlier, interrupted request
             content = message["content"]
@@ -236,34 +211,10 @@ class Kernel:
             if content.get("status") == "error":
                 return Reply("error", _excerpt(f"{content.get('ename')}: {content.get('evalue')}"), content)
             return Reply("ok", content=content)
-        return Reply("interrupted" if self.process.poll() is None else "lost", content=msg_id)
+        return Reply("interrupted" if process.poll() is None else "lost", content=msg_id)
 
     def stop(self):
-        """Kill the kernel and everything it started; collect their exit status. Safe to call twice."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # already gone, with its group
-        self.process.wait()
-        self.shell.close()
-        self.context.term()  # a second call does nothing
-        self.connection.unlink(missing_ok=True)
-
-
-def _memory(pid):
-    """The bytes a process holds in memory now (Linux; elsewhere 0: not watched)."""
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0
-
-
-def _kernel_environment(scratch):
-    """The grader's environment, with this course first on the path and IPython's settings in the scratch
-    folder (a teacher's startup files, history and profile are left alone)."""
-    paths = [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths), IPYTHONDIR=str(Path(scratch) / ".ipython"),
-                PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.contained.stop()
 
 
 def _excerpt(text):
@@ -274,10 +225,10 @@ def _excerpt(text):
 # --- One notebook --------------------------------------------------------------------------------------
 
 class NotebookRun:
-    """One learner's notebook running in a kernel: its cells, then the marking of its exercises."""
+    """One learner's notebook running in a contained kernel: its cells, then its functions handed back."""
 
-    def __init__(self, cells, folder, scratch, limits):
-        self.cells, self.folder, self.scratch, self.limits = cells, folder, scratch, limits
+    def __init__(self, cells, scratch, token, limits):
+        self.cells, self.scratch, self.token, self.limits = cells, scratch, token, limits
         self.deadline = time.monotonic() + limits.notebook
         self.finished = []   # cells that ran to their end (an error included): replayed after a restart
         self.problems = {}   # cell number (from 1) -> what went wrong with it
@@ -286,7 +237,7 @@ class NotebookRun:
         self.kernel = None
 
     def run_cells(self):
-        self.kernel = Kernel(self.folder, self.scratch, self.limits)
+        self.kernel = Kernel(self.scratch, self.token, self.limits)
         for number, code in enumerate(self.cells, 1):
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -311,7 +262,7 @@ class NotebookRun:
             return False
         self.restarts += 1
         try:
-            self.kernel = Kernel(self.folder, self.scratch, self.limits)
+            self.kernel = Kernel(self.scratch, self.token, self.limits)
         except KernelGone as why:
             self.lost = str(why)
             return False
@@ -325,25 +276,25 @@ class NotebookRun:
                 return False
         return True
 
-    def mark(self, exercise_id):
-        """(status, message) for one exercise, from check's verdict in this kernel."""
-        lost_with = [f"code cell {n} {why}" for n, why in self.problems.items()
-                     if defines(self.cells[n - 1], exercise_id)]
+    def hand_back(self, exercise_ids):
+        """{exercise id: what the kernel holds under that name} (see HAND_BACK), or {} when it is lost.
+        Only bytes and a few words come back: nothing the kernel says is a verdict."""
         if self.kernel is None:
-            return COULD_NOT_GRADE, "; ".join(lost_with) or self.lost
-        reply = self.kernel.run("", self.limits.cell, {"verdict": VERDICT.format(exercise_id)})
-        value = (reply.content or {}).get("user_expressions", {}).get("verdict", {})
+            return {}
+        reply = self.kernel.run(HAND_BACK, self.limits.cell, {"found": f"__gradebook_hand_back({exercise_ids!r})"})
+        value = (reply.content or {}).get("user_expressions", {}).get("found", {})
         if reply.kind != "ok" or value.get("status") != "ok":
-            why = reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}")
-            if reply.kind == "lost":
-                self.kernel.stop()
-                self.kernel, self.lost = None, f"the kernel was lost while marking {exercise_id}"
-            return COULD_NOT_GRADE, f"marking it failed: {why}"
-        (status, sentence), present = ast.literal_eval(value["data"]["text/plain"])
-        if not present and lost_with:
-            return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
-        note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
-        return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence + note
+            self.lost = "its functions could not be taken out of the kernel: " + (
+                reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}"))
+            return {}
+        try:
+            found = json.loads(ast.literal_eval(value["data"]["text/plain"]))
+        except (ValueError, SyntaxError, TypeError, KeyError, RecursionError, MemoryError):
+            found = None
+        if not isinstance(found, dict):
+            self.lost = "the kernel's answer about its functions was not readable"
+            return {}
+        return found
 
     def stop(self):
         if self.kernel is not None:
@@ -351,66 +302,110 @@ class NotebookRun:
             self.kernel = None
 
 
-def grade_notebook(path, exercise_ids, scratch, limits):
-    """{exercise id: (status, message)} for one learner's notebook file."""
+# Run in the learner's kernel once its cells have run: each exercise's function, pickled as check sends it
+# to its checking process. (sandbox._request: until the installed course_utils has sent_function.)
+HAND_BACK = """def __gradebook_hand_back(names):
+    import base64, json
+    from course_utils.marking import sandbox
+    from course_utils.marking.judging import describe
+    send = getattr(sandbox, "sent_function", None) or (lambda fn: sandbox._request("", fn, None)[1:4])
+    found = {}
+    for name in names:
+        try:
+            if name not in globals():
+                found[name] = ["missing"]
+            elif not callable(globals()[name]):
+                found[name] = ["not a function", describe(globals()[name])]
+            else:
+                fn_name, code, pickled = send(globals()[name])
+                found[name] = ["function", fn_name, None if code is None else base64.b64encode(code).decode(),
+                               base64.b64encode(pickled).decode()]
+        except Exception as problem:
+            found[name] = ["not sent", f"{type(problem).__name__}: {problem}"]
+    return json.dumps(found)"""
+
+_judging = threading.Lock()  # one judge at a time in this process (check's worker serves one request at a time)
+
+
+def judge(exercise_id, found):
+    """(status, sentence) for what the kernel handed back, judged here by check's own judge in a worker
+    no learner code has run in (course_utils.marking.sandbox); the kernel's word is never taken."""
+    kind = found[0] if isinstance(found, list) and found else None
+    if kind == "missing":
+        return NOT_ATTEMPTED, f"there is no function `{exercise_id}` in the notebook"
+    if kind == "not a function" and len(found) == 2:
+        return WRONG, f"`{exercise_id}` is {_excerpt(found[1])}, not a function"
+    if kind == "not sent" and len(found) == 2:
+        return COULD_NOT_GRADE, f"it could not be sent to a separate process to be judged: {_excerpt(found[1])}"
     try:
-        cells = code_cells(read_notebook(path))
-    except (OSError, ValueError) as why:
-        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
-    # The layout the notebook expects: its first cell runs ../course_utils/setup_check.py.
-    root = Path(tempfile.mkdtemp(dir=scratch, prefix="notebook-"))
-    work = root / "my-work"
-    work.mkdir()
+        _, name, code, pickled = found
+        code = None if code is None else base64.b64decode(code, validate=True)
+        pickled = base64.b64decode(pickled, validate=True)
+    except (ValueError, TypeError):
+        return COULD_NOT_GRADE, "the kernel handed back something that is not a function"
     try:
-        (root / "course_utils").symlink_to(HERE / "course_utils", target_is_directory=True)
-    except OSError:  # no symbolic links (Windows without the right): a copy does as well
-        shutil.copytree(HERE / "course_utils", root / "course_utils")
-    shutil.copyfile(path, work / path.name)
-    run = NotebookRun(cells, work, scratch, limits)
+        with _judging:
+            status, sentence, _ = sandbox.judge_sent(exercise_id, name, code, pickled, checking.TIME_LIMIT)
+    except sandbox.NoWorker as why:
+        return COULD_NOT_GRADE, f"check could not judge it: {why}"
+    return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence
+
+
+def mark(run, exercise_id, found):
+    """(status, message) for one exercise, saying which cell problems may have cost it."""
+    lost_with = [f"code cell {n} {why}" for n, why in run.problems.items() if defines(run.cells[n - 1], exercise_id)]
+    if exercise_id not in found:
+        return COULD_NOT_GRADE, "; ".join(lost_with) or run.lost or "its function was not handed back"
+    status, sentence = judge(exercise_id, found[exercise_id])
+    if found[exercise_id][:1] == ["missing"] and lost_with:
+        return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
+    note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
+    return status, sentence + note
+
+
+def grade_notebook(cells, exercise_ids, run_folder, token, limits):
+    """{exercise id: (status, message)} for one learner's notebook (its code cells): run in a contained
+    kernel in a scratch folder of its own, which is stopped whole before anything is judged."""
+    scratch = contained.Scratch(run_folder, contained.new_account())
+    run = NotebookRun(cells, scratch, token, limits)
     try:
         run.run_cells()
-        return {exercise_id: run.mark(exercise_id) for exercise_id in exercise_ids}
+        found = run.hand_back(exercise_ids)
     except KernelGone as why:
         return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
     finally:
         run.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        scratch.remove()
+    return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
 
 
 def recorded_answers(home):
     """{question id: (last choice, number of choices made)} from quiz-answers.jsonl in a learner's home,
-    where the class hub has each quiz click written (course_utils/marking/questions.py's record)."""
+    where the class hub has each quiz click written (course_utils/marking/questions.py's record).
+    ValueError when the file is hostile (see handins.py)."""
     answers = {}
-    try:
-        with open(Path(home) / "quiz-answers.jsonl", encoding="utf-8", errors="replace") as lines:
-            for line in itertools.islice(lines, 100_000):  # a learner's own writing there is not read forever
-                try:
-                    entry = json.loads(line)
-                    question, choice = entry["question"], entry["choice"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if isinstance(question, str) and type(choice) is int:
-                    answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
-    except OSError:
-        pass  # no quiz answered on the hub (or not on a hub at all)
+    for entry in handins.read_answer_lines(Path(home) / "quiz-answers.jsonl"):
+        question, choice = entry.get("question"), entry.get("choice")
+        if isinstance(question, str) and type(choice) is int:
+            answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
     return answers
 
 
-def quiz_answers(path, notebook, recorded=None):
+def quiz_answers(notebook, name, recorded=None):
     """[(question id, choice index, how many choices were made or None)] for a notebook's questions: from
     what the hub recorded, else from the quiz choices saved in the notebook's widget state (JupyterLab saves
     that state only with Settings > Save Widget State Automatically on, off by default)."""
-    recorded = {question.id: recorded[question.id] for question in QUESTIONS.get(notebook, [])
+    recorded = {question.id: recorded[question.id] for question in QUESTIONS.get(name, [])
                 if recorded and question.id in recorded}
     if recorded:
         return [(question_id, choice, tries) for question_id, (choice, tries) in recorded.items()]
     try:
-        state = read_notebook(path)["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
         models = [model["state"] for model in state.values() if model.get("model_name") == "RadioButtonsModel"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return []
     answers = []
-    for question in QUESTIONS.get(notebook, []):
+    for question in QUESTIONS.get(name, []):
         labels = [text for text, _ in question.choices]
         for model in models:
             if isinstance(model, dict) and model.get("_options_labels") == labels and type(model.get("index")) is int:
@@ -423,24 +418,61 @@ def quiz_answers(path, notebook, recorded=None):
 
 def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
     """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
-    notebooks run at a time, each in its own kernel."""
+    notebooks run at a time, each in its own contained kernel. A learner whose files cannot be read gets
+    rows saying why; the others are graded all the same."""
     limits = limits or Limits()
-    tasks = [(learner, notebook, found.get(notebook), recorded_answers(Path(folder) / learner))
+    token = os.environ.get(contained.MARK) or secrets.token_hex(16)  # marks every kernel of this run
+    scratch = contained.run_folder()
+    tasks = [(learner, notebook, found.get(notebook), Path(folder) / learner)
              for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
-    with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch, ThreadPoolExecutor(jobs) as pool:
-        results = pool.map(lambda task: _grade_learners_notebook(*task, scratch, limits, echo), tasks)
-        return [row for rows in results for row in rows]
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            results = pool.map(lambda task: _graded_safely(*task, scratch, token, limits, echo), tasks)
+            rows = [row for found in results for row in found]
+    finally:
+        if not contained.as_root():
+            contained.stop_marked(token)  # the processes that left their kernel's tree
+        contained.remove_run_folder(scratch)
+    return rows + _answer_file_problems(tasks)
 
 
-def _grade_learners_notebook(learner, notebook, path, recorded, scratch, limits, echo):
+def _answer_file_problems(tasks):
+    """A row for each learner whose quiz-answers.jsonl could not be read, saying why."""
+    rows = []
+    for home in dict.fromkeys(task[3] for task in tasks):
+        try:
+            recorded_answers(home)
+        except ValueError as why:
+            rows.append(Row(home.name, "", "quiz-answers", COULD_NOT_GRADE, f"quiz-answers.jsonl: {why}"))
+    return rows
+
+
+def _graded_safely(learner, notebook, path, home, scratch, token, limits, echo):
+    """One learner's notebook graded; whatever goes wrong with it is that learner's rows, not the class's."""
+    try:
+        return _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo)
+    except Exception as problem:
+        why = _excerpt(f"grading it failed: {type(problem).__name__}: {problem}")
+        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, why) for exercise_id in exercises_of(notebook)]
+
+
+def _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo):
     exercise_ids = exercises_of(notebook)
     if path is None:
         return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
                 for exercise_id in exercise_ids]
     started = time.monotonic()
-    results = grade_notebook(path, exercise_ids, scratch, limits) if exercise_ids else {}
+    try:
+        contents = read_notebook(path)
+    except ValueError as why:
+        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids]
+    results = grade_notebook(code_cells(contents), exercise_ids, scratch, token, limits) if exercise_ids else {}
     rows = [Row(learner, notebook, exercise_id, *results[exercise_id]) for exercise_id in exercise_ids]
-    for question_id, choice, tries in quiz_answers(path, notebook, recorded):
+    try:
+        recorded = recorded_answers(home)
+    except ValueError:
+        recorded = {}  # said once for the learner (_answer_file_problems)
+    for question_id, choice, tries in quiz_answers(contents, notebook, recorded):
         question = next(q for q in QUESTIONS[notebook] if q.id == question_id)
         chosen = question.choices[choice][0] if 0 <= choice < len(question.choices) else f"choice {choice}"
         chosen += f" (the last of {tries} choices)" if tries and tries > 1 else ""
@@ -460,7 +492,7 @@ def _printable(text):
 
 def summary(rows, seconds):
     """One paragraph for the teacher (the page shows the quiz note below the grid instead)."""
-    marked = [row for row in rows if not row.exercise.startswith("quiz:")]
+    marked = [row for row in rows if is_exercise(row)]
     counts = Counter(row.status for row in marked)
     learners = len({row.learner for row in rows})
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
@@ -473,6 +505,11 @@ def summary(rows, seconds):
 
 
 # --- Writing it down -----------------------------------------------------------------------------------
+
+def is_exercise(row):
+    """A row about one exercise (not a quiz answer, nor a learner's unreadable quiz-answers file)."""
+    return bool(row.notebook) and not row.exercise.startswith("quiz:")
+
 
 def spreadsheet_safe(text):
     """Text a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be a formula."""
@@ -528,7 +565,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 
 def write_html(rows, path, summary_text):
     """A page a teacher can open anywhere: no scripts, no outside files; every text escaped."""
-    exercises = [(row.notebook, row.exercise) for row in rows if not row.exercise.startswith("quiz:")]
+    exercises = [(row.notebook, row.exercise) for row in rows if is_exercise(row)]
     columns = list(dict.fromkeys(exercises))
     learners = list(dict.fromkeys(row.learner for row in rows))
     by_key = {(row.learner, row.exercise): row for row in rows}

@@ -132,7 +132,7 @@ print(json.dumps({"grader_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 
 def processes_with(token):
-    """The ids of running processes whose environment holds token (the grader's kernels inherit it)."""
+    """The ids of running processes whose environment holds token (the grader marks every kernel with it)."""
     found = []
     for folder in Path("/proc").glob("[0-9]*"):
         try:
@@ -154,7 +154,7 @@ def graded(tmp_path_factory):
                "--jobs", "2"]
     done = subprocess.run(command,
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT), GRADEBOOK_TEST_TOKEN=token))
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), COURSE_GRADEBOOK_RUN=token))
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-3000:]
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
