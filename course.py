@@ -425,7 +425,8 @@ def _port_taken(port):
             return True
 
 
-TEACHERS_TOOLS = {"hub": "classroom.hub", "loadtest": "classroom.loadtest", "grade": "classroom.gradebook"}
+TEACHERS_TOOLS = {"hub": "classroom.hub", "loadtest": "classroom.loadtest", "grade": "classroom.gradebook",
+                  "collect": "classroom.collect"}
 
 
 def teachers_tool(module, extra):

@@ -24,6 +24,7 @@ import argparse
 import ast
 import base64
 import csv
+import datetime
 import html
 import json
 import os
@@ -50,6 +51,7 @@ COURSE = HERE / "notebooks"
 DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
+VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
 EXCERPT = 300  # characters of a cell's error kept for the message
 
 PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE = "passed", "wrong", "not attempted", "could not grade"
@@ -80,6 +82,8 @@ class Row:
     exercise: str
     status: str
     message: str = ""
+    saved: str = ""  # when the graded notebook was last saved
+    late: str = ""   # when it was saved after the deadline (--before), what was graded instead
 
 
 @dataclass
@@ -128,6 +132,37 @@ def find_learners(folder):
 
 def _newer(path, other):
     return other is None or path.lstat().st_mtime > other.lstat().st_mtime  # a link is not followed
+
+
+def saved_text(seconds):
+    """A file's time, as the teacher reads it (local time)."""
+    return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def checkpoint_of(path):
+    """JupyterLab's last checkpoint of a notebook (written at File > Save), beside it."""
+    return path.parent / ".ipynb_checkpoints" / f"{path.stem}-checkpoint.ipynb"
+
+
+def versions_of(path, learner_folder):
+    """Every saved version of a learner's notebook: itself, its checkpoint, the earlier ones `collect` kept."""
+    found = [path, checkpoint_of(path), *Path(learner_folder, VERSIONS).glob(f"{path.stem}.*.ipynb")]
+    return [version for version in found if version.is_file() and not version.is_symlink()]
+
+
+def choose_version(path, learner_folder, before):
+    """(the version to grade, its time saved, a note when it is late): with a deadline (seconds), the last
+    version saved before it, as nbgrader does; a notebook saved after it is flagged."""
+    saved = path.lstat().st_mtime
+    if before is None or saved <= before:
+        return path, saved, ""
+    earlier = [(version.lstat().st_mtime, version) for version in versions_of(path, learner_folder)
+               if version.lstat().st_mtime <= before]
+    if not earlier:
+        return path, saved, f"late: saved at {saved_text(saved)}, after the deadline, and no earlier version was kept"
+    when, version = max(earlier)
+    return version, when, (f"saved again at {saved_text(saved)}, after the deadline: graded as saved at "
+                           f"{saved_text(when)}")
 
 
 read_notebook = handins.read_notebook  # regular files only, size and depth capped, validated by nbformat
@@ -379,16 +414,24 @@ def grade_notebook(cells, exercise_ids, run_folder, token, limits):
     return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
 
 
-def recorded_answers(home):
+def recorded_answers(home, before=None):
     """{question id: (last choice, number of choices made)} from quiz-answers.jsonl in a learner's home,
-    where the class hub has each quiz click written (course_utils/marking/questions.py's record).
-    ValueError when the file is hostile (see handins.py)."""
+    where the class hub has each quiz click written (course_utils/marking/questions.py's record); with a
+    deadline (seconds), only the choices made before it. ValueError when the file is hostile (handins.py)."""
     answers = {}
     for entry in handins.read_answer_lines(Path(home) / "quiz-answers.jsonl"):
         question, choice = entry.get("question"), entry.get("choice")
-        if isinstance(question, str) and type(choice) is int:
+        if isinstance(question, str) and type(choice) is int and not _after(entry.get("time"), before):
             answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
     return answers
+
+
+def _after(when, before):
+    """True when a recorded time (the hub's local ISO time) is past the deadline; an unreadable one is not."""
+    try:
+        return before is not None and datetime.datetime.fromisoformat(when).timestamp() > before
+    except (TypeError, ValueError, OverflowError, OSError):
+        return False
 
 
 def quiz_answers(notebook, name, recorded=None):
@@ -416,10 +459,11 @@ def quiz_answers(notebook, name, recorded=None):
 
 # --- The class -----------------------------------------------------------------------------------------
 
-def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
+def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
     notebooks run at a time, each in its own contained kernel. A learner whose files cannot be read gets
-    rows saying why; the others are graded all the same."""
+    rows saying why; the others are graded all the same. `before`: the deadline, in seconds (see
+    choose_version)."""
     limits = limits or Limits()
     token = os.environ.get(contained.MARK) or secrets.token_hex(16)  # marks every kernel of this run
     scratch = contained.run_folder()
@@ -427,7 +471,7 @@ def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
              for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
     try:
         with ThreadPoolExecutor(jobs) as pool:
-            results = pool.map(lambda task: _graded_safely(*task, scratch, token, limits, echo), tasks)
+            results = pool.map(lambda task: _graded_safely(*task, scratch, token, limits, echo, before), tasks)
             rows = [row for found in results for row in found]
     finally:
         if not contained.as_root():
@@ -447,29 +491,31 @@ def _answer_file_problems(tasks):
     return rows
 
 
-def _graded_safely(learner, notebook, path, home, scratch, token, limits, echo):
+def _graded_safely(learner, notebook, path, home, scratch, token, limits, echo, before):
     """One learner's notebook graded; whatever goes wrong with it is that learner's rows, not the class's."""
     try:
-        return _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo)
+        return _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo, before)
     except Exception as problem:
         why = _excerpt(f"grading it failed: {type(problem).__name__}: {problem}")
         return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, why) for exercise_id in exercises_of(notebook)]
 
 
-def _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo):
+def _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo, before):
     exercise_ids = exercises_of(notebook)
     if path is None:
         return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
                 for exercise_id in exercise_ids]
     started = time.monotonic()
+    path, saved, late = choose_version(path, home, before)
+    stamp = dict(saved=saved_text(saved), late=late)
     try:
         contents = read_notebook(path)
     except ValueError as why:
-        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids]
+        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why), **stamp) for exercise_id in exercise_ids]
     results = grade_notebook(code_cells(contents), exercise_ids, scratch, token, limits) if exercise_ids else {}
-    rows = [Row(learner, notebook, exercise_id, *results[exercise_id]) for exercise_id in exercise_ids]
+    rows = [Row(learner, notebook, exercise_id, *results[exercise_id], **stamp) for exercise_id in exercise_ids]
     try:
-        recorded = recorded_answers(home)
+        recorded = recorded_answers(home, before)
     except ValueError:
         recorded = {}  # said once for the learner (_answer_file_problems)
     for question_id, choice, tries in quiz_answers(contents, notebook, recorded):
@@ -519,10 +565,10 @@ def spreadsheet_safe(text):
 def write_csv(rows, path):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["learner", "notebook", "exercise", "status", "message"])
+        writer.writerow(["learner", "notebook", "exercise", "status", "message", "saved", "late"])
         for row in rows:
             writer.writerow([spreadsheet_safe(value) for value in
-                             (row.learner, row.notebook, row.exercise, row.status, row.message)])
+                             (row.learner, row.notebook, row.exercise, row.status, row.message, row.saved, row.late)])
 
 
 SYMBOLS = {PASSED: "✓", WRONG: "✗", NOT_ATTEMPTED: "–", COULD_NOT_GRADE: "⚠", RIGHT: "✓", WRONG_CHOICE: "✗"}
@@ -660,23 +706,50 @@ def _details(rows, learners):
 
 # --- The command ---------------------------------------------------------------------------------------
 
+def default_out(folder):
+    """gradebook/ for the hub's homes; gradebook/<folder's name>/ for any other folder (a collection)."""
+    return DEFAULT_OUT if Path(folder).resolve() == DEFAULT_FOLDER.resolve() else DEFAULT_OUT / Path(folder).name
+
+
+def claim_out(out, folder):
+    """Make out the gradebook folder of `folder`; exit, saying why, if it holds another folder's gradebook."""
+    marker, source = out / ".graded-folder", str(Path(folder).resolve())
+    owner = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    if (out / "gradebook.csv").exists() and owner != source:
+        sys.exit(f"{out} holds the gradebook of {owner or 'another folder'}: give another --out, so that it is "
+                 "not overwritten.")
+    out.mkdir(parents=True, exist_ok=True)
+    marker.write_text(source + "\n", encoding="utf-8")
+
+
+def deadline(text):
+    """--before's time (local time unless it says otherwise) in seconds."""
+    try:
+        return datetime.datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time such as '2026-12-05 17:00'") from None
+
+
 def main(arguments=None):
     parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER),
-                        help="one folder per learner (default: .hub/homes)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help="where gradebook.csv and gradebook.html go (default: gradebook/)")
+                        help="one folder per learner (default: .hub/homes), e.g. one `collect` made")
+    parser.add_argument("--out", help="where gradebook.csv and gradebook.html go (default: gradebook/ for the "
+                                      "hub's homes, gradebook/<folder's name>/ for another folder)")
+    parser.add_argument("--before", type=deadline, metavar="TIME",
+                        help="a deadline ('2026-12-05 17:00'): grade the last version saved before it")
     parser.add_argument("--time-limit", type=float, default=Limits.notebook, metavar="SECONDS",
                         help="the most one notebook may take (default: 300); one cell gets a quarter of it")
-    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2), metavar="N",
-                        help="notebooks graded at a time (default: half the processors)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N",
+                        help="notebooks graded at a time (default: one per processor)")
     options = parser.parse_args(arguments)
-    folder, out = Path(options.folder), Path(options.out)
+    folder = Path(options.folder)
+    out = Path(options.out) if options.out else default_out(folder)
     if not folder.is_dir():
         sys.exit(f"There is no folder {folder}: give the folder that holds one folder per learner.")
+    claim_out(out, folder)
     started = time.monotonic()
-    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs))
-    out.mkdir(parents=True, exist_ok=True)
+    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs), before=options.before)
     counted, text = summary(rows, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
     write_html(rows, out / "gradebook.html", counted)
