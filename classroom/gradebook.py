@@ -557,9 +557,14 @@ def is_exercise(row):
     return bool(row.notebook) and not row.exercise.startswith("quiz:")
 
 
+PLAIN_NUMBER = re.compile(r"[+-]\s*[$€£¥]?\s*\d[\d,]*(\.\d+)?%?")  # +$30,000, -1.5: data, not a formula
+
+
 def spreadsheet_safe(text):
-    """Text a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Text a spreadsheet shows as it is: a cell that would start a formula (=, @, a tab or a return, or + or -
+    not followed by a plain number) gets a leading apostrophe, which spreadsheets take as "text" and hide."""
+    starts_formula = text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not PLAIN_NUMBER.fullmatch(text))
+    return "'" + text if starts_formula else text
 
 
 def write_csv(rows, path):
@@ -581,16 +586,22 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: 
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 .summary { max-width: 80em; color: #444; margin: 4px 0 12px; }
 .legend span { display: inline-block; margin-right: 14px; }
-.grid { overflow-x: auto; background: white; border: 1px solid #d0d7de; border-radius: 6px; }
+.grid { overflow-x: auto; background: white; border: 1px solid #d0d7de; border-radius: 6px;
+        width: fit-content; max-width: 100%; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
 thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
 thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
-                        max-width: 8em; vertical-align: bottom; }  /* lines break after "_" only */
-th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 9em; max-width: 16em;
+                        writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
+                        text-align: left; padding: 6px 2px; }  /* upright names would widen every column */
+th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 8em; max-width: 12em;
              overflow-wrap: anywhere; font-weight: 600; z-index: 1; }
+th.learner a { color: inherit; }
+.late { color: #9a3412; font-weight: 400; font-size: 12px; }
+ol.choices { margin: 2px 0 8px; } ol.choices li.answer { font-weight: 600; }
 thead th.learner, tfoot th.learner { background: #f3f4f6; }
-td.cell { width: 2.2em; font-size: 16px; font-weight: 700; cursor: help; }
+td.cell { width: 1.8em; font-size: 15px; font-weight: 700; cursor: help; }
+td.choice { font-size: 13px; white-space: nowrap; }
 td.total, tfoot td { font-variant-numeric: tabular-nums; font-size: 12px; color: #333; }
 tfoot td, tfoot th { background: #f3f4f6; }
 .passed { background: #d8f3dc; color: #1b5e20; }
@@ -609,8 +620,10 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 """
 
 
-def write_html(rows, path, summary_text):
-    """A page a teacher can open anywhere: no scripts, no outside files; every text escaped."""
+def write_html(rows, path, summary_text, pages=None):
+    """A page a teacher can open anywhere: no scripts, no outside files; every text escaped. pages:
+    {learner: the file name of their feedback page in feedback/}, linked from their name."""
+    pages = pages or {}
     exercises = [(row.notebook, row.exercise) for row in rows if is_exercise(row)]
     columns = list(dict.fromkeys(exercises))
     learners = list(dict.fromkeys(row.learner for row in rows))
@@ -619,9 +632,10 @@ def write_html(rows, path, summary_text):
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>Gradebook</title><style>{STYLE}</style></head><body>",
              "<h1>Gradebook</h1>", f"<p class='summary'>{_e(summary_text)}</p>", _legend(),
-             _grid(columns, learners, by_key), _quiz_table(rows, learners), _details(rows, learners),
+             _grid(columns, learners, by_key, pages), _quiz_table(rows, learners), _details(rows, learners),
              f"<p class='note'>Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
-             " Hover over a cell for check's message.</p></body></html>\n"]
+             " Hover over a cell for check's message, or open a learner's messages below; a learner's name"
+             " opens the page they were given.</p></body></html>\n"]
     Path(path).write_text("\n".join(parts), encoding="utf-8")
 
 
@@ -637,7 +651,14 @@ def _legend():
     return "<p class='legend'>" + "".join(f"<span>{_chip(status)} {status}</span>" for status in STATUSES) + "</p>"
 
 
-def _grid(columns, learners, by_key):
+def _learner_cell(learner, rows, pages):
+    """The learner's name (a link to their feedback page, if any) and which notebooks were late."""
+    late = sorted({row.notebook for row in rows if row.learner == learner and row.late})
+    name = (f"<a href='feedback/{_e(pages[learner])}'>{_e(learner)}</a>" if learner in pages else _e(learner))
+    return name + (f"<br><span class='late'>late: {_e(', '.join(late))}</span>" if late else "")
+
+
+def _grid(columns, learners, by_key, pages):
     """The learner × exercise table, with each learner's total and each exercise's."""
     if not columns:
         return "<p>No learners' notebooks were found.</p>"
@@ -651,7 +672,8 @@ def _grid(columns, learners, by_key):
     for learner in learners:
         cells = [by_key.get((learner, exercise)) for _, exercise in columns]
         passed = sum(row is not None and row.status == PASSED for row in cells)
-        body.append(f"<tr><th class='learner' scope='row'>{_e(learner)}</th>")
+        mine = [row for row in cells if row is not None]
+        body.append(f"<tr><th class='learner' scope='row'>{_learner_cell(learner, mine, pages)}</th>")
         for (notebook, exercise), row in zip(columns, cells):
             status, message = (row.status, row.message) if row else (NOT_ATTEMPTED, "")
             tip = f"{exercise} ({notebook}): {status}" + (f"\n{message}" if message else "")
@@ -666,7 +688,23 @@ def _grid(columns, learners, by_key):
     return "<div class='grid'><table>" + "".join(head + body + foot) + "</table></div>"
 
 
+def question_of(row):
+    """The Question a quiz row answers (None if the course no longer has it)."""
+    question_id = row.exercise.removeprefix("quiz:")
+    return next((q for q in QUESTIONS.get(row.notebook, []) if q.id == question_id), None)
+
+
+def choice_letter(row):
+    """A, B, C... for the choice a quiz row records (its message starts with the choice's text)."""
+    question = question_of(row)
+    for index, (text, _) in enumerate(question.choices if question else []):
+        if row.message.startswith(text):
+            return "ABCDEFGH"[index] if index < 8 else str(index + 1)
+    return "?"
+
+
 def _quiz_table(rows, learners):
+    """Each learner's last choice per question, as its letter (no hovering needed), and the questions below."""
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
     if not quiz:
         return ("<p class='note'>No quiz answers were recorded: the class hub records every choice; elsewhere "
@@ -681,25 +719,52 @@ def _quiz_table(rows, learners):
         parts.append(f"<tr><th class='learner'>{_e(learner)}</th>")
         for question in questions:
             row = by_key.get((learner, question))
-            parts.append(f"<td class='cell {CLASSES[row.status]}' title='{_e(row.message)}'>{SYMBOLS[row.status]}</td>"
-                         if row else "<td class='cell todo' title='not recorded'>–</td>")
+            parts.append(f"<td class='choice {CLASSES[row.status]}' title='{_e(row.message)}'>{SYMBOLS[row.status]} "
+                         f"{choice_letter(row)}</td>" if row else "<td class='choice todo'>–</td>")
         parts.append("</tr>")
-    return "".join(parts) + "</tbody></table></div>"
+    parts.append("</tbody></table></div>")
+    return "".join(parts) + _question_key([next(row for row in quiz if row.exercise == q) for q in questions])
+
+
+def _question_key(rows):
+    """Each question's prompt and its choices, lettered, the right one marked."""
+    parts = ["<details><summary>The questions and their choices</summary>"]
+    for row in rows:
+        question = question_of(row)
+        if question is None:
+            continue
+        parts.append(f"<p><code>{_e(question.id)}</code> {_e(question.prompt)}</p><ol class='choices' type='A'>")
+        parts += [f"<li class='answer'>{_e(text)} (right)</li>" if index == question.answer else f"<li>{_e(text)}</li>"
+                  for index, (text, _) in enumerate(question.choices)]
+        parts.append("</ol>")
+    return "".join(parts) + "</details>"
 
 
 def _details(rows, learners):
-    """Each learner's messages, wrong and ungraded first; open where something needs the teacher's eye."""
-    order = {WRONG: 0, COULD_NOT_GRADE: 1, NOT_ATTEMPTED: 2, PASSED: 3}
+    """Each learner's messages: wrong and ungraded first, then passed; what was not attempted in one line;
+    their quiz choices written out. Open where something needs the teacher's eye."""
+    order = {WRONG: 0, COULD_NOT_GRADE: 1, PASSED: 2}
     parts = ["<h2>Messages, learner by learner</h2>"]
     for learner in learners:
-        mine = sorted((row for row in rows if row.learner == learner and not row.exercise.startswith("quiz:")),
+        rows_of = [row for row in rows if row.learner == learner]
+        mine = sorted((row for row in rows_of if is_exercise(row) and row.status != NOT_ATTEMPTED),
                       key=lambda row: order[row.status])
-        counts = Counter(row.status for row in mine)
+        counts = Counter(row.status for row in rows_of if is_exercise(row))
         opened = " open" if counts[WRONG] or counts[COULD_NOT_GRADE] else ""
         parts.append(f"<details{opened}><summary>{_e(learner)}: "
                      + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + "</summary><ul class='messages'>")
         parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} <code>{_e(row.exercise)}</code> "
                   f"({_e(row.status)}): {_e(row.message)}</li>" for row in mine]
+        parts += [f"<li class='ungraded'>{_chip(COULD_NOT_GRADE)} {_e(row.message)}</li>"
+                  for row in rows_of if not row.notebook]
+        todo = [row.exercise for row in rows_of if is_exercise(row) and row.status == NOT_ATTEMPTED]
+        if todo:
+            parts.append(f"<li class='todo'>{_chip(NOT_ATTEMPTED)} not attempted: {_e(', '.join(todo))}</li>")
+        parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} quiz <code>{_e(row.exercise[5:])}</code>: "
+                  f"{choice_letter(row)}. {_e(row.message)}</li>"
+                  for row in rows_of if row.exercise.startswith("quiz:")]
+        parts += [f"<li class='late'>{_e(row.notebook)}: {_e(row.late)}</li>"
+                  for row in {row.notebook: row for row in rows_of if row.late}.values()]
         parts.append("</ul></details>")
     return "".join(parts)
 
@@ -742,6 +807,9 @@ def main(arguments=None):
                         help="the most one notebook may take (default: 300); one cell gets a quarter of it")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N",
                         help="notebooks graded at a time (default: one per processor)")
+    parser.add_argument("--no-feedback", action="store_true",
+                        help="do not give each learner feedback.html in their folder (the teacher's copies are "
+                             "written all the same, in the gradebook's feedback/)")
     options = parser.parse_args(arguments)
     folder = Path(options.folder)
     out = Path(options.out) if options.out else default_out(folder)
@@ -752,9 +820,13 @@ def main(arguments=None):
     rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs), before=options.before)
     counted, text = summary(rows, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
-    write_html(rows, out / "gradebook.html", counted)
+    from classroom import feedback  # here: its pages are built from this module's parts
+    write_html(rows, out / "gradebook.html", counted, feedback.write_pages(rows, out))
+    problems = [] if options.no_feedback else feedback.give_all(rows, folder)
+    given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {folder}"
+                                            + (f", except: {'; '.join(problems)}" if problems else "") + ".")
     print(f"\n{text} The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table "
-          f"in {out / 'gradebook.csv'}.")
+          f"in {out / 'gradebook.csv'}.{given}")
 
 
 if __name__ == "__main__":
