@@ -25,6 +25,7 @@ import ast
 import base64
 import csv
 import datetime
+import functools
 import html
 import json
 import os
@@ -51,6 +52,7 @@ COURSE = HERE / "notebooks"
 DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
+SHOWING = {"explorers", "widgets_deeper", "quiz"}  # what the course's notebooks call to show an explorer
 VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
 EXCERPT = 300  # characters of a cell's error kept for the message
 
@@ -262,17 +264,17 @@ def _excerpt(text):
 class NotebookRun:
     """One learner's notebook running in a contained kernel: its cells, then its functions handed back."""
 
-    def __init__(self, cells, scratch, token, limits):
+    def __init__(self, cells, scratch, token, limits, kernel=None):
         self.cells, self.scratch, self.token, self.limits = cells, scratch, token, limits
         self.deadline = time.monotonic() + limits.notebook
         self.finished = []   # cells that ran to their end (an error included): replayed after a restart
         self.problems = {}   # cell number (from 1) -> what went wrong with it
         self.lost = ""       # why the kernel is gone for good, if it is
         self.restarts = 0
-        self.kernel = None
+        self.kernel = kernel  # one the learner's previous notebook left, emptied (see Learner)
 
     def run_cells(self):
-        self.kernel = Kernel(self.scratch, self.token, self.limits)
+        self.kernel = self.kernel or Kernel(self.scratch, self.token, self.limits)
         for number, code in enumerate(self.cells, 1):
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -398,20 +400,78 @@ def mark(run, exercise_id, found):
     return status, sentence + note
 
 
-def grade_notebook(cells, exercise_ids, run_folder, token, limits):
-    """{exercise id: (status, message)} for one learner's notebook (its code cells): run in a contained
-    kernel in a scratch folder of its own, which is stopped whole before anything is judged."""
-    scratch = contained.Scratch(run_folder, contained.new_account())
-    run = NotebookRun(cells, scratch, token, limits)
+# Between two notebooks of one learner: their names gone, the folder as it was; modules stay imported.
+EMPTY = "get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({work!r})\ndel os"
+
+
+class Learner:
+    """One learner's account and scratch folder (contained.py), and the kernel their notebooks use in turn:
+    started once, emptied between notebooks, so the imports and set-up are paid once a learner. Only their
+    own notebooks share it; it is stopped whole (every process of the account) when they are done."""
+
+    def __init__(self, run_folder, token, limits):
+        self.scratch = contained.Scratch(run_folder, contained.new_account())
+        self.token, self.limits, self.kernel = token, limits, None
+
+    def grade_notebook(self, cells, exercise_ids):
+        """{exercise id: (status, message)} for one notebook's code cells."""
+        run = NotebookRun(cells, self.scratch, self.token, self.limits, self._emptied_kernel())
+        try:
+            run.run_cells()
+            found = run.hand_back(exercise_ids)
+        except KernelGone as why:
+            return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
+        finally:
+            self.kernel, run.kernel = run.kernel, None
+        return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
+
+    def _emptied_kernel(self):
+        """The kernel of the previous notebook with its names removed, or None (a new one is started)."""
+        if self.kernel is not None and \
+                self.kernel.run(EMPTY.format(work=str(self.scratch.work)), self.limits.cell, {}).kind != "ok":
+            self.kernel.stop()
+            self.kernel = None
+        return self.kernel
+
+    def stop(self):
+        if self.kernel is not None:
+            self.kernel.stop()
+            self.kernel = None
+        if self.scratch.uid is not None:
+            contained.stop_account(self.scratch.uid)  # also when no kernel was left to stop
+        self.scratch.remove()
+
+
+def shows_only(source):
+    """True for a cell that only shows an explorer or a quiz (every statement a call of one): nothing a
+    learner's function uses comes from it, and drawing is most of a notebook's time."""
     try:
-        run.run_cells()
-        found = run.hand_back(exercise_ids)
-    except KernelGone as why:
-        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
-    finally:
-        run.stop()
-        scratch.remove()
-    return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return bool(body) and all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                              and _root_name(node.value.func) in SHOWING for node in body)
+
+
+def _root_name(node):
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+@functools.lru_cache(maxsize=None)
+def course_cells(notebook):
+    """The code cells of the course's own notebook, as a set."""
+    return frozenset(code_cells(handins.read_notebook(COURSE / f"{notebook}.ipynb")))
+
+
+def cells_to_run(cells, notebook):
+    """The cells, those left as the course has them that only show something emptied (not run)."""
+    try:
+        course = course_cells(notebook)
+    except (OSError, ValueError):
+        course = frozenset()
+    return ["" if cell in course and shows_only(cell) else cell for cell in cells]
 
 
 def recorded_answers(home, before=None):
@@ -461,17 +521,16 @@ def quiz_answers(notebook, name, recorded=None):
 
 def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
-    notebooks run at a time, each in its own contained kernel. A learner whose files cannot be read gets
+    learners are graded at a time, each in a contained kernel of their own. A learner whose files cannot be read gets
     rows saying why; the others are graded all the same. `before`: the deadline, in seconds (see
     choose_version)."""
     limits = limits or Limits()
     token = os.environ.get(contained.MARK) or secrets.token_hex(16)  # marks every kernel of this run
     scratch = contained.run_folder()
-    tasks = [(learner, notebook, found.get(notebook), Path(folder) / learner)
-             for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
+    tasks = [(learner, found, Path(folder) / learner) for learner, found in find_learners(folder).items()]
     try:
         with ThreadPoolExecutor(jobs) as pool:
-            results = pool.map(lambda task: _graded_safely(*task, scratch, token, limits, echo, before), tasks)
+            results = pool.map(lambda task: _grade_learner(*task, scratch, token, limits, echo, before), tasks)
             rows = [row for found in results for row in found]
     finally:
         if not contained.as_root():
@@ -480,10 +539,25 @@ def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     return rows + _answer_file_problems(tasks)
 
 
+def _grade_learner(learner, found, home, scratch, token, limits, echo, before):
+    """One learner's rows, notebook by notebook, in one contained kernel (see Learner)."""
+    session = None
+    try:
+        session = Learner(scratch, token, limits)
+        return [row for notebook in course_notebooks()
+                for row in _graded_safely(learner, notebook, found.get(notebook), home, session, echo, before)]
+    except Exception as problem:  # the account or the scratch folder could not be made
+        why = _excerpt(f"grading failed: {type(problem).__name__}: {problem}")
+        return [Row(learner, exercise.notebook, exercise.id, COULD_NOT_GRADE, why) for exercise in EXERCISES]
+    finally:
+        if session is not None:
+            session.stop()
+
+
 def _answer_file_problems(tasks):
     """A row for each learner whose quiz-answers.jsonl could not be read, saying why."""
     rows = []
-    for home in dict.fromkeys(task[3] for task in tasks):
+    for home in dict.fromkeys(task[2] for task in tasks):
         try:
             recorded_answers(home)
         except ValueError as why:
@@ -491,16 +565,16 @@ def _answer_file_problems(tasks):
     return rows
 
 
-def _graded_safely(learner, notebook, path, home, scratch, token, limits, echo, before):
+def _graded_safely(learner, notebook, path, home, session, echo, before):
     """One learner's notebook graded; whatever goes wrong with it is that learner's rows, not the class's."""
     try:
-        return _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo, before)
+        return _grade_learners_notebook(learner, notebook, path, home, session, echo, before)
     except Exception as problem:
         why = _excerpt(f"grading it failed: {type(problem).__name__}: {problem}")
         return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, why) for exercise_id in exercises_of(notebook)]
 
 
-def _grade_learners_notebook(learner, notebook, path, home, scratch, token, limits, echo, before):
+def _grade_learners_notebook(learner, notebook, path, home, session, echo, before):
     exercise_ids = exercises_of(notebook)
     if path is None:
         return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
@@ -512,7 +586,8 @@ def _grade_learners_notebook(learner, notebook, path, home, scratch, token, limi
         contents = read_notebook(path)
     except ValueError as why:
         return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why), **stamp) for exercise_id in exercise_ids]
-    results = grade_notebook(code_cells(contents), exercise_ids, scratch, token, limits) if exercise_ids else {}
+    cells = cells_to_run(code_cells(contents), notebook)
+    results = session.grade_notebook(cells, exercise_ids) if exercise_ids else {}
     rows = [Row(learner, notebook, exercise_id, *results[exercise_id], **stamp) for exercise_id in exercise_ids]
     try:
         recorded = recorded_answers(home, before)
@@ -806,7 +881,7 @@ def main(arguments=None):
     parser.add_argument("--time-limit", type=float, default=Limits.notebook, metavar="SECONDS",
                         help="the most one notebook may take (default: 300); one cell gets a quarter of it")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N",
-                        help="notebooks graded at a time (default: one per processor)")
+                        help="learners graded at a time (default: one per processor)")
     parser.add_argument("--no-feedback", action="store_true",
                         help="do not give each learner feedback.html in their folder (the teacher's copies are "
                              "written all the same, in the gradebook's feedback/)")
