@@ -1,24 +1,33 @@
 """The teacher's gradebook: every learner's notebooks run, and every exercise marked by check's own judge.
 
-    python3 course.py grade [FOLDER] [--out DIR] [--time-limit SECONDS]
+    python3 course.py grade [FOLDER] [--out DIR] [--before TIME] [--time-limit SECONDS] [--jobs N]
+                            [--no-feedback]
 
-FOLDER (default .hub/homes) holds one folder per learner. Their notebooks are found anywhere inside it by
-the course's file names (01_error.ipynb ...), leaving out old/, .ipynb_checkpoints/ and hidden folders.
-Each notebook runs in a scratch copy (the learner's file is only read), in a kernel of its own, cell by
-cell; then each of its exercises is marked in that kernel by marking.checking.verdict, the judgement behind
-check(). One row per learner and exercise goes to DIR/gradebook.csv and DIR/gradebook.html.
+FOLDER (default .hub/homes) holds one folder per learner, e.g. one `python3 course.py collect` made.
+Their notebooks are found anywhere inside it by the course's file names (01_error.ipynb ...), leaving
+out old/, .ipynb_checkpoints/ and hidden folders; with --before, each is graded as last saved before the
+deadline (choose_version). One row per learner and exercise goes to DIR/gradebook.csv and
+DIR/gradebook.html (DIR: gradebook/ for the hub's homes, gradebook/<FOLDER's name>/ otherwise; never
+another folder's), and each learner gets feedback.html in their folder (feedback.py).
+
+Marks nobody can forge: each learner's notebooks run in a contained kernel (contained.py: as root, a
+throwaway account of its own, stopped whole), cell by cell; the kernel then only hands back each
+exercise's function, pickled as check sends it, and check's judge marks it here, in a checking process
+no learner code has run in (course_utils.marking.sandbox.judge_sent). Nothing the kernel prints counts.
+Hostile files (links, FIFOs, endless or deeply nested ones) are read by handins.py: that learner's rows
+say why, and the class is graded.
 
 A learner's code may loop forever, print gigabytes, wait for input() or end its Python, so:
 - Only the shell channel is listened to: outputs are never received (the kernel drops them, as no one
   subscribes), so a flood of prints costs the grader nothing. A cell's error is kept as one short line.
 - A cell gets a quarter of the notebook's time limit. Past it the kernel is interrupted; if it does not
-  answer within seconds (a bare `except:` swallows the interrupt) it is killed with its process group
-  (check's worker too), started again, and the cells that had finished are replayed, the bad one skipped.
+  answer within seconds (a bare `except:` swallows the interrupt) it is killed whole, started again,
+  and the cells that had finished are replayed, the bad one skipped.
 - A kernel that dies (os._exit, exit(), a crash) is noticed at once and treated the same way.
 - An exercise whose function was lost with a skipped cell is "could not grade", saying why, never
-  "not attempted". Each kernel is killed when its notebook is done, whatever happened.
-The code still runs as the teacher's user: this protects the gradebook, not the machine. Run it as a user
-that can read the learners' folders and little else.
+  "not attempted".
+For speed, learners are graded in parallel, each learner's notebooks share one kernel (emptied between
+them), and cells left as the course has them that only show an explorer or a quiz are not run.
 """
 import argparse
 import ast
