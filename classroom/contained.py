@@ -25,8 +25,8 @@ from pathlib import Path
 
 import psutil
 import zmq
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
-from jupyter_client.session import Session
 
 HERE = Path(__file__).resolve().parent.parent
 FIRST_ACCOUNT, ACCOUNTS = 1_500_000_000, 500_000_000  # throwaway user ids: far above any real user's
@@ -135,17 +135,18 @@ def environment(scratch, token):
 
 class ContainedKernel:
     """An IPython kernel started in the scratch folder as its account, in a session of its own. The
-    grader talks to it on the shell channel only (outputs are never received, so a flood of prints costs
-    nothing), over Unix sockets in the account's folder, with a random key."""
+    grader talks to it with jupyter_client's blocking client on the shell channel only (outputs are never
+    received, so a flood of prints costs nothing), over Unix sockets in the account's folder, with a
+    random key. (It is started here, not by jupyter_client's KernelManager: the connection file must be
+    the account's before the kernel starts, and the kernel must start as that account.)"""
 
     def __init__(self, scratch, token):
         self.scratch, self.uid = scratch, scratch.uid
         key = secrets.token_hex(32).encode()
         self.connection = scratch.home / "kernel.json"
-        _, info = write_connection_file(str(self.connection), ip=str(scratch.home / "kernel"), key=key,
-                                        transport="ipc")
+        write_connection_file(str(self.connection), ip=str(scratch.home / "kernel"), key=key,
+                              transport="ipc")
         scratch.give(self.connection)
-        self.session = Session(key=key)
         account = {} if self.uid is None else dict(user=self.uid, group=self.uid, extra_groups=[])
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection),
@@ -153,10 +154,10 @@ class ContainedKernel:
             cwd=scratch.work, env=environment(scratch, token), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, umask=0o077, **account)
         self.context = zmq.Context()
-        self.shell = self.context.socket(zmq.DEALER)
-        self.shell.linger = 0
-        self.shell.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        self.shell.connect(f"ipc://{info['ip']}-{info['shell_port']}")
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket the client makes
+        self.client = BlockingKernelClient(connection_file=str(self.connection), context=self.context)
+        self.client.load_connection_file()
+        self.client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
 
     def memory(self):
         return memory_of(self.uid, self.process.pid)
@@ -177,7 +178,7 @@ class ContainedKernel:
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.wait()
-        self.shell.close()
+        self.client.stop_channels()
         self.context.term()
 
 

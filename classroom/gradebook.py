@@ -38,6 +38,7 @@ import functools
 import html
 import json
 import os
+import queue
 import re
 import secrets
 import sys
@@ -47,8 +48,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-import zmq
 
 from classroom import contained, handins
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
@@ -205,26 +204,23 @@ class Kernel:
         self.limits = limits
         self.contained = contained.ContainedKernel(scratch, token)
         self.next_memory_check = 0.0
-        if self._request("kernel_info_request", {}, limits.start).kind != "ok":
+        if self._reply(self.contained.client.kernel_info(), limits.start).kind != "ok":
             self.stop()
             raise KernelGone("the kernel did not start")
 
     def run(self, code, timeout, expressions=None):
         """Run code as a cell (no input(): it raises at once) and say how it ended. With expressions
         (a dict, maybe empty) it runs silently and the reply holds their values."""
-        content = {"code": code, "silent": expressions is not None, "store_history": False,
-                   "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False}
-        reply = self._request("execute_request", content, timeout)
+        msg_id = self.contained.client.execute(code, silent=expressions is not None, store_history=False,
+                                               user_expressions=expressions or {}, allow_stdin=False,
+                                               stop_on_error=False)
+        reply = self._reply(msg_id, timeout)
         if reply.kind == "interrupted":
             self.contained.interrupt()
             if self._reply(reply.content, self.limits.interrupt).kind in ("ok", "error"):
                 return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
             return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
         return reply
-
-    def _request(self, kind, content, timeout):
-        message = self.contained.session.send(self.contained.shell, kind, content)
-        return self._reply(message["header"]["msg_id"], timeout)
 
     def _too_big(self):
         """True when the kernel's processes hold more than the memory limit (looked at twice a second)."""
@@ -235,7 +231,7 @@ class Kernel:
 
     def _reply(self, msg_id, timeout):
         """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late."""
-        shell, process = self.contained.shell, self.contained.process
+        shell, process = self.contained.client.shell_channel, self.contained.process
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             if process.poll() is not None:
@@ -243,10 +239,10 @@ class Kernel:
             if self._too_big():
                 self.stop()
                 return Reply("lost", f"used more than {self.limits.memory / 2**30:.1f} GB of memory and was stopped")
-            if not shell.poll(min(left, 0.1) * 1000):
-                continue
             try:
-                _, message = self.contained.session.recv(shell, mode=zmq.NOBLOCK)
+                message = shell.get_msg(timeout=min(left, 0.1))
+            except queue.Empty:
+                continue
             except Exception:  # a malformed message (the kernel is the learner's): not a reply
                 continue
             if not message or message["parent_header"].get("msg_id") != msg_id:
