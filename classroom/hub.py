@@ -22,9 +22,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))  # course.py: its set-up lock and the learners' copies
+from launcher import copies, files
+from launcher.environment import HERE, setup_lock
+from launcher.ports import free_port, port_taken
+from launcher.servers import runtime_dirs
+
 STATE = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub"))
 PROXY_VERSION = "5.3.0"  # configurable-http-proxy, from npm
 PROXY_DIR = HERE / ".hub" / "proxy"  # one install for every hub of this project (tests start their own)
@@ -53,9 +55,8 @@ def ensure_proxy():
     command = proxy_command()
     if command.exists():
         return command
-    import course  # its set-up lock: two hubs (or a hub and the tests) started together take turns
     PROXY_DIR.mkdir(parents=True, exist_ok=True)
-    with course.setup_lock(PROXY_DIR.parent / "proxy.lock"):
+    with setup_lock(PROXY_DIR.parent / "proxy.lock"):
         return command if command.exists() else _install_proxy(command)
 
 
@@ -93,13 +94,6 @@ def passwords(state=STATE):
     learners = os.environ.get("COURSE_HUB_PASSWORD") or secret_file(state / "class-password", new_class_password)
     teacher = secret_file(state / "teacher-password", lambda: secrets.token_urlsafe(32))
     return learners, teacher
-
-
-def free_port():
-    """A port nobody listens on now, chosen by the system."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def hub_environment(state, homes, ip, port, roster=None):
@@ -165,15 +159,6 @@ def _answers(address):
         return False
 
 
-def port_taken(port):
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-            return False
-        except OSError:
-            return True
-
-
 def stop(hub, limit=30):
     """Stop the hub as Ctrl+C would, so that it stops every learner's server too; kill it if it hangs."""
     if hub.poll() is None:
@@ -189,7 +174,7 @@ def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
     """`python3 course.py hub`: start the hub in the foreground and tell the teacher how to use it."""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("COURSE_HUB_ALLOW_ROOT"):
         sys.exit(ROOT_REFUSED)
-    if port_taken(port):
+    if port_taken(port, "0.0.0.0"):  # connections in TIME_WAIT from the last class do not count
         sys.exit(f"Port {port} is taken (another hub, or another program). Choose another: --port=8001")
     if roster:
         print(f"{len(read_roster(roster))} names in the roster {roster}.", flush=True)
@@ -220,19 +205,18 @@ def serve(network=False, port=8000, roster=None, ssl_cert=None, ssl_key=None):
 
 def update_learners(homes=None):
     """`python3 course.py hub update`: every learner's copies brought up to the course's notebooks; the
-    cells they changed are kept and each old copy is copied to their my-work/old/ first (course.py's
-    update). A notebook a learner has open is left alone, and one learner's problem (a broken copy, a
+    cells they changed are kept and each old copy is copied to their my-work/old/ first (as a learner's own
+    update, launcher.copies). A notebook a learner has open is left alone, and one learner's problem (a broken copy, a
     link where a folder should be, a home that cannot be read) is a line of the report: the rest of the
     class is updated."""
-    import course  # the same merge as a learner's own `python3 course.py update`
     homes = Path(homes or STATE / "homes")
     lines = []
     for home in sorted(homes.glob("*")):
-        lines += [f"{home.name}: {line}" for line in _update_home(course, home)]
+        lines += [f"{home.name}: {line}" for line in _update_home(home)]
     return lines or [f"No learner has logged in yet ({homes} has no my-work folders)."]
 
 
-def _update_home(course, home):
+def _update_home(home):
     """The report's lines for one home (none for one that is no learner's); never an error."""
     try:
         if home.is_symlink():  # learners run as the hub's account: one could make homes/<name> lead anywhere
@@ -246,13 +230,13 @@ def _update_home(course, home):
     except OSError as error:
         return [f"cannot be read ({error.strerror or error}), so nothing was updated."]
     try:
-        return _update_learner(course, home)
+        return _update_learner(home)
     except Exception as error:  # noqa: BLE001 (whatever it is, it is this learner's only)
         return [f"the update stopped ({type(error).__name__}: {error}); a copy it changed before that has its "
                 "old version in my-work/old/."]
 
 
-def _update_learner(course, home):
+def _update_learner(home):
     """One learner's copies, then their data. Their server asks nothing of course.py, so their open notebooks
     are found as their own `update` finds them: in the jpserver-*.json their server writes in their home."""
     work = home / "my-work"
@@ -260,12 +244,11 @@ def _update_learner(course, home):
         if folder.is_symlink():  # never follow a learner's link to write outside their home
             return [f"{folder.relative_to(home)} is a link (to {os.readlink(folder)}), so nothing was updated: "
                     "make it a folder again."]
-    lines = course.update_copies(course.COURSE, work, runtimes=course.runtime_dirs(home, environ={}),
-                                 command="hub update")
-    return lines + _update_data(course, home)  # which reports its own errors, after the copies' lines
+    lines = copies.update_copies(copies.COURSE, work, runtimes=runtime_dirs(home, environ={}), command="hub update")
+    return lines + _update_data(home)  # which reports its own errors, after the copies' lines
 
 
-def _update_data(course, home):
+def _update_data(home):
     """The learner's data/ as the course ships it: files written whole, a file the learner changed copied to
     their my-work/old/ first, and nothing written through a link. A file that cannot be written is a line,
     and the others are written."""
@@ -279,25 +262,25 @@ def _update_data(course, home):
     for shipped in sorted(path for path in (HERE / "data").rglob("*") if path.is_file()):
         target = data / shipped.relative_to(HERE / "data")
         try:
-            lines += _update_data_file(course, home, shipped, target, lines)
-        except (OSError, course.NotRead) as error:
+            lines += _update_data_file(home, shipped, target, lines)
+        except (OSError, files.NotRead) as error:
             lines.append(f"{target.relative_to(home)} was left as it is ({error}).")
     return lines
 
 
-def _update_data_file(course, home, shipped, target, lines):
+def _update_data_file(home, shipped, target, lines):
     """One data file as the course ships it; the report's lines so far (`lines`) say each link once."""
     linked = next((p for p in [target, *target.parents] if p.is_symlink() and p.is_relative_to(home / "data")), None)
     if linked:
         note = f"{linked.relative_to(home)} is a link (to {os.readlink(linked)}): no data is copied through it."
         return [] if note in lines else [note]
-    if target.is_file() and course._read_file(target) == shipped.read_bytes():
+    if target.is_file() and files.read_file(target) == shipped.read_bytes():
         return []
     if target.exists() and not target.is_file():
         return [f"{target.relative_to(home)} is not a file, so it was left as it is."]
-    aside = course.put_aside(target, home / "my-work") if target.exists() else None
+    aside = files.put_aside(target, home / "my-work") if target.exists() else None
     target.parent.mkdir(parents=True, exist_ok=True)
-    course.replace_whole(target, shipped.read_bytes())
+    files.replace_whole(target, shipped.read_bytes())
     return [f"{target.relative_to(home)}: your changed file is {aside}."] if aside else []
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 
-HERE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(HERE))  # course.py, for the learners' copies
-import course  # noqa: E402
-from classroom import hub  # noqa: E402
+from classroom import hub
+from launcher import copies
+from launcher.environment import HERE
 
 STATE = Path(os.environ["COURSE_HUB_STATE"])
 HOMES = Path(os.environ["COURSE_HUB_HOMES"])
@@ -59,7 +58,7 @@ def give_the_course(spawner):
 
 
 def _give_the_course(home):
-    course.give_copies(course.COURSE, home / "my-work")
+    copies.give_copies(copies.COURSE, home / "my-work")
     if not (home / "data").exists():
         shutil.copytree(HERE / "data", home / "data")
     if not (home / "course_utils").exists():

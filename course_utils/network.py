@@ -89,7 +89,9 @@ def backward_tanh(X, y, W1, b1, W2, b2):
 def train_step(X, y, W1, b1, W2, b2, alpha):
     """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
     the network that made the prediction, and only then is every parameter moved; new arrays are
-    returned and the inputs are left as they were. 05_backpropagation has you write it."""
+    returned and the inputs are left as they were. Introduced in 05_backpropagation, which has you write
+    it and shows that updating layer by layer, each layer after the signal has gone back through it, gives
+    the same step to the bit."""
     hidden, prediction = forward(X, W1, b1, W2, b2)
     # 1. Every gradient, with the parameters that made the prediction...
     d_prediction = 2 * (prediction - y) / len(y)

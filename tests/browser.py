@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,9 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from launcher import lab  # the same JupyterLab flags as `python3 course.py lab`
+from launcher.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402  (the same JupyterLab flags as `python3 course.py lab`)
 
 CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook tab in front
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -56,12 +56,6 @@ def output_folder(repository=ROOT):
         return Path(tempfile.mkdtemp(prefix="course-test-output-"))
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     """Start JupyterLab on copies of the notebooks (from `notebooks`, by default the course's) in
@@ -82,8 +76,8 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
                MPLCONFIGDIR=str(workdir / "matplotlib"), JUPYTER_TOKEN=token)
     log_path = workdir / "jupyterlab.log"
     for attempt in range(attempts):  # the free port may be taken by someone else before the server binds it
-        port = _free_port()
-        arguments = course.lab_arguments(port, root_dir=workdir) + [
+        port = free_port()
+        arguments = lab.lab_arguments(port, root_dir=workdir) + [
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
             "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks
         log = open(log_path, "w")
@@ -97,7 +91,7 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     try:
         yield base, token
     finally:
-        course._stop(server)  # as lab stops its JupyterLab: terminate, kill after 10 s
+        lab._stop(server)  # as lab stops its JupyterLab: terminate, kill after 10 s
         log.close()
 
 

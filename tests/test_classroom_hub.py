@@ -13,10 +13,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from classroom import hub
+from launcher import copies
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402
-from classroom import hub  # noqa: E402
 
 
 def _notebook(*sources):
@@ -46,9 +46,9 @@ def test_hub_update_brings_every_learner_up_to_the_course_and_keeps_their_cells(
     shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
     shipped.mkdir()
     (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro", "def mse(p, a):\n    ...")))
-    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(copies, "COURSE", shipped)
     for name in ("ada", "bob"):
-        course.give_copies(shipped, homes / name / "my-work")
+        copies.give_copies(shipped, homes / name / "my-work")
     ada = homes / "ada" / "my-work" / "01_error.ipynb"
     mine = json.loads(ada.read_text())
     mine["cells"][1]["source"] = "def mse(p, a):\n    return ((p - a) ** 2).mean()"

@@ -6,7 +6,6 @@ COPIES_EXAMPLES=2000 runs many more sequences than the suite's few (which take a
 import json
 import os
 import stat
-import sys
 from collections import Counter
 import tempfile
 from pathlib import Path
@@ -15,8 +14,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import course  # noqa: E402  (the top-level course.py)
+from launcher import copies, files
 
 NAMES = ("01_error", "02_linear")
 LEARNER = ("add", "add without id", "delete", "duplicate", "move", "edit", "retype", "metadata", "drop ids",
@@ -36,7 +34,7 @@ class Classroom:
         self.course_had, self.old = set(), {}
         for name in NAMES:
             self.write_course(name, [self.course_cell() for _ in range(3)])
-        course.give_copies(self.course, self.work)
+        copies.give_copies(self.course, self.work)
 
     def fresh_text(self, who):
         self.counter += 1
@@ -110,9 +108,9 @@ class Classroom:
         before = {n: _saved(self.work / f"{n}.ipynb") for n in NAMES}
         pipes = [n for n in NAMES if (self.work / f"{n}.ipynb").is_fifo()]
         if kind == "update":
-            report = course.update_copies(self.course, self.work, runtimes=[])
+            report = copies.update_copies(self.course, self.work, runtimes=[])
         else:
-            report = course.fresh_copy(name, self.course, self.work, runtimes=[])
+            report = copies.fresh_copy(name, self.course, self.work, runtimes=[])
         self.check_old_untouched()
         assert all((self.work / f"{n}.ipynb").is_fifo() for n in pipes), report  # named and left as it is
         new_old = {path: data for path, data in self.old_files().items() if path not in self.old}
@@ -171,7 +169,7 @@ def _notebook(data):
 @given(steps=st.lists(STEP, max_size=30))
 def test_no_run_of_update_or_fresh_ever_loses_a_cell_the_learner_wrote(steps):
     with tempfile.TemporaryDirectory() as root, \
-            mock.patch.object(course.time, "strftime", lambda *_: "2026-12-05 081500"):  # all in one second
+            mock.patch.object(files.time, "strftime", lambda *_: "2026-12-05 081500"):  # all in one second
         classroom = Classroom(Path(root))
         for kind, name, n in steps:
             if kind in RUNS:

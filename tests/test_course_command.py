@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from launcher import copies, environment, files, lab, ports, servers
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402  (the top-level course.py)
 
 
 def _start_lab(tmp_path, name, *extra, first_port=None, browser=None):
@@ -45,9 +45,9 @@ def _start_lab(tmp_path, name, *extra, first_port=None, browser=None):
 
 
 FIRST_PORT_TAKEN = """if True:
-    import sys, course
-    first, free_port = [int(sys.argv.pop(1))], course.free_port
-    course.free_port = lambda: first.pop() if first else free_port()
+    import sys, course, launcher.lab
+    first, free_port = [int(sys.argv.pop(1))], launcher.lab.free_port
+    launcher.lab.free_port = lambda *range_: first.pop() if first else free_port(*range_)
     course.main(*sys.argv[1:])
 """
 
@@ -222,7 +222,7 @@ def test_a_port_the_learner_chose_that_is_taken_is_said_once_and_gets_no_token(t
                                     ["--ServerApp.port=1", "--port={}"]],
                          ids=["--port=", "with a space, beside an option lab also sets", "the last counts"])
 def test_a_free_port_the_learner_chose_gives_a_working_link(tmp_path, option):
-    chosen = course.free_port()
+    chosen = ports.free_port()
     lab = _start_lab(tmp_path, "learner", *[word.format(chosen) for word in option])
     try:
         link, port, token = _link(*lab)
@@ -247,19 +247,19 @@ def test_a_free_port_the_learner_chose_gives_a_working_link(tmp_path, option):
 ])
 def test_an_option_lab_cannot_leave_to_the_learner_or_a_port_that_is_none_gets_a_sentence(words, said):
     with pytest.raises(SystemExit) as stopped:
-        course.lab_options(words)
+        lab.lab_options(words)
     assert said in str(stopped.value)
 
 
 def test_lab_takes_out_the_options_it_acts_on_and_passes_the_others_on():
-    assert course.lab_options(["--port=9999", "--no-browser", "--ServerApp.base_url=/x/"]) == (
+    assert lab.lab_options(["--port=9999", "--no-browser", "--ServerApp.base_url=/x/"]) == (
         9999, False, None, ["--ServerApp.base_url=/x/"])
-    assert course.lab_options(["--ServerApp.port", "9998", "--ServerApp.port=9997", "--browser=firefox %s"]) == (
+    assert lab.lab_options(["--ServerApp.port", "9998", "--ServerApp.port=9997", "--browser=firefox %s"]) == (
         9997, True, "firefox %s", [])
-    assert course.lab_options(["--port=0", "--ServerApp.open_browser", "False", "--debug"]) == (
+    assert lab.lab_options(["--port=0", "--ServerApp.open_browser", "False", "--debug"]) == (
         None, False, None, ["--debug"])
-    assert course.lab_options(["--KernelManager.ip=127.0.0.1"])[3] == ["--KernelManager.ip=127.0.0.1"]  # a kernel's
-    arguments = course.lab_arguments(8890, root_dir="/course", extra=["--LabApp.news_url=https://example.org"])
+    assert lab.lab_options(["--KernelManager.ip=127.0.0.1"])[3] == ["--KernelManager.ip=127.0.0.1"]  # a kernel's
+    arguments = lab.lab_arguments(8890, root_dir="/course", extra=["--LabApp.news_url=https://example.org"])
     assert "--LabApp.news_url=None" not in arguments and arguments[-1] == "--LabApp.news_url=https://example.org"
 
 
@@ -311,16 +311,16 @@ THIEF = """if True:  # another program: it records what reaches it for 10 second
 def test_a_port_taken_between_jupyterlabs_check_and_its_bind_is_not_taken_for_jupyterlab(tmp_path, monkeypatch,
                                                                                         linger, blind):
     if blind:  # as on macOS, Windows or WSL 1: JupyterLab's exit is the only sign
-        monkeypatch.setattr(course, "_listening", lambda port: set())
+        monkeypatch.setattr(ports, "_listening", lambda port: set())
     token, runtime, received = "a" * 48, tmp_path / "runtime", tmp_path / "received"
     runtime.mkdir()
     received.touch()
     script = f"THIEF = {THIEF!r}\n{PORT_TAKEN_BEFORE_BIND}"
     server = subprocess.Popen([sys.executable, "-c", script, str(received), linger,
-                               *course.lab_arguments(course.free_port(), root_dir=tmp_path)[2:]],
+                               *lab.lab_arguments(ports.free_port(), root_dir=tmp_path)[2:]],
                               env=dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime)))
     try:
-        assert course._serving(server, runtime, token) is None  # it wrote its runtime file, then failed
+        assert lab._serving(server, runtime, token) is None  # it wrote its runtime file, then failed
     finally:
         server.kill()
         server.wait()
@@ -355,15 +355,15 @@ def test_the_private_folder_is_the_learners_own_and_never_in_a_folder_others_can
     shared.mkdir()
     shared.chmod(0o777)  # world-writable, without the sticky bit
     monkeypatch.setattr("tempfile.tempdir", str(shared))  # as with TMPDIR=shared
-    folder = course._private_folder()
+    folder = lab._private_folder()
     try:
-        assert folder.parent == course.LAB_RUNTIME and course.LAB_RUNTIME.parent == course.VENV
+        assert folder.parent == environment.LAB_RUNTIME and environment.LAB_RUNTIME.parent == environment.VENV
         assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700 and folder.parent.stat().st_uid == os.getuid()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     finally:
         folder.rmdir()
     with pytest.raises(SystemExit) as refused:
-        course._private_folder(shared)
+        lab._private_folder(shared)
     assert f"{shared} must be yours alone" in str(refused.value)
 
 
@@ -372,11 +372,11 @@ def test_lab_gives_up_with_a_sentence_on_a_jupyterlab_with_another_token_or_one_
     try:
         (tmp_path / "jpserver-1.json").write_text(json.dumps({"port": 1, "token": "theirs", "base_url": "/"}))
         with pytest.raises(SystemExit) as stopped:
-            course._serving(waiting, tmp_path, "ours")
+            lab._serving(waiting, tmp_path, "ours")
         assert "JupyterLab runs with a token other than the one lab gave it" in str(stopped.value)
         (tmp_path / "jpserver-1.json").unlink()
         with pytest.raises(SystemExit) as stopped:
-            course._serving(waiting, tmp_path, "ours", limit=1)
+            lab._serving(waiting, tmp_path, "ours", limit=1)
         assert "JupyterLab did not start within 1 seconds" in str(stopped.value)
     finally:
         waiting.kill()
@@ -436,31 +436,112 @@ def test_the_browser_gets_a_page_in_the_private_folder_that_leads_to_the_link(tm
         _stop(*lab)
 
 
+@pytest.mark.parametrize("found", [True, False, "not asked"])
+def test_lab_says_whether_a_browser_opens_the_link(tmp_path, monkeypatch, capsys, found):
+    """Where no browser can be found (a remote machine), lab says so rather than "opens in your browser"."""
+    opened = []
+
+    class Browser:
+        def open(self, url, new=0):
+            opened.append(url)
+
+    def get(name=None):
+        if found is False:
+            raise lab.webbrowser.Error("could not locate runnable browser")
+        return Browser()
+    monkeypatch.setattr(lab.webbrowser, "get", get)
+    lab._announce("http://127.0.0.1:8888/lab?token=abc", tmp_path, found != "not asked", None)
+    for _ in range(100):  # the browser is started in a thread of its own
+        if opened or found is not True:
+            break
+        time.sleep(0.05)
+    said = capsys.readouterr().out
+    assert "http://127.0.0.1:8888/lab?token=abc" in said
+    assert ("opens in your browser" in said) == (found is True)
+    assert ("No web browser was found" in said) == (found is False)
+    assert opened == ([(tmp_path / "open.html").as_uri()] if found is True else [])
+
+
 def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
-    arguments = course.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
+    arguments = lab.lab_arguments(8890, root_dir="/course")  # a folder such as /work/wt-labtoken holds "token"
     assert "--ServerApp.ip=127.0.0.1" in arguments and "--ServerApp.port=8890" in arguments
     assert "--ServerApp.open_browser=False" in arguments  # lab opens it, once the server is known to be its own
     assert "--ServerApp.port_retries=0" in arguments and not any("token" in word for word in arguments)
     assert "--LabApp.news_url=None" in arguments
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in arguments
-    course.write_lab_settings(tmp_path)
+    environment.write_lab_settings(tmp_path)
     overrides = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     assert json.loads((Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json").read_text()) == overrides
 
 
+@pytest.fixture
+def fake_venv(tmp_path, monkeypatch):
+    """environment's set-up with its .venv in tmp_path, recording what it would create and install."""
+    done = []
+    venv = tmp_path / ".venv"
+    for name, value in (("VENV", venv), ("PYTHON", venv / "bin" / "python"), ("STAMP", venv / "installed-from.json"),
+                        ("OLD_STAMP", venv / "installed-from.sha256"), ("SETUP_LOCK", tmp_path / "lock")):
+        monkeypatch.setattr(environment, name, value)
+
+    def create(folder, **options):
+        done.append(("create",))
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").touch()
+    monkeypatch.setattr(environment.venv, "create", create)
+    monkeypatch.setattr(environment, "run", lambda command, **_: done.append(tuple(map(str, command[1:]))))
+    return venv, done
+
+
+def test_each_command_installs_what_its_audience_needs_once(fake_venv, capsys):
+    venv, done = fake_venv
+    here = str(environment.HERE)
+    environment.ensure_environment()  # lab: the course alone
+    assert done[0] == ("create",) and done[-1] == ("-m", "pip", "install", "--quiet", "-e", here)
+    done.clear()
+    environment.ensure_environment()
+    assert done == []  # made once
+    environment.ensure_environment(["test", "hub"])  # test adds its extras to what is there
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{here}[hub,test]") and ("create",) not in done
+    done.clear()
+    environment.ensure_environment(["hub"])
+    environment.ensure_environment()
+    assert done == []  # extras installed earlier stay
+    assert "Setting up the course with its hub and test packages" in capsys.readouterr().out
+
+
+def test_a_venv_made_before_extras_were_chosen_counts_as_having_them_all(fake_venv):
+    venv, done = fake_venv
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    (venv / "installed-from.sha256").write_text(environment._pyproject_hash())
+    environment.ensure_environment(["test", "hub"])
+    assert done == []
+
+
+def test_a_set_up_cut_short_is_finished_without_creating_python_again(fake_venv):
+    """Creating .venv over a Python that runs (lab's JupyterLab, say) fails on Linux with "Text file busy":
+    a .venv that has a Python but no record of its set-up gets pip again, never a new Python."""
+    venv, done = fake_venv
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    environment.ensure_environment()
+    assert ("create",) not in done and ("-m", "ensurepip", "--upgrade") in done
+    assert json.loads((venv / "installed-from.json").read_text())["extras"] == []
+
+
 def test_a_second_set_up_waits_for_the_first(tmp_path):
     lock = tmp_path / "setup.lock"
     holder = subprocess.Popen([sys.executable, "-c", f"""
-import sys, time; sys.path.insert(0, {str(ROOT)!r}); import course
-with course.setup_lock({str(lock)!r}):
+import time; from launcher import environment
+with environment.setup_lock({str(lock)!r}):
     print("holding", flush=True); time.sleep(3)
 """], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "holding"
     started = time.monotonic()
     waiter = subprocess.run([sys.executable, "-c", f"""
-import sys; sys.path.insert(0, {str(ROOT)!r}); import course
-with course.setup_lock({str(lock)!r}):
+from launcher import environment
+with environment.setup_lock({str(lock)!r}):
     print("got it")
 """], capture_output=True, text=True, timeout=60)
     holder.wait(timeout=30)
@@ -483,32 +564,32 @@ def test_copies_are_made_once_and_an_update_keeps_the_learners_cells(tmp_path):
     shipped, work = tmp_path / "notebooks", tmp_path / "my-work"
     shipped.mkdir()
     (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro", "def mse(p, a):\n    ...", "quiz")))
-    assert course.give_copies(shipped, work) == ["Your own copy of 01_error.ipynb is in my-work/."]
+    assert copies.give_copies(shipped, work) == ["Your own copy of 01_error.ipynb is in my-work/."]
 
     mine = json.loads((work / "01_error.ipynb").read_text())
     mine["cells"][1]["source"] = "def mse(p, a):\n    return ((p - a) ** 2).mean()"
     mine["cells"].insert(2, dict(mine["cells"][0], id="mine", source="print('my own note')"))
     (work / "01_error.ipynb").write_text(json.dumps(mine))
-    assert course.give_copies(shipped, work) == []  # never overwritten
-    assert course.outdated_copies(shipped, work) == []  # changed by the learner, but from this course
-    assert course.update_copies(shipped, work) == ["Your copies are up to date."]
+    assert copies.give_copies(shipped, work) == []  # never overwritten
+    assert copies.outdated_copies(shipped, work) == []  # changed by the learner, but from this course
+    assert copies.update_copies(shipped, work) == ["Your copies are up to date."]
 
     # The course corrects its intro and its quiz: the learner gets both, and keeps their two cells.
     (shipped / "01_error.ipynb").write_text(json.dumps(_notebook("intro, corrected", "def mse(p, a):\n    ...",
                                                                  "quiz, corrected")))
-    assert "made: 01_error. To take the corrections" in course.outdated_copies(shipped, work)[0]  # `lab` says so
-    report = course.update_copies(shipped, work)
-    assert course.outdated_copies(shipped, work) == []
+    assert "made: 01_error. To take the corrections" in copies.outdated_copies(shipped, work)[0]  # `lab` says so
+    report = copies.update_copies(shipped, work)
+    assert copies.outdated_copies(shipped, work) == []
     assert "keeping your 2 changed or added cell(s)" in report[0]
     assert _sources(work / "01_error.ipynb") == ["intro, corrected", "def mse(p, a):\n    return ((p - a) ** 2).mean()",
                                                  "print('my own note')", "quiz, corrected"]
     (old,) = (work / "old").glob("01_error *.ipynb")
     assert _sources(old)[2] == "print('my own note')"  # the copy before the update, untouched
 
-    assert course.fresh_copy("01_error", shipped, work)[0] == "A fresh copy of 01_error is in my-work/."
+    assert copies.fresh_copy("01_error", shipped, work)[0] == "A fresh copy of 01_error is in my-work/."
     assert _sources(work / "01_error.ipynb")[1] == "def mse(p, a):\n    ..."
     assert len(list((work / "old").glob("01_error *.ipynb"))) >= 1
-    assert "the notebooks are: 01_error" in course.fresh_copy("99_nothing", shipped, work)[0]
+    assert "the notebooks are: 01_error" in copies.fresh_copy("99_nothing", shipped, work)[0]
 
 
 def test_the_environment_check_runs_in_a_python_without_the_course_and_says_what_to_do(tmp_path):
@@ -551,23 +632,23 @@ def _everything_kept(work):
 
 def test_fresh_twice_within_one_second_keeps_both_set_aside_copies(tmp_path, monkeypatch):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
-    course.give_copies(shipped, work)
-    monkeypatch.setattr(course.time, "strftime", lambda *_: "2026-12-05 081500")  # the same second
+    copies.give_copies(shipped, work)
+    monkeypatch.setattr(files.time, "strftime", lambda *_: "2026-12-05 081500")  # the same second
     for answer in ("my first answer", "my second answer"):
         _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source=answer))
-        course.fresh_copy("01_error", shipped, work)
+        copies.fresh_copy("01_error", shipped, work)
     kept = sorted(_sources(path)[1] for path in (work / "old").glob("01_error *.ipynb"))
     assert kept == ["my first answer", "my second answer"]
 
 
 def test_update_keeps_both_edited_cells_that_share_a_cell_id(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "def mse(p, a):\n    ..."]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _edit(work / "01_error.ipynb", lambda mine: mine["cells"].insert(2, dict(mine["cells"][1])))  # duplicated
     _edit(work / "01_error.ipynb", lambda mine: [mine["cells"][1].update(source="first try"),
                                                  mine["cells"][2].update(source="second try")])
     _course(tmp_path, **{"01_error": ["intro, corrected", "def mse(p, a):\n    ..."]})
-    course.update_copies(shipped, work, runtimes=[])
+    copies.update_copies(shipped, work, runtimes=[])
     assert _sources(work / "01_error.ipynb") == ["intro, corrected", "first try", "second try"]
     ids = [cell["id"] for cell in json.loads((work / "01_error.ipynb").read_text())["cells"]]
     assert len(set(ids)) == 3  # nbformat 4.5: each cell its own id
@@ -575,30 +656,30 @@ def test_update_keeps_both_edited_cells_that_share_a_cell_id(tmp_path):
 
 def test_update_keeps_the_learners_notebook_metadata_and_widget_state(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "quiz()"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     widgets = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {"value": "choice B"}}}}
     _edit(work / "01_error.ipynb", lambda mine: mine["metadata"].update(widgets=widgets, mine="my note"))
     corrected = _notebook("intro, corrected", "quiz()")
     corrected["metadata"] = {"kernelspec": {"name": "python3", "display_name": "Python 3 (course)"}}
     (shipped / "01_error.ipynb").write_text(json.dumps(corrected))
-    course.update_copies(shipped, work, runtimes=[])
+    copies.update_copies(shipped, work, runtimes=[])
     metadata = json.loads((work / "01_error.ipynb").read_text())["metadata"]
     assert metadata["widgets"] == widgets and metadata["mine"] == "my note"
     assert metadata["kernelspec"]["display_name"] == "Python 3 (course)"
-    assert metadata["course"]["sha256"] == course._sha256(corrected)  # the copy now comes from this version
-    assert course.outdated_copies(shipped, work) == []
+    assert metadata["course"]["sha256"] == copies._sha256(corrected)  # the copy now comes from this version
+    assert copies.outdated_copies(shipped, work) == []
 
 
 @pytest.mark.parametrize("saved", [b"", b'{"cells": [{"cell_type": "code", "sour', b"[]", b"\xff\xfe"],
                          ids=["empty", "cut short", "not a notebook", "not text"])
 def test_a_broken_copy_is_named_left_as_it_is_and_the_others_are_updated(tmp_path, saved):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     (work / "01_error.ipynb").write_bytes(saved)
     _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
-    lab_says = course.outdated_copies(shipped, work)  # what `lab` prints before it starts
+    lab_says = copies.outdated_copies(shipped, work)  # what `lab` prints before it starts
     assert "02_linear" in lab_says[0] and "01_error.ipynb cannot be read" in lab_says[1]
-    report = course.update_copies(shipped, work, runtimes=[])
+    report = copies.update_copies(shipped, work, runtimes=[])
     assert "01_error.ipynb cannot be read" in report[0] and "fresh 01_error" in report[0]
     assert report[1].startswith("02_linear: updated")
     assert (work / "01_error.ipynb").read_bytes() == saved
@@ -609,9 +690,9 @@ def test_hub_update_goes_on_past_a_learner_with_a_broken_copy(tmp_path, monkeypa
     from classroom import hub
     shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
     _course(tmp_path, **{"01_error": ["intro"]})
-    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(copies, "COURSE", shipped)
     for name in ("ada", "bob"):
-        course.give_copies(shipped, homes / name / "my-work")
+        copies.give_copies(shipped, homes / name / "my-work")
     (homes / "ada" / "my-work" / "01_error.ipynb").write_bytes(b"")
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     report = hub.update_learners(homes)
@@ -677,13 +758,13 @@ def _writes_fail(monkeypatch, folder, code, budget=0):
 def test_a_read_only_my_work_gets_a_sentence_saying_what_to_do(tmp_path, monkeypatch):
     import errno
     shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     (work / "02_linear.ipynb").unlink()
     _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro"]})
     before = _everything_kept(work)
     _writes_fail(monkeypatch, work, errno.EACCES)
-    for report in (course.update_copies(shipped, work, runtimes=[]), course.fresh_copy("01_error", shipped, work, []),
-                   course.give_copies(shipped, work)):
+    for report in (copies.update_copies(shipped, work, runtimes=[]), copies.fresh_copy("01_error", shipped, work, []),
+                   copies.give_copies(shipped, work)):
         assert "cannot be written (Permission denied)" in report[-1] and "writable" in report[-1], report
     monkeypatch.undo()
     assert _everything_kept(work) == before
@@ -693,26 +774,26 @@ def test_a_read_only_my_work_gets_a_sentence_saying_what_to_do(tmp_path, monkeyp
 def test_update_on_a_full_disk_leaves_the_copy_whole_and_lab_starts(tmp_path, monkeypatch, full_while):
     import errno
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source="my answer"))
     _course(tmp_path, **{"01_error": ["intro, corrected", "..."]})
     mine = (work / "01_error.ipynb").read_bytes()
     free = 10 if full_while == "setting aside" else len(mine) + 100  # the copy aside fits, the update not
     _writes_fail(monkeypatch, work, errno.ENOSPC, budget=free)
-    report = course.update_copies(shipped, work, runtimes=[])
+    report = copies.update_copies(shipped, work, runtimes=[])
     monkeypatch.undo()
     assert "The disk is full" in report[0] and "free some space" in report[0]
     assert (work / "01_error.ipynb").read_bytes() == mine
     assert all(path.read_bytes() == mine for path in (work / "old").glob("*"))  # nothing half-written kept
     assert sorted(path.name for path in work.iterdir() if path.is_file()) == ["01_error.ipynb"]  # no temporary
-    assert "01_error" in course.outdated_copies(shipped, work)[0]  # `lab` starts, and says update is due
-    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
+    assert "01_error" in copies.outdated_copies(shipped, work)[0]  # `lab` starts, and says update is due
+    assert copies.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
     assert _sources(work / "01_error.ipynb") == ["intro, corrected", "my answer"]
 
 
 def test_update_takes_a_copy_saved_without_cell_ids(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "def mse(p, a):\n    ...", "quiz"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
 
     def as_colab_saves_it(mine):  # nbformat 4.4: no cell ids; one answer written, one note added
         mine["nbformat_minor"] = 4
@@ -722,7 +803,7 @@ def test_update_takes_a_copy_saved_without_cell_ids(tmp_path):
         mine["cells"].insert(2, dict(mine["cells"][0], source="my note"))
     _edit(work / "01_error.ipynb", as_colab_saves_it)
     _course(tmp_path, **{"01_error": ["intro, corrected", "def mse(p, a):\n    ...", "quiz, corrected"]})
-    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated, keeping your 2")
+    assert copies.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated, keeping your 2")
     assert _sources(work / "01_error.ipynb") == ["intro, corrected", "def mse(p, a):\n    return ((p - a) ** 2).mean()",
                                                  "my note", "quiz, corrected"]
     updated = json.loads((work / "01_error.ipynb").read_text())
@@ -731,10 +812,10 @@ def test_update_takes_a_copy_saved_without_cell_ids(tmp_path):
 
 def test_a_cell_whose_type_the_learner_changed_stays_as_they_have_it(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "# Notes", "quiz"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(cell_type="markdown"))
     _course(tmp_path, **{"01_error": ["intro, corrected", "# Notes", "quiz"]})
-    course.update_copies(shipped, work, runtimes=[])
+    copies.update_copies(shipped, work, runtimes=[])
     cells = json.loads((work / "01_error.ipynb").read_text())["cells"]
     assert [(cell["cell_type"], cell["source"]) for cell in cells] == [
         ("code", "intro, corrected"), ("markdown", "# Notes"), ("code", "quiz")]
@@ -742,7 +823,7 @@ def test_a_cell_whose_type_the_learner_changed_stays_as_they_have_it(tmp_path):
 
 def test_fresh_before_the_first_lab_makes_the_copy(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    assert course.fresh_copy("01_error", shipped, work, runtimes=[]) == ["A fresh copy of 01_error is in my-work/."]
+    assert copies.fresh_copy("01_error", shipped, work, runtimes=[]) == ["A fresh copy of 01_error is in my-work/."]
     assert _sources(work / "01_error.ipynb") == ["intro"]
 
 
@@ -754,9 +835,9 @@ def test_hub_update_never_writes_through_a_learners_data_link_and_goes_on(tmp_pa
     monkeypatch.setattr(hub, "HERE", root)
     shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
     _course(tmp_path, **{"01_error": ["intro"]})
-    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(copies, "COURSE", shipped)
     for name in ("ada", "bob"):
-        course.give_copies(shipped, homes / name / "my-work")
+        copies.give_copies(shipped, homes / name / "my-work")
     (homes / "ada" / "data").symlink_to(root / "data", target_is_directory=True)
     (homes / "bob" / "data").mkdir()
     (homes / "bob" / "data" / "houses.csv").write_text("area,price\n1,2\nmy own row\n")
@@ -809,34 +890,34 @@ class _Jupyter:
 
 def test_update_and_fresh_leave_a_notebook_open_in_jupyterlab_alone(tmp_path, monkeypatch):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "runtime", tmp_path, ["my-work/01_error.ipynb"])
     try:
-        report = course.update_copies(shipped, work)
+        report = copies.update_copies(shipped, work)
         assert report[0] == ("01_error is open in JupyterLab, so it was left as it is: close it (File > Close and "
                              "Shut Down Notebook), then run update again.")
         assert report[1].startswith("02_linear: updated") and lab.asked == ["/api/sessions"]
-        assert "01_error is open in JupyterLab" in course.fresh_copy("01_error", shipped, work)[0]
+        assert "01_error is open in JupyterLab" in copies.fresh_copy("01_error", shipped, work)[0]
         assert (work / "01_error.ipynb").read_bytes() == mine
     finally:
         lab.stop()
-    assert course.update_copies(shipped, work)[0].startswith("01_error: updated")  # closed: its file is stale
+    assert copies.update_copies(shipped, work)[0].startswith("01_error: updated")  # closed: its file is stale
 
 
 def test_update_sees_a_notebook_open_in_labs_own_jupyterlab(tmp_path, monkeypatch):
     """`lab` gives its JupyterLab a private runtime folder under LAB_RUNTIME: update looks there too."""
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
-    monkeypatch.setattr(course, "LAB_RUNTIME", tmp_path / "lab-runtime")
+    monkeypatch.setattr(servers, "LAB_RUNTIME", tmp_path / "lab-runtime")
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "elsewhere"))
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "lab-runtime" / "course-lab-x", tmp_path, ["my-work/01_error.ipynb"])
     try:
-        assert course.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
+        assert copies.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
         assert (work / "01_error.ipynb").read_bytes() == mine
     finally:
         lab.stop()
@@ -846,14 +927,14 @@ def test_update_sees_a_notebook_open_in_labs_own_jupyterlab(tmp_path, monkeypatc
                          ids=["refuses the token", "listens on another address"])
 def test_update_changes_nothing_when_a_jupyter_server_cannot_be_asked(tmp_path, change):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "runtime", tmp_path, [])
     info = json.loads((tmp_path / "runtime" / "jpserver-1.json").read_text())
     (tmp_path / "runtime" / "jpserver-1.json").write_text(json.dumps(dict(info, **change)))
     try:
-        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+        report = copies.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
     finally:
         lab.stop()
     assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
@@ -865,10 +946,10 @@ def test_hub_update_leaves_a_notebook_open_in_a_learners_server_alone(tmp_path, 
     from classroom import hub
     shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
     _course(tmp_path, **{"01_error": ["intro"]})
-    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(copies, "COURSE", shipped)
     monkeypatch.setattr(hub, "HERE", tmp_path)  # no data/ to copy
     for name in ("ada", "bob"):
-        course.give_copies(shipped, homes / name / "my-work")
+        copies.give_copies(shipped, homes / name / "my-work")
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     # Where the hub's server for ada writes its jpserver-*.json: jupyter_core's default in her home (HOME).
     runtime = homes / "ada" / ("Library/Jupyter" if sys.platform == "darwin" else ".local/share/jupyter") / "runtime"
@@ -898,18 +979,18 @@ def _in_child(code, seconds=30, **options):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_a_copy_that_is_a_pipe_or_a_device_is_named_and_lab_update_and_fresh_go_on(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"], "03_grad": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     (work / "01_error.ipynb").unlink()
     os.mkfifo(work / "01_error.ipynb")  # nothing ever writes into it: opening it to read waits for ever
     (work / "02_linear.ipynb").unlink()
     (work / "02_linear.ipynb").symlink_to("/dev/zero")  # never ends
     _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"],
                          "03_grad": ["intro, corrected"]})
-    ran = _in_child("import course, json; from pathlib import Path\n"
+    ran = _in_child("import json; from launcher import copies; from pathlib import Path\n"
                     f"s, w = Path({str(shipped)!r}), Path({str(work)!r})\n"
-                    "print(json.dumps([course.outdated_copies(s, w), course.update_copies(s, w, runtimes=[]),\n"
-                    "                  course.fresh_copy('01_error', s, w, runtimes=[]),\n"
-                    "                  course.fresh_copy('02_linear', s, w, runtimes=[])]))")
+                    "print(json.dumps([copies.outdated_copies(s, w), copies.update_copies(s, w, runtimes=[]),\n"
+                    "                  copies.fresh_copy('01_error', s, w, runtimes=[]),\n"
+                    "                  copies.fresh_copy('02_linear', s, w, runtimes=[])]))")
     assert ran is not None, "hung on a pipe or a device"
     lab_says, updated, *fresh = json.loads(ran.stdout)
     for report in (lab_says[1:], updated[:2], *fresh):
@@ -920,22 +1001,22 @@ def test_a_copy_that_is_a_pipe_or_a_device_is_named_and_lab_update_and_fresh_go_
 
 def test_a_copy_over_the_size_limit_is_named_and_left_as_it_is(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     os.truncate(work / "01_error.ipynb", 60 * 2**20)  # 60 MB (of nothing: a sparse file)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
-    for report in (course.outdated_copies(shipped, work), course.update_copies(shipped, work, runtimes=[]),
-                   course.fresh_copy("01_error", shipped, work, runtimes=[])):
+    for report in (copies.outdated_copies(shipped, work), copies.update_copies(shipped, work, runtimes=[]),
+                   copies.fresh_copy("01_error", shipped, work, runtimes=[])):
         assert "01_error.ipynb is over 50 MB, so it was left as it is" in report[-1], report
     assert (work / "01_error.ipynb").stat().st_size == 60 * 2**20 and not (work / "old").exists()
 
 
 def test_a_deeply_nested_copy_is_named_as_broken_and_the_others_are_updated(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"], "02_linear": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     (work / "01_error.ipynb").write_text("[" * 100_000)  # Python's parser gives up (RecursionError)
     _course(tmp_path, **{"01_error": ["intro, corrected"], "02_linear": ["intro, corrected"]})
-    assert "01_error.ipynb cannot be read" in course.outdated_copies(shipped, work)[1]  # `lab` starts
-    report = course.update_copies(shipped, work, runtimes=[])
+    assert "01_error.ipynb cannot be read" in copies.outdated_copies(shipped, work)[1]  # `lab` starts
+    report = copies.update_copies(shipped, work, runtimes=[])
     assert "01_error.ipynb cannot be read" in report[0] and report[1].startswith("02_linear: updated")
     assert (work / "01_error.ipynb").read_text() == "[" * 100_000
 
@@ -943,14 +1024,14 @@ def test_a_deeply_nested_copy_is_named_as_broken_and_the_others_are_updated(tmp_
 @pytest.mark.parametrize("nested", ["its runtime file", "its answer"])
 def test_a_deeply_nested_runtime_file_or_server_answer_changes_nothing(tmp_path, nested):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "runtime", tmp_path, [], body=b"[" * 100_000 if nested == "its answer" else None)
     if nested == "its runtime file":
         (tmp_path / "runtime" / "jpserver-1.json").write_text("[" * 100_000)
     try:
-        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+        report = copies.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
     finally:
         lab.stop()
     assert "could not be asked which notebooks it has open" in report[0] and len(report) == 1
@@ -959,7 +1040,7 @@ def test_a_deeply_nested_runtime_file_or_server_answer_changes_nothing(tmp_path,
 
 def test_a_notebook_open_through_a_link_in_another_servers_root_is_left_alone(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     elsewhere = tmp_path / "elsewhere"  # a server's root that does not hold my-work/, but a link into it
     elsewhere.mkdir()
@@ -967,7 +1048,7 @@ def test_a_notebook_open_through_a_link_in_another_servers_root_is_left_alone(tm
     mine = (work / "01_error.ipynb").read_bytes()
     lab = _Jupyter(tmp_path / "runtime", elsewhere, ["linked.ipynb"])
     try:
-        report = course.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
+        report = copies.update_copies(shipped, work, runtimes=[tmp_path / "runtime"])
     finally:
         lab.stop()
     assert report[0].startswith("01_error is open in JupyterLab") and (work / "01_error.ipynb").read_bytes() == mine
@@ -976,12 +1057,12 @@ def test_a_notebook_open_through_a_link_in_another_servers_root_is_left_alone(tm
 @pytest.mark.parametrize("command", ["update", "fresh"])
 def test_nothing_is_set_aside_through_a_linked_my_work_old(tmp_path, command):
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     (work / "old").symlink_to(shipped, target_is_directory=True)  # the next `lab` would copy what lands there
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     mine = (work / "01_error.ipynb").read_bytes()
-    report = (course.update_copies(shipped, work, runtimes=[]) if command == "update"
-              else course.fresh_copy("01_error", shipped, work, runtimes=[]))
+    report = (copies.update_copies(shipped, work, runtimes=[]) if command == "update"
+              else copies.fresh_copy("01_error", shipped, work, runtimes=[]))
     assert report == [f"my-work/old is a link (to {shipped}), so nothing was changed: make it a folder again "
                       f"(move the link away), then run {'update' if command == 'update' else 'fresh 01_error'} again."]
     assert [path.name for path in shipped.iterdir()] == ["01_error.ipynb"]
@@ -991,33 +1072,33 @@ def test_nothing_is_set_aside_through_a_linked_my_work_old(tmp_path, command):
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL")
 def test_a_kill_while_a_copy_is_set_aside_leaves_no_cut_short_copy_in_old(tmp_path):
     shipped, work = _course(tmp_path, **{"01_error": ["intro", "..."]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _edit(work / "01_error.ipynb", lambda mine: mine["cells"][1].update(source="my answer"))
     _course(tmp_path, **{"01_error": ["intro, corrected", "..."]})
     mine = (work / "01_error.ipynb").read_bytes()
-    ran = _in_child("import course, os, signal; from pathlib import Path\n"
+    ran = _in_child("import os, signal; from launcher import copies, files; from pathlib import Path\n"
                     "def half(handle, data):  # the power goes midway\n"
                     "    handle.write(data[:len(data) // 2]); handle.flush(); os.kill(os.getpid(), signal.SIGKILL)\n"
-                    f"course._write_all = half\n"
-                    f"course.update_copies(Path({str(shipped)!r}), Path({str(work)!r}), runtimes=[])")
+                    f"files._write_all = half\n"
+                    f"copies.update_copies(Path({str(shipped)!r}), Path({str(work)!r}), runtimes=[])")
     assert ran.returncode == -signal.SIGKILL
     assert all(path.read_bytes() == mine for path in (work / "old").glob("*"))
     assert (work / "01_error.ipynb").read_bytes() == mine
-    assert course.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
+    assert copies.update_copies(shipped, work, runtimes=[])[0].startswith("01_error: updated")
     assert [path.read_bytes() for path in (work / "old").glob("*")] == [mine]
 
 
 def test_update_sees_a_notebook_open_in_a_jupyterlab_started_as_lab_starts_it(tmp_path, monkeypatch):
     """A real JupyterLab with its runtime folder where `lab` makes it; `update` runs in another terminal."""
     shipped, work = _course(tmp_path, **{"01_error": ["intro"]})
-    course.give_copies(shipped, work)
+    copies.give_copies(shipped, work)
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
-    monkeypatch.setattr(course, "LAB_RUNTIME", tmp_path / "lab-runtime")
-    runtime = course._private_folder(course.LAB_RUNTIME)
+    monkeypatch.setattr(servers, "LAB_RUNTIME", tmp_path / "lab-runtime")
+    runtime = lab._private_folder(servers.LAB_RUNTIME)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(course.PYTHON), *course.lab_arguments(port, root_dir=tmp_path)],
+    server = subprocess.Popen([str(environment.PYTHON), *lab.lab_arguments(port, root_dir=tmp_path)],
                               env=dict(os.environ, JUPYTER_TOKEN="x", JUPYTER_RUNTIME_DIR=str(runtime)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -1036,10 +1117,10 @@ def test_update_sees_a_notebook_open_in_a_jupyterlab_started_as_lab_starts_it(tm
         monkeypatch.delenv("JUPYTER_RUNTIME_DIR", raising=False)  # the learner's other terminal
         monkeypatch.setenv("HOME", str(tmp_path / "home"))
         mine = (work / "01_error.ipynb").read_bytes()
-        assert course.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
+        assert copies.update_copies(shipped, work)[0].startswith("01_error is open in JupyterLab")
         assert (work / "01_error.ipynb").read_bytes() == mine
     finally:
-        course._stop(server)
+        lab._stop(server)
 
 
 # --- hub update: one learner's home is never the class's problem ---------------------------------------
@@ -1049,16 +1130,16 @@ def _class(tmp_path, monkeypatch, *names):
     from classroom import hub
     shipped, homes = tmp_path / "notebooks", tmp_path / "homes"
     _course(tmp_path, **{"01_error": ["intro"]})
-    monkeypatch.setattr(course, "COURSE", shipped)
+    monkeypatch.setattr(copies, "COURSE", shipped)
     monkeypatch.setattr(hub, "HERE", tmp_path)
     for name in names:
-        course.give_copies(shipped, homes / name / "my-work")
+        copies.give_copies(shipped, homes / name / "my-work")
     _course(tmp_path, **{"01_error": ["intro, corrected"]})
     return hub, homes
 
 
-HUB_UPDATE = ("import course, json; from classroom import hub; from pathlib import Path; "
-              "course.COURSE, hub.HERE = Path({root!r}) / 'notebooks', Path({root!r}); "
+HUB_UPDATE = ("import json; from classroom import hub; from launcher import copies; from pathlib import Path; "
+              "copies.COURSE, hub.HERE = Path({root!r}) / 'notebooks', Path({root!r}); "
               "print(json.dumps(hub.update_learners(Path({root!r}) / 'homes')))")
 
 
@@ -1134,7 +1215,7 @@ def test_hub_update_says_what_it_did_when_a_learners_data_is_a_file(tmp_path, mo
 def test_hub_update_never_writes_through_a_home_that_is_a_link(tmp_path, monkeypatch):
     hub, homes = _class(tmp_path, monkeypatch, "ada")
     elsewhere = tmp_path / "elsewhere"
-    course.give_copies(tmp_path / "notebooks", elsewhere / "my-work")
+    copies.give_copies(tmp_path / "notebooks", elsewhere / "my-work")
     (homes / "zed").symlink_to(elsewhere, target_is_directory=True)  # learners run as the hub's account
     before = _everything_kept(elsewhere)
     report = hub.update_learners(homes)

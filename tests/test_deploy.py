@@ -177,6 +177,7 @@ def test_the_start_hook_gives_copies_then_keeps_the_learners_cells(tmp_path):
     upstream, home = tmp_path / "course", tmp_path / "home"
     (upstream / "notebooks").mkdir(parents=True)
     shutil.copy(ROOT / "course.py", upstream)
+    shutil.copytree(ROOT / "launcher", upstream / "launcher", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "notebooks" / "00_start_here.ipynb", upstream / "notebooks")
     git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "-C", str(upstream)]
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)

@@ -1,7 +1,7 @@
 """course_utils keeps its rooms: the maths, then the figures, then the explorers, each importing only from
-the rooms before it; the marking apart from figures and explorers; no import cycles. The contracts are
-import-linter's, in pyproject.toml ([tool.importlinter]); these tests run them, and make sure they would
-catch a module that breaks them."""
+the rooms before it; the marking apart from figures and explorers; the launcher apart from both, on the
+standard library alone; no import cycles. The contracts are import-linter's, in pyproject.toml
+([tool.importlinter]); these tests run them, and make sure they would catch a module that breaks them."""
 import os
 import shutil
 import subprocess
@@ -15,13 +15,14 @@ LINT = [sys.executable, "-c", "from importlinter.cli import lint_imports_command
 
 
 def lint(root):
-    """Run the contracts of root/pyproject.toml on root/course_utils."""
+    """Run the contracts of root/pyproject.toml on the packages in root (a copy of them is not installed)."""
     return subprocess.run(LINT, cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True,
                           text=True)
 
 
 def copy_of_the_package(tmp_path):
-    shutil.copytree(ROOT / "course_utils", tmp_path / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("course_utils", "classroom", "launcher"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__", "proxy"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     return tmp_path
 
@@ -56,3 +57,25 @@ def test_the_contracts_catch_a_module_outside_the_rooms(tmp_path):
     (root / "course_utils" / "stray.py").write_text('"""A module in no room."""\n', encoding="utf-8")
     result = lint(root)
     assert result.returncode == 1 and "course_utils.stray" in result.stdout
+
+
+def test_the_contracts_catch_a_launcher_that_needs_the_course(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    copies = root / "launcher" / "copies.py"
+    copies.write_text(copies.read_text(encoding="utf-8") + "\nimport numpy\n", encoding="utf-8")
+    result = lint(root)
+    assert result.returncode == 1 and "launcher.copies -> numpy" in result.stdout
+
+
+def test_the_launcher_and_hub_update_run_in_a_bare_python(tmp_path):
+    """course.py's own imports, in a Python that sees no site-packages (-S: .venv's packages are not there),
+    no user's packages (-s) and no PYTHON* variable (-E): what a learner's first `python3 course.py lab` has,
+    and what a teacher's `hub update` runs in."""
+    bare = [sys.executable, "-E", "-s", "-S", str(ROOT / "course.py")]
+    helped = subprocess.run([*bare, "help"], cwd=tmp_path, capture_output=True, text=True)
+    assert helped.returncode == 0, helped.stderr
+    assert "python3 course.py lab" in helped.stdout
+    updated = subprocess.run([*bare, "hub", "update"], cwd=tmp_path, capture_output=True, text=True,
+                             env=dict(os.environ, COURSE_HUB_STATE=str(tmp_path)))
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stdout.startswith("No learner has logged in yet")

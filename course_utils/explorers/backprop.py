@@ -20,7 +20,8 @@ from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
-                                         dollar_axis, new_figure, num, plot_predicted_vs_actual, signed_dollars, usd)
+                                         dollar_axis, new_figure, num, padded, plot_predicted_vs_actual, signed_dollars,
+                                         usd)
 from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
@@ -141,7 +142,7 @@ class NetworkNudge(Explorer):
         (self.marker,) = ax.plot([], [], "o", color=ORANGE, ms=8, zorder=3, label="your ε")
         low, high = min(ratios.min(), self.gradient), max(ratios.max(), self.gradient)
         room = max(high - low, 0.05)
-        ax.set(xlim=(epsilons[0], epsilons[-1]), ylim=(low - 0.6 * room, high + 0.6 * room),
+        ax.set(xlim=padded(epsilons[0], epsilons[-1], log=True), ylim=(low - 0.6 * room, high + 0.6 * room),
                xlabel="nudge ε (log scale)",
                ylabel="slope")
         ax.set_title("ΔE / ε settles on backprop's ∂E/∂w as ε shrinks", fontsize=10)
@@ -372,7 +373,8 @@ class TrainingDashboard(Explorer):
             loss_ax.axhline(line_rmse, color=GREY, ls="--", lw=1, label="best single-feature line, test")
         if plane_rmse is not None:  # the best model without a hidden layer, on the same inputs
             loss_ax.axhline(plane_rmse, color=PURPLE, ls="-.", lw=1.5, label="best plane, same inputs, test")
-        loss_ax.set(xlim=(0, max_epochs), ylim=(0, self.TOP), xlabel="epoch", ylabel="RMSE ($)",
+        loss_ax.set(xlim=padded(0, max_epochs),  # the dot at epoch 0 drawn whole
+                    ylim=(0, self.TOP), xlabel="epoch", ylabel="RMSE ($)",
                     title="Error while training")
         dollar_axis(loss_ax.yaxis)
         loss_ax.legend(loc="upper right", fontsize=7)
@@ -390,7 +392,7 @@ class TrainingDashboard(Explorer):
         self.net_title = net_ax.set_title("", fontsize=9)  # says what the edges show: see _show
         # What changes with α and the epochs; the diagram of the hidden units shown is in the background.
         self.common = [self.train_line, self.test_line, self.dots, self.warning]
-        moving = self.common + [edge for diagram in self.diagrams.values() for edge in diagram.edges.values()]
+        moving = self.common + [artist for diagram in self.diagrams.values() for artist in self._over_edges(diagram)]
         self.shown = None  # (hidden units, edges) of the diagram shown: each has a background of its own
         controls = {
             "alpha": choice_slider("α", self.ALPHAS, follow=False, width=None),
@@ -403,6 +405,12 @@ class TrainingDashboard(Explorer):
         super().__init__(figure, controls, moving, start=dict(alpha=alpha, hidden=hidden, epochs=epochs, edges=edges),
                          rows=[[c["alpha"], c["hidden"]], [c["epochs"], c["edges"]]])
         self._draw_every_background()
+
+    @staticmethod
+    def _over_edges(diagram):
+        """The diagram's edges, which move, and its nodes and their labels, drawn again over the edges so that
+        a thick edge never covers them."""
+        return [*diagram.edges.values(), *diagram.nodes.values(), *diagram.node_labels.values()]
 
     def _show(self, hidden, edges):
         """Show the diagram with this many hidden units, and say what its edges show."""
@@ -448,7 +456,7 @@ class TrainingDashboard(Explorer):
         rmse = float(np.sqrt(run.test_losses[last])) * self.std
         off_chart = rmse > self.TOP
         self._show(hidden, edges)
-        self.moving = sorted(self.common + list(self.diagrams[hidden].edges.values()), key=lambda a: a.zorder)
+        self.moving = sorted(self.common + self._over_edges(self.diagrams[hidden]), key=lambda a: a.zorder)
         status = self._describe(run, epochs, last, rmse, alpha, hidden, off_chart)
         if edges == "weights":
             self.diagrams[hidden].color_edges(params, scale=3.0)

@@ -87,9 +87,12 @@ class GradientExplorer(Explorer):
 
     def __init__(self, w=60.0, b=50.0):
         self.x, self.y = area_and_price()
-        ws, bs = np.linspace(*self.W_RANGE, 121), np.linspace(*self.B_RANGE, 121)
-        figure, (left, right) = new_figure(2)
-        figure.subplots_adjust(wspace=0.5)  # room for the colour bar between the two plots
+        # The map reaches an arrow's length past the sliders' ends: the dot and its arrows stay on it.
+        (w_low, w_high), (b_low, b_high) = self.W_RANGE, self.B_RANGE
+        ws = np.linspace(w_low - self.ARROW, w_high + self.ARROW, 161)
+        bs = np.linspace(b_low - self.ARROW, b_high + self.ARROW, 161)
+        figure, (left, right) = new_figure(2, height=4.2)
+        figure.subplots_adjust(wspace=0.5, bottom=1.2 / 4.2)  # room for the colour bar, and the legend below
         self.marker, self.arrows, _ = plot_contour_map(
             left, ws, bs, two_weight_losses(self.x, self.y, ws, bs),
             "w: price per square foot ($/sq ft)", "b: base price ($1,000)", "MSE, ($1,000)²")

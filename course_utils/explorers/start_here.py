@@ -1,7 +1,7 @@
 """The explorer of 00_start_here: one house, one prediction, one error, to show that sliders work.
 """
 from course_utils.explorers.explorer import Explorer, slider
-from course_utils.figures.common import GREEN, ORANGE, RED, dollar_axis, new_figure, signed_dollars
+from course_utils.figures.common import GREEN, ORANGE, RED, dollar_axis, new_figure, padded, signed_dollars
 
 
 class PredictionDemo(Explorer):
@@ -19,7 +19,7 @@ class PredictionDemo(Explorer):
         self.arrow = ax.annotate("", xy=(self.ACTUAL, 0), xytext=(self.ACTUAL, 0),
                                  arrowprops=dict(arrowstyle="<->", color=RED, lw=2))
         self.text = ax.set_title("")  # the title spells out the error
-        ax.set(xlim=(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
+        ax.set(xlim=padded(0, 200_000), ylim=(-1, 1), yticks=[], xlabel="price ($)")
         dollar_axis(ax.xaxis)
         ax.legend(loc="lower left", fontsize=8, ncols=2)
         super().__init__(figure, {"prediction": control}, [self.marker, self.arrow, self.text],

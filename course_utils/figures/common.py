@@ -7,14 +7,21 @@ twice, and an explorer can keep one figure for its whole life and only move its 
 Introduced in 01_error (the demo of 00_start_here already draws with it).
 """
 import io
+import math
 
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 DPI = 80          # pixels per inch of the PNGs the explorers send to the browser
-BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f", "#9467bd"
+# The Okabe–Ito colours, which stay apart for readers with any common colour blindness (red and green,
+# which matplotlib's default blue/orange/green/red makes alike for 1 man in 12, are vermillion and bluish
+# green here); grey as dark as text on white may be (4.5:1). tests/test_figures_seen.py checks both.
+BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#767676", "#CC79A7"
+SKY = "#56B4E9"
+CYCLE = [BLUE, ORANGE, GREEN, RED, PURPLE, SKY, GREY]  # lines drawn without a colour take these in turn
 # 05's backprop stepper and 06's graph: values going forward in dark blue, gradients going backward in dark
 # red, and a value just computed on a yellow ground.
 FORWARD_COLOUR, BACKWARD_COLOUR, FRESH = "#1f4e9c", "#b22222", "#ffe08a"
@@ -29,11 +36,45 @@ def new_figure(ncols=1, width=9.5, height=3.6):
     figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)  # a canvas of its own: saving then skips a backend switch on every frame
     axes = figure.subplots(1, ncols, squeeze=False)[0]
+    for ax in axes:
+        ax.set_prop_cycle(color=CYCLE)
     m = MARGINS
     axis_width = (width - m["left"] - m["right"] - (ncols - 1) * m["between"]) / ncols
     figure.subplots_adjust(left=m["left"] / width, right=1 - m["right"] / width, bottom=m["bottom"] / height,
                            top=1 - m["top"] / height, wspace=m["between"] / axis_width)
     return figure, list(axes)
+
+
+def ink(colour):
+    """The colour darkened just enough to be read as text on white (WCAG's 4.5:1), keeping its hue:
+    ink(ORANGE) is a dark amber. Introduced in 02_learning_rate."""
+    rgb = to_rgb(colour)
+    for step in range(100):
+        darker = [part * (1 - step / 100) for part in rgb]
+        if contrast(darker, "white") >= 4.5:
+            return to_hex(darker)
+    return "#000000"
+
+
+def contrast(one, other):
+    """WCAG's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour):
+    linear = [part / 12.92 if part <= 0.04045 else ((part + 0.055) / 1.055) ** 2.4 for part in to_rgb(colour)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def padded(low, high, fraction=0.04, log=False):
+    """Axis limits a little wider than low to high, so that a marker at either end is drawn whole.
+    Introduced in 00_start_here."""
+    if log:
+        low, high = math.log10(low), math.log10(high)
+    room = (high - low) * fraction
+    low, high = low - room, high + room
+    return (10 ** low, 10 ** high) if log else (low, high)
 
 
 def to_png(figure, dpi=DPI):

@@ -7,7 +7,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 
-from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain
+from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, ink, padded, plain
 
 
 
@@ -40,7 +40,7 @@ def plot_ratio_vs_h(ax, hs, x_label, y_label):
     (curve,) = ax.semilogx(hs, np.zeros_like(hs), color=ORANGE, lw=2, label="ratio ΔE / h")
     slope_line = ax.axhline(0, color=GREEN, lw=2, ls="--", label="true slope dE/dw")
     (marker,) = ax.plot([hs[0]], [0], "o", color=ORANGE, ms=8, zorder=3, label="your h")
-    ax.set(xlabel=plain(x_label), ylabel=plain(y_label), xlim=(hs[0], hs[-1]))
+    ax.set(xlabel=plain(x_label), ylabel=plain(y_label), xlim=padded(hs[0], hs[-1], log=True))
     ax.legend(loc="upper left", fontsize=8)
     return curve, slope_line, marker
 
@@ -66,7 +66,9 @@ def plot_contour_map(ax, ws, bs, losses, x_label, y_label, colorbar_label):
         ax.add_patch(arrows[name])
         ax.plot([], [], color=style["color"], ls=style.get("ls", "-"), lw=style["lw"], label=label)
     ax.set(xlabel=plain(x_label), ylabel=plain(y_label), xlim=(ws[0], ws[-1]), ylim=(bs[0], bs[-1]), aspect="equal")
-    ax.legend(loc="lower left", fontsize=7, facecolor="#dddddd", framealpha=0.9)
+    # Below the map, not on it: grey, as two of its lines are white.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7, facecolor="#dddddd", framealpha=1,
+              columnspacing=1.0, handlelength=2.2)
     colourbar = ax.figure.colorbar(filled, ax=ax, shrink=0.9, pad=0.03, ticks=levels[::3])
     colourbar.ax.set_yticklabels([f"{level:,.0f}" for level in levels[::3]])
     colourbar.set_label(plain(colorbar_label), fontsize=8)
@@ -127,9 +129,9 @@ def plot_chain(ax, nodes, links, result):
     for x0, x1, text in zip(xs[:-1], xs[1:], links):
         ax.add_patch(FancyArrowPatch((x0 + 0.09, 0.64), (x1 - 0.09, 0.64), arrowstyle="-|>", mutation_scale=14,
                                      color=GREY, transform=ax.transAxes))
-        ax.text((x0 + x1) / 2, 0.84, plain(text), ha="center", va="bottom", fontsize=8.5, color=GREEN,
+        ax.text((x0 + x1) / 2, 0.84, plain(text), ha="center", va="bottom", fontsize=8.5, color=ink(GREEN),
                 transform=ax.transAxes)
-    ax.text(0.5, 0.2, plain(result), ha="center", va="center", fontsize=10, color=RED, transform=ax.transAxes)
+    ax.text(0.5, 0.2, plain(result), ha="center", va="center", fontsize=10, color=ink(RED), transform=ax.transAxes)
     ax.axis("off")
 
 

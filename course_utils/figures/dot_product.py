@@ -4,7 +4,8 @@ Plain matplotlib; explorers/dot_product.py moves what these return.
 """
 import numpy as np
 
-from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual
+from course_utils.figures.common import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual,
+                                         signed_dollars)
 
 
 def plot_contributions(ax, names, contributions, bias, actual=None):
@@ -18,12 +19,14 @@ def plot_contributions(ax, names, contributions, bias, actual=None):
         sizes.append(amount)
         total += amount
     positions = np.arange(len(labels) + 1)
+    # A term that lowers the price is vermillion and hatched, and its label starts with −: never colour alone.
     colours = [GREY] + [GREEN if amount >= 0 else RED for amount in contributions]
-    ax.bar(positions[:-1], sizes, bottom=starts, color=colours, width=0.6)
+    hatches = [""] + ["" if amount >= 0 else "//" for amount in contributions]
+    ax.bar(positions[:-1], sizes, bottom=starts, color=colours, hatch=hatches, edgecolor="white", width=0.6)
     ax.bar(positions[-1], total, color=ORANGE, width=0.6, label=f"prediction ${total:,.0f}")
     for x, start, size in zip(positions, starts + [0.0], sizes + [total]):
-        sign = "" if x in (0, positions[-1]) else "+"
-        ax.text(x, start + size, f"{sign}${size:,.0f}", ha="center", va="bottom", fontsize=8)
+        text = f"${size:,.0f}" if x in (0, positions[-1]) else signed_dollars(size)
+        ax.text(x, max(start, start + size), text, ha="center", va="bottom", fontsize=8)
     if actual is not None:
         ax.axhline(actual, color=BLUE, lw=1.5, ls="--", label=f"actual price ${actual:,.0f}")
     ax.set_xticks(positions, labels + ["prediction"], fontsize=8)

@@ -3,7 +3,7 @@ error landscape (the MSE for every weight). Plain matplotlib; explorers/error.py
 """
 import numpy as np
 
-from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis
+from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis, padded
 
 
 def plot_fit(ax, x, y, weight, x_label="living area (sq ft)", y_label="sale price ($)"):
@@ -38,5 +38,5 @@ def plot_error_landscape(ax, weights, losses, x_label="w", y_label="MSE"):
     Returns the marker. Used by WeightExplorer and LearningRateExplorer."""
     ax.plot(weights, losses, color=GREY, lw=1.5)
     (marker,) = ax.plot([weights[0]], [losses[0]], "o", color=ORANGE, ms=8, zorder=3)
-    ax.set(xlabel=x_label, ylabel=y_label, xlim=(weights[0], weights[-1]))
+    ax.set(xlabel=x_label, ylabel=y_label, xlim=padded(weights[0], weights[-1]))  # the marker whole at the ends
     return marker

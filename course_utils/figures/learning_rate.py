@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from course_utils.figures.common import BLUE, GREY, RED
+from course_utils.figures.common import BLUE, GREY, RED, ink
 
 
 def plot_loss_curve(ax, losses, label="training loss", color=BLUE):
@@ -51,7 +51,7 @@ class RegimeStrip:
         self.names = [ax.figure.figimage(np.zeros((1, 1, 4)), visible=False) for _ in range(self.MAX_BANDS)]
         if alpha_min < alpha_diverging < alpha_max:
             ax.axvline(alpha_diverging, color=RED, lw=1.5)
-            ax.text(alpha_diverging, 1.08, f"{boundary} = {alpha_diverging:.3g}", color=RED,
+            ax.text(alpha_diverging, 1.08, f"{boundary} = {alpha_diverging:.3g}", color=ink(RED),
                     ha="center", va="bottom", fontsize=8, transform=ax.get_xaxis_transform())
         (self.marker,) = ax.plot([alpha_min], [0.9], "v", color="black", ms=10, clip_on=False)
         ax.text(0, 1.08, "what each α does in the chosen number of steps:", ha="left", va="bottom", fontsize=8,

@@ -1243,8 +1243,8 @@ EXERCISES = [
         shapes="Return the new parameters in the order (W1, b1, W2, b2), each shaped like the old one.",
         mistakes=[
             Mistake("updated W2 before computing the hidden layer's gradient",
-                    "d_hidden = d_prediction @ W2.T needs the W2 that made the prediction: compute every "
-                    "gradient first, then update every parameter.",
+                    "d_hidden = d_prediction @ W2.T needs the W2 that made the prediction: send the signal back "
+                    "through W2 before W2 moves (simplest: every gradient first, then every update).",
                     lambda X, y, W1, b1, W2, b2, alpha: (  # W2 moved as soon as its gradient was known
                         (hidden := network.sigmoid(X @ W1 + b1)),
                         (d_prediction := 2 * (hidden @ W2 + b2 - y) / len(y)),
@@ -1275,11 +1275,11 @@ EXERCISES = [
               for order in [(0, 2, 1, 3), (2, 3, 0, 1)]],  # weights first; or as backward makes them
             *[_stepped(mistake) for mistake in _backward_mistakes() if mistake.name not in _NOT_IN_A_STEP],
         ],
-        hints=["Two phases. First every gradient, from the network that made the prediction: the forward pass "
-               "and the seven backward lines. Only then move every parameter.",
+        hints=["The simplest safe order is two phases. First every gradient, from the network that made the "
+               "prediction: the forward pass and the seven backward lines. Only then move every parameter.",
                "Why the order matters: the backward line `d_hidden = d_prediction @ W2.T` uses W2. If W2 has "
                "already moved, W1's gradient mixes the old network's error signal with the new network's "
-               "weights.",
+               "weights. After that line W2 may move: what matters is that the signal goes back first.",
                "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
     Exercise(

@@ -364,16 +364,17 @@ QUESTIONS = {
             ("No reason: d_W2 is final, so the order of the updates cannot matter",
              "d_W2 is final, but W2 itself is still needed: d_hidden = d_prediction @ W2.T. With W2 already "
              "changed, W1's gradient would mix an error signal from the old network with the weights of the "
-             "new one: the gradient of no network at all. Compute every gradient first, then change every "
-             "weight."),
+             "new one: the gradient of no network at all. Send the signal back through W2 first; then W2 may "
+             "move. Computing every gradient first is the simplest way to be sure."),
             ("d_hidden needs the W2 that made the prediction; an updated W2 gives W1 a wrong gradient",
              "Every gradient describes the network that made the prediction: d_prediction came from the old "
-             "W2, so d_hidden = d_prediction @ W2.T must use that same W2. So all the gradients are computed "
-             "first and only then is every weight moved, as the dozen-line loop does."),
+             "W2, so d_hidden = d_prediction @ W2.T must use that same W2. Once d_hidden is computed W2 may move: "
+             "layer by layer, signal first, gives exactly the step of computing every gradient first, as the "
+             "dozen-line loop does."),
             ("It would even help: W1's gradient would then use the improved W2",
              "The updated W2 did not make this prediction: d_prediction came from the old W2, and mixing it "
              "with the new one gives W1 the gradient of no network at all. With a small α the mix is close, "
-             "but it is no longer the gradient. Compute every gradient first, then change every weight."),
+             "but it is no longer the gradient. Send the signal back through W2 before W2 moves."),
         ], 1),
         Question("bp-symmetry", "Why does training start from small random weights rather than from every "
                  "weight at 0?", [

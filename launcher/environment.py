@@ -1,0 +1,109 @@
+"""The course's own Python in .venv: made once, with what each command needs, and made again only when
+pyproject.toml changes. A learner's `lab` installs the course alone; `test` adds the test tools (and the
+hub's packages, which the tests cover); the teacher's commands add the hub's."""
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent  # the course's folder
+VENV = HERE / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / "installed-from.json"  # which pyproject.toml, and which of its extras, the environment has
+OLD_STAMP = VENV / "installed-from.sha256"  # before 2026-12-05: the pyproject's hash, every extra installed
+LAB_RUNTIME = VENV / "lab-runtime"  # the learner's own: the private folders of lab's JupyterLabs (runtime files)
+SETUP_LOCK = HERE / ".venv.lock"  # outside .venv, which a set-up may delete and build again
+ALL_EXTRAS = ("test", "hub")
+# JupyterLab's settings for every learner of this .venv: never ask about news, never check for updates.
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def ensure_environment(extras=()):
+    """Create .venv and install the pinned packages with these extras ("test", "hub"), unless it already
+    has them for this pyproject.toml; extras installed earlier stay."""
+    wanted = _pyproject_hash()
+    if _has(wanted, extras):
+        write_lab_settings(VENV)  # also for a .venv made before these settings existed
+        return
+    if sys.version_info < (3, 11):
+        sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    with setup_lock(SETUP_LOCK):
+        if _has(wanted, extras):
+            return  # another course.py finished the set-up while this one waited
+        installed = _installed()
+        extras = sorted(set(extras) | set(installed["extras"] if installed["pyproject"] == wanted else ()))
+        what = f"the course{' with its ' + ' and '.join(extras) + ' packages' if extras else ''}"
+        print(f"Setting up {what} in .venv (once; a few minutes)...", flush=True)
+        if not PYTHON.exists():  # never over a running Python: on Linux that fails with "Text file busy"
+            venv.create(VENV, with_pip=True, symlinks=os.name != "nt")
+        elif installed["pyproject"] is None:  # a set-up cut short: pip may be missing
+            run([PYTHON, "-m", "ensurepip", "--upgrade"], stdout=subprocess.DEVNULL)
+        run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[{','.join(extras)}]" if extras else str(HERE)])
+        write_lab_settings(VENV)
+        STAMP.write_text(json.dumps({"pyproject": wanted, "extras": extras}) + "\n", encoding="utf-8")
+
+
+def _pyproject_hash():
+    return hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def _has(wanted, extras):
+    installed = _installed()
+    return PYTHON.exists() and installed["pyproject"] == wanted and set(extras) <= set(installed["extras"])
+
+
+def _installed():
+    """What the stamp says was installed: {"pyproject": its hash or None, "extras": [...]}."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        record = json.loads(STAMP.read_text(encoding="utf-8"))
+        if isinstance(record.get("pyproject"), str) and isinstance(record.get("extras"), list):
+            return record
+    with contextlib.suppress(OSError):  # a .venv made before the extras were chosen by command: it has all
+        return {"pyproject": OLD_STAMP.read_text(encoding="utf-8").strip(), "extras": list(ALL_EXTRAS)}
+    return {"pyproject": None, "extras": []}
+
+
+@contextlib.contextmanager
+def setup_lock(path):
+    """Hold a lock file while setting up, so that `lab` and `test` started together take turns."""
+    with open(path, "a+b") as handle:
+        if not _try_lock(handle):
+            print("Another course.py is setting up .venv; waiting for it to finish...", flush=True)
+            while not _try_lock(handle):
+                time.sleep(0.5)
+        yield
+
+
+def _try_lock(handle):
+    """Take the lock without waiting; False when another process holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def write_lab_settings(prefix):
+    """JupyterLab's overrides for this environment (read from <prefix>/share/jupyter/lab/settings)."""
+    folder = Path(prefix) / "share" / "jupyter" / "lab" / "settings"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n", encoding="utf-8")
+
+
+def run(command, **kwargs):
+    """Run a command in the course's folder, stopping with its exit code if it fails."""
+    result = subprocess.run([str(part) for part in command], cwd=HERE, **kwargs)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
