@@ -11,8 +11,8 @@ import re
 import secrets
 import time
 
-from classroom.gradebook import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, WRONG, \
-    _chip, _e, is_exercise, question_of
+from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, WRONG, chip, \
+    esc, is_exercise, question_of
 from course_utils.marking.exercises import EXERCISES
 
 HINTS = {exercise.id: exercise.hints for exercise in EXERCISES}
@@ -35,8 +35,8 @@ def learner_page(learner, rows):
     counts = {status: sum(row.status == status for row in exercises) for status in STATUSES}
     parts = ["<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-             f"<title>Feedback for {_e(learner)}</title><style>{FEEDBACK_STYLE}</style></head><body>",
-             f"<h1>Feedback for {_e(learner)}</h1>",
+             f"<title>Feedback for {esc(learner)}</title><style>{FEEDBACK_STYLE}</style></head><body>",
+             f"<h1>Feedback for {esc(learner)}</h1>",
              f"<p class='summary'>{counts[PASSED]} of {len(exercises)} exercises passed. Each line is what "
              "<code>check</code> says about your function, run on fresh test cases.</p>"]
     parts += _late(rows)
@@ -46,17 +46,17 @@ def learner_page(learner, rows):
     parts += _section("Passed", [row for row in exercises if row.status == PASSED])
     todo = [row for row in exercises if row.status == NOT_ATTEMPTED]
     if todo:
-        parts.append(f"<h2>Not attempted yet ({len(todo)})</h2><p>{_chip(NOT_ATTEMPTED)} "
-                     + ", ".join(f"<code>{_e(row.exercise)}</code>" for row in todo) + "</p>")
+        parts.append(f"<h2>Not attempted yet ({len(todo)})</h2><p>{chip(NOT_ATTEMPTED)} "
+                     + ", ".join(f"<code>{esc(row.exercise)}</code>" for row in todo) + "</p>")
     parts += _quiz([row for row in rows if row.exercise.startswith("quiz:")])
-    parts.append(f"<p class='note'>Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by your teacher's "
+    parts.append(f"<p class='note'>Made {esc(time.strftime('%Y-%m-%d %H:%M'))} by your teacher's "
                  "<code>python3 course.py grade</code>.</p></body></html>\n")
     return "\n".join(parts)
 
 
 def _late(rows):
     late = {row.notebook: row.late for row in rows if row.late}
-    return [f"<p class='late'>{_e(notebook)}: {_e(note)}</p>" for notebook, note in late.items()]
+    return [f"<p class='late'>{esc(notebook)}: {esc(note)}</p>" for notebook, note in late.items()]
 
 
 def _section(title, rows, with_hint=False):
@@ -66,12 +66,12 @@ def _section(title, rows, with_hint=False):
     items = []
     for row in rows:
         hint = HINTS.get(row.exercise, [""])[0] if with_hint else ""
-        hint_line = (f"<span class='hint'>Try <code>hint({_e(repr(row.exercise))})</code>: {_e(hint)}</span>"
+        hint_line = (f"<span class='hint'>Try <code>hint({esc(repr(row.exercise))})</code>: {esc(hint)}</span>"
                      if hint else "")
-        name = f"<code>{_e(row.exercise)}</code> ({_e(row.notebook)})" if row.notebook else "quiz answers"
-        items.append(f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} {name}: "
-                     f"{_e(row.message)}{hint_line}</li>")
-    return [f"<h2>{_e(title)} ({len(rows)})</h2><ul class='messages'>", *items, "</ul>"]
+        name = f"<code>{esc(row.exercise)}</code> ({esc(row.notebook)})" if row.notebook else "quiz answers"
+        items.append(f"<li class='{CLASSES[row.status]}'>{chip(row.status)} {name}: "
+                     f"{esc(row.message)}{hint_line}</li>")
+    return [f"<h2>{esc(title)} ({len(rows)})</h2><ul class='messages'>", *items, "</ul>"]
 
 
 def _quiz(rows):
@@ -85,9 +85,9 @@ def _quiz(rows):
             continue
         right_text, why = question.choices[question.answer]
         verdict = "right" if row.status == RIGHT else "not right"
-        parts.append(f"<li>{_chip(row.status)} {_e(question.prompt)}<br>Your answer: "
-                     f"<b>{_e(row.message)}</b> ({verdict}).<br>The right answer: <b>{_e(right_text)}</b>. "
-                     f"{_e(why)}</li>")
+        parts.append(f"<li>{chip(row.status)} {esc(question.prompt)}<br>Your answer: "
+                     f"<b>{esc(row.message)}</b> ({verdict}).<br>The right answer: <b>{esc(right_text)}</b>. "
+                     f"{esc(why)}</li>")
     return parts + ["</ul>"]
 
 

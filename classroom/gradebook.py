@@ -35,7 +35,6 @@ import base64
 import csv
 import datetime
 import functools
-import html
 import json
 import os
 import queue
@@ -49,7 +48,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from classroom import contained, handins
+from classroom import contained, feedback, handins
+from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, SYMBOLS, \
+    WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
 from course_utils.marking import checking, sandbox
 from course_utils.marking.exercises import EXERCISES
@@ -63,10 +64,6 @@ SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
 SHOWING = {"explorers", "widgets_deeper", "quiz"}  # what the course's notebooks call to show an explorer
 VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
 EXCERPT = 300  # characters of a cell's error kept for the message
-
-PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE = "passed", "wrong", "not attempted", "could not grade"
-RIGHT, WRONG_CHOICE = "right", "wrong"  # a recorded quiz answer
-STATUSES = (PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE)
 
 @dataclass
 class Limits:
@@ -82,18 +79,6 @@ class Limits:
     def for_notebook(cls, seconds):
         """The limits for a notebook time limit: a cell gets a quarter of it."""
         return cls(notebook=seconds, cell=seconds / 4)
-
-
-@dataclass
-class Row:
-    """One line of the gradebook: a learner's result on one exercise (or one quiz question)."""
-    learner: str
-    notebook: str
-    exercise: str
-    status: str
-    message: str = ""
-    saved: str = ""  # when the graded notebook was last saved
-    late: str = ""   # when it was saved after the deadline (--before), what was graded instead
 
 
 @dataclass
@@ -632,11 +617,6 @@ def summary(rows, seconds):
 
 # --- Writing it down -----------------------------------------------------------------------------------
 
-def is_exercise(row):
-    """A row about one exercise (not a quiz answer, nor a learner's unreadable quiz-answers file)."""
-    return bool(row.notebook) and not row.exercise.startswith("quiz:")
-
-
 PLAIN_NUMBER = re.compile(r"[+-]\s*[$€£¥]?\s*\d[\d,]*(\.\d+)?%?")  # +$30,000, -1.5: data, not a formula
 
 
@@ -656,50 +636,6 @@ def write_csv(rows, path):
                              (row.learner, row.notebook, row.exercise, row.status, row.message, row.saved, row.late)])
 
 
-SYMBOLS = {PASSED: "✓", WRONG: "✗", NOT_ATTEMPTED: "–", COULD_NOT_GRADE: "⚠", RIGHT: "✓", WRONG_CHOICE: "✗"}
-CLASSES = {PASSED: "passed", WRONG: "wrong", NOT_ATTEMPTED: "todo", COULD_NOT_GRADE: "ungraded",
-           RIGHT: "passed", WRONG_CHOICE: "wrong"}
-
-STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 24px 32px;
-       background: #fafafa; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-.summary { max-width: 80em; color: #444; margin: 4px 0 12px; }
-.legend span { display: inline-block; margin-right: 14px; }
-.grid { overflow-x: auto; background: white; border: 1px solid #d0d7de; border-radius: 6px;
-        width: fit-content; max-width: 100%; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
-thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
-thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
-                        writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
-                        text-align: left; padding: 6px 2px; }  /* upright names would widen every column */
-th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 8em; max-width: 12em;
-             overflow-wrap: anywhere; font-weight: 600; z-index: 1; }
-th.learner a { color: inherit; }
-.late { color: #9a3412; font-weight: 400; font-size: 12px; }
-ol.choices { margin: 2px 0 8px; } ol.choices li.answer { font-weight: 600; }
-thead th.learner, tfoot th.learner { background: #f3f4f6; }
-td.cell { width: 1.8em; font-size: 15px; font-weight: 700; cursor: help; }
-td.choice { font-size: 13px; white-space: nowrap; }
-td.total, tfoot td { font-variant-numeric: tabular-nums; font-size: 12px; color: #333; }
-tfoot td, tfoot th { background: #f3f4f6; }
-.passed { background: #d8f3dc; color: #1b5e20; }
-.wrong { background: #fde2e1; color: #b71c1c; }
-.todo { background: #f1f1f1; color: #6b6b6b; }
-.ungraded { background: #fff1c2; color: #7a4f00; }
-.chip { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 4px; padding: 0 4px;
-        font-weight: 700; }
-details { background: white; border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; padding: 6px 12px; }
-summary { cursor: pointer; font-weight: 600; overflow-wrap: anywhere; }
-ul.messages { list-style: none; padding: 0; margin: 6px 0; }
-ul.messages li { margin: 4px 0; padding: 4px 8px; border-radius: 4px; white-space: pre-wrap;
-                 overflow-wrap: anywhere; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
-.note { color: #555; }
-"""
-
-
 def write_html(rows, path, summary_text, pages=None):
     """A page a teacher can open anywhere: no scripts, no outside files; every text escaped. pages:
     {learner: the file name of their feedback page in feedback/}, linked from their name."""
@@ -711,31 +647,23 @@ def write_html(rows, path, summary_text, pages=None):
     parts = ["<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>Gradebook</title><style>{STYLE}</style></head><body>",
-             "<h1>Gradebook</h1>", f"<p class='summary'>{_e(summary_text)}</p>", _legend(),
+             "<h1>Gradebook</h1>", f"<p class='summary'>{esc(summary_text)}</p>", _legend(),
              _grid(columns, learners, by_key, pages), _quiz_table(rows, learners), _details(rows, learners),
-             f"<p class='note'>Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
+             f"<p class='note'>Made {esc(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
              " Hover over a cell for check's message, or open a learner's messages below; a learner's name"
              " opens the page they were given.</p></body></html>\n"]
     Path(path).write_text("\n".join(parts), encoding="utf-8")
 
 
-def _e(text):
-    return html.escape(str(text), quote=True)
-
-
-def _chip(status):
-    return f"<span class='chip {CLASSES[status]}' aria-hidden='true'>{SYMBOLS[status]}</span>"
-
-
 def _legend():
-    return "<p class='legend'>" + "".join(f"<span>{_chip(status)} {status}</span>" for status in STATUSES) + "</p>"
+    return "<p class='legend'>" + "".join(f"<span>{chip(status)} {status}</span>" for status in STATUSES) + "</p>"
 
 
 def _learner_cell(learner, rows, pages):
     """The learner's name (a link to their feedback page, if any) and which notebooks were late."""
     late = sorted({row.notebook for row in rows if row.learner == learner and row.late})
-    name = (f"<a href='feedback/{_e(pages[learner])}'>{_e(learner)}</a>" if learner in pages else _e(learner))
-    return name + (f"<br><span class='late'>late: {_e(', '.join(late))}</span>" if late else "")
+    name = (f"<a href='feedback/{esc(pages[learner])}'>{esc(learner)}</a>" if learner in pages else esc(learner))
+    return name + (f"<br><span class='late'>late: {esc(', '.join(late))}</span>" if late else "")
 
 
 def _grid(columns, learners, by_key, pages):
@@ -744,9 +672,9 @@ def _grid(columns, learners, by_key, pages):
         return "<p>No learners' notebooks were found.</p>"
     groups = list(dict.fromkeys(notebook for notebook, _ in columns))
     head = ["<thead><tr><th class='learner' rowspan='2'>learner</th>"]
-    head += [f"<th colspan='{sum(n == notebook for n, _ in columns)}'>{_e(notebook)}</th>" for notebook in groups]
+    head += [f"<th colspan='{sum(n == notebook for n, _ in columns)}'>{esc(notebook)}</th>" for notebook in groups]
     head += ["<th rowspan='2'>passed</th></tr><tr class='exercises'>"]
-    head += [f"<th>{_e(exercise).replace('_', '_<wbr>')}</th>" for _, exercise in columns]
+    head += [f"<th>{esc(exercise).replace('_', '_<wbr>')}</th>" for _, exercise in columns]
     head += ["</tr></thead>"]
     body = ["<tbody>"]
     for learner in learners:
@@ -757,7 +685,7 @@ def _grid(columns, learners, by_key, pages):
         for (notebook, exercise), row in zip(columns, cells):
             status, message = (row.status, row.message) if row else (NOT_ATTEMPTED, "")
             tip = f"{exercise} ({notebook}): {status}" + (f"\n{message}" if message else "")
-            body.append(f"<td class='cell {CLASSES[status]}' title='{_e(tip)}' aria-label='{_e(status)}'>"
+            body.append(f"<td class='cell {CLASSES[status]}' title='{esc(tip)}' aria-label='{esc(status)}'>"
                         f"{SYMBOLS[status]}</td>")
         body.append(f"<td class='total'>{passed} / {len(columns)}</td></tr>")
     body.append("</tbody>")
@@ -766,21 +694,6 @@ def _grid(columns, learners, by_key, pages):
     foot = ["<tfoot><tr><th class='learner'>passed</th>", *(f"<td>{t}/{len(learners)}</td>" for t in totals),
             "<td></td></tr></tfoot>"]
     return "<div class='grid'><table>" + "".join(head + body + foot) + "</table></div>"
-
-
-def question_of(row):
-    """The Question a quiz row answers (None if the course no longer has it)."""
-    question_id = row.exercise.removeprefix("quiz:")
-    return next((q for q in QUESTIONS.get(row.notebook, []) if q.id == question_id), None)
-
-
-def choice_letter(row):
-    """A, B, C... for the choice a quiz row records (its message starts with the choice's text)."""
-    question = question_of(row)
-    for index, (text, _) in enumerate(question.choices if question else []):
-        if row.message.startswith(text):
-            return "ABCDEFGH"[index] if index < 8 else str(index + 1)
-    return "?"
 
 
 def _quiz_table(rows, learners):
@@ -793,13 +706,13 @@ def _quiz_table(rows, learners):
     questions = list(dict.fromkeys(row.exercise for row in quiz))
     by_key = {(row.learner, row.exercise): row for row in quiz}
     parts = ["<h2>Quiz answers (each learner's last choice)</h2><div class='grid'><table><thead><tr>",
-             "<th class='learner'>learner</th>", *(f"<th>{_e(q.removeprefix('quiz:'))}</th>" for q in questions),
+             "<th class='learner'>learner</th>", *(f"<th>{esc(q.removeprefix('quiz:'))}</th>" for q in questions),
              "</tr></thead><tbody>"]
     for learner in learners:
-        parts.append(f"<tr><th class='learner'>{_e(learner)}</th>")
+        parts.append(f"<tr><th class='learner'>{esc(learner)}</th>")
         for question in questions:
             row = by_key.get((learner, question))
-            parts.append(f"<td class='choice {CLASSES[row.status]}' title='{_e(row.message)}'>{SYMBOLS[row.status]} "
+            parts.append(f"<td class='choice {CLASSES[row.status]}' title='{esc(row.message)}'>{SYMBOLS[row.status]} "
                          f"{choice_letter(row)}</td>" if row else "<td class='choice todo'>–</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
@@ -813,9 +726,9 @@ def _question_key(rows):
         question = question_of(row)
         if question is None:
             continue
-        parts.append(f"<p><code>{_e(question.id)}</code> {_e(question.prompt)}</p><ol class='choices' type='A'>")
-        parts += [f"<li class='answer'>{_e(text)} (right)</li>" if index == question.answer else f"<li>{_e(text)}</li>"
-                  for index, (text, _) in enumerate(question.choices)]
+        parts.append(f"<p><code>{esc(question.id)}</code> {esc(question.prompt)}</p><ol class='choices' type='A'>")
+        parts += [f"<li class='answer'>{esc(text)} (right)</li>" if index == question.answer
+                  else f"<li>{esc(text)}</li>" for index, (text, _) in enumerate(question.choices)]
         parts.append("</ol>")
     return "".join(parts) + "</details>"
 
@@ -831,19 +744,19 @@ def _details(rows, learners):
                       key=lambda row: order[row.status])
         counts = Counter(row.status for row in rows_of if is_exercise(row))
         opened = " open" if counts[WRONG] or counts[COULD_NOT_GRADE] else ""
-        parts.append(f"<details{opened}><summary>{_e(learner)}: "
+        parts.append(f"<details{opened}><summary>{esc(learner)}: "
                      + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + "</summary><ul class='messages'>")
-        parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} <code>{_e(row.exercise)}</code> "
-                  f"({_e(row.status)}): {_e(row.message)}</li>" for row in mine]
-        parts += [f"<li class='ungraded'>{_chip(COULD_NOT_GRADE)} {_e(row.message)}</li>"
+        parts += [f"<li class='{CLASSES[row.status]}'>{chip(row.status)} <code>{esc(row.exercise)}</code> "
+                  f"({esc(row.status)}): {esc(row.message)}</li>" for row in mine]
+        parts += [f"<li class='ungraded'>{chip(COULD_NOT_GRADE)} {esc(row.message)}</li>"
                   for row in rows_of if not row.notebook]
         todo = [row.exercise for row in rows_of if is_exercise(row) and row.status == NOT_ATTEMPTED]
         if todo:
-            parts.append(f"<li class='todo'>{_chip(NOT_ATTEMPTED)} not attempted: {_e(', '.join(todo))}</li>")
-        parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} quiz <code>{_e(row.exercise[5:])}</code>: "
-                  f"{choice_letter(row)}. {_e(row.message)}</li>"
+            parts.append(f"<li class='todo'>{chip(NOT_ATTEMPTED)} not attempted: {esc(', '.join(todo))}</li>")
+        parts += [f"<li class='{CLASSES[row.status]}'>{chip(row.status)} quiz <code>{esc(row.exercise[5:])}</code>: "
+                  f"{choice_letter(row)}. {esc(row.message)}</li>"
                   for row in rows_of if row.exercise.startswith("quiz:")]
-        parts += [f"<li class='late'>{_e(row.notebook)}: {_e(row.late)}</li>"
+        parts += [f"<li class='late'>{esc(row.notebook)}: {esc(row.late)}</li>"
                   for row in {row.notebook: row for row in rows_of if row.late}.values()]
         parts.append("</ul></details>")
     return "".join(parts)
@@ -900,7 +813,6 @@ def main(arguments=None):
     rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs), before=options.before)
     counted, text = summary(rows, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
-    from classroom import feedback  # here: its pages are built from this module's parts
     write_html(rows, out / "gradebook.html", counted, feedback.write_pages(rows, out))
     problems = [] if options.no_feedback else feedback.give_all(rows, folder)
     given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {folder}"
