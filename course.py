@@ -11,6 +11,7 @@ For teachers (docs/teaching.md):
     python3 course.py hub            start a class hub on this machine for many learners
     python3 course.py hub update     bring every learner's copies up to the course, keeping their cells
     python3 course.py loadtest       measure a hub under a class logging in at once (--learners 10 20)
+    python3 course.py collect        copy each learner's notebooks and quiz answers, with their saved times
     python3 course.py grade [FOLDER] run every learner's notebooks and write gradebook/gradebook.html and .csv
 
 Your work lives in my-work/: `lab` copies each notebook there once and never overwrites it. The
@@ -85,6 +86,7 @@ COMMANDS = {
     "hub": hub,
     "loadtest": lambda extra: teachers_tool("classroom.loadtest", extra),
     "grade": lambda extra: teachers_tool("classroom.gradebook", extra),
+    "collect": lambda extra: teachers_tool("classroom.collect", extra),
 }
 
 

@@ -1,50 +1,58 @@
 """The teacher's gradebook: every learner's notebooks run, and every exercise marked by check's own judge.
 
-    python3 course.py grade [FOLDER] [--out DIR] [--time-limit SECONDS]
+    python3 course.py grade [FOLDER] [--out DIR] [--before TIME] [--time-limit SECONDS] [--jobs N]
+                            [--no-feedback]
 
-FOLDER (default .hub/homes) holds one folder per learner. Their notebooks are found anywhere inside it by
-the course's file names (01_error.ipynb ...), leaving out old/, .ipynb_checkpoints/ and hidden folders.
-Each notebook runs in a scratch copy (the learner's file is only read), in a kernel of its own, cell by
-cell; then each of its exercises is marked in that kernel by marking.checking.verdict, the judgement behind
-check(). One row per learner and exercise goes to DIR/gradebook.csv and DIR/gradebook.html.
+FOLDER (default .hub/homes) holds one folder per learner, e.g. one `python3 course.py collect` made.
+Their notebooks are found anywhere inside it by the course's file names (01_error.ipynb ...), leaving
+out old/, .ipynb_checkpoints/ and hidden folders; with --before, each is graded as last saved before the
+deadline (choose_version). One row per learner and exercise goes to DIR/gradebook.csv and
+DIR/gradebook.html (DIR: gradebook/ for the hub's homes, gradebook/<FOLDER's name>/ otherwise; never
+another folder's), and each learner gets feedback.html in their folder (feedback.py).
+
+Marks nobody can forge: each learner's notebooks run in a contained kernel (contained.py: as root, a
+throwaway account of its own, stopped whole), cell by cell; the kernel then only hands back each
+exercise's function, pickled as check sends it, and check's judge marks it here, in a checking process
+no learner code has run in (course_utils.marking.sandbox.judge_sent). Nothing the kernel prints counts.
+Hostile files (links, FIFOs, endless or deeply nested ones) are read by handins.py: that learner's rows
+say why, and the class is graded.
 
 A learner's code may loop forever, print gigabytes, wait for input() or end its Python, so:
 - Only the shell channel is listened to: outputs are never received (the kernel drops them, as no one
   subscribes), so a flood of prints costs the grader nothing. A cell's error is kept as one short line.
 - A cell gets a quarter of the notebook's time limit. Past it the kernel is interrupted; if it does not
-  answer within seconds (a bare `except:` swallows the interrupt) it is killed with its process group
-  (check's worker too), started again, and the cells that had finished are replayed, the bad one skipped.
+  answer within seconds (a bare `except:` swallows the interrupt) it is killed whole, started again,
+  and the cells that had finished are replayed, the bad one skipped.
 - A kernel that dies (os._exit, exit(), a crash) is noticed at once and treated the same way.
 - An exercise whose function was lost with a skipped cell is "could not grade", saying why, never
-  "not attempted". Each kernel is killed when its notebook is done, whatever happened.
-The code still runs as the teacher's user: this protects the gradebook, not the machine. Run it as a user
-that can read the learners' folders and little else.
+  "not attempted".
+For speed, learners are graded in parallel, each learner's notebooks share one kernel (emptied between
+them), and cells left as the course has them that only show an explorer or a quiz are not run.
 """
 import argparse
 import ast
+import base64
 import csv
-import html
-import itertools
+import datetime
+import functools
 import json
 import os
+import queue
 import re
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import zmq
-from jupyter_client.connect import write_connection_file
-from jupyter_client.session import Session
-
+from classroom import contained, feedback, handins
+from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, SYMBOLS, \
+    WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
+from course_utils.marking import checking, sandbox
 from course_utils.marking.exercises import EXERCISES
 from course_utils.marking.questions import QUESTIONS
 
@@ -53,18 +61,9 @@ COURSE = HERE / "notebooks"
 DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
-MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
+SHOWING = {"explorers", "widgets_deeper", "quiz"}  # what the course's notebooks call to show an explorer
+VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
 EXCERPT = 300  # characters of a cell's error kept for the message
-
-PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE = "passed", "wrong", "not attempted", "could not grade"
-RIGHT, WRONG_CHOICE = "right", "wrong"  # a recorded quiz answer
-STATUSES = (PASSED, WRONG, NOT_ATTEMPTED, COULD_NOT_GRADE)
-
-# Asked in the learner's kernel after their cells: check's verdict on the function of that name, and
-# whether the name exists at all (missing is "not attempted"; present but still `...` is too, but differently).
-VERDICT = "(__import__('course_utils.marking.checking', fromlist=['verdict']).verdict({0!r}, globals().get({0!r})), " \
-          "{0!r} in globals())"
-
 
 @dataclass
 class Limits:
@@ -80,16 +79,6 @@ class Limits:
     def for_notebook(cls, seconds):
         """The limits for a notebook time limit: a cell gets a quarter of it."""
         return cls(notebook=seconds, cell=seconds / 4)
-
-
-@dataclass
-class Row:
-    """One line of the gradebook: a learner's result on one exercise (or one quiz question)."""
-    learner: str
-    notebook: str
-    exercise: str
-    status: str
-    message: str = ""
 
 
 @dataclass
@@ -123,7 +112,7 @@ def find_learners(folder):
     names = set(course_notebooks())
     learners = {}
     for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
-        if not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
+        if home.is_symlink() or not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
             continue
         found = {}
         for top, folders, files in os.walk(home):  # does not follow links: no loops, nothing outside
@@ -137,24 +126,41 @@ def find_learners(folder):
 
 
 def _newer(path, other):
-    return other is None or path.stat().st_mtime > other.stat().st_mtime
+    return other is None or path.lstat().st_mtime > other.lstat().st_mtime  # a link is not followed
 
 
-def read_notebook(path):
-    """The notebook's JSON, or raise ValueError saying, for the teacher, why it cannot be graded."""
-    size = path.stat().st_size
-    if size == 0:
-        raise ValueError("the notebook file is empty (0 bytes)")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"the notebook file is {size / 1e6:.0f} MB, too big to be a notebook of answers")
-    try:
-        notebook = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
-        raise ValueError(f"the notebook file is not valid JSON ({problem})") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
-        raise ValueError("the file is JSON but not a notebook (no list of cells)")
-    return notebook
+def saved_text(seconds):
+    """A file's time, as the teacher reads it (local time)."""
+    return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def checkpoint_of(path):
+    """JupyterLab's last checkpoint of a notebook (written at File > Save), beside it."""
+    return path.parent / ".ipynb_checkpoints" / f"{path.stem}-checkpoint.ipynb"
+
+
+def versions_of(path, learner_folder):
+    """Every saved version of a learner's notebook: itself, its checkpoint, the earlier ones `collect` kept."""
+    found = [path, checkpoint_of(path), *Path(learner_folder, VERSIONS).glob(f"{path.stem}.*.ipynb")]
+    return [version for version in found if version.is_file() and not version.is_symlink()]
+
+
+def choose_version(path, learner_folder, before):
+    """(the version to grade, its time saved, a note when it is late): with a deadline (seconds), the last
+    version saved before it, as nbgrader does; a notebook saved after it is flagged."""
+    saved = path.lstat().st_mtime
+    if before is None or saved <= before:
+        return path, saved, ""
+    earlier = [(version.lstat().st_mtime, version) for version in versions_of(path, learner_folder)
+               if version.lstat().st_mtime <= before]
+    if not earlier:
+        return path, saved, f"late: saved at {saved_text(saved)}, after the deadline, and no earlier version was kept"
+    when, version = max(earlier)
+    return version, when, (f"saved again at {saved_text(saved)}, after the deadline: graded as saved at "
+                           f"{saved_text(when)}")
+
+
+read_notebook = handins.read_notebook  # regular files only, size and depth capped, validated by nbformat
 
 
 def code_cells(notebook):
@@ -177,57 +183,53 @@ def defines(source, exercise_id):
 # --- The kernel ----------------------------------------------------------------------------------------
 
 class Kernel:
-    """An IPython kernel (the course's Python) in a process group of its own, which check's worker joins,
-    so that one kill stops them all. We talk to it on the shell channel only, with a random key."""
+    """A contained kernel (contained.py) and the requests we make to it, on the shell channel only."""
 
-    def __init__(self, folder, scratch, limits):
+    def __init__(self, scratch, token, limits):
         self.limits = limits
-        key = secrets.token_hex(32).encode()
-        self.connection = Path(tempfile.mkstemp(suffix=".json", prefix="kernel-", dir=scratch)[1])
-        _, info = write_connection_file(str(self.connection), ip="127.0.0.1", key=key)
-        self.session = Session(key=key)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection),
-             "--HistoryManager.enabled=False"],
-            cwd=folder, env=_kernel_environment(scratch), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.context = zmq.Context()
-        self.shell = self.context.socket(zmq.DEALER)
-        self.shell.linger = 0
-        self.shell.connect(f"tcp://127.0.0.1:{info['shell_port']}")
-        if self._request("kernel_info_request", {}, limits.start).kind != "ok":
+        self.contained = contained.ContainedKernel(scratch, token)
+        self.next_memory_check = 0.0
+        if self._reply(self.contained.client.kernel_info(), limits.start).kind != "ok":
             self.stop()
             raise KernelGone("the kernel did not start")
 
     def run(self, code, timeout, expressions=None):
         """Run code as a cell (no input(): it raises at once) and say how it ended. With expressions
         (a dict, maybe empty) it runs silently and the reply holds their values."""
-        content = {"code": code, "silent": expressions is not None, "store_history": False,
-                   "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False}
-        reply = self._request("execute_request", content, timeout)
+        msg_id = self.contained.client.execute(code, silent=expressions is not None, store_history=False,
+                                               user_expressions=expressions or {}, allow_stdin=False,
+                                               stop_on_error=False)
+        reply = self._reply(msg_id, timeout)
         if reply.kind == "interrupted":
-            os.kill(self.process.pid, signal.SIGINT)  # the kernel turns it into KeyboardInterrupt
+            self.contained.interrupt()
             if self._reply(reply.content, self.limits.interrupt).kind in ("ok", "error"):
                 return Reply("interrupted", f"did not finish within {timeout:.0f} s and was interrupted")
             return Reply("lost", f"did not finish within {timeout:.0f} s, nor stop when interrupted")
         return reply
 
-    def _request(self, kind, content, timeout):
-        message = self.session.send(self.shell, kind, content)
-        return self._reply(message["header"]["msg_id"], timeout)
+    def _too_big(self):
+        """True when the kernel's processes hold more than the memory limit (looked at twice a second)."""
+        if time.monotonic() < self.next_memory_check:
+            return False
+        self.next_memory_check = time.monotonic() + 0.5
+        return self.contained.memory() > self.limits.memory
 
     def _reply(self, msg_id, timeout):
         """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late."""
+        shell, process = self.contained.client.shell_channel, self.contained.process
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 return Reply("lost", "ended the Python kernel (os._exit, a crash, or the memory ran out)")
-            if _memory(self.process.pid) > self.limits.memory:
+            if self._too_big():
                 self.stop()
                 return Reply("lost", f"used more than {self.limits.memory / 2**30:.1f} GB of memory and was stopped")
-            if not self.shell.poll(min(left, 0.1) * 1000):
+            try:
+                message = shell.get_msg(timeout=min(left, 0.1))
+            except queue.Empty:
                 continue
-            _, message = self.session.recv(self.shell, mode=zmq.NOBLOCK)
+            except Exception:  # a malformed message (the kernel is the learner's): not a reply
+                continue
             if not message or message["parent_header"].get("msg_id") != msg_id:
                 continue  # a reply to an earlier, interrupted request
             content = message["content"]
@@ -236,34 +238,10 @@ class Kernel:
             if content.get("status") == "error":
                 return Reply("error", _excerpt(f"{content.get('ename')}: {content.get('evalue')}"), content)
             return Reply("ok", content=content)
-        return Reply("interrupted" if self.process.poll() is None else "lost", content=msg_id)
+        return Reply("interrupted" if process.poll() is None else "lost", content=msg_id)
 
     def stop(self):
-        """Kill the kernel and everything it started; collect their exit status. Safe to call twice."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # already gone, with its group
-        self.process.wait()
-        self.shell.close()
-        self.context.term()  # a second call does nothing
-        self.connection.unlink(missing_ok=True)
-
-
-def _memory(pid):
-    """The bytes a process holds in memory now (Linux; elsewhere 0: not watched)."""
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0
-
-
-def _kernel_environment(scratch):
-    """The grader's environment, with this course first on the path and IPython's settings in the scratch
-    folder (a teacher's startup files, history and profile are left alone)."""
-    paths = [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths), IPYTHONDIR=str(Path(scratch) / ".ipython"),
-                PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.contained.stop()
 
 
 def _excerpt(text):
@@ -274,19 +252,19 @@ def _excerpt(text):
 # --- One notebook --------------------------------------------------------------------------------------
 
 class NotebookRun:
-    """One learner's notebook running in a kernel: its cells, then the marking of its exercises."""
+    """One learner's notebook running in a contained kernel: its cells, then its functions handed back."""
 
-    def __init__(self, cells, folder, scratch, limits):
-        self.cells, self.folder, self.scratch, self.limits = cells, folder, scratch, limits
+    def __init__(self, cells, scratch, token, limits, kernel=None):
+        self.cells, self.scratch, self.token, self.limits = cells, scratch, token, limits
         self.deadline = time.monotonic() + limits.notebook
         self.finished = []   # cells that ran to their end (an error included): replayed after a restart
         self.problems = {}   # cell number (from 1) -> what went wrong with it
         self.lost = ""       # why the kernel is gone for good, if it is
         self.restarts = 0
-        self.kernel = None
+        self.kernel = kernel  # one the learner's previous notebook left, emptied (see Learner)
 
     def run_cells(self):
-        self.kernel = Kernel(self.folder, self.scratch, self.limits)
+        self.kernel = self.kernel or Kernel(self.scratch, self.token, self.limits)
         for number, code in enumerate(self.cells, 1):
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -311,7 +289,7 @@ class NotebookRun:
             return False
         self.restarts += 1
         try:
-            self.kernel = Kernel(self.folder, self.scratch, self.limits)
+            self.kernel = Kernel(self.scratch, self.token, self.limits)
         except KernelGone as why:
             self.lost = str(why)
             return False
@@ -325,25 +303,25 @@ class NotebookRun:
                 return False
         return True
 
-    def mark(self, exercise_id):
-        """(status, message) for one exercise, from check's verdict in this kernel."""
-        lost_with = [f"code cell {n} {why}" for n, why in self.problems.items()
-                     if defines(self.cells[n - 1], exercise_id)]
+    def hand_back(self, exercise_ids):
+        """{exercise id: what the kernel holds under that name} (see HAND_BACK), or {} when it is lost.
+        Only bytes and a few words come back: nothing the kernel says is a verdict."""
         if self.kernel is None:
-            return COULD_NOT_GRADE, "; ".join(lost_with) or self.lost
-        reply = self.kernel.run("", self.limits.cell, {"verdict": VERDICT.format(exercise_id)})
-        value = (reply.content or {}).get("user_expressions", {}).get("verdict", {})
+            return {}
+        reply = self.kernel.run(HAND_BACK, self.limits.cell, {"found": f"__gradebook_hand_back({exercise_ids!r})"})
+        value = (reply.content or {}).get("user_expressions", {}).get("found", {})
         if reply.kind != "ok" or value.get("status") != "ok":
-            why = reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}")
-            if reply.kind == "lost":
-                self.kernel.stop()
-                self.kernel, self.lost = None, f"the kernel was lost while marking {exercise_id}"
-            return COULD_NOT_GRADE, f"marking it failed: {why}"
-        (status, sentence), present = ast.literal_eval(value["data"]["text/plain"])
-        if not present and lost_with:
-            return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
-        note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
-        return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence + note
+            self.lost = "its functions could not be taken out of the kernel: " + (
+                reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}"))
+            return {}
+        try:
+            found = json.loads(ast.literal_eval(value["data"]["text/plain"]))
+        except (ValueError, SyntaxError, TypeError, KeyError, RecursionError, MemoryError):
+            found = None
+        if not isinstance(found, dict):
+            self.lost = "the kernel's answer about its functions was not readable"
+            return {}
+        return found
 
     def stop(self):
         if self.kernel is not None:
@@ -351,66 +329,176 @@ class NotebookRun:
             self.kernel = None
 
 
-def grade_notebook(path, exercise_ids, scratch, limits):
-    """{exercise id: (status, message)} for one learner's notebook file."""
-    try:
-        cells = code_cells(read_notebook(path))
-    except (OSError, ValueError) as why:
-        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
-    # The layout the notebook expects: its first cell runs ../course_utils/setup_check.py.
-    root = Path(tempfile.mkdtemp(dir=scratch, prefix="notebook-"))
-    work = root / "my-work"
-    work.mkdir()
-    try:
-        (root / "course_utils").symlink_to(HERE / "course_utils", target_is_directory=True)
-    except OSError:  # no symbolic links (Windows without the right): a copy does as well
-        shutil.copytree(HERE / "course_utils", root / "course_utils")
-    shutil.copyfile(path, work / path.name)
-    run = NotebookRun(cells, work, scratch, limits)
-    try:
-        run.run_cells()
-        return {exercise_id: run.mark(exercise_id) for exercise_id in exercise_ids}
-    except KernelGone as why:
-        return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
-    finally:
-        run.stop()
-        shutil.rmtree(root, ignore_errors=True)
+# Run in the learner's kernel once its cells have run: each exercise's function, pickled as check sends it
+# to its checking process. (sandbox._request: until the installed course_utils has sent_function.)
+HAND_BACK = """def __gradebook_hand_back(names):
+    import base64, json
+    from course_utils.marking import sandbox
+    from course_utils.marking.judging import describe
+    send = getattr(sandbox, "sent_function", None) or (lambda fn: sandbox._request("", fn, None)[1:4])
+    found = {}
+    for name in names:
+        try:
+            if name not in globals():
+                found[name] = ["missing"]
+            elif not callable(globals()[name]):
+                found[name] = ["not a function", describe(globals()[name])]
+            else:
+                fn_name, code, pickled = send(globals()[name])
+                found[name] = ["function", fn_name, None if code is None else base64.b64encode(code).decode(),
+                               base64.b64encode(pickled).decode()]
+        except Exception as problem:
+            found[name] = ["not sent", f"{type(problem).__name__}: {problem}"]
+    return json.dumps(found)"""
+
+_judging = threading.Lock()  # one judge at a time in this process (check's worker serves one request at a time)
 
 
-def recorded_answers(home):
+def judge(exercise_id, found):
+    """(status, sentence) for what the kernel handed back, judged here by check's own judge in a worker
+    no learner code has run in (course_utils.marking.sandbox); the kernel's word is never taken."""
+    kind = found[0] if isinstance(found, list) and found else None
+    if kind == "missing":
+        return NOT_ATTEMPTED, f"there is no function `{exercise_id}` in the notebook"
+    if kind == "not a function" and len(found) == 2:
+        return WRONG, f"`{exercise_id}` is {_excerpt(found[1])}, not a function"
+    if kind == "not sent" and len(found) == 2:
+        return COULD_NOT_GRADE, f"it could not be sent to a separate process to be judged: {_excerpt(found[1])}"
+    try:
+        _, name, code, pickled = found
+        code = None if code is None else base64.b64decode(code, validate=True)
+        pickled = base64.b64decode(pickled, validate=True)
+    except (ValueError, TypeError):
+        return COULD_NOT_GRADE, "the kernel handed back something that is not a function"
+    try:
+        with _judging:
+            status, sentence, _ = sandbox.judge_sent(exercise_id, name, code, pickled, checking.TIME_LIMIT)
+    except sandbox.NoWorker as why:
+        return COULD_NOT_GRADE, f"check could not judge it: {why}"
+    return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence
+
+
+def mark(run, exercise_id, found):
+    """(status, message) for one exercise, saying which cell problems may have cost it."""
+    lost_with = [f"code cell {n} {why}" for n, why in run.problems.items() if defines(run.cells[n - 1], exercise_id)]
+    if exercise_id not in found:
+        return COULD_NOT_GRADE, "; ".join(lost_with) or run.lost or "its function was not handed back"
+    status, sentence = judge(exercise_id, found[exercise_id])
+    if found[exercise_id][:1] == ["missing"] and lost_with:
+        return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
+    note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
+    return status, sentence + note
+
+
+# Between two notebooks of one learner: their names gone, the folder as it was; modules stay imported.
+EMPTY = "get_ipython().run_line_magic('reset', '-f')\nimport os\nos.chdir({work!r})\ndel os"
+
+
+class Learner:
+    """One learner's account and scratch folder (contained.py), and the kernel their notebooks use in turn:
+    started once, emptied between notebooks, so the imports and set-up are paid once a learner. Only their
+    own notebooks share it; it is stopped whole (every process of the account) when they are done."""
+
+    def __init__(self, run_folder, token, limits):
+        self.scratch = contained.Scratch(run_folder, contained.new_account())
+        self.token, self.limits, self.kernel = token, limits, None
+
+    def grade_notebook(self, cells, exercise_ids):
+        """{exercise id: (status, message)} for one notebook's code cells."""
+        run = NotebookRun(cells, self.scratch, self.token, self.limits, self._emptied_kernel())
+        try:
+            run.run_cells()
+            found = run.hand_back(exercise_ids)
+        except KernelGone as why:
+            return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
+        finally:
+            self.kernel, run.kernel = run.kernel, None
+        return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
+
+    def _emptied_kernel(self):
+        """The kernel of the previous notebook with its names removed, or None (a new one is started)."""
+        if self.kernel is not None and \
+                self.kernel.run(EMPTY.format(work=str(self.scratch.work)), self.limits.cell, {}).kind != "ok":
+            self.kernel.stop()
+            self.kernel = None
+        return self.kernel
+
+    def stop(self):
+        if self.kernel is not None:
+            self.kernel.stop()
+            self.kernel = None
+        if self.scratch.uid is not None:
+            contained.stop_account(self.scratch.uid)  # also when no kernel was left to stop
+        self.scratch.remove()
+
+
+def shows_only(source):
+    """True for a cell that only shows an explorer or a quiz (every statement a call of one): nothing a
+    learner's function uses comes from it, and drawing is most of a notebook's time."""
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return bool(body) and all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                              and _root_name(node.value.func) in SHOWING for node in body)
+
+
+def _root_name(node):
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+@functools.lru_cache(maxsize=None)
+def course_cells(notebook):
+    """The code cells of the course's own notebook, as a set."""
+    return frozenset(code_cells(handins.read_notebook(COURSE / f"{notebook}.ipynb")))
+
+
+def cells_to_run(cells, notebook):
+    """The cells, those left as the course has them that only show something emptied (not run)."""
+    try:
+        course = course_cells(notebook)
+    except (OSError, ValueError):
+        course = frozenset()
+    return ["" if cell in course and shows_only(cell) else cell for cell in cells]
+
+
+def recorded_answers(home, before=None):
     """{question id: (last choice, number of choices made)} from quiz-answers.jsonl in a learner's home,
-    where the class hub has each quiz click written (course_utils/marking/questions.py's record)."""
+    where the class hub has each quiz click written (course_utils/marking/questions.py's record); with a
+    deadline (seconds), only the choices made before it. ValueError when the file is hostile (handins.py)."""
     answers = {}
-    try:
-        with open(Path(home) / "quiz-answers.jsonl", encoding="utf-8", errors="replace") as lines:
-            for line in itertools.islice(lines, 100_000):  # a learner's own writing there is not read forever
-                try:
-                    entry = json.loads(line)
-                    question, choice = entry["question"], entry["choice"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if isinstance(question, str) and type(choice) is int:
-                    answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
-    except OSError:
-        pass  # no quiz answered on the hub (or not on a hub at all)
+    for entry in handins.read_answer_lines(Path(home) / "quiz-answers.jsonl"):
+        question, choice = entry.get("question"), entry.get("choice")
+        if isinstance(question, str) and type(choice) is int and not _after(entry.get("time"), before):
+            answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
     return answers
 
 
-def quiz_answers(path, notebook, recorded=None):
+def _after(when, before):
+    """True when a recorded time (the hub's local ISO time) is past the deadline; an unreadable one is not."""
+    try:
+        return before is not None and datetime.datetime.fromisoformat(when).timestamp() > before
+    except (TypeError, ValueError, OverflowError, OSError):
+        return False
+
+
+def quiz_answers(notebook, name, recorded=None):
     """[(question id, choice index, how many choices were made or None)] for a notebook's questions: from
     what the hub recorded, else from the quiz choices saved in the notebook's widget state (JupyterLab saves
     that state only with Settings > Save Widget State Automatically on, off by default)."""
-    recorded = {question.id: recorded[question.id] for question in QUESTIONS.get(notebook, [])
+    recorded = {question.id: recorded[question.id] for question in QUESTIONS.get(name, [])
                 if recorded and question.id in recorded}
     if recorded:
         return [(question_id, choice, tries) for question_id, (choice, tries) in recorded.items()]
     try:
-        state = read_notebook(path)["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
         models = [model["state"] for model in state.values() if model.get("model_name") == "RadioButtonsModel"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return []
     answers = []
-    for question in QUESTIONS.get(notebook, []):
+    for question in QUESTIONS.get(name, []):
         labels = [text for text, _ in question.choices]
         for model in models:
             if isinstance(model, dict) and model.get("_options_labels") == labels and type(model.get("index")) is int:
@@ -421,26 +509,81 @@ def quiz_answers(path, notebook, recorded=None):
 
 # --- The class -----------------------------------------------------------------------------------------
 
-def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print):
+def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     """Every learner's rows, one per exercise of the course (and one per recorded quiz answer). `jobs`
-    notebooks run at a time, each in its own kernel."""
+    learners are graded at a time, each in a contained kernel of their own. A learner whose files cannot be read gets
+    rows saying why; the others are graded all the same. `before`: the deadline, in seconds (see
+    choose_version)."""
     limits = limits or Limits()
-    tasks = [(learner, notebook, found.get(notebook), recorded_answers(Path(folder) / learner))
-             for learner, found in find_learners(folder).items() for notebook in course_notebooks()]
-    with tempfile.TemporaryDirectory(prefix="gradebook-") as scratch, ThreadPoolExecutor(jobs) as pool:
-        results = pool.map(lambda task: _grade_learners_notebook(*task, scratch, limits, echo), tasks)
-        return [row for rows in results for row in rows]
+    token = os.environ.get(contained.MARK) or secrets.token_hex(16)  # marks every kernel of this run
+    scratch = contained.run_folder()
+    tasks = [(learner, found, Path(folder) / learner) for learner, found in find_learners(folder).items()]
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            results = pool.map(lambda task: _grade_learner(*task, scratch, token, limits, echo, before), tasks)
+            rows = [row for found in results for row in found]
+    finally:
+        if not contained.as_root():
+            contained.stop_marked(token)  # the processes that left their kernel's tree
+        contained.remove_run_folder(scratch)
+    return rows + _answer_file_problems(tasks)
 
 
-def _grade_learners_notebook(learner, notebook, path, recorded, scratch, limits, echo):
+def _grade_learner(learner, found, home, scratch, token, limits, echo, before):
+    """One learner's rows, notebook by notebook, in one contained kernel (see Learner)."""
+    session = None
+    try:
+        session = Learner(scratch, token, limits)
+        return [row for notebook in course_notebooks()
+                for row in _graded_safely(learner, notebook, found.get(notebook), home, session, echo, before)]
+    except Exception as problem:  # the account or the scratch folder could not be made
+        why = _excerpt(f"grading failed: {type(problem).__name__}: {problem}")
+        return [Row(learner, exercise.notebook, exercise.id, COULD_NOT_GRADE, why) for exercise in EXERCISES]
+    finally:
+        if session is not None:
+            session.stop()
+
+
+def _answer_file_problems(tasks):
+    """A row for each learner whose quiz-answers.jsonl could not be read, saying why."""
+    rows = []
+    for home in dict.fromkeys(task[2] for task in tasks):
+        try:
+            recorded_answers(home)
+        except ValueError as why:
+            rows.append(Row(home.name, "", "quiz-answers", COULD_NOT_GRADE, f"quiz-answers.jsonl: {why}"))
+    return rows
+
+
+def _graded_safely(learner, notebook, path, home, session, echo, before):
+    """One learner's notebook graded; whatever goes wrong with it is that learner's rows, not the class's."""
+    try:
+        return _grade_learners_notebook(learner, notebook, path, home, session, echo, before)
+    except Exception as problem:
+        why = _excerpt(f"grading it failed: {type(problem).__name__}: {problem}")
+        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, why) for exercise_id in exercises_of(notebook)]
+
+
+def _grade_learners_notebook(learner, notebook, path, home, session, echo, before):
     exercise_ids = exercises_of(notebook)
     if path is None:
         return [Row(learner, notebook, exercise_id, NOT_ATTEMPTED, f"no {notebook}.ipynb found")
                 for exercise_id in exercise_ids]
     started = time.monotonic()
-    results = grade_notebook(path, exercise_ids, scratch, limits) if exercise_ids else {}
-    rows = [Row(learner, notebook, exercise_id, *results[exercise_id]) for exercise_id in exercise_ids]
-    for question_id, choice, tries in quiz_answers(path, notebook, recorded):
+    path, saved, late = choose_version(path, home, before)
+    stamp = dict(saved=saved_text(saved), late=late)
+    try:
+        contents = read_notebook(path)
+    except ValueError as why:
+        return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why), **stamp) for exercise_id in exercise_ids]
+    cells = cells_to_run(code_cells(contents), notebook)
+    results = session.grade_notebook(cells, exercise_ids) if exercise_ids else {}
+    rows = [Row(learner, notebook, exercise_id, *results[exercise_id], **stamp) for exercise_id in exercise_ids]
+    try:
+        recorded = recorded_answers(home, before)
+    except ValueError:
+        recorded = {}  # said once for the learner (_answer_file_problems)
+    for question_id, choice, tries in quiz_answers(contents, notebook, recorded):
         question = next(q for q in QUESTIONS[notebook] if q.id == question_id)
         chosen = question.choices[choice][0] if 0 <= choice < len(question.choices) else f"choice {choice}"
         chosen += f" (the last of {tries} choices)" if tries and tries > 1 else ""
@@ -460,7 +603,7 @@ def _printable(text):
 
 def summary(rows, seconds):
     """One paragraph for the teacher (the page shows the quiz note below the grid instead)."""
-    marked = [row for row in rows if not row.exercise.startswith("quiz:")]
+    marked = [row for row in rows if is_exercise(row)]
     counts = Counter(row.status for row in marked)
     learners = len({row.learner for row in rows})
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
@@ -474,105 +617,75 @@ def summary(rows, seconds):
 
 # --- Writing it down -----------------------------------------------------------------------------------
 
+PLAIN_NUMBER = re.compile(r"[+-]\s*[$€£¥]?\s*\d[\d,]*(\.\d+)?%?")  # +$30,000, -1.5: data, not a formula
+
+
 def spreadsheet_safe(text):
-    """Text a spreadsheet shows as text: one starting with = + - @ (or a tab or return) would be a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Text a spreadsheet shows as it is: a cell that would start a formula (=, @, a tab or a return, or + or -
+    not followed by a plain number) gets a leading apostrophe, which spreadsheets take as "text" and hide."""
+    starts_formula = text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not PLAIN_NUMBER.fullmatch(text))
+    return "'" + text if starts_formula else text
 
 
 def write_csv(rows, path):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["learner", "notebook", "exercise", "status", "message"])
+        writer.writerow(["learner", "notebook", "exercise", "status", "message", "saved", "late"])
         for row in rows:
             writer.writerow([spreadsheet_safe(value) for value in
-                             (row.learner, row.notebook, row.exercise, row.status, row.message)])
+                             (row.learner, row.notebook, row.exercise, row.status, row.message, row.saved, row.late)])
 
 
-SYMBOLS = {PASSED: "✓", WRONG: "✗", NOT_ATTEMPTED: "–", COULD_NOT_GRADE: "⚠", RIGHT: "✓", WRONG_CHOICE: "✗"}
-CLASSES = {PASSED: "passed", WRONG: "wrong", NOT_ATTEMPTED: "todo", COULD_NOT_GRADE: "ungraded",
-           RIGHT: "passed", WRONG_CHOICE: "wrong"}
-
-STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 24px 32px;
-       background: #fafafa; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-.summary { max-width: 80em; color: #444; margin: 4px 0 12px; }
-.legend span { display: inline-block; margin-right: 14px; }
-.grid { overflow-x: auto; background: white; border: 1px solid #d0d7de; border-radius: 6px; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
-thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
-thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
-                        max-width: 8em; vertical-align: bottom; }  /* lines break after "_" only */
-th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 9em; max-width: 16em;
-             overflow-wrap: anywhere; font-weight: 600; z-index: 1; }
-thead th.learner, tfoot th.learner { background: #f3f4f6; }
-td.cell { width: 2.2em; font-size: 16px; font-weight: 700; cursor: help; }
-td.total, tfoot td { font-variant-numeric: tabular-nums; font-size: 12px; color: #333; }
-tfoot td, tfoot th { background: #f3f4f6; }
-.passed { background: #d8f3dc; color: #1b5e20; }
-.wrong { background: #fde2e1; color: #b71c1c; }
-.todo { background: #f1f1f1; color: #6b6b6b; }
-.ungraded { background: #fff1c2; color: #7a4f00; }
-.chip { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 4px; padding: 0 4px;
-        font-weight: 700; }
-details { background: white; border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; padding: 6px 12px; }
-summary { cursor: pointer; font-weight: 600; overflow-wrap: anywhere; }
-ul.messages { list-style: none; padding: 0; margin: 6px 0; }
-ul.messages li { margin: 4px 0; padding: 4px 8px; border-radius: 4px; white-space: pre-wrap;
-                 overflow-wrap: anywhere; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
-.note { color: #555; }
-"""
-
-
-def write_html(rows, path, summary_text):
-    """A page a teacher can open anywhere: no scripts, no outside files; every text escaped."""
-    exercises = [(row.notebook, row.exercise) for row in rows if not row.exercise.startswith("quiz:")]
+def write_html(rows, path, summary_text, pages=None):
+    """A page a teacher can open anywhere: no scripts, no outside files; every text escaped. pages:
+    {learner: the file name of their feedback page in feedback/}, linked from their name."""
+    pages = pages or {}
+    exercises = [(row.notebook, row.exercise) for row in rows if is_exercise(row)]
     columns = list(dict.fromkeys(exercises))
     learners = list(dict.fromkeys(row.learner for row in rows))
     by_key = {(row.learner, row.exercise): row for row in rows}
     parts = ["<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>Gradebook</title><style>{STYLE}</style></head><body>",
-             "<h1>Gradebook</h1>", f"<p class='summary'>{_e(summary_text)}</p>", _legend(),
-             _grid(columns, learners, by_key), _quiz_table(rows, learners), _details(rows, learners),
-             f"<p class='note'>Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
-             " Hover over a cell for check's message.</p></body></html>\n"]
+             "<h1>Gradebook</h1>", f"<p class='summary'>{esc(summary_text)}</p>", _legend(),
+             _grid(columns, learners, by_key, pages), _quiz_table(rows, learners), _details(rows, learners),
+             f"<p class='note'>Made {esc(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
+             " Hover over a cell for check's message, or open a learner's messages below; a learner's name"
+             " opens the page they were given.</p></body></html>\n"]
     Path(path).write_text("\n".join(parts), encoding="utf-8")
 
 
-def _e(text):
-    return html.escape(str(text), quote=True)
-
-
-def _chip(status):
-    return f"<span class='chip {CLASSES[status]}' aria-hidden='true'>{SYMBOLS[status]}</span>"
-
-
 def _legend():
-    return "<p class='legend'>" + "".join(f"<span>{_chip(status)} {status}</span>" for status in STATUSES) + "</p>"
+    return "<p class='legend'>" + "".join(f"<span>{chip(status)} {status}</span>" for status in STATUSES) + "</p>"
 
 
-def _grid(columns, learners, by_key):
+def _learner_cell(learner, rows, pages):
+    """The learner's name (a link to their feedback page, if any) and which notebooks were late."""
+    late = sorted({row.notebook for row in rows if row.learner == learner and row.late})
+    name = (f"<a href='feedback/{esc(pages[learner])}'>{esc(learner)}</a>" if learner in pages else esc(learner))
+    return name + (f"<br><span class='late'>late: {esc(', '.join(late))}</span>" if late else "")
+
+
+def _grid(columns, learners, by_key, pages):
     """The learner × exercise table, with each learner's total and each exercise's."""
     if not columns:
         return "<p>No learners' notebooks were found.</p>"
     groups = list(dict.fromkeys(notebook for notebook, _ in columns))
     head = ["<thead><tr><th class='learner' rowspan='2'>learner</th>"]
-    head += [f"<th colspan='{sum(n == notebook for n, _ in columns)}'>{_e(notebook)}</th>" for notebook in groups]
+    head += [f"<th colspan='{sum(n == notebook for n, _ in columns)}'>{esc(notebook)}</th>" for notebook in groups]
     head += ["<th rowspan='2'>passed</th></tr><tr class='exercises'>"]
-    head += [f"<th>{_e(exercise).replace('_', '_<wbr>')}</th>" for _, exercise in columns]
+    head += [f"<th>{esc(exercise).replace('_', '_<wbr>')}</th>" for _, exercise in columns]
     head += ["</tr></thead>"]
     body = ["<tbody>"]
     for learner in learners:
         cells = [by_key.get((learner, exercise)) for _, exercise in columns]
         passed = sum(row is not None and row.status == PASSED for row in cells)
-        body.append(f"<tr><th class='learner' scope='row'>{_e(learner)}</th>")
+        mine = [row for row in cells if row is not None]
+        body.append(f"<tr><th class='learner' scope='row'>{_learner_cell(learner, mine, pages)}</th>")
         for (notebook, exercise), row in zip(columns, cells):
             status, message = (row.status, row.message) if row else (NOT_ATTEMPTED, "")
             tip = f"{exercise} ({notebook}): {status}" + (f"\n{message}" if message else "")
-            body.append(f"<td class='cell {CLASSES[status]}' title='{_e(tip)}' aria-label='{_e(status)}'>"
+            body.append(f"<td class='cell {CLASSES[status]}' title='{esc(tip)}' aria-label='{esc(status)}'>"
                         f"{SYMBOLS[status]}</td>")
         body.append(f"<td class='total'>{passed} / {len(columns)}</td></tr>")
     body.append("</tbody>")
@@ -584,6 +697,7 @@ def _grid(columns, learners, by_key):
 
 
 def _quiz_table(rows, learners):
+    """Each learner's last choice per question, as its letter (no hovering needed), and the questions below."""
     quiz = [row for row in rows if row.exercise.startswith("quiz:")]
     if not quiz:
         return ("<p class='note'>No quiz answers were recorded: the class hub records every choice; elsewhere "
@@ -592,59 +706,121 @@ def _quiz_table(rows, learners):
     questions = list(dict.fromkeys(row.exercise for row in quiz))
     by_key = {(row.learner, row.exercise): row for row in quiz}
     parts = ["<h2>Quiz answers (each learner's last choice)</h2><div class='grid'><table><thead><tr>",
-             "<th class='learner'>learner</th>", *(f"<th>{_e(q.removeprefix('quiz:'))}</th>" for q in questions),
+             "<th class='learner'>learner</th>", *(f"<th>{esc(q.removeprefix('quiz:'))}</th>" for q in questions),
              "</tr></thead><tbody>"]
     for learner in learners:
-        parts.append(f"<tr><th class='learner'>{_e(learner)}</th>")
+        parts.append(f"<tr><th class='learner'>{esc(learner)}</th>")
         for question in questions:
             row = by_key.get((learner, question))
-            parts.append(f"<td class='cell {CLASSES[row.status]}' title='{_e(row.message)}'>{SYMBOLS[row.status]}</td>"
-                         if row else "<td class='cell todo' title='not recorded'>–</td>")
+            parts.append(f"<td class='choice {CLASSES[row.status]}' title='{esc(row.message)}'>{SYMBOLS[row.status]} "
+                         f"{choice_letter(row)}</td>" if row else "<td class='choice todo'>–</td>")
         parts.append("</tr>")
-    return "".join(parts) + "</tbody></table></div>"
+    parts.append("</tbody></table></div>")
+    return "".join(parts) + _question_key([next(row for row in quiz if row.exercise == q) for q in questions])
+
+
+def _question_key(rows):
+    """Each question's prompt and its choices, lettered, the right one marked."""
+    parts = ["<details><summary>The questions and their choices</summary>"]
+    for row in rows:
+        question = question_of(row)
+        if question is None:
+            continue
+        parts.append(f"<p><code>{esc(question.id)}</code> {esc(question.prompt)}</p><ol class='choices' type='A'>")
+        parts += [f"<li class='answer'>{esc(text)} (right)</li>" if index == question.answer
+                  else f"<li>{esc(text)}</li>" for index, (text, _) in enumerate(question.choices)]
+        parts.append("</ol>")
+    return "".join(parts) + "</details>"
 
 
 def _details(rows, learners):
-    """Each learner's messages, wrong and ungraded first; open where something needs the teacher's eye."""
-    order = {WRONG: 0, COULD_NOT_GRADE: 1, NOT_ATTEMPTED: 2, PASSED: 3}
+    """Each learner's messages: wrong and ungraded first, then passed; what was not attempted in one line;
+    their quiz choices written out. Open where something needs the teacher's eye."""
+    order = {WRONG: 0, COULD_NOT_GRADE: 1, PASSED: 2}
     parts = ["<h2>Messages, learner by learner</h2>"]
     for learner in learners:
-        mine = sorted((row for row in rows if row.learner == learner and not row.exercise.startswith("quiz:")),
+        rows_of = [row for row in rows if row.learner == learner]
+        mine = sorted((row for row in rows_of if is_exercise(row) and row.status != NOT_ATTEMPTED),
                       key=lambda row: order[row.status])
-        counts = Counter(row.status for row in mine)
+        counts = Counter(row.status for row in rows_of if is_exercise(row))
         opened = " open" if counts[WRONG] or counts[COULD_NOT_GRADE] else ""
-        parts.append(f"<details{opened}><summary>{_e(learner)}: "
+        parts.append(f"<details{opened}><summary>{esc(learner)}: "
                      + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + "</summary><ul class='messages'>")
-        parts += [f"<li class='{CLASSES[row.status]}'>{_chip(row.status)} <code>{_e(row.exercise)}</code> "
-                  f"({_e(row.status)}): {_e(row.message)}</li>" for row in mine]
+        parts += [f"<li class='{CLASSES[row.status]}'>{chip(row.status)} <code>{esc(row.exercise)}</code> "
+                  f"({esc(row.status)}): {esc(row.message)}</li>" for row in mine]
+        parts += [f"<li class='ungraded'>{chip(COULD_NOT_GRADE)} {esc(row.message)}</li>"
+                  for row in rows_of if not row.notebook]
+        todo = [row.exercise for row in rows_of if is_exercise(row) and row.status == NOT_ATTEMPTED]
+        if todo:
+            parts.append(f"<li class='todo'>{chip(NOT_ATTEMPTED)} not attempted: {esc(', '.join(todo))}</li>")
+        parts += [f"<li class='{CLASSES[row.status]}'>{chip(row.status)} quiz <code>{esc(row.exercise[5:])}</code>: "
+                  f"{choice_letter(row)}. {esc(row.message)}</li>"
+                  for row in rows_of if row.exercise.startswith("quiz:")]
+        parts += [f"<li class='late'>{esc(row.notebook)}: {esc(row.late)}</li>"
+                  for row in {row.notebook: row for row in rows_of if row.late}.values()]
         parts.append("</ul></details>")
     return "".join(parts)
 
 
 # --- The command ---------------------------------------------------------------------------------------
 
+def default_out(folder):
+    """gradebook/ for the hub's homes; gradebook/<folder's name>/ for any other folder (a collection)."""
+    return DEFAULT_OUT if Path(folder).resolve() == DEFAULT_FOLDER.resolve() else DEFAULT_OUT / Path(folder).name
+
+
+def claim_out(out, folder):
+    """Make out the gradebook folder of `folder`; exit, saying why, if it holds another folder's gradebook."""
+    marker, source = out / ".graded-folder", str(Path(folder).resolve())
+    owner = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    if (out / "gradebook.csv").exists() and owner != source:
+        sys.exit(f"{out} holds the gradebook of {owner or 'another folder'}: give another --out, so that it is "
+                 "not overwritten.")
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(out, 0o700)  # learners' marks and messages: the teacher's alone, even in a folder learners can read
+    marker.write_text(source + "\n", encoding="utf-8")
+
+
+def deadline(text):
+    """--before's time (local time unless it says otherwise) in seconds."""
+    try:
+        return datetime.datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time such as '2026-12-05 17:00'") from None
+
+
 def main(arguments=None):
     parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER),
-                        help="one folder per learner (default: .hub/homes)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help="where gradebook.csv and gradebook.html go (default: gradebook/)")
+                        help="one folder per learner (default: .hub/homes), e.g. one `collect` made")
+    parser.add_argument("--out", help="where gradebook.csv and gradebook.html go (default: gradebook/ for the "
+                                      "hub's homes, gradebook/<folder's name>/ for another folder)")
+    parser.add_argument("--before", type=deadline, metavar="TIME",
+                        help="a deadline ('2026-12-05 17:00'): grade the last version saved before it")
     parser.add_argument("--time-limit", type=float, default=Limits.notebook, metavar="SECONDS",
                         help="the most one notebook may take (default: 300); one cell gets a quarter of it")
-    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2), metavar="N",
-                        help="notebooks graded at a time (default: half the processors)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N",
+                        help="learners graded at a time (default: one per processor)")
+    parser.add_argument("--no-feedback", action="store_true",
+                        help="do not give each learner feedback.html in their folder (the teacher's copies are "
+                             "written all the same, in the gradebook's feedback/)")
     options = parser.parse_args(arguments)
-    folder, out = Path(options.folder), Path(options.out)
+    os.umask(0o077)  # every file the gradebook writes is readable by the teacher only
+    folder = Path(options.folder)
+    out = Path(options.out) if options.out else default_out(folder)
     if not folder.is_dir():
         sys.exit(f"There is no folder {folder}: give the folder that holds one folder per learner.")
+    claim_out(out, folder)
     started = time.monotonic()
-    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs))
-    out.mkdir(parents=True, exist_ok=True)
+    rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs), before=options.before)
     counted, text = summary(rows, time.monotonic() - started)
     write_csv(rows, out / "gradebook.csv")
-    write_html(rows, out / "gradebook.html", counted)
+    write_html(rows, out / "gradebook.html", counted, feedback.write_pages(rows, out))
+    problems = [] if options.no_feedback else feedback.give_all(rows, folder)
+    given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {folder}"
+                                            + (f", except: {'; '.join(problems)}" if problems else "") + ".")
     print(f"\n{text} The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table "
-          f"in {out / 'gradebook.csv'}.")
+          f"in {out / 'gradebook.csv'}.{given}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import subprocess
+import stat
 import sys
 import time
 from pathlib import Path
@@ -132,7 +133,7 @@ print(json.dumps({"grader_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 
 def processes_with(token):
-    """The ids of running processes whose environment holds token (the grader's kernels inherit it)."""
+    """The ids of running processes whose environment holds token (the grader marks every kernel with it)."""
     found = []
     for folder in Path("/proc").glob("[0-9]*"):
         try:
@@ -148,18 +149,22 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("homes")
     out = tmp_path_factory.mktemp("out") / "gradebook"
     handed_in = make_class(folder)
+    outside = tmp_path_factory.mktemp("outside") / "not-theirs.txt"
+    outside.write_text("the teacher's file")
+    (folder / "cy" / "feedback.html").symlink_to(outside)  # a link where cy's page will go
     token = f"GRADEBOOK_TEST_{secrets.token_hex(8)}"
     started = time.monotonic()
     command = [sys.executable, "-c", RUN, str(folder), "--out", str(out), "--time-limit", str(TIME_LIMIT),
                "--jobs", "2"]
     done = subprocess.run(command,
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT), GRADEBOOK_TEST_TOKEN=token))
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), COURSE_GRADEBOOK_RUN=token))
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-3000:]
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return dict(folder=folder, out=out, handed_in=handed_in, token=token, stdout=done.stdout, seconds=seconds,
+                outside=outside,
                 rows=rows, memory=json.loads(done.stdout.strip().splitlines()[-1]),
                 results={(row["learner"], row["exercise"]): (row["status"], row["message"]) for row in rows})
 
@@ -245,10 +250,17 @@ def test_the_html_page_escapes_learners_names_and_messages_and_needs_nothing_out
     page = (graded["out"] / "gradebook.html").read_text(encoding="utf-8")
     assert SCRIPT not in page and HTML_MESSAGE not in page and "<img" not in page and "<script" not in page
     assert html.escape(SCRIPT) in page and html.escape(HTML_MESSAGE) in page
-    assert not re.search(r"<[^>]*\b(src|href)\s*=|@import|url\(", page)  # nothing fetched from outside
-    ada = page.split(">ada</th>", 1)[1].split("</tr>", 1)[0]
+    assert not re.search(r"<[^>]*\bsrc\s*=|@import|url\(", page)  # nothing fetched from outside
+    assert all(re.fullmatch(r"feedback/[\w-]+\.html", link) for link in re.findall(r"href='([^']*)'", page))
+    ada = page.split(">ada</a></th>", 1)[1].split("</tr>", 1)[0]  # her row of the grid
     assert ada.count("class='cell passed'") == 4 and "4 / 19" in ada
     assert "1/12" in page.split("<tfoot>", 1)[1]  # only ada passed gradient_step
+
+
+def test_the_gradebook_is_readable_by_the_teacher_only(graded):
+    assert stat.S_IMODE(graded["out"].stat().st_mode) == 0o700
+    for path in graded["out"].rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
 
 
 def test_the_command_prints_a_summary_and_where_the_files_are(graded):
@@ -263,3 +275,57 @@ def test_the_quiz_choices_the_hub_recorded_are_shown_with_the_last_choice_of_eac
     assert result(graded, "bob", "quiz:error-units")[0] == "wrong"
     assert ("cy", "quiz:error-sign") not in graded["results"]  # nothing recorded, nothing shown
     assert "teacher" not in {row["learner"] for row in graded["rows"]}
+
+
+def test_each_learner_gets_a_page_of_their_own_linked_from_the_teachers(graded):
+    page = (graded["out"] / "gradebook.html").read_text(encoding="utf-8")
+    links = re.findall(r"href='(feedback/[^']*)'", page)
+    assert len(links) == 12 and all((graded["out"] / link).is_file() for link in links)
+    bob = (graded["folder"] / "bob" / "feedback.html").read_text(encoding="utf-8")
+    first_wrong = next(answer for answer in ANSWERS if answer.exercise_id == "error")
+    assert html.escape(checking.verdict("error", first_wrong.fn)[1]) in bob  # check's message
+    assert "Try <code>hint(&#x27;error&#x27;)</code>" in bob and "ada" not in bob  # the hint; no one else's rows
+    assert "The right answer: <b>" in bob  # bob's quiz answer, beside the right one
+    mode = (graded["folder"] / "bob" / "feedback.html").stat()
+    assert mode.st_mode & 0o777 == 0o600 and mode.st_uid == (graded["folder"] / "bob").stat().st_uid
+
+
+def test_a_link_where_the_feedback_goes_is_replaced_not_written_through(graded):
+    assert graded["outside"].read_text() == "the teacher's file"
+    given = graded["folder"] / "cy" / "feedback.html"
+    assert not given.is_symlink() and "Feedback for cy" in given.read_text(encoding="utf-8")
+
+
+def test_a_learners_passed_exercises_come_before_what_they_have_not_attempted(graded):
+    page = (graded["out"] / "gradebook.html").read_text(encoding="utf-8")
+    ada = page.split("<summary>ada:", 1)[1].split("</details>", 1)[0]
+    assert ada.index("(passed)") < ada.index("not attempted: ") and ada.count("not attempted") == 2  # count + line
+
+
+def test_the_csv_guards_only_cells_that_start_a_formula():
+    safe = gradebook.spreadsheet_safe
+    assert [safe(text) for text in ("+$30,000", "-1.5", "−$30,000", "fine", "")] == ["+$30,000", "-1.5", "−$30,000",
+                                                                                     "fine", ""]
+    for formula in ("=1+2", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3", "\t=1", "\r=1"):
+        assert safe(formula) == "'" + formula
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
+def test_the_teachers_page_fits_a_1400_pixel_window_and_shows_quiz_choices_without_hovering(graded):
+    from playwright.sync_api import sync_playwright
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1400, "height": 900})
+            page.goto((graded["out"] / "gradebook.html").as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+            right_edge = page.evaluate("Math.max(...[...document.querySelectorAll('table')]"
+                                       ".map(t => t.getBoundingClientRect().right))")
+            assert right_edge <= 1400
+            ada_quiz = page.evaluate("[...document.querySelectorAll('tr')].find(row => row.querySelector('th')"
+                                     "?.textContent === 'ada' && row.querySelector('td.choice'))"
+                                     ".querySelector('td.choice').innerText")
+            assert ada_quiz.strip() == "✓ B"  # ada's last choice for error-sign, readable as it is
+        finally:
+            chromium.close()

@@ -192,7 +192,27 @@ def judge_in_worker(exercise_id, fn, time_limit, replies=None):
     starts, CannotRunThere when fn cannot go there. With replies (what fn did, run in the kernel: see
     returned_reply and raised_reply), fn is not sent: a judge there takes these instead."""
     called = time.monotonic()
-    request = _request(exercise_id, fn, replies)
+    return _judge_request(_request(exercise_id, fn, replies), time_limit, called)
+
+
+def judge_sent(exercise_id, name, code, pickled, time_limit):
+    """(status, sentence, printed) for a function another process prepared as check does (`name`, `code`
+    marshalled, `pickled` by cloudpickle: see sent_function), judged here in separate processes. For the
+    gradebook: a learner's kernel hands back only these bytes, and nothing it ran can reach the judge.
+    Raises NoWorker when no checking process starts, CannotRunThere when the bytes cannot be loaded."""
+    name = plain.exact_text(name) if isinstance(name, str) else ""
+    code = code if isinstance(code, bytes) else None
+    return _judge_request((exercise_id, name, code, pickled, None), time_limit, time.monotonic())
+
+
+def sent_function(fn):
+    """(name, marshalled code or None, cloudpickled fn) as check sends fn to its checking process; raises
+    CannotRunThere when fn cannot be pickled. Run in a learner's kernel by the gradebook."""
+    _, name, code, pickled, _ = _request("", fn, None)
+    return name, code, pickled
+
+
+def _judge_request(request, time_limit, called):
     if not _one_at_a_time.acquire(timeout=time_limit):  # the wait counts: check returns in time
         return "fail", BUSY.format(f"{time_limit:g}"), ""
     try:

@@ -1,0 +1,96 @@
+"""Reading what learners hand in, when a learner may have made it hostile: regular files only (a FIFO
+would wait for ever, /dev/zero never end), never through a link, a size cap, a depth cap; each problem is
+a ValueError whose message says, for the teacher, why the file cannot be graded."""
+import errno
+import json
+import os
+import stat
+import warnings
+
+import nbformat
+
+MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
+MAX_ANSWERS_BYTES = 5_000_000     # quiz-answers.jsonl: a line per click, a few KB for a course
+MAX_ANSWER_LINES = 100_000
+MAX_DEPTH = 64                    # a notebook is 6 levels deep; cell metadata may add a few
+
+
+def read_capped(path, limit):
+    """The bytes of a regular file no bigger than limit; opened without following a link and without
+    waiting (a FIFO opens at once and is then refused)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError as problem:
+        if problem.errno == errno.ELOOP:
+            raise ValueError(f"{path.name} is a link, not a regular file") from None
+        raise ValueError(f"{path.name} could not be read ({problem.strerror})") from None
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{path.name} is not a regular file")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is more than {limit / 1e6:.0f} MB, too big to be a learner's answers")
+    return data
+
+
+def too_deep(value, limit=MAX_DEPTH):
+    """True when value (parsed JSON) nests deeper than limit; iterative, so it cannot overflow itself."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def parse_json(data, what):
+    """JSON from bytes, with the depth cap; ValueError saying why not."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except RecursionError:  # the parser's own limit (about 1000 levels) came first
+        raise ValueError(f"{what} is nested too deeply to be read") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise ValueError(f"{what} is not valid JSON ({problem})") from None
+    if too_deep(value):
+        raise ValueError(f"{what} is nested too deeply to be read (more than {MAX_DEPTH} levels)")
+    return value
+
+
+def read_notebook(path):
+    """The notebook (nbformat's NotebookNode, version 4), or ValueError saying why it cannot be graded."""
+    data = read_capped(path, MAX_NOTEBOOK_BYTES)
+    if not data:
+        raise ValueError("the notebook file is empty (0 bytes)")
+    value = parse_json(data, "the notebook file")
+    if not isinstance(value, dict) or not isinstance(value.get("cells"), list):
+        raise ValueError("the file is JSON but not a notebook (no list of cells)")
+    try:
+        with warnings.catch_warnings():  # nbformat warns of a missing cell id: the grader needs none
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(json.dumps(value), as_version=4)
+            nbformat.validate(notebook)
+    except Exception as problem:  # nbformat's errors have no common base: any is "not a notebook"
+        raise ValueError(f"the file is not a valid notebook ({_first_line(problem)})") from None
+    return notebook
+
+
+def read_answer_lines(path):
+    """The JSON objects of quiz-answers.jsonl, one per line (a line that is not one is left out); [] when
+    there is no such file; ValueError when the file is hostile."""
+    if not os.path.lexists(path):
+        return []
+    entries = []
+    for line in read_capped(path, MAX_ANSWERS_BYTES).splitlines()[:MAX_ANSWER_LINES]:
+        try:
+            entries.append(parse_json(line, "a line"))
+        except ValueError:
+            continue
+    return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _first_line(problem):
+    text = str(problem).strip().splitlines()
+    return (text[0] if text else type(problem).__name__)[:200]

@@ -1,0 +1,89 @@
+"""Issue 20: the loop closed. `collect` takes each learner's notebooks and quiz answers together, with the
+time each was last saved; `grade --before` marks the last version saved before the deadline and flags the
+later ones; grading a folder never overwrites another folder's gradebook; each learner gets a page."""
+import csv
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from classroom import collect
+from test_gradebook import ROOT, RUN, hand_in, right, short_01, wrong
+
+DEADLINE = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+EARLY = (DEADLINE - datetime.timedelta(hours=2)).timestamp()
+LATE = (DEADLINE + datetime.timedelta(minutes=30)).timestamp()
+
+
+def saved_at(path, when):
+    os.utime(path, (when, when))
+    return path
+
+
+def click(question, choice, when):
+    return json.dumps({"question": question, "choice": choice,
+                       "time": datetime.datetime.fromtimestamp(when).isoformat(timespec="seconds")}) + "\n"
+
+
+def grade(folder, out, *options):
+    done = subprocess.run([sys.executable, "-c", RUN, str(folder), "--out", str(out), "--time-limit", "20", *options],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return done
+
+
+def rows_of(out):
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        return {(row["learner"], row["exercise"]): row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    homes = tmp_path_factory.mktemp("homes")
+    # ada handed in a wrong answer before the deadline (File > Save made the checkpoint), a right one after.
+    saved_at(hand_in(homes, "ada", "01_error", short_01(wrong("error")), where="my-work/.ipynb_checkpoints"),
+             EARLY).rename(homes / "ada" / "my-work" / ".ipynb_checkpoints" / "01_error-checkpoint.ipynb")
+    saved_at(hand_in(homes, "ada", "01_error", short_01(right("error"))), LATE)
+    (homes / "ada" / "quiz-answers.jsonl").write_text(click("error-sign", 0, EARLY) + click("error-sign", 1, LATE))
+    saved_at(hand_in(homes, "bob", "01_error", short_01(right("error"))), EARLY)  # on time
+    saved_at(hand_in(homes, "cy", "01_error", short_01(right("error"))), LATE)  # late, nothing earlier
+    to = tmp_path_factory.mktemp("collections") / "session-1"
+    collect.main([str(homes), "--to", str(to)])
+    out = tmp_path_factory.mktemp("out") / "gradebook"
+    done = grade(to, out, "--before", DEADLINE.isoformat(sep=" "))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(homes=homes, to=to, out=out, rows=rows_of(out))
+
+
+def test_collect_takes_notebooks_quiz_answers_and_earlier_versions_with_their_times(collected):
+    to = collected["to"]
+    record = json.loads((to / "collected.json").read_text(encoding="utf-8"))
+    ada = record["learners"]["ada"]
+    version = next(name for name in ada if name.startswith("versions/01_error."))
+    assert set(ada) == {"01_error.ipynb", "quiz-answers.jsonl", version}
+    assert ada["01_error.ipynb"] == datetime.datetime.fromtimestamp(LATE).strftime("%Y-%m-%d %H:%M:%S")
+    assert ada[version] == datetime.datetime.fromtimestamp(EARLY).strftime("%Y-%m-%d %H:%M:%S")
+    assert (to / "ada" / "01_error.ipynb").stat().st_mtime == LATE
+    handed_in = collected["homes"] / "ada" / "quiz-answers.jsonl"
+    assert (to / "ada" / "quiz-answers.jsonl").read_bytes() == handed_in.read_bytes()
+    assert (to.stat().st_mode & 0o777) == 0o700  # learners' work, the teacher's alone
+
+
+def test_grade_before_a_deadline_marks_the_last_version_saved_before_it_and_flags_later_ones(collected):
+    rows = collected["rows"]
+    assert rows[("ada", "error")]["status"] == "wrong"  # as saved before the deadline
+    assert "after the deadline: graded as saved at" in rows[("ada", "error")]["late"]
+    assert rows[("ada", "quiz:error-sign")]["status"] == "wrong"  # the right choice came after the deadline
+    assert rows[("bob", "error")]["status"] == "passed" and rows[("bob", "error")]["late"] == ""
+    assert rows[("cy", "error")]["status"] == "passed" and rows[("cy", "error")]["late"].startswith("late:")
+
+
+def test_grading_another_folder_never_overwrites_a_gradebook(collected, tmp_path):
+    before = (collected["out"] / "gradebook.csv").read_bytes()
+    other = tmp_path / "other-class"
+    hand_in(other, "zed", "01_error", short_01(right("error")))
+    done = grade(other, collected["out"])
+    assert done.returncode != 0 and "give another --out" in done.stderr
+    assert (collected["out"] / "gradebook.csv").read_bytes() == before

@@ -1,0 +1,172 @@
+"""Issue 20: grades nobody can forge. Learners who set out to change marks (their own or another's) from
+inside their notebooks, and hostile files handed in, graded in one run each. Every attack must leave
+every mark as an honest grader gives it, and grading must go on for everyone else."""
+import csv
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from test_gradebook import ROOT, RUN, course_notebook, hand_in, right, short_01, wrong
+
+TIME_LIMIT = 20
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+# A two-line cell that makes the judge in the learner's kernel say "passed" to everything.
+FORGE = ("import course_utils.marking.checking as checking\n"
+         "checking.verdict = lambda exercise_id, fn: ('pass', 'correct on all 3 test cases.')")
+
+# A process in a session of its own: it forges every later kernel's judge through IPython's startup
+# files, and stays alive (its command line carries the token the test looks for).
+ESCAPE = """import os, subprocess, sys
+startup = os.path.join(os.environ.get("IPYTHONDIR", os.path.expanduser("~/.ipython")), "profile_default", "startup")
+script = '''import os, sys, time
+startup, forge = sys.argv[2], sys.argv[3]
+for _ in range(600):
+    try:
+        os.makedirs(startup, exist_ok=True)
+        with open(os.path.join(startup, "00-forge.py"), "w") as handle:
+            handle.write(forge)
+    except OSError:
+        pass
+    time.sleep(0.5)
+'''
+subprocess.Popen([sys.executable, "-c", script, {token!r}, startup, {forge!r}], start_new_session=True,
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"""
+
+# Finds the class folder on the grader's command line and rewrites another learner's notebook; then
+# writes into the course's own helpers through the scratch copy's link.
+CROSS = """import glob, os
+for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        arguments = open(cmdline, "rb").read().decode(errors="replace").split("\\0")
+    except OSError:
+        continue
+    for argument in arguments:
+        victim = os.path.join(argument, "d-victim", "my-work", "01_error.ipynb")
+        try:
+            with open(victim, "w") as handle:
+                handle.write({evil!r})
+        except OSError:
+            pass
+for course in ("../course_utils", os.path.join(os.path.dirname(os.getcwd()), "course_utils")):
+    try:
+        with open(os.path.join(course, {marker!r}), "w") as handle:
+            handle.write("written by a learner")
+    except OSError:
+        pass"""
+
+
+def processes_with_argument(token):
+    """Running processes (not zombies) whose command line holds token."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if token.encode() in (folder / "cmdline").read_bytes() and "Z" not in (folder / "stat").read_text()\
+                    .rsplit(")", 1)[1].split()[:1]:
+                found.append(int(folder.name))
+        except OSError:
+            pass
+    return found
+
+
+def run_grader(folder, out, jobs="1", memory=None, timeout=300):
+    """Grade folder into out in a process of its own; (completed process, seconds, rows by key)."""
+    def cap():  # the grader must not need the machine's memory for a hostile file
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", RUN, str(folder), "--out", str(out), "--time-limit",
+                           str(TIME_LIMIT), "--jobs", jobs], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=cap)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        rows = {(row["learner"], row["exercise"]): (row["status"], row["message"]) for row in csv.DictReader(handle)}
+    return done, seconds, rows
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("homes")
+    out = tmp_path_factory.mktemp("out") / "gradebook"
+    token, marker = f"ESCAPED_{secrets.token_hex(8)}", f"WRITTEN_BY_A_LEARNER_{secrets.token_hex(8)}"
+    evil = json.dumps(short_01(wrong("error")))
+    hand_in(folder, "a-cross", "01_error", short_01(CROSS.format(evil=evil, marker=marker)))
+    hand_in(folder, "b-escape", "01_error", short_01(ESCAPE.format(token=token, forge=FORGE), right("error")))
+    hand_in(folder, "b-escape", "02_learning_rate", course_notebook("02_learning_rate"))  # never written
+    hand_in(folder, "c-forge", "01_error", short_01(FORGE, right("error")))  # mse never written
+    victim = hand_in(folder, "d-victim", "01_error", short_01(right("error")))
+    for path in [folder, *folder.rglob("*")]:  # as a hub leaves them: readable, not writable, by others
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    handed_in = victim.read_bytes()
+    try:
+        done, seconds, rows = run_grader(folder, out)
+        left = processes_with_argument(token)
+    finally:
+        for pid in processes_with_argument(token):
+            os.kill(pid, 9)
+        written = ROOT / "course_utils" / marker
+        course_written = written.exists()
+        written.unlink(missing_ok=True)
+    return dict(rows=rows, left=left, victim=victim, handed_in=handed_in, course_written=course_written)
+
+
+def test_a_cell_that_forges_the_judge_changes_no_mark(attacked):
+    assert attacked["rows"][("c-forge", "error")] == ("passed", "correct on all 3 test cases.")
+    assert attacked["rows"][("c-forge", "mse")][0] == "not attempted", attacked["rows"][("c-forge", "mse")]
+
+
+def test_a_process_in_a_session_of_its_own_is_stopped_and_changes_no_mark(attacked):
+    assert attacked["left"] == []
+    assert attacked["rows"][("b-escape", "error")][0] == "passed"
+    for exercise in ("mse", "gradient_step", "gradient_descent"):
+        assert attacked["rows"][("b-escape", exercise)][0] == "not attempted", exercise
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only a grader run as root can give each kernel an account of its own")
+def test_a_learner_cannot_write_another_learners_notebook_nor_the_course(attacked):
+    assert attacked["victim"].read_bytes() == attacked["handed_in"]
+    assert attacked["rows"][("d-victim", "error")] == ("passed", "correct on all 3 test cases.")
+    assert not attacked["course_written"]
+
+
+# --- Hostile files -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("homes")
+    out = tmp_path_factory.mktemp("out") / "gradebook"
+    hand_in(folder, "deep", "01_error", b'{"cells": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
+    hand_in(folder, "fifo", "01_error", short_01(right("error")))
+    os.mkfifo(folder / "fifo" / "quiz-answers.jsonl")
+    hand_in(folder, "endless", "01_error", short_01(right("error")))
+    (folder / "endless" / "quiz-answers.jsonl").symlink_to("/dev/zero")
+    hand_in(folder, "linked", "01_error", short_01(right("error")))
+    (folder / "linked" / "my-work" / "02_learning_rate.ipynb").symlink_to("/dev/zero")
+    hand_in(folder, "invalid", "01_error", dict(short_01(right("error")), nbformat="four"))
+    hand_in(folder, "honest", "01_error", short_01(right("error")))
+    (folder / "honest" / "quiz-answers.jsonl").write_text('{"question": "error-sign", "choice": 1}\n')
+    return dict(zip(("done", "seconds", "rows"), run_grader(folder, out, jobs="2", memory=6 * 2**30, timeout=120)))
+
+
+def test_hostile_files_are_their_learners_problem_and_grading_goes_on(hostile):
+    rows = hostile["rows"]
+    assert rows[("honest", "error")][0] == rows[("fifo", "error")][0] == rows[("endless", "error")][0] == "passed"
+    assert rows[("linked", "error")][0] == "passed"
+    assert rows[("honest", "quiz:error-sign")][0] == "right"
+    status, message = rows[("deep", "error")]
+    assert status == "could not grade" and "nested" in message, message
+    status, message = rows[("linked", "gradient_step")]
+    assert status == "could not grade" and "not a regular file" in message, message
+    status, message = rows[("invalid", "error")]
+    assert status == "could not grade" and "not a valid notebook" in message, message
+    for learner in ("fifo", "endless"):
+        status, message = rows[(learner, "quiz-answers")]
+        assert status == "could not grade" and "quiz-answers.jsonl" in message, message
