@@ -330,12 +330,12 @@ class NotebookRun:
 
 
 # Run in the learner's kernel once its cells have run: each exercise's function, pickled as check sends it
-# to its checking process. (sandbox._request: until the installed course_utils has sent_function.)
+# to its checking process.
 HAND_BACK = """def __gradebook_hand_back(names):
     import base64, json
     from course_utils.marking import sandbox
     from course_utils.marking.judging import describe
-    send = getattr(sandbox, "sent_function", None) or (lambda fn: sandbox._request("", fn, None)[1:4])
+    send = sandbox.sent_function
     found = {}
     for name in names:
         try:
@@ -779,6 +779,7 @@ def claim_out(out, folder):
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(out, 0o700)  # learners' marks and messages: the teacher's alone, even in a folder learners can read
     marker.write_text(source + "\n", encoding="utf-8")
+    os.chmod(marker, 0o600)
 
 
 def deadline(text):
@@ -805,7 +806,6 @@ def main(arguments=None):
                         help="do not give each learner feedback.html in their folder (the teacher's copies are "
                              "written all the same, in the gradebook's feedback/)")
     options = parser.parse_args(arguments)
-    os.umask(0o077)  # every file the gradebook writes is readable by the teacher only
     folder = Path(options.folder)
     out = Path(options.out) if options.out else default_out(folder)
     if not folder.is_dir():
@@ -814,6 +814,7 @@ def main(arguments=None):
     started = time.monotonic()
     rows = grade(folder, Limits.for_notebook(options.time_limit), max(1, options.jobs), before=options.before)
     counted, text = summary(rows, time.monotonic() - started)
+    os.umask(0o077)  # every file the gradebook writes is the teacher's alone (not before: scratch folders are passed)
     write_csv(rows, out / "gradebook.csv")
     write_html(rows, out / "gradebook.html", counted, feedback.write_pages(rows, out))
     problems = [] if options.no_feedback else feedback.give_all(rows, folder)
