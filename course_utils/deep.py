@@ -11,13 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.descent import BLOW_UP  # one threshold for every notebook: 10⁸ times the first loss
 from course_utils.network import sigmoid
 
 
-# A loss this many times its first value has blown up. A million, not descent.BLOW_UP's 10⁸: 06 and its depth
-# explorer define "blew up" as passing a million times the first loss (at 10⁸, 8 tanh layers at scale 2 blow up
-# at step 42, not 38).
-BLOW_UP = 1e6
 
 
 class Activation:

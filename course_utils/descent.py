@@ -6,9 +6,9 @@ import numpy as np
 
 REGIMES = ("too slow", "converging", "oscillating", "diverging")
 
-# A loss this many times its starting value has blown up: stop before floats overflow. 10⁸, not deep.BLOW_UP's
-# million: 02's explorer and 05's dashboard name their blow-ups from here (α = 4 on 02's line: step 5, counted by
-# hand in tests/test_widgets_learning_rate.py; at a million, step 4).
+# A loss this many times its starting value has blown up: stop before floats overflow. Every explorer that names
+# a blow-up takes it from here, 02's to 06's (α = 4 on 02's line: step 5, counted by hand in
+# tests/test_widgets_learning_rate.py).
 BLOW_UP = 1e8
 
 # A move this many times shorter than a run's longest is rounding noise: it cannot count as a reversal.

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils import autodiff, data, deep, gradcheck, linear
+from course_utils import autodiff, data, deep, descent, gradcheck, linear
 from course_utils.explorers import deeper as explorers
 from course_utils.explorers.deeper import DepthExplorer, GraphStepper, SpeedExplorer
 from course_utils.figures.common import num
@@ -229,12 +229,12 @@ def test_the_default_says_what_the_notebook_says(depth):
 
 def losses_until_blow_up(X, y, params, activation, alpha=0.2, steps=100):
     """The loss before each gradient step, written out here apart from deep.train_layers: stops before the
-    first loss that is not finite or passed a million times the first."""
+    first loss that is not finite or passed descent.BLOW_UP (10⁸) times the first."""
     losses = []
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps + 1):
             loss = deep.loss(X, y, params, activation)
-            if not np.isfinite(loss) or (losses and loss > 1e6 * losses[0]):
+            if not np.isfinite(loss) or (losses and loss > descent.BLOW_UP * losses[0]):
                 break
             losses.append(loss)
             grads = deep.backward_layers(X, y, params, activation)
