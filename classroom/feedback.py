@@ -99,7 +99,7 @@ def write_pages(rows, out):
     for index, learner in enumerate(dict.fromkeys(row.learner for row in rows)):
         names[learner] = page_name(index, learner)
         mine = [row for row in rows if row.learner == learner]
-        (folder / names[learner]).write_text(learner_page(learner, mine), encoding="utf-8")
+        (folder / names[learner]).write_text(learner_page(learner, mine), encoding="utf-8", errors="backslashreplace")
     return names
 
 
@@ -111,7 +111,7 @@ def give(page, learner_folder):
     try:
         owner = os.fstat(folder)
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as file:
             file.write(page)
             if os.geteuid() == 0:
                 os.fchown(file.fileno(), owner.st_uid, owner.st_gid)

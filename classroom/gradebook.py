@@ -628,7 +628,7 @@ def spreadsheet_safe(text):
 
 
 def write_csv(rows, path):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open(path, "w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.writer(handle)
         writer.writerow(["learner", "notebook", "exercise", "status", "message", "saved", "late"])
         for row in rows:
@@ -652,7 +652,7 @@ def write_html(rows, path, summary_text, pages=None):
              f"<p class='note'>Made {esc(time.strftime('%Y-%m-%d %H:%M'))} by <code>python3 course.py grade</code>."
              " Hover over a cell for check's message, or open a learner's messages below; a learner's name"
              " opens the page they were given.</p></body></html>\n"]
-    Path(path).write_text("\n".join(parts), encoding="utf-8")
+    Path(path).write_text("\n".join(parts), encoding="utf-8", errors="backslashreplace")
 
 
 def _legend():

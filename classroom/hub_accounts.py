@@ -35,7 +35,8 @@ def account_name(name):
     whole (as TLJH does), since system account names have at most 32 characters."""
     if len(PREFIX + name) <= 32:
         return PREFIX + name
-    return f"{PREFIX}{name[:17]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    # 64 bits of hash: no learner can search out a name that lands on another's account (24 bits could be).
+    return f"{PREFIX}{name[:7]}-{hashlib.sha256(name.encode()).hexdigest()[:16]}"
 
 
 def ensure_account(account, home):
@@ -52,6 +53,8 @@ def ensure_account(account, home):
     if entry.pw_gecos != MARK or entry.pw_uid == 0:
         raise PermissionError(f"The account {account} exists but was not made by the class hub: this name "
                               "cannot be a learner's here.")
+    if entry.pw_dir != str(home):  # the hub made it for another learner's home: never share an account
+        raise PermissionError(f"The account {account} belongs to another learner's home ({entry.pw_dir}).")
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.lstat(home).st_uid != entry.pw_uid:
         _hand_over(home, entry.pw_uid, entry.pw_gid)
@@ -64,7 +67,10 @@ def _hand_over(home, uid, gid):
     os.chown(home, uid, gid, follow_symlinks=False)
     for folder, names, files in os.walk(home):  # os.walk does not descend into links to folders
         for name in names + files:
-            os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+            path = os.path.join(folder, name)
+            if os.lstat(path).st_nlink > 1 and name in files:  # a hard link may be a file of anyone's: left as it is
+                continue
+            os.chown(path, uid, gid, follow_symlinks=False)
 
 
 def give_the_course_as(home):
@@ -157,6 +163,8 @@ class SlowsWrongPasswords(Authenticator):
         wrong, until = self._wrong_passwords().get(name, (0, 0.0))
         if now < until:
             raise web.HTTPError(429, f"Too many wrong passwords for {name}: try again in {math.ceil(until - now)} s.")
+        if not self.validate_username(name) or not self.check_allowed(name, None):
+            return None  # before FirstUse stores a password: no one claims a name before the roster lists it
         authenticated = await super().authenticate(handler, data)
         if authenticated:
             self._wrong_passwords().pop(name, None)

@@ -158,3 +158,24 @@ def test_stopping_the_hub_stops_every_learners_processes(isolated_hub, kernels):
     time.sleep(0.5)
     assert [entry.pid for entry in psutil.process_iter(["uids"])
             if entry.info["uids"] and entry.info["uids"].real in uids and entry.status() != "zombie"] == []
+
+
+def test_long_names_never_share_an_account():
+    """Long names are cut; the hash of the whole name that tells them apart has 64 bits, so no learner can
+    search out a name that lands on another learner's account (found by a cold attack on 24 bits)."""
+    names = ["victoria-longname-student01", "victoria-longname-xadnwo4", "victoria-longname-student02"]
+    accounts = [hub_accounts.account_name(name) for name in names]
+    assert len(set(accounts)) == 3 and all(len(account) <= 32 for account in accounts)
+    assert len(accounts[0].rsplit("-", 1)[1]) == 16
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changing owners needs root")
+def test_handing_a_home_over_never_changes_a_hard_linked_file(tmp_path):
+    """A learner's hard link to a file of the course's owner (made in shared mode) must not become theirs."""
+    outside, home = tmp_path / "course-file.py", tmp_path / "home"
+    outside.write_text("# root runs this\n")
+    home.mkdir()
+    os.link(outside, home / "innocent.txt")
+    (home / "mine.txt").write_text("theirs")
+    hub_accounts._hand_over(home, 4242, 4242)
+    assert outside.stat().st_uid == 0 and (home / "mine.txt").stat().st_uid == 4242
