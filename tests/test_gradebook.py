@@ -329,3 +329,15 @@ def test_the_teachers_page_fits_a_1400_pixel_window_and_shows_quiz_choices_witho
             assert ada_quiz.strip() == "✓ B"  # ada's last choice for error-sign, readable as it is
         finally:
             chromium.close()
+
+
+def test_text_that_is_not_valid_unicode_is_written_and_voids_no_one_elses_row(tmp_path):
+    """A lone surrogate in a message (raise ValueError('\udc80')) or a learner folder named in invalid UTF-8
+    once stopped the CSV after its header and left no page: found by a cold attack."""
+    rows = [gradebook.Row("bad\udcffname", "01_error", "error", "wrong", "raised ValueError: bad \udc80 text"),
+            gradebook.Row("ada", "01_error", "error", "passed", "")]
+    gradebook.write_csv(rows, tmp_path / "gradebook.csv")
+    gradebook.write_html(rows, tmp_path / "gradebook.html", "2 results")
+    table = (tmp_path / "gradebook.csv").read_text(encoding="utf-8")
+    assert "bad \\udc80 text" in table and "ada,01_error,error,passed" in table
+    assert "\\udc80" in (tmp_path / "gradebook.html").read_text(encoding="utf-8")
