@@ -163,8 +163,6 @@ class SlowsWrongPasswords(Authenticator):
         wrong, until = self._wrong_passwords().get(name, (0, 0.0))
         if now < until:
             raise web.HTTPError(429, f"Too many wrong passwords for {name}: try again in {math.ceil(until - now)} s.")
-        if not self.validate_username(name) or not self.check_allowed(name, None):
-            return None  # before FirstUse stores a password: no one claims a name before the roster lists it
         authenticated = await super().authenticate(handler, data)
         if authenticated:
             self._wrong_passwords().pop(name, None)
@@ -212,6 +210,12 @@ class ReadsTheRoster(Authenticator):
 
 class OwnPasswords(SlowsWrongPasswords, ReadsTheRoster, FirstUseAuthenticator):
     """Each learner chooses their password at their first login (FirstUseAuthenticator, as TLJH offers)."""
+
+    async def authenticate(self, handler, data):
+        name = self.normalize_username(str(data.get("username", "")))
+        if not self.validate_username(name) or not self.check_allowed(name, None):
+            return None  # before FirstUse stores a password: no one claims a name the roster does not list yet
+        return await super().authenticate(handler, data)
 
 
 class ClassPassword(SlowsWrongPasswords, ReadsTheRoster, SharedPasswordAuthenticator):

@@ -41,7 +41,7 @@ def ensure_environment(extras=()):
         what = f"the course{' with its ' + ' and '.join(extras) + ' packages' if extras else ''}"
         print(f"Setting up {what} in .venv (once; a few minutes)...", flush=True)
         if not PYTHON.exists():  # never over a running Python: on Linux that fails with "Text file busy"
-            venv.create(VENV, with_pip=True)  # a copy of Python: other accounts (a hub's learners) may not reach its own
+            venv.create(VENV, with_pip=True)  # a copy: a hub's learners may not reach the original
         elif installed["pyproject"] is None:  # a set-up cut short: pip may be missing
             run([PYTHON, "-m", "ensurepip", "--upgrade"], stdout=subprocess.DEVNULL)
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
