@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from classroom import handins
-from classroom.gradebook import DEFAULT_FOLDER, HERE, VERSIONS, checkpoint_of, find_learners, saved_text
+from classroom.gradebook import DEFAULT_FOLDER, HERE, VERSIONS, checkpoint_of, find_learners, saved_text, unlinked
 
 
 def _copy(source, target, limit):
@@ -43,7 +43,7 @@ def collect_learner(home, notebooks, target):
             problems[f"{name}.ipynb"] = str(why)
             continue
         checkpoint = checkpoint_of(path)
-        if checkpoint.is_file() and not checkpoint.is_symlink() \
+        if checkpoint.is_file() and unlinked(checkpoint, home) \
                 and checkpoint.lstat().st_mtime < path.lstat().st_mtime - 1:
             version = f"{VERSIONS}/{name}.{saved_text(checkpoint.lstat().st_mtime).replace(':', '-')}.ipynb"
             try:

@@ -142,7 +142,13 @@ def checkpoint_of(path):
 def versions_of(path, learner_folder):
     """Every saved version of a learner's notebook: itself, its checkpoint, the earlier ones `collect` kept."""
     found = [path, checkpoint_of(path), *Path(learner_folder, VERSIONS).glob(f"{path.stem}.*.ipynb")]
-    return [version for version in found if version.is_file() and not version.is_symlink()]
+    return [version for version in found if version.is_file() and unlinked(version, learner_folder)]
+
+
+def unlinked(path, folder):
+    """Whether path lies inside folder with no link on the way: a learner's link, to a file or to any folder
+    above it, could lead to another learner's files."""
+    return os.path.realpath(path) == os.path.join(os.path.realpath(folder), os.path.relpath(path, folder))
 
 
 def choose_version(path, learner_folder, before):

@@ -402,3 +402,21 @@ def test_a_learner_never_becomes_an_account_the_hub_did_not_make(tmp_path, monke
     for account in machines:
         with pytest.raises(PermissionError, match="was not made by the class hub"):
             hub_accounts.ensure_account(account, tmp_path / "homes" / "x")
+
+
+def test_no_password_is_kept_for_a_name_the_roster_does_not_list_yet(tmp_path):
+    """Found by a cold attack: an outsider's login as a name not yet on the roster was refused, but FirstUse
+    had kept the outsider's password, so the learner, once added, could not log in and the outsider could."""
+    roster = tmp_path / "class.txt"
+    roster.write_text("ada\n", encoding="utf-8")
+    own = hub_accounts.OwnPasswords(roster=str(roster), dbm_path=str(tmp_path / "passwords"), admin_users={"teacher"},
+                                    min_password_length=8)
+
+    def log_in(name, password):
+        answer = asyncio.run(own.authenticate(None, {"username": name, "password": password}))
+        return answer["name"] if isinstance(answer, dict) else answer
+    assert log_in("frank", "attacker-chosen") is None
+    roster.write_text("ada\nfrank\n", encoding="utf-8")
+    os.utime(roster, ns=(1, time.time_ns() + 10**9))
+    assert log_in("frank", "franks-own-password") == "frank"
+    assert log_in("frank", "attacker-chosen") is None

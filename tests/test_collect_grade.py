@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from classroom import collect
+from classroom import collect, gradebook
 from test_gradebook import ROOT, RUN, hand_in, right, short_01, wrong
 
 DEADLINE = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(hours=1)
@@ -87,3 +87,21 @@ def test_grading_another_folder_never_overwrites_a_gradebook(collected, tmp_path
     done = grade(other, collected["out"])
     assert done.returncode != 0 and "give another --out" in done.stderr
     assert (collected["out"] / "gradebook.csv").read_bytes() == before
+
+
+def test_a_linked_checkpoint_or_versions_folder_takes_no_other_learners_version(tmp_path):
+    """Found by a cold attack: a learner who links their .ipynb_checkpoints (or versions/) to another
+    learner's was graded, under --before, on that learner's earlier answer, and `collect` copied it."""
+    homes = tmp_path / "homes"
+    checkpoint = hand_in(homes, "honest", "01_error", short_01(right("error")), where="my-work/.ipynb_checkpoints")
+    saved_at(checkpoint, EARLY).rename(checkpoint.with_name("01_error-checkpoint.ipynb"))
+    saved_at(hand_in(homes, "honest", "01_error", short_01(right("error"))), EARLY)
+    copied = saved_at(hand_in(homes, "copier", "01_error", short_01(wrong("error"))), LATE)
+    theirs = homes / "honest" / "my-work" / ".ipynb_checkpoints"
+    (homes / "copier" / "my-work" / ".ipynb_checkpoints").symlink_to(theirs)
+    earlier = saved_at(hand_in(homes, "honest", "01_error.2026-12-01T10-00-00", short_01(right("error")),
+                               where=gradebook.VERSIONS), EARLY)
+    (homes / "copier" / gradebook.VERSIONS).symlink_to(earlier.parent)
+    assert gradebook.versions_of(copied, homes / "copier") == [copied]
+    entry = collect.collect_learner(homes / "copier", {"01_error": copied}, tmp_path / "collected")
+    assert list(entry) == ["01_error.ipynb"]
