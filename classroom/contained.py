@@ -28,6 +28,8 @@ import zmq
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from course_utils.marking import processes
+
 HERE = Path(__file__).resolve().parent.parent
 FIRST_ACCOUNT, ACCOUNTS = 1_500_000_000, 500_000_000  # throwaway user ids: far above any real user's
 MARK = "COURSE_GRADEBOOK_RUN"  # in every kernel's environment: the run's token (the grader's own, if set)
@@ -77,10 +79,7 @@ def stop_account(uid, limit=10.0):
 def stop_marked(token):
     """Not root: kill every process carrying the run's mark (a kernel's escaped processes keep it unless
     they clear their environment)."""
-    for process in psutil.process_iter():
-        with contextlib.suppress(psutil.Error, OSError):
-            if process.pid != os.getpid() and process.environ().get(MARK) == token:
-                process.kill()
+    processes.kill_marked(token, mark=MARK)
 
 
 def memory_of(uid, pid):
@@ -171,10 +170,7 @@ class ContainedKernel:
         if self.uid is not None:
             stop_account(self.uid)
         else:
-            with contextlib.suppress(psutil.Error):
-                for process in [self.process, *psutil.Process(self.process.pid).children(recursive=True)]:
-                    with contextlib.suppress(psutil.Error, OSError):
-                        process.kill()
+            processes.kill_tree(self.process.pid)
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.wait()

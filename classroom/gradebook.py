@@ -329,11 +329,6 @@ class NotebookRun:
             return {}
         return found
 
-    def stop(self):
-        if self.kernel is not None:
-            self.kernel.stop()
-            self.kernel = None
-
 
 # Run in the learner's kernel once its cells have run: each exercise's function, pickled as check sends it
 # to its checking process.
@@ -431,10 +426,10 @@ class Learner:
 
     def stop(self):
         if self.kernel is not None:
-            self.kernel.stop()
+            self.kernel.stop()  # its whole account (root), or its tree
             self.kernel = None
-        if self.scratch.uid is not None:
-            contained.stop_account(self.scratch.uid)  # also when no kernel was left to stop
+        elif self.scratch.uid is not None:
+            contained.stop_account(self.scratch.uid)  # no kernel left: the account may still run something
         self.scratch.remove()
 
 

@@ -4,34 +4,29 @@ a ValueError whose message says, for the teacher, why the file cannot be graded.
 import errno
 import json
 import os
-import stat
 import warnings
 
 import nbformat
 
-MAX_NOTEBOOK_BYTES = 100_000_000  # a bigger file is not read: it is outputs, not answers
+from launcher import files
+
+MAX_NOTEBOOK_BYTES = files.FILE_LIMIT  # as `update` reads a copy: a bigger file is outputs, not answers
 MAX_ANSWERS_BYTES = 5_000_000     # quiz-answers.jsonl: a line per click, a few KB for a course
 MAX_ANSWER_LINES = 100_000
 MAX_DEPTH = 64                    # a notebook is 6 levels deep; cell metadata may add a few
 
 
 def read_capped(path, limit):
-    """The bytes of a regular file no bigger than limit; opened without following a link and without
-    waiting (a FIFO opens at once and is then refused)."""
+    """The bytes of a regular file no bigger than limit, read as `update` reads a learner's copy (without
+    waiting on a FIFO), and never through a link."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        return files.read_file(path, limit, follow=False)
+    except files.NotRead as problem:
+        raise ValueError(f"{path.name} {problem}") from None
     except OSError as problem:
-        if problem.errno == errno.ELOOP:
-            raise ValueError(f"{path.name} is a link, not a regular file") from None
-        raise ValueError(f"{path.name} could not be read ({problem.strerror})") from None
-    with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{path.name} is not a regular file")
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{path.name} is more than {limit / 1e6:.0f} MB, too big to be a learner's answers")
-    return data
+        link = problem.errno == errno.ELOOP  # swapped for a link since the check
+        raise ValueError(f"{path.name} {'is a link, not a regular file' if link else 'could not be read'}"
+                         + ("" if link else f" ({problem.strerror})")) from None
 
 
 def too_deep(value, limit=MAX_DEPTH):

@@ -107,7 +107,7 @@ def passwords(state=STATE):
 
 
 def is_root():
-    return hasattr(os, "geteuid") and os.geteuid() == 0
+    return hasattr(os, "geteuid") and os.geteuid() == 0  # contained.as_root too: hub loads no grading code
 
 
 def hub_environment(state, homes, ip, port, roster=None, isolated=False, login="class"):

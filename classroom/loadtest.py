@@ -478,7 +478,8 @@ def run_class(count, limit=DEADLINE, keep=False, isolated=False):
     """Start a hub of its own (a free port on 127.0.0.1, a temporary folder), run `count` learners, measure,
     stop everything; returns the figures (see `figures`). Everything is stopped even on Ctrl+C. `isolated`
     (as root): the hub a class runs, an account per learner, each choosing a password at first login; the
-    accounts it made are removed at the end, and any process of theirs still running is left behind."""
+    accounts it made are removed at the end, any process of theirs still running killed first (and reported
+    as left behind)."""
     accounts_before = learner_accounts() if isolated else set()
     state = Path(tempfile.mkdtemp(prefix="course-loadtest-"))
     port, load_before, tester_before = hub.free_port(), os.getloadavg(), time.process_time()

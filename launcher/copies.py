@@ -20,10 +20,7 @@ from launcher.servers import open_in_jupyter, path_key
 
 COURSE = HERE / "notebooks"  # the course as shipped: the tests run these
 MY_WORK = Path(os.environ.get("COURSE_WORK_DIR", HERE / "my-work"))  # a class hub may choose another
-# Nothing a learner writes is ever lost. A copy is only ever replaced whole: the new one is written to a
-# temporary file beside it and renamed over it, after the old one was copied into my-work/old/ under a
-# name no file has yet. A copy that cannot be read is named and left as it is, a notebook open in
-# JupyterLab is not changed, and a folder that cannot be written gets a sentence, not a traceback.
+
 
 def give_copies(course, work, command="lab"):
     """Copy each course notebook into the learner's folder, once; never overwrite one that is there."""

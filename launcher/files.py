@@ -114,13 +114,16 @@ class NotRead(Exception):
     """A learner's file that is not read: one that is not a regular file or is over FILE_LIMIT."""
 
 
-def read_file(path, limit=None):
+def read_file(path, limit=None, follow=True):
     """The bytes of a regular file of at most `limit` bytes (FILE_LIMIT); NotRead for anything else. A pipe
-    or a device is never read (it may block for ever or never end), nor opened where that could block."""
+    or a device is never read (it may block for ever or never end), nor opened where that could block.
+    follow=False: a link is not read either (the gradebook: a learner's link may lead to another's file)."""
     limit = limit or FILE_LIMIT
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise NotRead("is not a file (a pipe, a device or a folder)")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not stat.S_ISREG((os.stat if follow else os.lstat)(path).st_mode):
+        raise NotRead("is a link, not a regular file" if not follow and os.path.islink(path) else
+                      "is not a file (a pipe, a device or a folder)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= 0 if follow else getattr(os, "O_NOFOLLOW", 0)  # a link swapped in since the check: ELOOP
     with open(os.open(path, flags), "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for a pipe since the check
             raise NotRead("is not a file (a pipe, a device or a folder)")

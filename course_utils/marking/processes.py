@@ -20,13 +20,14 @@ SHM = pathlib.Path("/dev/shm")  # files here are memory
 KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # on Windows os.kill ends a process whatever the signal
 
 
-def kill_marked(token):
-    """Kill every process whose environment carries this checking process's mark: what its checks
-    started, found even when it has left their ancestry (a double fork, its checking process killed)."""
+def kill_marked(token, mark=MARK):
+    """Kill every process whose environment carries this checking process's mark (or the gradebook's run
+    mark): what its checks started, found even when it has left their ancestry (a double fork, its checking
+    process killed)."""
     import psutil
     for process in psutil.process_iter():
         with contextlib.suppress(psutil.Error, OSError):
-            if process.pid != os.getpid() and process.environ().get(MARK) == token:
+            if process.pid != os.getpid() and process.environ().get(mark) == token:
                 process.kill()
 
 
