@@ -11,12 +11,20 @@ user id no file and no other process has (no /etc/passwd entry is needed). So:
 Not root, the kernel runs as the grader's user: its process tree is killed, and every process carrying
 the run's mark in its environment at the end of the run; its files are the grader's user's to reach.
 Either way the grader trusts nothing the kernel says: it only takes functions back, as bytes, and has
-them judged elsewhere (gradebook.py).
+them judged by check's judge (Judge): as root in another throwaway account, so that what a function
+does while it is judged (it runs when it is unpickled) reaches neither the grader, nor another learner,
+nor the learner's own kernel. Kernels and judges get no network where the machine lets root make them
+a network of their own (util-linux's unshare), and only a few of the grader's variables: no secret of
+the teacher's. As root, what an account leaves where anyone may write (/tmp, /dev/shm, System V shared
+memory) is removed once it is stopped.
 """
 import contextlib
+import ctypes
+import functools
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -25,16 +33,18 @@ from pathlib import Path
 
 import psutil
 import zmq
-from jupyter_client.blocking import BlockingKernelClient
-from jupyter_client.connect import write_connection_file
+from jupyter_client import KernelManager
 
-from course_utils.marking import processes
+from course_utils.marking import processes, sandbox
 
 HERE = Path(__file__).resolve().parent.parent
 FIRST_ACCOUNT, ACCOUNTS = 1_500_000_000, 500_000_000  # throwaway user ids: far above any real user's
 MARK = "COURSE_GRADEBOOK_RUN"  # in every kernel's environment: the run's token (the grader's own, if set)
 MAX_MESSAGE_BYTES = 64 * 2**20  # a reply bigger than this from a kernel is dropped by ZeroMQ
 KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ", MARK)  # of the grader's environment; no secrets pass
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")  # where every account may leave files
+SYSTEM_V = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}  # /proc/sysvipc/<kind>, and what removes one
+IPC_RMID = 0
 
 
 def as_root():
@@ -61,6 +71,26 @@ def new_account():
     return uid
 
 
+@functools.cache
+def network_cut():
+    """True when root can start a program in a network of its own, with nothing in it (util-linux's
+    unshare: a container may not allow it). Unix sockets, which kernels use, still work."""
+    unshare = shutil.which("unshare")
+    return as_root() and unshare is not None and \
+        subprocess.run([unshare, "--net", "--", "true"], capture_output=True).returncode == 0
+
+
+def account_command(uid):
+    """What goes before a command to run it as the account uid: in no group, never to gain powers again
+    (no set-user-id program works), with no network when network_cut(). Root only (util-linux's setpriv)."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        raise OSError("grading as root needs setpriv, from util-linux, to run each learner's code as an account "
+                      "of its own: install util-linux")
+    cut = [shutil.which("unshare"), "--net", "--"] if network_cut() else []
+    return [*cut, setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+
+
 def stop_account(uid, limit=10.0):
     """Freeze every process of the account (a frozen process cannot fork), until no new one shows up,
     then kill them all. A fork bomb is caught because each pass freezes the children of the last."""
@@ -74,6 +104,40 @@ def stop_account(uid, limit=10.0):
                 with contextlib.suppress(psutil.Error):
                     process.kill()
         time.sleep(0.01)
+
+
+def remove_leftovers(uid):
+    """Remove what a stopped account left where every account may write: its files and folders in the
+    shared folders (a link is removed, never followed), and its System V shared memory, semaphores and
+    message queues, which outlive every process."""
+    for top in SHARED_FOLDERS:
+        for folder, folders, names in os.walk(top):
+            for name in [*folders, *names]:
+                with contextlib.suppress(OSError):
+                    _remove_if_owned(os.path.join(folder, name), uid)
+            # Look inside only the folders where the account could write: those anyone may write to.
+            folders[:] = [name for name in folders if _anyone_may_write(os.path.join(folder, name))]
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove in SYSTEM_V.items():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            header, *lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+            for fields in (line.split() for line in lines):
+                if int(fields[header.split().index("uid")]) == uid:
+                    number = int(fields[1])
+                    getattr(libc, remove)(*((number, 0, IPC_RMID) if kind == "sem" else (number, IPC_RMID, None)))
+
+
+def _remove_if_owned(path, uid):
+    status = os.lstat(path)
+    if status.st_uid == uid:
+        shutil.rmtree(path) if stat.S_ISDIR(status.st_mode) else os.unlink(path)
+
+
+def _anyone_may_write(path):
+    with contextlib.suppress(OSError):
+        status = os.lstat(path)
+        return stat.S_ISDIR(status.st_mode) and bool(status.st_mode & 0o002)
+    return False
 
 
 def stop_marked(token):
@@ -122,48 +186,84 @@ def run_folder():
     return folder
 
 
-def environment(scratch, token):
-    """The kernel's environment: a few of the grader's variables, and HOME and IPython's settings in its
-    own folder (a teacher's startup files, history and secrets are left out)."""
+def environment(home, token):
+    """A kernel's or a judge's environment: a few of the grader's variables, and HOME and the settings
+    of IPython and matplotlib in its own folder (a teacher's startup files, history and secrets are left out)."""
     kept = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}
-    home = str(scratch.home)
+    home = str(home)
     return dict(kept, HOME=home, IPYTHONDIR=os.path.join(home, ".ipython"), MPLCONFIGDIR=os.path.join(home, ".mpl"),
                 JUPYTER_RUNTIME_DIR=os.path.join(home, ".runtime"), TMPDIR=home, PYDEVD_DISABLE_FILE_VALIDATION="1",
                 OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", **{MARK: token})
 
 
+class Judge:
+    """check's checking process (sandbox.Checking) for one learner's functions. As root it runs as a
+    throwaway account of its own, not the kernel's: a function runs when it is unpickled and when it is
+    judged, and as that account it can reach no file of the grader's or another learner's, signal no
+    process of theirs, nor reach the learner's kernel. The learner's result is all it can change."""
+
+    def __init__(self, run_folder, token):
+        self.uid = new_account()
+        self.home = Path(run_folder) / secrets.token_hex(16)
+        self.home.mkdir(mode=0o700)
+        if self.uid is not None:
+            os.chown(self.home, self.uid, self.uid)
+        prefix = [] if self.uid is None else account_command(self.uid)
+        # In the run folder, which the account cannot write to, with Python's own path (-I) only.
+        self.checking = sandbox.Checking(prefix=prefix, environment=environment(self.home, token), folder=run_folder)
+
+    def stop(self):
+        self.checking.stop()
+        if self.uid is not None:
+            stop_account(self.uid)
+            remove_leftovers(self.uid)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+class AccountKernelManager(KernelManager):
+    """jupyter_client's KernelManager, starting the kernel as a throwaway account (`prefix`: see
+    account_command), over Unix sockets in the account's folder. Its connection file (written by
+    jupyter_client, which never writes through a link) is given to the account before the kernel starts."""
+
+    def __init__(self, prefix, uid, **settings):
+        super().__init__(transport="ipc", **settings)
+        self.prefix, self.uid = prefix, uid
+
+    def write_connection_file(self, **details):
+        super().write_connection_file(**details)
+        if self.uid is not None:
+            os.chown(self.connection_file, self.uid, self.uid, follow_symlinks=False)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
+
+
 class ContainedKernel:
-    """An IPython kernel started in the scratch folder as its account, in a session of its own. The
-    grader talks to it with jupyter_client's blocking client on the shell channel only (outputs are never
-    received, so a flood of prints costs nothing), over Unix sockets in the account's folder, with a
-    random key. (It is started here, not by jupyter_client's KernelManager: the connection file must be
-    the account's before the kernel starts, and the kernel must start as that account.)"""
+    """An IPython kernel started in the scratch folder as its account, in a session of its own, by
+    jupyter_client's KernelManager. The grader talks to it with the manager's blocking client on the shell
+    channel only (outputs are never received, so a flood of prints costs nothing), over Unix sockets in the
+    account's folder, with a random key."""
 
     def __init__(self, scratch, token):
         self.scratch, self.uid = scratch, scratch.uid
-        key = secrets.token_hex(32).encode()
-        self.connection = scratch.home / "kernel.json"
-        write_connection_file(str(self.connection), ip=str(scratch.home / "kernel"), key=key,
-                              transport="ipc")
-        scratch.give(self.connection)
-        account = {} if self.uid is None else dict(user=self.uid, group=self.uid, extra_groups=[])
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection),
-             "--HistoryManager.enabled=False"],
-            cwd=scratch.work, env=environment(scratch, token), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, umask=0o077, **account)
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket the client makes
-        self.client = BlockingKernelClient(connection_file=str(self.connection), context=self.context)
-        self.client.load_connection_file()
+        self.manager = AccountKernelManager([] if self.uid is None else account_command(self.uid), self.uid,
+                                            ip=str(scratch.home / "kernel"), context=self.context,
+                                            connection_file=str(scratch.home / "kernel.json"))
+        self.manager.start_kernel(cwd=str(scratch.work), env=environment(scratch.home, token),
+                                  extra_arguments=["--HistoryManager.enabled=False"], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, umask=0o077)
+        self.process = self.manager.provisioner.process
+        self.client = self.manager.client(context=self.context)
         self.client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
 
     def memory(self):
         return memory_of(self.uid, self.process.pid)
 
     def interrupt(self):
-        with contextlib.suppress(OSError):
-            os.kill(self.process.pid, 2)  # SIGINT: the kernel turns it into KeyboardInterrupt
+        with contextlib.suppress(Exception):
+            self.manager.interrupt_kernel()  # SIGINT to its process group: KeyboardInterrupt in the kernel
 
     def stop(self):
         """Kill the kernel and everything of its account (root) or its tree; safe to call twice."""
@@ -171,9 +271,8 @@ class ContainedKernel:
             stop_account(self.uid)
         else:
             processes.kill_tree(self.process.pid)
-        with contextlib.suppress(OSError):
-            self.process.kill()
-        self.process.wait()
+        with contextlib.suppress(Exception):
+            self.manager.shutdown_kernel(now=True)  # waits for it, removes its sockets and connection file
         self.client.stop_channels()
         self.context.term()
 

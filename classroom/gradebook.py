@@ -11,9 +11,10 @@ DIR/gradebook.html (DIR: gradebook/ for the hub's homes, gradebook/<FOLDER's nam
 another folder's), and each learner gets feedback.html in their folder (feedback.py).
 
 Marks nobody can forge: each learner's notebooks run in a contained kernel (contained.py: as root, a
-throwaway account of its own, stopped whole), cell by cell; the kernel then only hands back each
-exercise's function, pickled as check sends it, and check's judge marks it here, in a checking process
-no learner code has run in (course_utils.marking.sandbox.judge_sent). Nothing the kernel prints counts.
+throwaway account of its own, no network, stopped whole), cell by cell; the kernel then only hands back
+each exercise's function, pickled as check sends it, and check's judge marks it in a checking process no
+learner code has run in, as a second throwaway account (contained.Judge; sandbox.judge_sent). Nothing the
+kernel prints counts.
 Hostile files (links, FIFOs, endless or deeply nested ones) are read by handins.py: that learner's rows
 say why, and the class is graded.
 
@@ -41,7 +42,6 @@ import queue
 import re
 import secrets
 import sys
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -52,7 +52,8 @@ from classroom import contained, feedback, handins
 from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, SYMBOLS, \
     WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
-from course_utils.marking import checking, sandbox
+from course_utils.marking import sandbox
+from course_utils.marking.checking import TIME_LIMIT
 from course_utils.marking.exercises import EXERCISES
 from course_utils.marking.questions import QUESTIONS
 
@@ -352,12 +353,9 @@ HAND_BACK = """def __gradebook_hand_back(names):
             found[name] = ["not sent", f"{type(problem).__name__}: {problem}"]
     return json.dumps(found)"""
 
-_judging = threading.Lock()  # one judge at a time in this process (check's worker serves one request at a time)
-
-
-def judge(exercise_id, found):
-    """(status, sentence) for what the kernel handed back, judged here by check's own judge in a worker
-    no learner code has run in (course_utils.marking.sandbox); the kernel's word is never taken."""
+def judge(exercise_id, found, checking):
+    """(status, sentence) for what the kernel handed back, judged by check's own judge in `checking`'s
+    worker, which no learner code has run in (contained.Judge); the kernel's word is never taken."""
     kind = found[0] if isinstance(found, list) and found else None
     if kind == "missing":
         return NOT_ATTEMPTED, f"there is no function `{exercise_id}` in the notebook"
@@ -372,19 +370,18 @@ def judge(exercise_id, found):
     except (ValueError, TypeError):
         return COULD_NOT_GRADE, "the kernel handed back something that is not a function"
     try:
-        with _judging:
-            status, sentence, _ = sandbox.judge_sent(exercise_id, name, code, pickled, checking.TIME_LIMIT)
+        status, sentence, _ = sandbox.judge_sent(exercise_id, name, code, pickled, TIME_LIMIT, checking)
     except sandbox.NoWorker as why:
         return COULD_NOT_GRADE, f"check could not judge it: {why}"
     return {"pass": PASSED, "todo": NOT_ATTEMPTED}.get(status, WRONG), sentence
 
 
-def mark(run, exercise_id, found):
+def mark(run, exercise_id, found, checking):
     """(status, message) for one exercise, saying which cell problems may have cost it."""
     lost_with = [f"code cell {n} {why}" for n, why in run.problems.items() if defines(run.cells[n - 1], exercise_id)]
     if exercise_id not in found:
         return COULD_NOT_GRADE, "; ".join(lost_with) or run.lost or "its function was not handed back"
-    status, sentence = judge(exercise_id, found[exercise_id])
+    status, sentence = judge(exercise_id, found[exercise_id], checking)
     if found[exercise_id][:1] == ["missing"] and lost_with:
         return COULD_NOT_GRADE, f"its function was lost: {'; '.join(lost_with)}, so it was skipped"
     note = f" (Note: {'; '.join(lost_with)}.)" if lost_with else ""
@@ -401,6 +398,7 @@ class Learner:
     own notebooks share it; it is stopped whole (every process of the account) when they are done."""
 
     def __init__(self, run_folder, token, limits):
+        self.judge = contained.Judge(run_folder, token)  # another account: the kernel cannot reach it
         self.scratch = contained.Scratch(run_folder, contained.new_account())
         self.token, self.limits, self.kernel = token, limits, None
 
@@ -414,7 +412,7 @@ class Learner:
             return {exercise_id: (COULD_NOT_GRADE, str(why)) for exercise_id in exercise_ids}
         finally:
             self.kernel, run.kernel = run.kernel, None
-        return {exercise_id: mark(run, exercise_id, found) for exercise_id in exercise_ids}
+        return {exercise_id: mark(run, exercise_id, found, self.judge.checking) for exercise_id in exercise_ids}
 
     def _emptied_kernel(self):
         """The kernel of the previous notebook with its names removed, or None (a new one is started)."""
@@ -430,7 +428,10 @@ class Learner:
             self.kernel = None
         elif self.scratch.uid is not None:
             contained.stop_account(self.scratch.uid)  # no kernel left: the account may still run something
+        if self.scratch.uid is not None:
+            contained.remove_leftovers(self.scratch.uid)
         self.scratch.remove()
+        self.judge.stop()
 
 
 def shows_only(source):

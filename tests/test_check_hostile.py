@@ -51,21 +51,21 @@ def test_check_answers_every_hostile_function_in_time(case, short_time_limit):
 
 def test_after_a_timeout_the_check_s_processes_are_killed_and_the_next_check_passes(short_time_limit):
     assert check("mse", losses.mse).passed
-    worker = psutil.Process(sandbox._worker.process.pid)
+    worker = psutil.Process(sandbox._checking.worker.process.pid)
     assert "did not finish" in check("mse", HOSTILE[0].fn).message
     assert worker.children(recursive=True) == []  # killed and waited for: nothing is left burning CPU
     assert check("mse", losses.mse).passed  # by the same checking process
-    assert sandbox._worker.process.pid == worker.pid
+    assert sandbox._checking.worker.process.pid == worker.pid
 
 
 def test_start_up_does_not_count_against_the_time_limit(monkeypatch):
-    sandbox._stop_worker()
+    sandbox._checking.stop()
     slow_start = ("import time, runpy; time.sleep(2); "
                   "runpy.run_module('course_utils.marking.worker', run_name='__main__')")
     monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", slow_start])
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.5)
     assert check("mse", losses.mse).passed
-    sandbox._stop_worker()
+    sandbox._checking.stop()
 
 
 def test_the_checking_process_loads_its_module_once_and_says_nothing_on_stderr():
@@ -140,7 +140,7 @@ def test_a_function_the_worker_cannot_load_runs_here_and_is_judged_there(tmp_pat
 
 
 def test_without_a_worker_check_still_works_in_this_process(monkeypatch, short_time_limit):
-    sandbox._stop_worker()
+    sandbox._checking.stop()
     monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c", "pass"])  # a worker that never says ready
     assert check("mse", losses.mse).passed
 
@@ -156,7 +156,7 @@ def test_without_a_worker_check_still_works_in_this_process(monkeypatch, short_t
 def test_an_interrupt_stops_the_check_and_the_worker(monkeypatch):
     monkeypatch.setattr(checking, "TIME_LIMIT", 30.0)
     assert check("mse", losses.mse).passed
-    worker = sandbox._worker.process
+    worker = sandbox._checking.worker.process
     # As in a kernel, SIGINT raises KeyboardInterrupt (earlier tests' libraries may have set another handler).
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -191,7 +191,7 @@ def test_a_worker_stopped_from_outside_is_waited_for():
     """A kernel shutting down stops its child processes and waits until none is left; one that ended
     but was never waited for still counts, and kept every notebook's kernel 2.3 s longer."""
     assert check("mse", losses.mse).passed  # the worker is running
-    process = sandbox._worker.process
+    process = sandbox._checking.worker.process
     process.terminate()  # what the kernel does to its children when it shuts down
     deadline = time.monotonic() + 30
     while process.returncode is None and time.monotonic() < deadline:
@@ -208,7 +208,7 @@ def constant(p, a):
 
 def test_a_stale_answer_waiting_for_the_kernel_is_dropped():
     assert check("mse", losses.mse).passed  # the worker is running
-    sandbox._worker.messages.put(("done", 0, "pass", "correct on all 3 test cases.", ""))  # answers no request
+    sandbox._checking.worker.messages.put(("done", 0, "pass", "correct on all 3 test cases.", ""))  # answers no request
     result = check("mse", constant)
     assert not result.passed and "but it should be" in result.message, result.message
 
@@ -288,24 +288,24 @@ def test_numpy_works_under_the_memory_limit():
 
 def test_the_checking_process_has_one_thread_so_that_it_can_fork_safely():
     assert check("mse", losses.mse).passed
-    assert psutil.Process(sandbox._worker.process.pid).num_threads() == 1
+    assert psutil.Process(sandbox._checking.worker.process.pid).num_threads() == 1
 
 
 def test_without_fork_each_check_gets_a_fresh_process(monkeypatch, short_time_limit):
     """Windows' way (no os.fork): one process per check, the next started ahead; tried here on POSIX."""
-    sandbox._stop_worker()
+    sandbox._checking.stop()
     monkeypatch.setattr(sandbox, "FORKS", False)
     try:
         assert check("mse", losses.mse).passed
-        spare = sandbox._worker.process.pid  # started ahead, for the next check
+        spare = sandbox._checking.worker.process.pid  # started ahead, for the next check
         check("mse", hostile.replaces_numpy_comparisons)  # it may fool its own verdict here, never a later one
-        assert sandbox._worker.process.pid != spare
+        assert sandbox._checking.worker.process.pid != spare
         assert not check("mse", constant).passed
         assert check("mse", losses.mse).passed
         assert "did not finish" in check("mse", HOSTILE[0].fn).message
         assert check("mse", losses.mse).passed
     finally:
-        sandbox._stop_worker()
+        sandbox._checking.stop()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Windows stops what it can find, with weaker promises")
@@ -313,7 +313,7 @@ def test_what_a_function_starts_ends_when_the_checking_process_is_stopped_from_o
     """As when a kernel shuts down: its children get SIGTERM, and the checking process ends its checks."""
     monkeypatch.setattr(checking, "TIME_LIMIT", 30.0)
     assert check("mse", losses.mse).passed
-    worker, record = sandbox._worker.process, str(tmp_path / "pids")
+    worker, record = sandbox._checking.worker.process, str(tmp_path / "pids")
     results = []
     checking_thread = threading.Thread(
         target=lambda: results.append(check("mse", hostile.leaves_things_running(record, then_loop=True))))
@@ -677,7 +677,7 @@ def test_the_kernel_takes_only_signed_plain_messages(monkeypatch):
     and a pickle that runs code when loaded. Neither counts; the check goes on to its own verdict."""
     monkeypatch.setattr(checking, "TIME_LIMIT", 5.0)
     assert check("mse", losses.mse).passed
-    worker = sandbox._worker
+    worker = sandbox._checking.worker
     into_the_kernel = os.open(f"/proc/self/fd/{worker.process.stdout.fileno()}", os.O_WRONLY)
 
     def forge():
@@ -711,7 +711,7 @@ def test_the_kernel_takes_only_signed_plain_messages(monkeypatch):
 def test_run_as_root_the_function_runs_without_root_s_powers(monkeypatch, as_nobody):
     """Where nobody can read Python and the course the runner becomes nobody; elsewhere (a Python under
     /root) it stays root without capabilities. Both are tried, whichever this machine would choose."""
-    sandbox._stop_worker()
+    sandbox._checking.stop()
     user = "lambda: 65534" if as_nobody else "lambda: 0"
     monkeypatch.setattr(sandbox, "COMMAND", [sys.executable, "-c",
                                              "import functools, course_utils.marking.processes as p, "
@@ -727,4 +727,4 @@ def test_run_as_root_the_function_runs_without_root_s_powers(monkeypatch, as_nob
         assert ("user 65534 group 65534" if as_nobody else "user 0 group 0 powers 0000000000000000") in said, said
         assert check("mse", losses.mse).passed
     finally:
-        sandbox._stop_worker()
+        sandbox._checking.stop()

@@ -1,11 +1,13 @@
 """Issue 20: grades nobody can forge. Learners who set out to change marks (their own or another's) from
 inside their notebooks, and hostile files handed in, graded in one run each. Every attack must leave
 every mark as an honest grader gives it, and grading must go on for everyone else."""
+import contextlib
 import csv
 import json
 import os
 import resource
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from classroom import contained
 from test_gradebook import ROOT, RUN, course_notebook, hand_in, right, short_01, wrong
 
 TIME_LIMIT = 20
@@ -135,6 +138,119 @@ def test_a_learner_cannot_write_another_learners_notebook_nor_the_course(attacke
     assert attacked["victim"].read_bytes() == attacked["handed_in"]
     assert attacked["rows"][("d-victim", "error")] == ("passed", "correct on all 3 test cases.")
     assert not attacked["course_written"]
+
+
+# --- What a function does when it is judged ---------------------------------------------------------------
+
+# Runs where the function is unpickled to be judged: rewrites another learner's notebook, writes into the
+# course, kills the grader, calls the test's server and leaves a file behind.
+UNPICKLED = """import glob, os, socket
+for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        arguments = open(cmdline, "rb").read().decode(errors="replace").split("\\0")
+    except OSError:
+        continue
+    if {folder!r} in arguments:
+        try:
+            os.kill(int(cmdline.split("/")[2]), 9)
+        except (OSError, ValueError):
+            pass
+try:
+    with open({victim!r}, "w") as handle:
+        handle.write("rewritten")
+except OSError:
+    pass
+try:
+    with open({course!r}, "w") as handle:
+        handle.write("written by a learner")
+except OSError:
+    pass
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"judged")
+except OSError:
+    pass
+open("/tmp/{marker}-judged", "w").close()"""
+
+REDUCE = """class Evil:
+    def __reduce__(self):
+        return (exec, ({code!r},))
+    def __call__(self, prediction, actual):
+        return 0.0
+error = Evil()"""
+
+# A kernel that calls the test's server and leaves files and System V shared memory where anyone may write.
+LEAVES = """import ctypes, socket
+for where in ("/tmp", "/dev/shm", "/var/tmp"):
+    open(f"{{where}}/{marker}-kernel", "w").close()
+ctypes.CDLL(None).shmget(0, {size}, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"kernel")
+except OSError:
+    pass"""
+SHARED_MEMORY_SIZE = 3_333_331  # bytes: no other segment has this size
+
+
+def shared_memory_sizes():
+    lines = Path("/proc/sysvipc/shm").read_text().splitlines()
+    column = lines[0].split().index("size")
+    return [int(line.split()[column]) for line in lines[1:]]
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("homes")
+    out = tmp_path_factory.mktemp("out") / "gradebook"
+    marker = f"LEFT_BY_A_LEARNER_{secrets.token_hex(8)}"
+    course = ROOT / "course_utils" / marker
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    victim = folder / "d-victim" / "my-work" / "01_error.ipynb"
+    code = UNPICKLED.format(folder=str(folder), victim=str(victim), course=str(course),
+                            port=server.getsockname()[1], marker=marker)
+    hand_in(folder, "e-reduce", "01_error", short_01(REDUCE.format(code=code)))
+    hand_in(folder, "f-leaves", "01_error", short_01(LEAVES.format(marker=marker, size=SHARED_MEMORY_SIZE,
+                                                                    port=server.getsockname()[1]), right("error")))
+    hand_in(folder, "d-victim", "01_error", short_01(right("error")))
+    for path in [folder, *folder.rglob("*")]:  # as a hub leaves them: readable, not writable, by others
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    handed_in = victim.read_bytes()
+    try:
+        _, _, rows = run_grader(folder, out, jobs="2")
+        calls = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                calls.append(server.accept()[0].recv(100))
+        left = [str(path) for where in ("/tmp", "/dev/shm", "/var/tmp") for path in Path(where).glob(f"{marker}*")]
+        return dict(rows=rows, victim=victim.read_bytes() == handed_in, course=course.exists(), calls=calls,
+                    left=left, shared_memory=SHARED_MEMORY_SIZE in shared_memory_sizes())
+    finally:
+        server.close()
+        course.unlink(missing_ok=True)
+        for where in ("/tmp", "/dev/shm", "/var/tmp"):
+            for path in Path(where).glob(f"{marker}*"):
+                path.unlink()
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only a grader run as root can give each judge an account of its own")
+def test_a_function_that_acts_when_it_is_judged_reaches_no_other_learner_nor_the_grader(judged):
+    # Before: check's runner stayed root (Python under /root is closed to nobody): it rewrote d-victim's
+    # notebook, wrote into the course and killed the grader (run_grader asserts that it finished).
+    assert judged["victim"] and not judged["course"]
+    assert judged["rows"][("d-victim", "error")] == ("passed", "correct on all 3 test cases.")
+    assert judged["rows"][("e-reduce", "error")][0] != "passed"
+    assert judged["rows"][("f-leaves", "error")][0] == "passed"
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only root can remove what throwaway accounts leave")
+def test_what_kernels_and_judges_leave_where_anyone_may_write_is_removed(judged):
+    assert judged["left"] == []
+    assert not judged["shared_memory"]
+
+
+@pytest.mark.skipif(not contained.network_cut(), reason="this machine does not let root give a program a "
+                    "network of its own (util-linux's unshare --net)")
+def test_neither_kernels_nor_judges_reach_the_network(judged):
+    assert judged["calls"] == []
 
 
 # --- Hostile files -----------------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ Keeping the judge and the kernel out of the runner's reach, on Linux: the checki
 are not "dumpable", so a process of the same user cannot open their pipes or memory through /proc. Run
 as root (containers, CI), the runner becomes the unprivileged user nobody, which can reach no process of
 root's; where nobody cannot read Python or the course (a Python installed under /root), it stays root
-but without any of root's powers (capabilities), and the kernel too is made not dumpable. Every
+but without any of root's powers (capabilities), and the kernel too is made not dumpable. (The
+gradebook starts each learner's checking process, a Checking of its own, as a throwaway account: there
+the whole check runs as that account, which owns nothing and can signal no one else's process.) Every
 message the kernel accepts about a request is signed (HMAC) with a key the kernel makes for it and sends
 only once the judge has been forked, and before the runner starts, so neither of them ever holds it;
 the checking process signs what it passes on, after checking that it is a plain message of the judge's.
@@ -99,8 +101,6 @@ WAITED = " (It first waited {:.1f} seconds for a check from another thread.)"
 ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                      "VECLIB_MAXIMUM_THREADS")}
 
-_worker = None  # the kernel's checking process, started at the first check
-_one_at_a_time = threading.Lock()  # a check from a second thread waits for the first one's answer
 
 
 class NoWorker(Exception):
@@ -116,18 +116,24 @@ class CannotRunThere(NoWorker):
 class Worker:
     """The checking process, and a thread that puts each message it sends into a queue (so that waiting
     for one can time out on every operating system). Only messages signed with their request's key pass,
-    besides ("ready",) and ("forked", n)."""
+    besides ("ready",) and ("forked", n).
+    The kernel's is started with its environment and its sys.path. The gradebook's (`environment` given)
+    gets only that environment and Python's own path (-I), in `folder`, after `prefix` (a command that
+    runs it as another account)."""
 
-    def __init__(self):
+    def __init__(self, prefix=(), environment=None, folder=None):
         self.forks, self.ready, self.keys = FORKS, False, {}
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             processes.set_dumpable(False)  # a runner that stays root (without its powers) cannot open our /proc files
         self.token = secrets.token_hex(16)  # marks the environment of every process it starts
+        if environment is None:
+            command, environment = COMMAND, dict(os.environ, PYTHONPATH=os.pathsep.join(map(str, sys.path)))
+        else:
+            command = [sys.executable, "-I", *COMMAND[1:]]
         self.process = subprocess.Popen(
-            COMMAND + ([] if self.forks else ["--once"]),
+            [*prefix, *command, *([] if self.forks else ["--once"])], cwd=folder,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONPATH=os.pathsep.join(map(str, sys.path)), **ONE_THREAD,
-                     **{processes.MARK: self.token}),
+            env=dict(environment, **ONE_THREAD, **{processes.MARK: self.token}),
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         self.messages = queue.Queue()
         threading.Thread(target=self._read_until_it_ends, daemon=True).start()
@@ -192,17 +198,18 @@ def judge_in_worker(exercise_id, fn, time_limit, replies=None):
     starts, CannotRunThere when fn cannot go there. With replies (what fn did, run in the kernel: see
     returned_reply and raised_reply), fn is not sent: a judge there takes these instead."""
     called = time.monotonic()
-    return _judge_request(_request(exercise_id, fn, replies), time_limit, called)
+    return _checking.judge(_request(exercise_id, fn, replies), time_limit, called)
 
 
-def judge_sent(exercise_id, name, code, pickled, time_limit):
+def judge_sent(exercise_id, name, code, pickled, time_limit, checking=None):
     """(status, sentence, printed) for a function another process prepared as check does (`name`, `code`
-    marshalled, `pickled` by cloudpickle: see sent_function), judged here in separate processes. For the
-    gradebook: a learner's kernel hands back only these bytes, and nothing it ran can reach the judge.
-    Raises NoWorker when no checking process starts, CannotRunThere when the bytes cannot be loaded."""
+    marshalled, `pickled` by cloudpickle: see sent_function), judged in separate processes: the
+    checking process of `checking` (a Checking), or the kernel's. For the gradebook: a learner's kernel
+    hands back only these bytes, and nothing it ran can reach the judge. Raises NoWorker when no
+    checking process starts, CannotRunThere when the bytes cannot be loaded."""
     name = plain.exact_text(name) if isinstance(name, str) else ""
     code = code if isinstance(code, bytes) else None
-    return _judge_request((exercise_id, name, code, pickled, None), time_limit, time.monotonic())
+    return (checking or _checking).judge((exercise_id, name, code, pickled, None), time_limit, time.monotonic())
 
 
 def sent_function(fn):
@@ -210,25 +217,6 @@ def sent_function(fn):
     CannotRunThere when fn cannot be pickled. Run in a learner's kernel by the gradebook."""
     _, name, code, pickled, _ = _request("", fn, None)
     return name, code, pickled
-
-
-def _judge_request(request, time_limit, called):
-    if not _one_at_a_time.acquire(timeout=time_limit):  # the wait counts: check returns in time
-        return "fail", BUSY.format(f"{time_limit:g}"), ""
-    try:
-        waited = time.monotonic() - called
-        worker = _ready_worker()
-        return _ask(worker, request, time_limit, waited)
-    except OSError as problem:  # it could not start, or its pipe broke
-        _stop_worker()
-        raise NoWorker(f"the checking process could not be reached ({exception_text(problem)})") from None
-    except NoWorker:  # the checking process is fine: it could not load this function
-        raise
-    except BaseException:  # an interrupt, say: start afresh next time
-        _stop_worker()
-        raise
-    finally:
-        _one_at_a_time.release()
 
 
 def _request(exercise_id, fn, replies):
@@ -270,85 +258,106 @@ def function_to_read(fn):
     return FunctionToRead(name, None if code is None else marshal.dumps(code))
 
 
-def _ready_worker():
-    global _worker
-    if _worker is None or _worker.process.poll() is not None:
-        _stop_worker()
-        _worker = Worker()
-    if not _worker.ready:
-        if _worker.next_message(STARTUP_LIMIT) != ("ready",):
-            _stop_worker()
-            raise NoWorker("the separate checking process did not start")
-        _worker.ready = True
-    return _worker
+class Checking:
+    """A checking process to judge with (started at the first check, kept, replaced when it breaks) and
+    the lock that lets one check through at a time. The kernel has one, _checking; the gradebook makes
+    one for each learner, started as an account of its own (`start`: Worker's keywords)."""
 
+    def __init__(self, **start):
+        self.start, self.worker, self.lock = start, None, threading.Lock()
 
-def _ask(worker, request, time_limit, waited=0.0):
-    """(status, sentence, printed) from the messages that carry this request's number, once the
-    checking process says that every process of the check has ended."""
-    number = secrets.randbits(62)  # which its answers carry; unguessable, so no request is made up for it
-    worker.send("judge", number, *request)
-    deadline = time.monotonic() + time_limit - waited  # from now: the checking process has already started
-    running, answer, unreadable = "Your function", None, None
-    while True:
-        message = worker.next_message(deadline - time.monotonic())
-        if message is None:
-            confirmed = _stop_check(worker, number)
-            late = did_not_finish(running, time_limit) + (WAITED.format(waited) if waited > 0.1 else "")
-            late += "" if confirmed else NOT_CONFIRMED
-            return answer or ("fail", late, "")
-        kind, *details = message
-        if kind == "ended":
-            _stop_worker()
-            return "fail", messages.ENDED.format(running), ""
-        if not details or details[0] != number:
-            continue  # not about this request: from one that was stopped, say
-        if kind == "forked" and number not in worker.keys:  # the judge exists, its runner not yet
-            worker.keys[number] = secrets.token_bytes(32)
-            worker.send("key", number, worker.keys[number])
-        elif kind == "calling" and isinstance(details[-1], str):
-            running = details[-1]
-        elif kind == "done" and len(details) == 4:
-            answer = tuple(details[1:])
-        elif kind == "unreadable":
-            unreadable = details[-1]
-        elif kind == "stopped":  # every process of the check has ended
-            worker.keys.pop(number, None)
-            if not worker.forks:
-                _start_a_spare()
-            if unreadable:
-                raise CannotRunThere(f"the separate checking process could not load it: {unreadable}")
-            return answer or ("fail", "check could not judge the answer (its process ended).", "")
+    def judge(self, request, time_limit, called):
+        if not self.lock.acquire(timeout=time_limit):  # the wait counts: check returns in time
+            return "fail", BUSY.format(f"{time_limit:g}"), ""
+        try:
+            waited = time.monotonic() - called
+            return self.ask(self.ready_worker(), request, time_limit, waited)
+        except OSError as problem:  # it could not start, or its pipe broke
+            self.stop()
+            raise NoWorker(f"the checking process could not be reached ({exception_text(problem)})") from None
+        except NoWorker:  # the checking process is fine: it could not load this function
+            raise
+        except BaseException:  # an interrupt, say: start afresh next time
+            self.stop()
+            raise
+        finally:
+            self.lock.release()
 
+    def ready_worker(self):
+        if self.worker is None or self.worker.process.poll() is not None:
+            self.stop()
+            self.worker = Worker(**self.start)
+        if not self.worker.ready:
+            if self.worker.next_message(STARTUP_LIMIT) != ("ready",):
+                self.stop()
+                raise NoWorker("the separate checking process did not start")
+            self.worker.ready = True
+        return self.worker
 
-def _stop_check(worker, number):
-    """Ask the checking process to stop this check's processes; if it does not confirm within
-    CONFIRM_LIMIT (it may have been stopped itself), kill it and them. True if it confirmed."""
-    if worker.forks:
-        with contextlib.suppress(OSError):
-            worker.send("stop", number)
-        deadline = time.monotonic() + CONFIRM_LIMIT
-        while (message := worker.next_message(deadline - time.monotonic())) not in (None, ("ended",)):
-            if message[:2] == ("stopped", number):
+    def ask(self, worker, request, time_limit, waited=0.0):
+        """(status, sentence, printed) from the messages that carry this request's number, once the
+        checking process says that every process of the check has ended."""
+        number = secrets.randbits(62)  # which its answers carry; unguessable, so no request is made up for it
+        worker.send("judge", number, *request)
+        deadline = time.monotonic() + time_limit - waited  # from now: the checking process has already started
+        running, answer, unreadable = "Your function", None, None
+        while True:
+            message = worker.next_message(deadline - time.monotonic())
+            if message is None:
+                confirmed = self.stop_check(worker, number)
+                late = did_not_finish(running, time_limit) + (WAITED.format(waited) if waited > 0.1 else "")
+                late += "" if confirmed else NOT_CONFIRMED
+                return answer or ("fail", late, "")
+            kind, *details = message
+            if kind == "ended":
+                self.stop()
+                return "fail", messages.ENDED.format(running), ""
+            if not details or details[0] != number:
+                continue  # not about this request: from one that was stopped, say
+            if kind == "forked" and number not in worker.keys:  # the judge exists, its runner not yet
+                worker.keys[number] = secrets.token_bytes(32)
+                worker.send("key", number, worker.keys[number])
+            elif kind == "calling" and isinstance(details[-1], str):
+                running = details[-1]
+            elif kind == "done" and len(details) == 4:
+                answer = tuple(details[1:])
+            elif kind == "unreadable":
+                unreadable = details[-1]
+            elif kind == "stopped":  # every process of the check has ended
                 worker.keys.pop(number, None)
-                return True
-    _stop_worker(at_once=True)
-    return not worker.forks
+                if not worker.forks:
+                    self.start_a_spare()
+                if unreadable:
+                    raise CannotRunThere(f"the separate checking process could not load it: {unreadable}")
+                return answer or ("fail", "check could not judge the answer (its process ended).", "")
+
+    def stop_check(self, worker, number):
+        """Ask the checking process to stop this check's processes; if it does not confirm within
+        CONFIRM_LIMIT (it may have been stopped itself), kill it and them. True if it confirmed."""
+        if worker.forks:
+            with contextlib.suppress(OSError):
+                worker.send("stop", number)
+            deadline = time.monotonic() + CONFIRM_LIMIT
+            while (message := worker.next_message(deadline - time.monotonic())) not in (None, ("ended",)):
+                if message[:2] == ("stopped", number):
+                    worker.keys.pop(number, None)
+                    return True
+        self.stop(at_once=True)
+        return not worker.forks
+
+    def start_a_spare(self):
+        """Windows: each checking process judges once; the next one starts now, while the learner reads."""
+        self.stop()
+        self.worker = Worker(**self.start)
+
+    def stop(self, at_once=False):
+        if self.worker is not None:
+            self.worker.stop(at_once)
+            self.worker = None
 
 
-def _start_a_spare():
-    """Windows: each checking process judges once; the next one starts now, while the learner reads."""
-    global _worker
-    _stop_worker()
-    _worker = Worker()
-
-
-@atexit.register  # and when the kernel exits
-def _stop_worker(at_once=False):
-    global _worker
-    if _worker is not None:
-        _worker.stop(at_once)
-        _worker = None
+_checking = Checking()  # the kernel's: its checking process starts at the first check
+atexit.register(_checking.stop)  # and when the kernel exits
 
 
 def run_in_thread(task, timeout):
