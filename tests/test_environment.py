@@ -53,3 +53,11 @@ def test_importing_course_utils_loads_only_the_maths_its_docstring_says():
                                      ("descent", "gradcheck", "linear", "losses", "network")]
     import course_utils
     assert "(losses, descent, gradcheck, linear, network:" in " ".join(course_utils.__doc__.split())
+
+
+def test_a_jupyter_server_loads_no_iri_parser_at_start():
+    # jsonschema 4.24+ imports rfc3987-syntax, which builds its parsers on import: 1.1 CPU-seconds at every
+    # server start (benchmarks/bench_server_start.py). pyproject.toml holds jsonschema at 4.23.
+    code = "import sys, jupyterlab.labapp, jupyterhub.singleuser; print('rfc3987_syntax' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == ["False"]
