@@ -48,7 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from classroom import contained, feedback, handins
+from classroom import accounts, contained, feedback, handins
 from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, SYMBOLS, \
     WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
@@ -427,9 +427,9 @@ class Learner:
             self.kernel.stop()  # its whole account (root), or its tree
             self.kernel = None
         elif self.scratch.uid is not None:
-            contained.stop_account(self.scratch.uid)  # no kernel left: the account may still run something
+            accounts.stop_account(self.scratch.uid)  # no kernel left: the account may still run something
         if self.scratch.uid is not None:
-            contained.remove_leftovers(self.scratch.uid)
+            accounts.remove_leftovers(self.scratch.uid)
         self.scratch.remove()
         self.judge.stop()
 

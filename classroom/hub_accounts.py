@@ -5,6 +5,7 @@ processes may take, logins slowed after wrong passwords, and a roster read again
 JupyterHub's own classes do the work (LocalProcessSpawner, FirstUseAuthenticator, SharedPasswordAuthenticator);
 these subclasses only add what the course needs."""
 import asyncio
+import contextlib
 import dbm
 import hashlib
 import math
@@ -23,7 +24,7 @@ from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, s
 from tornado import web
 from traitlets import Float, Integer, Unicode
 
-from classroom import hub
+from classroom import accounts, hub
 
 PREFIX = hub.ACCOUNT_PREFIX  # as The Littlest JupyterHub names its learners' accounts
 MARK = "class hub learner"  # the accounts' comment (GECOS): an account without it is never a learner's
@@ -79,6 +80,14 @@ def give_the_course_as(home):
     hub.as_learner(home, "import sys; from classroom import hub; hub.give_the_course(sys.argv[1])", home)
 
 
+def end_account(account):
+    """Every process of a learner's account stopped, and what it left where anyone may write removed."""
+    with contextlib.suppress(KeyError):  # no such account: nothing of it runs
+        uid = pwd.getpwnam(account).pw_uid
+        accounts.stop_account(uid)
+        accounts.remove_leftovers(uid)
+
+
 def limit_resources(memory, processes):
     """In a learner's process before it becomes theirs: limits they cannot raise again. Memory is the address
     space of each process, so a cell that asks for more gets MemoryError (a message), not the kernel killed
@@ -114,6 +123,12 @@ class LearnerSpawner(LocalProcessSpawner):
         await asyncio.to_thread(ensure_account, self.account, self.home)
         await asyncio.to_thread(give_the_course_as, self.home)
         return await super().start()
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        # What the learner started in a session of its own (setsid, nohup) outlives the server: every process
+        # of their account stops with it, and what they left in /tmp and /dev/shm (memory no limit counts) goes.
+        await asyncio.to_thread(end_account, self.account)
 
     def make_preexec_fn(self, name):
         become = set_user_setuid(self.account, chdir=False)  # the learner's account, not the hub's name for them

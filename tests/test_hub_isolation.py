@@ -151,13 +151,19 @@ def test_a_learner_cannot_take_the_teachers_name_or_another_learners(isolated_hu
 
 
 def test_stopping_the_hub_stops_every_learners_processes(isolated_hub, kernels):
-    """Last: it stops the hub. No process of either learner's account is left."""
+    """Last: it stops the hub. No process of either learner's account is left, not even one Bob started in
+    a session of its own, nor the files he left in /tmp and /dev/shm."""
     process = isolated_hub[0]
+    left = [Path(folder) / f"left-by-{BOB}" for folder in ("/tmp", "/dev/shm")]
+    code = ("import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\n"
+            f"for path in {[str(path) for path in left]!r}:\n    open(path, 'w').write('x')")
+    assert run(kernels[BOB], code) == ("ok", "")
     assert loadtest.stop_all(process) == []
     uids = {pwd.getpwnam(hub_accounts.account_name(name)).pw_uid for name in (ADA, BOB)}
     time.sleep(0.5)
     assert [entry.pid for entry in psutil.process_iter(["uids"])
             if entry.info["uids"] and entry.info["uids"].real in uids and entry.status() != "zombie"] == []
+    assert not any(path.exists() for path in left)
 
 
 def test_long_names_never_share_an_account():
