@@ -190,7 +190,8 @@ class SlowsWrongPasswords(Authenticator):
 
 class ReadsTheRoster(Authenticator):
     """With a roster, only its names may log in, read again whenever the file changes: a late learner is a
-    line added to it, with no restart. A name taken off it is logged out at its next request. A name the
+    line added to it, with no restart. A name taken off it is logged out, and their server stopped, at its next
+request to the hub (the server asks the hub about its visitor every few minutes). A name the
     teacher adds on the admin page ("Add Users") may log in too."""
 
     roster = Unicode("", config=True, help="A file of learners' names, one a line ('' for anyone).")
@@ -219,8 +220,13 @@ class ReadsTheRoster(Authenticator):
         return username in self.roster_names() or username in self.admin_users or added
 
     async def refresh_user(self, user, handler=None, **kwargs):
-        # A login cookie from an earlier class (or a name since taken off the roster) no longer lets in.
-        return self.check_allowed(user.name)
+        # A login cookie from an earlier class (or a name since taken off the roster) no longer lets in, and
+        # the server of a name taken off stops (their work stays in their home).
+        allowed = self.check_allowed(user.name)
+        if not allowed and getattr(user, "running", False):
+            self.log.warning("%s is no longer on the roster %s: their server is stopped", user.name, self.roster)
+            await user.stop()
+        return allowed
 
 
 class OwnPasswords(SlowsWrongPasswords, ReadsTheRoster, FirstUseAuthenticator):

@@ -215,6 +215,10 @@ class _Roster(hub_accounts.ReadsTheRoster, _Checker):
     pass
 
 
+async def _record(calls, name):
+    calls.append(name)
+
+
 def test_the_roster_is_read_again_when_it_changes_and_a_name_taken_off_is_logged_out(tmp_path):
     roster = tmp_path / "class.txt"
     roster.write_text("ada\n", encoding="utf-8")
@@ -225,8 +229,10 @@ def test_the_roster_is_read_again_when_it_changes_and_a_name_taken_off_is_logged
     assert checker.check_allowed("bob")  # no restart
     roster.write_text("bob\n", encoding="utf-8")
     os.utime(roster, ns=(1, time.time_ns() + 2 * 10**9))
-    learner = type("User", (), {"name": "ada"})()
+    stopped = []
+    learner = type("User", (), {"name": "ada", "running": True, "stop": lambda self: _record(stopped, self.name)})()
     assert asyncio.run(checker.refresh_user(learner)) is False  # their login cookie no longer lets them in
+    assert stopped == ["ada"]  # and their server stops
     checker.allowed_users.add("carol")  # as the admin page's "Add Users" does
     assert checker.check_allowed("carol") and not checker.check_allowed("ada")
 
