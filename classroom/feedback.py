@@ -92,15 +92,20 @@ def _quiz(rows):
     return parts + ["</ul>"]
 
 
-def write_pages(rows, out):
+def pages(rows):
+    """{learner: their page}, in the order of the rows."""
+    learners = dict.fromkeys(row.learner for row in rows)
+    return {learner: learner_page(learner, [row for row in rows if row.learner == learner]) for learner in learners}
+
+
+def write_pages(pages_of, out):
     """Every learner's page in out/feedback/; {learner: file name} for the teacher's page to link."""
     folder = out / "feedback"
     folder.mkdir(mode=0o700, exist_ok=True)
     names = {}
-    for index, learner in enumerate(dict.fromkeys(row.learner for row in rows)):
+    for index, (learner, page) in enumerate(pages_of.items()):
         names[learner] = page_name(index, learner)
-        mine = [row for row in rows if row.learner == learner]
-        (folder / names[learner]).write_text(learner_page(learner, mine), encoding="utf-8", errors="backslashreplace")
+        (folder / names[learner]).write_text(page, encoding="utf-8", errors="backslashreplace")
     return names
 
 
@@ -125,13 +130,12 @@ def give(page, learner_folder):
         os.close(folder)
 
 
-def give_all(rows, graded_folder):
+def give_all(pages_of, graded_folder):
     """Each learner's page into their folder of the graded folder; a line for each that could not be."""
     problems = []
-    for learner in dict.fromkeys(row.learner for row in rows):
-        mine = [row for row in rows if row.learner == learner]
+    for learner, page in pages_of.items():
         try:
-            give(learner_page(learner, mine), graded_folder / learner)
+            give(page, graded_folder / learner)
         except OSError as why:
             problems.append(f"{learner}: no feedback page given ({why.strerror or why})")
     return problems

@@ -818,8 +818,9 @@ def main(arguments=None):
     counted, text = summary(rows, time.monotonic() - started)
     os.umask(0o077)  # every file the gradebook writes is the teacher's alone (not before: scratch folders are passed)
     write_csv(rows, out / "gradebook.csv")
-    write_html(rows, out / "gradebook.html", counted, feedback.write_pages(rows, out))
-    problems = [] if options.no_feedback else feedback.give_all(rows, folder)
+    pages = feedback.pages(rows)
+    write_html(rows, out / "gradebook.html", counted, feedback.write_pages(pages, out))
+    problems = [] if options.no_feedback else feedback.give_all(pages, folder)
     given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {folder}"
                                             + (f", except: {'; '.join(problems)}" if problems else "") + ".")
     print(f"\n{text} The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table "
