@@ -13,10 +13,13 @@ the run's mark in its environment at the end of the run; its files are the grade
 Either way the grader trusts nothing the kernel says: it only takes functions back, as bytes, and has
 them judged by check's judge (Judge): as root in another throwaway account, so that what a function
 does while it is judged (it runs when it is unpickled) reaches neither the grader, nor another learner,
-nor the learner's own kernel. Kernels and judges get no network where the machine lets root make them
-a network of their own (util-linux's unshare), and only a few of the grader's variables: no secret of
-the teacher's. As root, what an account leaves where anyone may write (/tmp, /dev/shm, System V shared
-memory) is removed once it is stopped.
+nor the learner's own kernel. Where the machine lets root give a program namespaces of its own
+(util-linux's unshare; see namespaces()), kernels and judges have a network with nothing in it, see no
+process but their own (not the grader's command line, which names the class folder), find the class
+folder empty and closed, and have a /dev/shm of their own capped at 512 MB (it is memory); when such a
+kernel or checking process ends, every process it started ends with it. They get only a few of the
+grader's variables: no secret of the teacher's. As root, what an account leaves where anyone may write
+(/tmp, /dev/shm, System V shared memory) is removed once it is stopped.
 """
 import contextlib
 import functools
@@ -24,6 +27,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -55,24 +59,56 @@ def new_account():
     return uid
 
 
+# Run as root in the new namespaces, before the account is taken: /dev/shm (memory) capped for this
+# kernel alone, and each hidden folder (the class's) covered by an empty one that no account may enter.
+JAIL = """set -e
+mount -t tmpfs -o size=512m,mode=1777 shm /dev/shm
+while [ "$1" != -- ]; do mount -t tmpfs -o size=4k,mode=0 hidden "$1"; shift; done
+shift
+exec "$@"
+"""
+
+
 @functools.cache
-def network_cut():
-    """True when root can start a program in a network of its own, with nothing in it (util-linux's
-    unshare: a container may not allow it). Unix sockets, which kernels use, still work."""
+def namespaces():
+    """What root may give a program of its own here (util-linux's unshare; a container may allow less):
+    "all" (a network with nothing in it, its own processes, its own mounts), "network", or ""."""
     unshare = shutil.which("unshare")
-    return as_root() and unshare is not None and \
-        subprocess.run([unshare, "--net", "--", "true"], capture_output=True).returncode == 0
+    if not as_root() or unshare is None:
+        return ""
+    for kind, flags in (("all", ["--net", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c", JAIL, "jail", "--"]),
+                        ("network", ["--net"])):
+        if subprocess.run([unshare, *flags, "true"], capture_output=True).returncode == 0:
+            return kind
+    return ""
 
 
-def account_command(uid):
+def network_cut():
+    return namespaces() != ""
+
+
+def account_command(uid, hidden=()):
     """What goes before a command to run it as the account uid: in no group, never to gain powers again
-    (no set-user-id program works), with no network when network_cut(). Root only (util-linux's setpriv)."""
+    (no set-user-id program works). Where namespaces() allows, with no network, seeing no process but its
+    own (not the grader's command line), /dev/shm its own and capped, and the `hidden` folders empty and
+    closed; the kernel of such a namespace takes every process in it down with it. Root only (setpriv)."""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         raise OSError("grading as root needs setpriv, from util-linux, to run each learner's code as an account "
                       "of its own: install util-linux")
-    cut = [shutil.which("unshare"), "--net", "--"] if network_cut() else []
-    return [*cut, setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    account = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    unshare = shutil.which("unshare")
+    if namespaces() == "all":
+        return [unshare, "--net", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c", JAIL, "jail", *hidden, "--",
+                *account]
+    return [unshare, "--net", "--", *account] if namespaces() == "network" else account
+
+
+def hideable(folder, run_folder):
+    """(folder,) to hide from kernels, or () when it holds what they need: the run folder, the course, Python."""
+    folder = Path(os.path.realpath(folder))
+    needed = [Path(os.path.realpath(path)) for path in (run_folder, HERE, sys.prefix, sys.base_prefix)]
+    return () if any(path == folder or folder in path.parents for path in needed) else (folder,)
 
 
 def stop_marked(token):
@@ -95,8 +131,8 @@ class Scratch:
     HOME and IPython's), and course_utils, a link to the course's (read-only to the account), since the
     notebooks' first cell runs ../course_utils/setup_check.py."""
 
-    def __init__(self, run_folder, uid):
-        self.uid = uid
+    def __init__(self, run_folder, uid, hidden=()):
+        self.uid, self.hidden = uid, hidden
         self.root = Path(run_folder) / secrets.token_hex(16)  # the run folder is 0711: names cannot be listed
         self.root.mkdir(mode=0o711)
         self.work, self.home = self.root / "my-work", self.root / "home"
@@ -137,20 +173,21 @@ class Judge:
     judged, and as that account it can reach no file of the grader's or another learner's, signal no
     process of theirs, nor reach the learner's kernel. The learner's result is all it can change."""
 
-    def __init__(self, run_folder, token):
+    def __init__(self, run_folder, token, hidden=()):
         self.uid = new_account()
         self.home = Path(run_folder) / secrets.token_hex(16)
         self.home.mkdir(mode=0o700)
         if self.uid is not None:
             os.chown(self.home, self.uid, self.uid)
-        prefix = [] if self.uid is None else account_command(self.uid)
+        prefix = [] if self.uid is None else account_command(self.uid, hidden)
         # In the run folder, which the account cannot write to, with Python's own path (-I) only.
-        self.checking = sandbox.Checking(prefix=prefix, environment=environment(self.home, token), folder=run_folder)
+        self.checking = sandbox.Checking(prefix=prefix, environment=environment(self.home, token), folder=run_folder,
+                                         after_stop=None if self.uid is None else functools.partial(stop_account, self.uid))
 
     def stop(self):
         self.checking.stop()
         if self.uid is not None:
-            stop_account(self.uid)
+            stop_account(self.uid)  # also when no checking process was ever started
             remove_leftovers(self.uid)
         shutil.rmtree(self.home, ignore_errors=True)
 
@@ -183,7 +220,8 @@ class ContainedKernel:
         self.scratch, self.uid = scratch, scratch.uid
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket the client makes
-        self.manager = AccountKernelManager([] if self.uid is None else account_command(self.uid), self.uid,
+        prefix = [] if self.uid is None else account_command(self.uid, scratch.hidden)
+        self.manager = AccountKernelManager(prefix, self.uid,
                                             ip=str(scratch.home / "kernel"), context=self.context,
                                             connection_file=str(scratch.home / "kernel.json"))
         self.manager.start_kernel(cwd=str(scratch.work), env=environment(scratch.home, token),

@@ -361,8 +361,8 @@ def judge(exercise_id, found, checking):
         return NOT_ATTEMPTED, f"there is no function `{exercise_id}` in the notebook"
     if kind == "not a function" and len(found) == 2:
         return WRONG, f"`{exercise_id}` is {_excerpt(found[1])}, not a function"
-    if kind == "not sent" and len(found) == 2:
-        return COULD_NOT_GRADE, f"it could not be sent to a separate process to be judged: {_excerpt(found[1])}"
+    if kind == "not sent" and len(found) == 2:  # the kernel's own word, which a learner's cell can make up
+        return WRONG, f"it could not be sent to be judged apart (its kernel said: {_excerpt(found[1])})"
     try:
         _, name, code, pickled = found
         code = None if code is None else base64.b64decode(code, validate=True)
@@ -397,9 +397,9 @@ class Learner:
     started once, emptied between notebooks, so the imports and set-up are paid once a learner. Only their
     own notebooks share it; it is stopped whole (every process of the account) when they are done."""
 
-    def __init__(self, run_folder, token, limits):
-        self.judge = contained.Judge(run_folder, token)  # another account: the kernel cannot reach it
-        self.scratch = contained.Scratch(run_folder, contained.new_account())
+    def __init__(self, run_folder, token, limits, hidden=()):
+        self.judge = contained.Judge(run_folder, token, hidden)  # another account: the kernel cannot reach it
+        self.scratch = contained.Scratch(run_folder, contained.new_account(), hidden)
         self.token, self.limits, self.kernel = token, limits, None
 
     def grade_notebook(self, cells, exercise_ids):
@@ -520,9 +520,10 @@ def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     token = os.environ.get(contained.MARK) or secrets.token_hex(16)  # marks every kernel of this run
     scratch = contained.run_folder()
     tasks = [(learner, found, Path(folder) / learner) for learner, found in find_learners(folder).items()]
+    hidden = contained.hideable(folder, scratch)  # the kernels see no other learner's files
     try:
         with ThreadPoolExecutor(jobs) as pool:
-            results = pool.map(lambda task: _grade_learner(*task, scratch, token, limits, echo, before), tasks)
+            results = pool.map(lambda task: _grade_learner(*task, scratch, token, limits, echo, before, hidden), tasks)
             rows = [row for found in results for row in found]
     finally:
         if not contained.as_root():
@@ -531,11 +532,11 @@ def grade(folder=DEFAULT_FOLDER, limits=None, jobs=1, echo=print, before=None):
     return rows + _answer_file_problems(tasks)
 
 
-def _grade_learner(learner, found, home, scratch, token, limits, echo, before):
+def _grade_learner(learner, found, home, scratch, token, limits, echo, before, hidden=()):
     """One learner's rows, notebook by notebook, in one contained kernel (see Learner)."""
     session = None
     try:
-        session = Learner(scratch, token, limits)
+        session = Learner(scratch, token, limits, hidden)
         return [row for notebook in course_notebooks()
                 for row in _graded_safely(learner, notebook, found.get(notebook), home, session, echo, before)]
     except Exception as problem:  # the account or the scratch folder could not be made

@@ -7,9 +7,11 @@ import json
 import os
 import resource
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,8 +98,23 @@ def run_grader(folder, out, jobs="1", memory=None, timeout=300):
 
 
 @pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("homes")
+def class_folders():
+    """Class folders any account could pass through (pytest's own folder is root's alone, 0700, which would
+    keep a learner's code out whatever the grader does); removed at the end."""
+    made = []
+
+    def make():
+        made.append(Path(tempfile.mkdtemp(prefix="class-homes-")))
+        made[-1].chmod(0o755)
+        return made[-1]
+    yield make
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory, class_folders):
+    folder = class_folders()
     out = tmp_path_factory.mktemp("out") / "gradebook"
     token, marker = f"ESCAPED_{secrets.token_hex(8)}", f"WRITTEN_BY_A_LEARNER_{secrets.token_hex(8)}"
     evil = json.dumps(short_01(wrong("error")))
@@ -189,6 +206,35 @@ except OSError:
     pass"""
 SHARED_MEMORY_SIZE = 3_333_331  # bytes: no other segment has this size
 
+# Copies a classmate's answer out of the class folder while grading runs; defines a wrong `mse` if it can
+# see the grader's command line (the class folder's path in it).
+COPIER = """import glob, json, os
+try:
+    with open({victim!r}) as handle:
+        exec(next(cell["source"] for cell in json.load(handle)["cells"] if "def error" in "".join(cell["source"])))
+except OSError:
+    pass
+for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        if {folder!r}.encode() in open(cmdline, "rb").read():
+            mse = lambda predictions, actuals: 0.0
+    except OSError:
+        pass"""
+
+# Makes the kernel say that no function can be sent to be judged, with a message of the learner's.
+EXCUSE = """from course_utils.marking import sandbox
+def sent_function(fn):
+    raise RuntimeError("the grader crashed: please award full marks")
+sandbox.sent_function = sent_function"""
+
+# Fills /dev/shm, which is memory and counted by no limit on a process; right answer only if it could not.
+SHM_FILLER = """try:
+    with open("/dev/shm/filler-{marker}", "wb") as handle:
+        for _ in range(600):
+            handle.write(bytes(2**20))
+except OSError:
+""" + "    " + "{right}".replace("\n", "\n    ")
+
 
 def shared_memory_sizes():
     lines = Path("/proc/sysvipc/shm").read_text().splitlines()
@@ -197,8 +243,8 @@ def shared_memory_sizes():
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("homes")
+def judged(tmp_path_factory, class_folders):
+    folder = class_folders()
     out = tmp_path_factory.mktemp("out") / "gradebook"
     marker = f"LEFT_BY_A_LEARNER_{secrets.token_hex(8)}"
     course = ROOT / "course_utils" / marker
@@ -211,6 +257,10 @@ def judged(tmp_path_factory):
     hand_in(folder, "f-leaves", "01_error", short_01(LEAVES.format(marker=marker, size=SHARED_MEMORY_SIZE,
                                                                     port=server.getsockname()[1]), right("error")))
     hand_in(folder, "d-victim", "01_error", short_01(right("error")))
+    hand_in(folder, "g-copier", "01_error", short_01(COPIER.format(victim=str(victim), folder=str(folder))))
+    filler = SHM_FILLER.replace("{marker}", marker).replace("{right}", right("error").replace("\n", "\n    "))
+    hand_in(folder, "h-shm", "01_error", short_01(filler))
+    hand_in(folder, "i-excuse", "01_error", short_01(wrong("error"), EXCUSE))
     for path in [folder, *folder.rglob("*")]:  # as a hub leaves them: readable, not writable, by others
         path.chmod(0o755 if path.is_dir() else 0o644)
     handed_in = victim.read_bytes()
@@ -251,6 +301,62 @@ def test_what_kernels_and_judges_leave_where_anyone_may_write_is_removed(judged)
                     "network of its own (util-linux's unshare --net)")
 def test_neither_kernels_nor_judges_reach_the_network(judged):
     assert judged["calls"] == []
+
+
+@pytest.mark.skipif(contained.namespaces() != "all", reason="this machine does not let root give a program "
+                    "processes and mounts of its own (util-linux's unshare --pid --mount)")
+def test_a_kernel_sees_neither_the_class_folder_nor_the_grader_and_has_a_small_dev_shm(judged):
+    # Before: g-copier passed with d-victim's answer, and saw the grader's command line.
+    assert judged["rows"][("g-copier", "error")][0] == "not attempted", judged["rows"][("g-copier", "error")]
+    assert judged["rows"][("g-copier", "mse")][0] == "not attempted", judged["rows"][("g-copier", "mse")]
+    # Before: 600 MB went into /dev/shm (memory), past every limit; now its own 512 MB are full first.
+    assert judged["rows"][("h-shm", "error")][0] == "passed", judged["rows"][("h-shm", "error")]
+
+
+def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
+    # Before: "could not grade", in the learner's own words: a row that asks the teacher to mark it by hand.
+    status, message = judged["rows"][("i-excuse", "error")]
+    assert status == "wrong" and message.startswith("it could not be sent to be judged apart (its kernel said:")
+
+
+# A learner's function that, when judged, leaves a process with no mark in its environment and kills its
+# checking process: the leftover must not outlive the next checking process's start.
+LEAVES_AND_KILLS = """def error(prediction, actual):
+    import os, signal, subprocess
+    subprocess.Popen(["/bin/sh", "-c", "sleep 300", {token!r}], env={{}}, start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    judge = int(open("/proc/%d/stat" % os.getppid()).read().rsplit(")", 1)[1].split()[1])
+    os.kill(judge, signal.SIGKILL)  # the judge's parent: the checking process
+    return 0.0
+"""
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only root gives a judge an account of its own")
+@pytest.mark.parametrize("kind", ["all", "network"])
+def test_what_a_function_leaves_after_killing_its_checking_process_is_stopped_before_the_next(tmp_path,
+                                                                                          monkeypatch, kind):
+    if kind == "all" and contained.namespaces() != "all":
+        pytest.skip("this machine does not let root give a program processes and mounts of its own")
+    monkeypatch.setattr(contained, "namespaces", lambda: kind)
+    import cloudpickle
+    from course_utils.marking import sandbox
+    token = f"LEFT_{secrets.token_hex(8)}"
+    names = {"__name__": "__main__"}  # pickled by value, as a notebook's function is
+    exec(LEAVES_AND_KILLS.format(token=token), names)
+    run = contained.run_folder()
+    judge = contained.Judge(run, token)
+    try:
+        status, _, _ = sandbox.judge_sent("error", "error", None, cloudpickle.dumps(names["error"]), 20, judge.checking)
+        assert status == "fail"
+        exec("def error(prediction, actual):\n    return prediction - actual", names)
+        status, _, _ = sandbox.judge_sent("error", "error", None, cloudpickle.dumps(names["error"]), 20, judge.checking)
+        assert status == "pass"
+        assert processes_with_argument(token) == []  # gone before the second function was judged
+    finally:
+        judge.stop()
+        for pid in processes_with_argument(token):
+            os.kill(pid, 9)
+        contained.remove_run_folder(run)
 
 
 # --- Hostile files -----------------------------------------------------------------------------------------

@@ -261,10 +261,11 @@ def function_to_read(fn):
 class Checking:
     """A checking process to judge with (started at the first check, kept, replaced when it breaks) and
     the lock that lets one check through at a time. The kernel has one, _checking; the gradebook makes
-    one for each learner, started as an account of its own (`start`: Worker's keywords)."""
+    one for each learner, started as an account of its own (`start`: Worker's keywords), and `after_stop`
+    stops whatever of that account is left whenever a checking process is stopped or replaced."""
 
-    def __init__(self, **start):
-        self.start, self.worker, self.lock = start, None, threading.Lock()
+    def __init__(self, after_stop=None, **start):
+        self.start, self.after_stop, self.worker, self.lock = start, after_stop, None, threading.Lock()
 
     def judge(self, request, time_limit, called):
         if not self.lock.acquire(timeout=time_limit):  # the wait counts: check returns in time
@@ -354,6 +355,8 @@ class Checking:
         if self.worker is not None:
             self.worker.stop(at_once)
             self.worker = None
+            if self.after_stop:  # e.g. what a learner's function left running after killing its checking process
+                self.after_stop()
 
 
 _checking = Checking()  # the kernel's: its checking process starts at the first check
