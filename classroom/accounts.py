@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")  # where every account may leave files
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock")  # where every account may leave files
 SYSTEM_V = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}  # /proc/sysvipc/<kind>, and what removes one
 IPC_RMID = 0
 
@@ -42,33 +42,40 @@ def stop_account(uid, limit=10.0):
 
 def remove_leftovers(uid):
     """Remove what a stopped account left where every account may write: its files and folders in the
-    shared folders (a link is removed, never followed), and its System V shared memory, semaphores and
-    message queues, which outlive every process."""
+    shared folders, and its System V shared memory, semaphores and message queues, which outlive every
+    process. Walked by folder descriptors, never by paths: another account that swaps a folder for a link
+    while we walk cannot lead root's removals outside (a link is removed, never followed)."""
     for top in SHARED_FOLDERS:
-        for folder, folders, names in os.walk(top):
+        if not os.path.isdir(top):
+            continue
+        for _, folders, names, folder in os.fwalk(top):  # fwalk opens each folder it enters without following links
             for name in [*folders, *names]:
                 with contextlib.suppress(OSError):
-                    _remove_if_owned(os.path.join(folder, name), uid)
+                    _remove_if_owned(name, folder, uid)
             # Look inside only the folders where the account could write: those anyone may write to.
-            folders[:] = [name for name in folders if _anyone_may_write(os.path.join(folder, name))]
+            folders[:] = [name for name in folders if _anyone_may_write(name, folder)]
     libc = ctypes.CDLL(None, use_errno=True)
     for kind, remove in SYSTEM_V.items():
         with contextlib.suppress(OSError, ValueError, IndexError):
             header, *lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+            owner, maker = header.split().index("uid"), header.split().index("cuid")
             for fields in (line.split() for line in lines):
-                if int(fields[header.split().index("uid")]) == uid:
+                if uid in (int(fields[owner]), int(fields[maker])):  # one it made and gave away too
                     number = int(fields[1])
                     getattr(libc, remove)(*((number, 0, IPC_RMID) if kind == "sem" else (number, IPC_RMID, None)))
 
 
-def _remove_if_owned(path, uid):
-    status = os.lstat(path)
+def _remove_if_owned(name, folder, uid):
+    status = os.stat(name, dir_fd=folder, follow_symlinks=False)
     if status.st_uid == uid:
-        shutil.rmtree(path) if stat.S_ISDIR(status.st_mode) else os.unlink(path)
+        if stat.S_ISDIR(status.st_mode):
+            shutil.rmtree(name, dir_fd=folder)  # by descriptors too, and never through a link
+        else:
+            os.unlink(name, dir_fd=folder)
 
 
-def _anyone_may_write(path):
+def _anyone_may_write(name, folder):
     with contextlib.suppress(OSError):
-        status = os.lstat(path)
+        status = os.stat(name, dir_fd=folder, follow_symlinks=False)
         return stat.S_ISDIR(status.st_mode) and bool(status.st_mode & 0o002)
     return False

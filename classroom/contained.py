@@ -16,8 +16,9 @@ does while it is judged (it runs when it is unpickled) reaches neither the grade
 nor the learner's own kernel. Where the machine lets root give a program namespaces of its own
 (util-linux's unshare; see namespaces()), kernels and judges have a network with nothing in it, see no
 process but their own (not the grader's command line, which names the class folder), find the class
-folder empty and closed, and have a /dev/shm of their own capped at 512 MB (it is memory); when such a
-kernel or checking process ends, every process it started ends with it. They get only a few of the
+folder empty and closed, have a /dev/shm of their own capped at 512 MB (it is memory) and System V and
+POSIX shared memory of their own; when such a kernel or checking process ends, every process it started,
+and that memory, end with it. They get only a few of the
 grader's variables: no secret of the teacher's. As root, what an account leaves where anyone may write
 (/tmp, /dev/shm, System V shared memory) is removed once it is stopped.
 """
@@ -69,14 +70,18 @@ exec "$@"
 """
 
 
+# A network, processes (with /proc), mounts and System V and POSIX memory, semaphores and queues of its own.
+ALL = ["--net", "--pid", "--fork", "--mount-proc", "--ipc"]
+
+
 @functools.cache
 def namespaces():
     """What root may give a program of its own here (util-linux's unshare; a container may allow less):
-    "all" (a network with nothing in it, its own processes, its own mounts), "network", or ""."""
+    "all" (ALL: a network with nothing in it, its own processes, mounts and shared memory), "network", or ""."""
     unshare = shutil.which("unshare")
     if not as_root() or unshare is None:
         return ""
-    for kind, flags in (("all", ["--net", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c", JAIL, "jail", "--"]),
+    for kind, flags in (("all", [*ALL, "/bin/sh", "-c", JAIL, "jail", "--"]),
                         ("network", ["--net"])):
         if subprocess.run([unshare, *flags, "true"], capture_output=True).returncode == 0:
             return kind
@@ -99,8 +104,7 @@ def account_command(uid, hidden=()):
     account = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
     unshare = shutil.which("unshare")
     if namespaces() == "all":
-        return [unshare, "--net", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c", JAIL, "jail", *hidden, "--",
-                *account]
+        return [unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *account]
     return [unshare, "--net", "--", *account] if namespaces() == "network" else account
 
 
@@ -181,8 +185,9 @@ class Judge:
             os.chown(self.home, self.uid, self.uid)
         prefix = [] if self.uid is None else account_command(self.uid, hidden)
         # In the run folder, which the account cannot write to, with Python's own path (-I) only.
+        after_stop = None if self.uid is None else functools.partial(stop_account, self.uid)
         self.checking = sandbox.Checking(prefix=prefix, environment=environment(self.home, token), folder=run_folder,
-                                         after_stop=None if self.uid is None else functools.partial(stop_account, self.uid))
+                                         after_stop=after_stop)
 
     def stop(self):
         self.checking.stop()

@@ -12,6 +12,7 @@ import math
 import os
 import pwd
 import resource
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -64,14 +65,15 @@ def ensure_account(account, home):
 
 
 def _hand_over(home, uid, gid):
-    """Every file under `home` given to uid:gid, links changed themselves and never followed."""
+    """Every file under `home` given to uid:gid, links changed themselves and never followed; walked by
+    folder descriptors, so a folder swapped for a link meanwhile cannot lead root's changes elsewhere."""
     os.chown(home, uid, gid, follow_symlinks=False)
-    for folder, names, files in os.walk(home):  # os.walk does not descend into links to folders
+    for _, names, files, folder in os.fwalk(home):  # fwalk enters no link to a folder, even one swapped in
         for name in names + files:
-            path = os.path.join(folder, name)
-            if os.lstat(path).st_nlink > 1 and name in files:  # a hard link may be a file of anyone's: left as it is
+            status = os.stat(name, dir_fd=folder, follow_symlinks=False)
+            if status.st_nlink > 1 and not stat.S_ISDIR(status.st_mode):  # a hard link may be anyone's file: left
                 continue
-            os.chown(path, uid, gid, follow_symlinks=False)
+            os.chown(name, uid, gid, dir_fd=folder, follow_symlinks=False)
 
 
 def give_the_course_as(home):

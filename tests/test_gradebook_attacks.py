@@ -195,11 +195,18 @@ REDUCE = """class Evil:
         return 0.0
 error = Evil()"""
 
-# A kernel that calls the test's server and leaves files and System V shared memory where anyone may write.
+# A kernel that calls the test's server and leaves files where anyone may write, and System V shared
+# memory that it gives to root.
 LEAVES = """import ctypes, socket
 for where in ("/tmp", "/dev/shm", "/var/tmp"):
     open(f"{{where}}/{marker}-kernel", "w").close()
-ctypes.CDLL(None).shmget(0, {size}, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+libc = ctypes.CDLL(None)
+segment = libc.shmget(0, {size}, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+settings = ctypes.create_string_buffer(512)
+libc.shmctl(segment, 2, settings)  # IPC_STAT
+given = bytearray(settings.raw)
+given[4:8] = (0).to_bytes(4, "little")  # its owner (ipc_perm.uid): root
+libc.shmctl(segment, 1, ctypes.create_string_buffer(bytes(given), 512))  # IPC_SET
 try:
     socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"kernel")
 except OSError:
