@@ -3,8 +3,9 @@ grader's throwaway accounts (contained.py) and the class hub's learners' account
 import contextlib
 import ctypes
 import os
+import pwd
 import shutil
-import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import psutil
 SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock")  # where every account may leave files
 SYSTEM_V = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}  # /proc/sysvipc/<kind>, and what removes one
 IPC_RMID = 0
+LEFTOVERS_TIME = 300  # seconds a removal may take before it is given up
 
 
 def account_processes(uid):
@@ -43,17 +45,30 @@ def stop_account(uid, limit=10.0):
 def remove_leftovers(uid):
     """Remove what a stopped account left where every account may write: its files and folders in the
     shared folders, and its System V shared memory, semaphores and message queues, which outlive every
-    process. Walked by folder descriptors, never by paths: another account that swaps a folder for a link
-    while we walk cannot lead root's removals outside (a link is removed, never followed)."""
-    for top in SHARED_FOLDERS:
-        if not os.path.isdir(top):
-            continue
-        for _, folders, names, folder in os.fwalk(top):  # fwalk opens each folder it enters without following links
-            for name in [*folders, *names]:
-                with contextlib.suppress(OSError):
-                    _remove_if_owned(name, folder, uid)
-            # Look inside only the folders where the account could write: those anyone may write to.
-            folders[:] = [name for name in folders if _anyone_may_write(name, folder)]
+    process. The files are removed by a process of the account itself, so no link it made can lead the
+    removal to anything the account could not remove anyway, and by find and rm, which walk a chain of
+    folders of any depth (Python's walks stop at its recursion limit)."""
+    shared = [top for top in SHARED_FOLDERS if os.path.isdir(top)]
+    # Its own entries are removed whole; other folders are entered only where anyone may write.
+    find = ["find", *shared, "-xdev", "-mindepth", "1", "(", "-user", str(uid), "-prune", "-exec", "sh", "-c",
+            'chmod -R u+rwX -- "$@"; rm -rf --one-file-system -- "$@"', "sh", "{}", "+", ")",
+            "-o", "(", "!", "-perm", "-0002", "-prune", ")"]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(find, user=uid, group=_group_of(uid), extra_groups=[], cwd="/", stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
+    stop_account(uid)  # in case the removal was outlived by something of the account's
+    _remove_system_v(uid)
+
+
+def _group_of(uid):
+    """The account's own group: a learner's from the system, a throwaway account's the same number."""
+    try:
+        return pwd.getpwuid(uid).pw_gid
+    except KeyError:
+        return uid
+
+
+def _remove_system_v(uid):
     libc = ctypes.CDLL(None, use_errno=True)
     for kind, remove in SYSTEM_V.items():
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -65,17 +80,11 @@ def remove_leftovers(uid):
                     getattr(libc, remove)(*((number, 0, IPC_RMID) if kind == "sem" else (number, IPC_RMID, None)))
 
 
-def _remove_if_owned(name, folder, uid):
-    status = os.stat(name, dir_fd=folder, follow_symlinks=False)
-    if status.st_uid == uid:
-        if stat.S_ISDIR(status.st_mode):
-            shutil.rmtree(name, dir_fd=folder)  # by descriptors too, and never through a link
-        else:
-            os.unlink(name, dir_fd=folder)
-
-
-def _anyone_may_write(name, folder):
-    with contextlib.suppress(OSError):
-        status = os.stat(name, dir_fd=folder, follow_symlinks=False)
-        return stat.S_ISDIR(status.st_mode) and bool(status.st_mode & 0o002)
-    return False
+def remove_folder(folder):
+    """A folder and everything in it, however deep, never following a link nor leaving its file system."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
+    if os.path.lexists(folder):  # no GNU rm here: Python's own, for folders of an ordinary depth
+        with contextlib.suppress(RecursionError):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -36,7 +36,7 @@ import psutil
 import zmq
 from jupyter_client import KernelManager
 
-from classroom.accounts import account_processes, remove_leftovers, stop_account
+from classroom.accounts import account_processes, remove_folder, remove_leftovers, stop_account
 from course_utils.marking import processes, sandbox
 
 HERE = Path(__file__).resolve().parent.parent
@@ -151,7 +151,7 @@ class Scratch:
             os.chown(path, self.uid, self.uid)
 
     def remove(self):
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_folder(self.root)
 
 
 def run_folder():
@@ -194,7 +194,7 @@ class Judge:
         if self.uid is not None:
             stop_account(self.uid)  # also when no checking process was ever started
             remove_leftovers(self.uid)
-        shutil.rmtree(self.home, ignore_errors=True)
+        remove_folder(self.home)
 
 
 class AccountKernelManager(KernelManager):
@@ -256,4 +256,4 @@ class ContainedKernel:
 
 
 def remove_run_folder(folder):
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_folder(folder)

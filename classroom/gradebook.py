@@ -423,15 +423,25 @@ class Learner:
         return self.kernel
 
     def stop(self):
+        """Every step taken, even when one before it fails; what failed is returned, in words."""
+        problems = []
+        for step in (self._stop_kernel, self._remove_leftovers, self.scratch.remove, self.judge.stop):
+            try:
+                step()
+            except Exception as problem:  # one learner's leftovers must not end the class's grading
+                problems.append(_excerpt(f"{type(problem).__name__}: {problem}"))
+        return problems
+
+    def _stop_kernel(self):
         if self.kernel is not None:
             self.kernel.stop()  # its whole account (root), or its tree
             self.kernel = None
         elif self.scratch.uid is not None:
             accounts.stop_account(self.scratch.uid)  # no kernel left: the account may still run something
+
+    def _remove_leftovers(self):
         if self.scratch.uid is not None:
             accounts.remove_leftovers(self.scratch.uid)
-        self.scratch.remove()
-        self.judge.stop()
 
 
 def shows_only(source):
@@ -543,8 +553,8 @@ def _grade_learner(learner, found, home, scratch, token, limits, echo, before, h
         why = _excerpt(f"grading failed: {type(problem).__name__}: {problem}")
         return [Row(learner, exercise.notebook, exercise.id, COULD_NOT_GRADE, why) for exercise in EXERCISES]
     finally:
-        if session is not None:
-            session.stop()
+        for problem in session.stop() if session is not None else ():
+            echo(f"{_printable(learner)}: cleaning up after grading: {problem}")
 
 
 def _answer_file_problems(tasks):

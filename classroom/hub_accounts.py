@@ -68,12 +68,15 @@ def _hand_over(home, uid, gid):
     """Every file under `home` given to uid:gid, links changed themselves and never followed; walked by
     folder descriptors, so a folder swapped for a link meanwhile cannot lead root's changes elsewhere."""
     os.chown(home, uid, gid, follow_symlinks=False)
-    for _, names, files, folder in os.fwalk(home):  # fwalk enters no link to a folder, even one swapped in
-        for name in names + files:
-            status = os.stat(name, dir_fd=folder, follow_symlinks=False)
-            if status.st_nlink > 1 and not stat.S_ISDIR(status.st_mode):  # a hard link may be anyone's file: left
-                continue
-            os.chown(name, uid, gid, dir_fd=folder, follow_symlinks=False)
+    try:
+        for _, names, files, folder in os.fwalk(home):  # fwalk enters no link to a folder, even one swapped in
+            for name in names + files:
+                status = os.stat(name, dir_fd=folder, follow_symlinks=False)
+                if status.st_nlink > 1 and not stat.S_ISDIR(status.st_mode):  # a hard link may be anyone's: left
+                    continue
+                os.chown(name, uid, gid, dir_fd=folder, follow_symlinks=False)
+    except RecursionError:
+        raise OSError(f"{home} holds folders nested too deep to walk: move them out, then log in again") from None
 
 
 def give_the_course_as(home):

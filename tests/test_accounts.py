@@ -35,30 +35,56 @@ def shared_and_precious():
         shutil.rmtree(precious, ignore_errors=True)
 
 
-def test_a_folder_swapped_for_a_link_while_root_cleans_up_never_leads_its_removals_elsewhere(
-        shared_and_precious, monkeypatch):
-    """As another account would do it (renameat2 in a loop, a race that the cold attack won): here the
-    swap is made at the worst moment, right after root has looked at the learner's folder and found it
-    theirs, so the test does not depend on luck. Before: root deleted precious/victim through the link."""
-    shared, precious = shared_and_precious
-    real_stat, real_lstat, swapped = os.stat, os.lstat, []
+# Stands in for chmod in the removal: before it runs, it swaps the folder holding the learner's leftover for
+# a link to root's folder, as another account could at the worst moment (a race a cold attack won once).
+SWAPPING_CHMOD = """#!/bin/sh
+if mkdir "$SHARED/swapped" 2>/dev/null; then
+    mv "$SHARED/x" "$SHARED/x-moved" && ln -s "$PRECIOUS" "$SHARED/x"
+fi
+exec {chmod} "$@"
+"""
 
-    def swap_after(look):
-        def looked(path, *args, **kwargs):
-            found = look(path, *args, **kwargs)
-            if str(path).endswith("victim") and not swapped:
-                swapped.append(path)
-                os.rename(shared / "x", shared / "x-moved")
-                os.symlink(precious, shared / "x")  # x/victim now leads to root's precious/victim
-            return found
-        return looked
-    monkeypatch.setattr(os, "stat", swap_after(real_stat))
-    monkeypatch.setattr(os, "lstat", swap_after(real_lstat))
-    accounts.remove_leftovers(LEARNER)
-    monkeypatch.undo()
-    assert swapped, "the learner's folder was never looked at: the test proves nothing"
+
+def test_a_folder_swapped_for_a_link_while_root_cleans_up_never_leads_its_removals_elsewhere(
+        shared_and_precious, monkeypatch, tmp_path):
+    """Root's earlier clean-up deleted precious/victim through such a link. Now the removal is done by the
+    account itself, which may not remove root's files, whatever path it is led along."""
+    shared, precious = shared_and_precious
+    precious.chmod(0o755)  # readable by the account, so only the account's rights stand in the way
+    tools = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        tools.chmod(0o755)
+        (tools / "chmod").write_text(SWAPPING_CHMOD.format(chmod=shutil.which("chmod")))
+        (tools / "chmod").chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+        monkeypatch.setenv("SHARED", str(shared))
+        monkeypatch.setenv("PRECIOUS", str(precious))
+        accounts.remove_leftovers(LEARNER)
+    finally:
+        shutil.rmtree(tools)
+    assert (shared / "swapped").is_dir() and (shared / "x").is_symlink(), "no swap: the test proves nothing"
     assert (precious / "victim" / "precious").read_text() == "root's"
-    assert not (shared / "x-moved" / "victim").exists()  # and the learner's own leftover went
+
+
+def test_folders_nested_deeper_than_pythons_recursion_limit_go(tmp_path):
+    # Before: RecursionError, which ended the grader's run and every later clean-up while the chain stayed.
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))
+    shared.chmod(0o777)
+    start = os.getcwd()
+    try:
+        for top, owner in ((shared, LEARNER), (tmp_path, 0)):
+            os.chdir(top)
+            for _ in range(2000):
+                os.mkdir("d")
+                os.chown("d", owner, owner)
+                os.chdir("d")
+    finally:
+        os.chdir(start)
+    accounts.remove_leftovers(LEARNER)
+    assert not (shared / "d").exists()
+    accounts.remove_folder(tmp_path / "d")
+    assert not (tmp_path / "d").exists()
+    shared.rmdir()
 
 
 def test_only_the_accounts_own_files_go(shared_and_precious):

@@ -243,6 +243,21 @@ except OSError:
 """ + "    " + "{right}".replace("\n", "\n    ")
 
 
+# Folders nested deeper than Python's recursion limit, in the kernel's own folder and in /tmp, where anyone
+# may write: removing them must neither stop the grading of everyone nor leave the chain in /tmp.
+DEEP = """import os
+start = os.getcwd()
+for top in (start, "/tmp/{marker}-deep"):
+    os.makedirs(top, exist_ok=True)
+    os.chdir(top)
+    for _ in range(2000):
+        os.mkdir("d")
+        os.chmod("d", 0o777)
+        os.chdir("d")
+    os.chdir(start)
+"""
+
+
 def shared_memory_sizes():
     lines = Path("/proc/sysvipc/shm").read_text().splitlines()
     column = lines[0].split().index("size")
@@ -268,6 +283,7 @@ def judged(tmp_path_factory, class_folders):
     filler = SHM_FILLER.replace("{marker}", marker).replace("{right}", right("error").replace("\n", "\n    "))
     hand_in(folder, "h-shm", "01_error", short_01(filler))
     hand_in(folder, "i-excuse", "01_error", short_01(wrong("error"), EXCUSE))
+    hand_in(folder, "j-deep", "01_error", short_01(DEEP.format(marker=marker), right("error")))
     for path in [folder, *folder.rglob("*")]:  # as a hub leaves them: readable, not writable, by others
         path.chmod(0o755 if path.is_dir() else 0o644)
     handed_in = victim.read_bytes()
@@ -285,7 +301,7 @@ def judged(tmp_path_factory, class_folders):
         course.unlink(missing_ok=True)
         for where in ("/tmp", "/dev/shm", "/var/tmp"):
             for path in Path(where).glob(f"{marker}*"):
-                path.unlink()
+                subprocess.run(["rm", "-rf", "--", str(path)], check=True)
 
 
 @pytest.mark.skipif(not AS_ROOT, reason="only a grader run as root can give each judge an account of its own")
@@ -300,6 +316,9 @@ def test_a_function_that_acts_when_it_is_judged_reaches_no_other_learner_nor_the
 
 @pytest.mark.skipif(not AS_ROOT, reason="only root can remove what throwaway accounts leave")
 def test_what_kernels_and_judges_leave_where_anyone_may_write_is_removed(judged):
+    # Before: j-deep's 2000 nested folders raised RecursionError in the clean-up: no gradebook, and the
+    # chain left in /tmp broke every later run's clean-up.
+    assert judged["rows"][("j-deep", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
     assert judged["left"] == []
     assert not judged["shared_memory"]
 
