@@ -20,8 +20,20 @@ OLD_STAMP = VENV / "installed-from.sha256"  # before 2026-12-05: the pyproject's
 LAB_RUNTIME = VENV / "lab-runtime"  # the learner's own: the private folders of lab's JupyterLabs (runtime files)
 SETUP_LOCK = HERE / ".venv.lock"  # outside .venv, which a set-up may delete and build again
 ALL_EXTRAS = ("test", "hub")
-# JupyterLab's settings for every learner of this .venv: never ask about news, never check for updates.
-LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+# A notebook's arrow keys (move between cells) are not taken from a focused slider or list: Notebook 7 gives
+# shortcuts the keys before the slider, so there the arrows moved the cell cursor, never the slider.
+NOTEBOOK_ARROWS = {"ArrowUp": "notebook:move-cursor-up", "ArrowDown": "notebook:move-cursor-down",
+                   "ArrowLeft": "notebook:move-cursor-heading-above-or-collapse",
+                   "ArrowRight": "notebook:move-cursor-heading-below-or-expand"}
+COMMAND_MODE_FOCUS = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
+WIDGET_SHORTCUTS = [
+    shortcut for key, command in NOTEBOOK_ARROWS.items() for shortcut in (
+        {"command": command, "keys": [key], "selector": COMMAND_MODE_FOCUS, "disabled": True},
+        {"command": command, "keys": [key], "selector": COMMAND_MODE_FOCUS + ":not(.jupyter-widgets *)"})]
+# JupyterLab's (and Notebook 7's) settings for every learner of this .venv: never ask about news, never
+# check for updates, and the arrow keys left to widgets.
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+                "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": WIDGET_SHORTCUTS}}
 
 
 def ensure_environment(extras=()):

@@ -57,9 +57,10 @@ def output_folder(repository=ROOT):
 
 
 @contextlib.contextmanager
-def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
-    """Start JupyterLab on copies of the notebooks (from `notebooks`, by default the course's) in
-    workdir/notebooks, with workdir/course_utils beside them; yield its base URL and token."""
+def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3, interface="lab"):
+    """Start JupyterLab (or, with interface="notebook", Notebook 7, the same server with a page a notebook)
+    on copies of the notebooks (from `notebooks`, by default the course's) in workdir/notebooks, with
+    workdir/course_utils beside them; yield its base URL and token."""
     workdir = Path(workdir)
     shutil.copytree(notebooks, workdir / "notebooks")
     try:  # beside the notebooks, as in the course folder: their first cell runs ../course_utils/setup_check.py
@@ -77,9 +78,12 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3):
     log_path = workdir / "jupyterlab.log"
     for attempt in range(attempts):  # the free port may be taken by someone else before the server binds it
         port = free_port()
-        arguments = lab.lab_arguments(port, root_dir=workdir) + [
-            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-            "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks
+        arguments, app = lab.lab_arguments(port, root_dir=workdir), "LabApp"
+        if interface == "notebook":  # the same server with Notebook 7's pages: its own start page and settings
+            arguments = ["-m", "notebook", *(word for word in arguments[2:] if "default_url" not in word)]
+            app = "JupyterNotebookApp"
+        arguments += [f"--{app}.user_settings_dir={settings}", f"--{app}.workspaces_dir={workdir / 'workspaces'}",
+                      f"--{app}.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks
         log = open(log_path, "w")
         server = subprocess.Popen([sys.executable, *arguments], env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
@@ -142,9 +146,11 @@ def notification_count(page):
     return int(page.locator(".jp-Notification-Status-Text").inner_text())
 
 
-def open_notebook(page, base, token, name):
-    """Open notebooks/NAME.ipynb in JupyterLab and wait until its kernel is idle."""
-    page.goto(f"{base}/lab/tree/notebooks/{name}.ipynb?reset&token={token}", timeout=120_000)  # reset: no tabs restored
+def open_notebook(page, base, token, name, interface="lab"):
+    """Open notebooks/NAME.ipynb in JupyterLab (or Notebook 7) and wait until its kernel is idle."""
+    lab_page = f"{base}/lab/tree/notebooks/{name}.ipynb?reset&token={token}"  # reset: no tabs restored
+    page.goto(lab_page if interface == "lab" else f"{base}/notebooks/notebooks/{name}.ipynb?token={token}",
+              timeout=120_000)
     page.wait_for_selector(f"{CURRENT} .jp-Notebook .jp-Cell", timeout=120_000)
     wait_for_idle_kernel(page)
 
@@ -158,10 +164,19 @@ def wait_for_idle_kernel(page, timeout=120_000):
         if dialog.count():
             raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()!r}")
         ready = page.locator(f"{CURRENT} .jp-CodeCell").count() and not page.locator(".jp-Spinner").count()
-        if ready and "| Idle" in page.locator("#jp-main-statusbar").inner_text():
+        if ready and _kernel_idle(page):
             return
         time.sleep(0.2)  # polling interval only
     raise TimeoutError(f"the notebook's kernel did not become idle within {timeout / 1000:.0f} s")
+
+
+def _kernel_idle(page):
+    """JupyterLab's status bar says Idle; Notebook 7 has none, so its kernel is asked instead."""
+    statusbar = page.locator("#jp-main-statusbar")
+    if statusbar.count():
+        return "| Idle" in statusbar.inner_text()
+    kernel = "window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
+    return page.evaluate(f"() => {kernel}?.status") == "idle"
 
 
 OPENED_MODEL = """async () => {

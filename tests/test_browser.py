@@ -172,6 +172,12 @@ def test_the_learning_rate_slider_by_keyboard_and_mouse(page, shots):
     assert found["stale_labels"] == [], "a stale status line replaced the final one after the release"
     assert found["picture_ms"] <= RELEASE_TO_FINAL_MS and found["label_ms"] <= RELEASE_TO_FINAL_MS, found
 
+    # The course's settings leave the arrow keys to a focused slider; on a cell they still move the cursor.
+    page.locator(f"{browser.CURRENT} .jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == 1
+
 
 @contextlib.contextmanager
 def unprivileged():
