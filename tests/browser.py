@@ -377,3 +377,64 @@ def settle_after_release(page, label, final, limit=15_000, quiet=1_000):
             "label_ms": found["labelAt"] - release if found["labelAt"] is not None else float("-inf"),
             "stale_pictures": found["laterPictures"], "repeated_pictures": found["samePictures"],
             "stale_labels": found["laterLabels"]}
+
+
+CONTROLS = ".noUi-handle, button, select, input"
+CONTROL_KIND = """element => ({
+    slider: element.classList.contains('noUi-handle'),
+    atEnd: element.getAttribute('aria-valuenow') === element.getAttribute('aria-valuemax'),
+    selected: element.classList.contains('mod-active'),
+    text: element.innerText || element.value || '',
+    focused: element === document.activeElement})"""
+
+
+def explorer_boxes(page):
+    """Every explorer shown in the front notebook: an output with a picture and controls."""
+    boxes = page.locator(f"{CURRENT} .jp-OutputArea-output:has(.widget-image)")
+    return [boxes.nth(index) for index in range(boxes.count())]
+
+
+def tab_to(page, control, presses=3):
+    """Press Tab until `control` has the focus (a slider's readout may come first); True if it did."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if control.evaluate("element => element === document.activeElement"):
+            return True
+    return False
+
+
+def use_by_keyboard(page, control, picture):
+    """Move a slider one step (back from its end), or press a button, and wait for a new picture."""
+    kind = control.evaluate(CONTROL_KIND)
+    old = image_source(picture)
+    page.keyboard.press(("ArrowLeft" if kind["atEnd"] else "ArrowRight") if kind["slider"] else "Enter")
+    page.wait_for_function("([element, old]) => element.src && element.src !== old",
+                           arg=[picture.element_handle(), old], timeout=30_000)
+
+
+def every_control_by_keyboard(page):
+    """Go through every explorer with the keyboard alone: from its first control, Tab reaches each of
+    the others in turn, and each one used (a slider stepped, a button pressed) draws a new picture. A
+    selected toggle is passed over (pressing it changes nothing), and a "back" button is pressed after
+    "next" (at the first step there is nothing to go back to). Returns what did not work, in words."""
+    problems = []
+    for number, box in enumerate(explorer_boxes(page)):
+        picture, controls = box.locator(".widget-image").first, box.locator(CONTROLS)
+        later = []
+        for index in range(controls.count()):
+            control = controls.nth(index)
+            if index == 0:
+                control.scroll_into_view_if_needed()
+                control.focus()
+            elif not tab_to(page, control):
+                problems.append(f"explorer {number}: Tab does not reach control {index}")
+                control.focus()
+            kind = control.evaluate(CONTROL_KIND)
+            if "back" in kind["text"]:
+                later.append(control)
+            elif not kind["selected"]:
+                use_by_keyboard(page, control, picture)
+        for control in later:
+            control.focus()
+            use_by_keyboard(page, control, picture)
+    return problems

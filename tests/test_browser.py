@@ -1,5 +1,5 @@
 """The course as a learner uses it: JupyterLab in headless Chromium, every notebook opened and run from
-the menu, and sliders moved with the keyboard and the mouse. Screenshots go to screenshots/ in the test
+the menu, every explorer's controls used with the keyboard alone, and a slider dragged with the mouse. Screenshots go to screenshots/ in the test
 output folder: $COURSE_TEST_OUTPUT, else test-output/ in the repository, else a temporary folder."""
 import contextlib
 import json
@@ -73,7 +73,8 @@ def python_version_of(notebook):
 
 
 @pytest.mark.parametrize("name", COURSE)
-def test_every_notebook_opens_unchanged_runs_without_errors_and_its_first_slider_redraws(page, served, shots, name):
+def test_every_notebook_opens_unchanged_runs_without_errors_and_every_control_works_by_keyboard(page, served, shots,
+                                                                                               name):
     page, base, token = page
     stored = json.loads((served / f"{name}.ipynb").read_text(encoding="utf-8"))
     browser.open_notebook(page, base, token, name)
@@ -90,6 +91,7 @@ def test_every_notebook_opens_unchanged_runs_without_errors_and_its_first_slider
     page.wait_for_function("([element, old]) => element.textContent !== old",
                            arg=[status.element_handle(), old_status], timeout=30_000)
     image.screenshot(path=shots / f"{name}.png")
+    assert browser.every_control_by_keyboard(page) == []
 
     # What a learner started with `python3 course.py lab` sees: no question about Jupyter news, no
     # update notice, no other notification, from opening the notebook to here.
