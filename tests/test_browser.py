@@ -1,6 +1,7 @@
 """The course as a learner uses it: JupyterLab in headless Chromium, every notebook opened and run from
-the menu, every explorer's controls used with the keyboard alone, and a slider dragged with the mouse. Screenshots go to screenshots/ in the test
-output folder: $COURSE_TEST_OUTPUT, else test-output/ in the repository, else a temporary folder."""
+the menu, every explorer's controls used with the keyboard alone, and a slider dragged with the mouse.
+Screenshots go to screenshots/ in the test output folder: $COURSE_TEST_OUTPUT, else test-output/ in the
+repository, else a temporary folder."""
 import contextlib
 import json
 import os
