@@ -438,3 +438,47 @@ def every_control_by_keyboard(page):
             control.focus()
             use_by_keyboard(page, control, picture)
     return problems
+
+
+# Every piece of text in the front notebook's outputs whose contrast with what is behind it is below
+# `minimum` (WCAG's ratio; colours with transparency are laid over what is behind them first).
+LOW_CONTRAST = """(minimum) => {
+    const parse = text => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return [r, g, b, a]; };
+    const over = ([r, g, b, a], [R, G, B]) => [r * a + R * (1 - a), g * a + G * (1 - a), b * a + B * (1 - a)];
+    const luminance = rgb => { const [r, g, b] = rgb.map(v => v / 255).map(
+        v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const behind = element => {
+        const layers = [];
+        for (let node = element; node; node = node.parentElement) {
+            const colour = parse(getComputedStyle(node).backgroundColor);
+            if (colour[3] > 0) layers.push(colour);
+            if (colour[3] === 1) break;
+        }
+        return layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255]);
+    };
+    const found = [];
+    const outputs = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output');
+    for (const output of outputs)
+        for (const element of [output, ...output.querySelectorAll('*')]) {
+            const own = [...element.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+            const shown = element.getClientRects().length && getComputedStyle(element).visibility === 'visible';
+            if (!own || !shown) continue;
+            const background = behind(element), text = over(parse(getComputedStyle(element).color), background);
+            const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+            const ratio = (light + 0.05) / (dark + 0.05);
+            if (ratio < minimum) found.push(`${JSON.stringify(own.slice(0, 40))} ${ratio.toFixed(2)}:1`);
+        }
+    return [...new Set(found)];
+}"""
+
+
+def low_contrast_texts(page, minimum=4.5):
+    """Texts in the front notebook's outputs that are harder to read than WCAG AA allows, with their ratio."""
+    return page.evaluate(LOW_CONTRAST, minimum)
+
+
+def use_theme(page, theme):
+    """Switch JupyterLab to a theme ("JupyterLab Light", "JupyterLab Dark") and wait until it is shown."""
+    page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+    page.wait_for_function("(theme) => document.body.dataset.jpThemeName === theme"  # its style sheet loaded
+                           " && !document.querySelector('#jupyterlab-splash')", arg=theme, timeout=30_000)

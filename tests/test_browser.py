@@ -1,5 +1,6 @@
 """The course as a learner uses it: JupyterLab in headless Chromium, every notebook opened and run from
-the menu, every explorer's controls used with the keyboard alone, and a slider dragged with the mouse.
+the menu, every explorer's controls used with the keyboard alone, every text in the outputs readable in
+the light and the dark theme, and a slider dragged with the mouse.
 Screenshots go to screenshots/ in the test output folder: $COURSE_TEST_OUTPUT, else test-output/ in the
 repository, else a temporary folder."""
 import contextlib
@@ -93,6 +94,14 @@ def test_every_notebook_opens_unchanged_runs_without_errors_and_every_control_wo
                            arg=[status.element_handle(), old_status], timeout=30_000)
     image.screenshot(path=shots / f"{name}.png")
     assert browser.every_control_by_keyboard(page) == []
+    # Every text in the outputs (status lines, check's verdicts, labels) is readable in both themes.
+    try:
+        for theme in ("JupyterLab Light", "JupyterLab Dark"):
+            browser.use_theme(page, theme)
+            assert browser.low_contrast_texts(page) == [], f"{theme}: text below 4.5:1"
+        page.screenshot(path=shots / f"{name}-dark.png")
+    finally:
+        browser.use_theme(page, "JupyterLab Light")  # the server keeps the theme for the next tests
 
     # What a learner started with `python3 course.py lab` sees: no question about Jupyter news, no
     # update notice, no other notification, from opening the notebook to here.

@@ -3,7 +3,7 @@ process (its checks left out), and every figure it shows and every explorer it m
 
 - colours that tell two things apart (two lines of a legend with the same style, a positive and a
   negative term, 02's regimes) stay apart for readers with deuteranopia, protanopia and tritanopia;
-- text drawn in a figure is dark enough on its background (WCAG 2.2 AA: 4.5:1);
+- text drawn in a figure, and check's verdict, is dark enough on its background (WCAG 2.2 AA: 4.5:1);
 - with each explorer's controls moved to their ends, its markers stay inside their axes and no title,
   label, legend or axis is cut off at the figure's edge.
 """
@@ -11,6 +11,7 @@ import ast
 import io
 import itertools
 import os
+import re
 from pathlib import Path
 
 import colorspacious
@@ -29,6 +30,7 @@ from browser import output_folder
 from course_utils.explorers.explorer import Explorer
 from course_utils.figures import common, dot_product
 from course_utils.figures.learning_rate import REGIME_COLOURS
+from course_utils.marking.judging import CheckResult
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
@@ -225,3 +227,13 @@ def test_04s_contributions_as_a_reader_with_deuteranopia_sees_them():
     PIL.Image.fromarray((np.clip(seen, 0, 1) * 255).astype(np.uint8)).save(path)
     assert path.stat().st_size > 0
     assert closest(common.GREEN, common.RED)[0] >= APART
+
+
+@pytest.mark.parametrize("message", ["passed: correct on all 3 test cases.", "… mse: not attempted yet",
+                                     "mse: wrong for [1, 2]"])
+@pytest.mark.parametrize("passed", [True, False])
+def test_checks_verdicts_are_dark_enough_on_their_own_background_in_any_theme(message, passed):
+    # The verdict sets its own background: in a dark theme its colours on the page were 2.7 to 3.5:1.
+    style = re.search(r'style="([^"]*)"', CheckResult(passed, message)._repr_html_()).group(1)
+    rules = dict(rule.split(":", 1) for rule in style.split(";"))
+    assert common.contrast(rules["color"], rules["background"]) >= 4.5, rules

@@ -64,7 +64,7 @@ class Explorer:
         except Exception as error:
             self._move_controls({name: self.values[name]})  # back to the last value that drew
             message = html.escape(f"{type(error).__name__}: {error}")
-            self.status.value = f"<span style='color:{ink(RED)}'>{message}</span>"
+            self.status.value = f"<span style='color:{ink(RED)};background:#fff;padding:0 4px'>{message}</span>"
 
     def update(self, **values):
         """Set some controls' values, redraw, and return the status line. All or nothing: a value a

@@ -169,7 +169,7 @@ class LearningRateExplorer(Explorer):
         where = f", diverged at step {run.diverged_at}" if run.diverged_at else ""
         colour = REGIME_COLOURS[regime]
         note = self.label(regime, crawler)[len(regime):]
-        return (f"α = {alpha:.3g}, {count(steps, 'step')}: <span style='background:{colour};padding:0 4px'>"
+        return (f"α = {alpha:.3g}, {count(steps, 'step')}: <span style='background:{colour};color:#000;padding:0 4px'>"
                 f"<b>{regime}</b></span>{note}{where}; stable below α = {self.problem.stable_below():.3g}")
 
     def __repr__(self):

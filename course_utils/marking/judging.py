@@ -25,7 +25,9 @@ class CheckResult:
     def _repr_html_(self):
         colour = "#1b7a35" if self.passed else "#9a5b00" if "not attempted" in self.message else "#b3261e"
         text = html.escape(self.message).replace("\n", "<br>")
-        return f'<div style="border-left:4px solid {colour};padding:4px 10px;color:{colour}">{text}</div>'
+        # On white whatever the theme: each colour is 4.5:1 on white, and less than that on a dark page.
+        style = f"border-left:4px solid {colour};padding:4px 10px;color:{colour};background:#fff"
+        return f'<div style="{style}">{text}</div>'
 
 
 # A dollar sign in Markdown that JupyterLab 4.6 shows as $ and not as the start of maths (the notebooks
