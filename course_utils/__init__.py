@@ -46,6 +46,7 @@ The figures (matplotlib, no widgets), course_utils/figures/:
     figures.deeper           06's: the layers as a loop, a computation as a graph of gates
 The explorers (ipywidgets over one reused figure), course_utils/explorers/:
     explorers.explorer       the explorer pattern, and the sliders every explorer is made with
+    explorers.screen_reader  what a screen reader says of an explorer: sliders' names, the status line
     explorers.start_here     00's prediction demo
     explorers.error          01's weight explorer
     explorers.learning_rate  02's learning-rate explorer

@@ -13,6 +13,7 @@ MINIMUM_VERSIONS = {
     "numpy": "2.0",
     "matplotlib": "3.9",
     "ipywidgets": "8.1",
+    "anywidget": "0.9",
     "ipykernel": "6.29",
     "cloudpickle": "3.0",
 }

@@ -482,3 +482,31 @@ def use_theme(page, theme):
     page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
     page.wait_for_function("(theme) => document.body.dataset.jpThemeName === theme"  # its style sheet loaded
                            " && !document.querySelector('#jupyterlab-splash')", arg=theme, timeout=30_000)
+
+
+def screen_reader_problems(page):
+    """What a screen reader would miss in the front notebook's explorers, as the browser's accessibility
+    tree has it: a slider not named by its label or whose value is not its readout's, a status line that
+    is not a live region, a picture whose text alternative is not the status line. In words."""
+    problems = []
+    for number, box in enumerate(explorer_boxes(page)):
+        sliders = box.locator(".widget-slider")
+        for index in range(sliders.count()):
+            slider = sliders.nth(index)
+            # textContent, not innerText: a cell scrolled far away may not be laid out (Notebook 7)
+            label = slider.locator(".widget-label").text_content().strip()
+            readout = slider.locator(".widget-readout").text_content().strip()
+            named = box.get_by_role("slider", name=label, exact=True)
+            if named.count() != 1:
+                problems.append(f"explorer {number}: no slider named {label!r}")
+            elif named.get_attribute("aria-valuetext") != readout:
+                problems.append(f"explorer {number}: {label!r} is read as {named.get_attribute('aria-valuetext')!r}, "
+                                f"its readout shows {readout!r}")
+        status = box.get_by_role("status")
+        if status.count() != 1 or status.get_attribute("aria-live") != "polite":
+            problems.append(f"explorer {number}: its status line is not read out when it changes")
+            continue
+        text = status.text_content().strip()
+        if box.get_by_role("img", name=text, exact=True).count() != 1:
+            problems.append(f"explorer {number}: its picture's text alternative is not the status line {text!r}")
+    return problems

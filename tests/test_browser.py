@@ -94,6 +94,7 @@ def test_every_notebook_opens_unchanged_runs_without_errors_and_every_control_wo
                            arg=[status.element_handle(), old_status], timeout=30_000)
     image.screenshot(path=shots / f"{name}.png")
     assert browser.every_control_by_keyboard(page) == []
+    assert browser.screen_reader_problems(page) == []  # after the controls moved: the values followed
     # Every text in the outputs (status lines, check's verdicts, labels) is readable in both themes.
     try:
         for theme in ("JupyterLab Light", "JupyterLab Dark"):
@@ -143,6 +144,10 @@ def test_the_learning_rate_slider_by_keyboard_and_mouse(page, shots):
     nudge_with_keyboard(page, handle, "End", 1)
     largest, end_ms = browser.wait_for_one_update(page, r"α = 4, .*diverging")
     assert largest != start
+    # What a screen reader says: the slider's name and value, and the picture as the status line.
+    slider = page.get_by_role("slider", name="learning rate α", exact=True).first
+    assert slider.get_attribute("aria-valuetext") == "4.00"
+    assert page.get_by_role("img", name=re.compile(r"^α = 4, .*diverging")).count() >= 1
     browser.watch_explorer(page, image, status)
     nudge_with_keyboard(page, handle, "Home", 1)
     smallest, home_ms = browser.wait_for_one_update(page, r"α = 0\.001, .*too slow")

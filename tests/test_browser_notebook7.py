@@ -47,6 +47,7 @@ def test_every_notebook_runs_in_notebook_7_and_every_control_works_by_keyboard(n
         image.screenshot(path=shots / f"notebook7-{name}.png")
         page.screenshot(path=shots / f"notebook7-{name}-page.png")
         assert browser.every_control_by_keyboard(page) == []
+        assert browser.screen_reader_problems(page) == []
         assert browser.toasts(page) == [], "Notebook 7 showed a notification"
 
         page.keyboard.press("Escape")

@@ -14,6 +14,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
+from course_utils.explorers.screen_reader import STATUS_CLASS, ScreenReaderText
 from course_utils.figures.common import RED, canvas_png, ink
 
 
@@ -47,11 +48,12 @@ class Explorer:
         self.png, self.status_text = None, ""  # no picture until the first update()
         width, height = figure.canvas.get_width_height(physical=True)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.status = widgets.HTML()
+        self.status = widgets.HTML().add_class(STATUS_CLASS)
         for name, control in controls.items():
             control.observe(lambda change, name=name: self._control_moved(name, change.new), names="value")
         rows = rows or [list(controls.values())]
-        self.widget = widgets.VBox([*(widgets.HBox(row) for row in rows), self.status, self.image])
+        self.widget = widgets.VBox([*(widgets.HBox(row) for row in rows), self.status, self.image,
+                                    ScreenReaderText()])
         self.update(**start)
 
     def _control_moved(self, name, value):
