@@ -3,7 +3,6 @@ grader's throwaway accounts (contained.py) and the class hub's learners' account
 import contextlib
 import ctypes
 import os
-import pwd
 import shutil
 import subprocess
 import time
@@ -45,27 +44,26 @@ def stop_account(uid, limit=10.0):
 def remove_leftovers(uid):
     """Remove what a stopped account left where every account may write: its files and folders in the
     shared folders, and its System V shared memory, semaphores and message queues, which outlive every
-    process. The files are removed by a process of the account itself, so no link it made can lead the
-    removal to anything the account could not remove anyway, and by find and rm, which walk a chain of
-    folders of any depth (Python's walks stop at its recursion limit)."""
+    process. Root removes each of the account's entries whole, whatever it holds (another account of the
+    same learner's included), with find and rm, which walk folders of any depth; -execdir runs rm from
+    inside the folder holding the entry, so a folder higher up swapped for a link meanwhile leads it
+    nowhere. Raises TimeoutError if the removal takes longer than LEFTOVERS_TIME."""
     shared = [top for top in SHARED_FOLDERS if os.path.isdir(top)]
     # Its own entries are removed whole; other folders are entered only where anyone may write.
-    find = ["find", *shared, "-xdev", "-mindepth", "1", "(", "-user", str(uid), "-prune", "-exec", "sh", "-c",
-            'chmod -R u+rwX -- "$@"; rm -rf --one-file-system -- "$@"', "sh", "{}", "+", ")",
+    find = ["find", *shared, "-xdev", "-mindepth", "1", "(", "-user", str(uid), "-prune",
+            "-execdir", "rm", "-rf", "--one-file-system", "--", "{}", "+", ")",
             "-o", "(", "!", "-perm", "-0002", "-prune", ")"]
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run(find, user=uid, group=_group_of(uid), extra_groups=[], cwd="/", stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
-    stop_account(uid)  # in case the removal was outlived by something of the account's
-    _remove_system_v(uid)
-
-
-def _group_of(uid):
-    """The account's own group: a learner's from the system, a throwaway account's the same number."""
+    # find refuses -execdir with a relative folder on the PATH (rm could be found in the folder it is in).
+    path = os.pathsep.join(part for part in os.environ.get("PATH", "").split(os.pathsep) if os.path.isabs(part))
     try:
-        return pwd.getpwuid(uid).pw_gid
-    except KeyError:
-        return uid
+        subprocess.run(find, cwd="/", env=dict(os.environ, PATH=path or "/usr/bin:/bin"), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"removing what account {uid} left in {', '.join(shared)} took longer than "
+                           f"{LEFTOVERS_TIME} s: some of it is left") from None
+    finally:
+        stop_account(uid)  # in case something of the account's outlived its stop
+        _remove_system_v(uid)
 
 
 def _remove_system_v(uid):

@@ -133,7 +133,10 @@ class LearnerSpawner(LocalProcessSpawner):
         await super().stop(now=now)
         # What the learner started in a session of its own (setsid, nohup) outlives the server: every process
         # of their account stops with it, and what they left in /tmp and /dev/shm (memory no limit counts) goes.
-        await asyncio.to_thread(end_account, self.account)
+        try:
+            await asyncio.to_thread(end_account, self.account)
+        except TimeoutError as problem:  # the server is stopped all the same; the teacher is told what is left
+            self.log.warning("%s", problem)
 
     def make_preexec_fn(self, name):
         become = set_user_setuid(self.account, chdir=False)  # the learner's account, not the hub's name for them

@@ -35,27 +35,27 @@ def shared_and_precious():
         shutil.rmtree(precious, ignore_errors=True)
 
 
-# Stands in for chmod in the removal: before it runs, it swaps the folder holding the learner's leftover for
-# a link to root's folder, as another account could at the worst moment (a race a cold attack won once).
-SWAPPING_CHMOD = """#!/bin/sh
+# Stands in for rm in the removal: before it runs, it swaps the folder holding the learner's leftover for a
+# link to root's folder, as another account could at the worst moment (a race a cold attack won once).
+SWAPPING_RM = """#!/bin/sh
 if mkdir "$SHARED/swapped" 2>/dev/null; then
     mv "$SHARED/x" "$SHARED/x-moved" && ln -s "$PRECIOUS" "$SHARED/x"
 fi
-exec {chmod} "$@"
+exec {rm} "$@"
 """
 
 
 def test_a_folder_swapped_for_a_link_while_root_cleans_up_never_leads_its_removals_elsewhere(
-        shared_and_precious, monkeypatch, tmp_path):
-    """Root's earlier clean-up deleted precious/victim through such a link. Now the removal is done by the
-    account itself, which may not remove root's files, whatever path it is led along."""
+        shared_and_precious, monkeypatch):
+    """Root's earlier clean-up deleted precious/victim through such a link. Now rm runs from inside the
+    folder that holds the leftover (find -execdir): a folder higher up swapped for a link cannot redirect it."""
     shared, precious = shared_and_precious
-    precious.chmod(0o755)  # readable by the account, so only the account's rights stand in the way
+    precious.chmod(0o755)
     tools = Path(tempfile.mkdtemp(dir="/tmp"))
     try:
         tools.chmod(0o755)
-        (tools / "chmod").write_text(SWAPPING_CHMOD.format(chmod=shutil.which("chmod")))
-        (tools / "chmod").chmod(0o755)
+        (tools / "rm").write_text(SWAPPING_RM.format(rm=shutil.which("rm")))
+        (tools / "rm").chmod(0o755)
         monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
         monkeypatch.setenv("SHARED", str(shared))
         monkeypatch.setenv("PRECIOUS", str(precious))
@@ -93,3 +93,42 @@ def test_only_the_accounts_own_files_go(shared_and_precious):
     accounts.remove_leftovers(LEARNER)
     assert not (shared / "x" / "victim").exists()
     assert (shared / "someone-elses").read_text() == "kept" and (shared / "x").is_dir()
+
+
+JUDGE = 1_400_000_022  # the same learner's second account (the judge's), another user id no one has
+
+
+def test_a_learners_two_accounts_cannot_keep_a_folder_by_closing_it_to_each_other():
+    # From a cold attack: the kernel's account made a folder anyone may write to, the judge's account put
+    # a closed folder with a file in it, and the kernel's then closed its own folder. Removed by each
+    # account in turn, neither could reach the other's: both stayed after grading, as big as the judge liked.
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        shared.chmod(0o777)
+        kept = shared / "kept"
+        kept.mkdir()
+        (kept / "judge's").mkdir(mode=0o700)
+        (kept / "judge's" / "file").write_text("x" * 1000)
+        for path, owner in ((kept / "judge's" / "file", JUDGE), (kept / "judge's", JUDGE), (kept, LEARNER)):
+            os.chown(path, owner, owner)
+        kept.chmod(0o755)
+        accounts.remove_leftovers(LEARNER)
+        accounts.remove_leftovers(JUDGE)
+        assert not kept.exists()
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_a_removal_cut_short_by_its_time_limit_says_so(monkeypatch, tmp_path):
+    # Before: the time limit's end was kept quiet, and what was not removed in time stayed unreported.
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        shared.chmod(0o777)
+        for index in range(3000):
+            (shared / f"f{index}").touch()
+            os.chown(shared / f"f{index}", LEARNER, LEARNER)
+        monkeypatch.setattr(accounts, "LEFTOVERS_TIME", 0.001)
+        with pytest.raises(TimeoutError, match="left"):
+            accounts.remove_leftovers(LEARNER)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
