@@ -62,7 +62,6 @@ def remove_leftovers(uid):
         raise TimeoutError(f"removing what account {uid} left in {', '.join(shared)} took longer than "
                            f"{LEFTOVERS_TIME} s: some of it is left") from None
     finally:
-        stop_account(uid)  # in case something of the account's outlived its stop
         _remove_system_v(uid)
 
 

@@ -281,6 +281,26 @@ def explorer(page, index=0):
         box.locator(".widget-html-content").first
 
 
+def nudge_with_keyboard(page, handle, key, times):
+    handle.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def nudge_first_slider(page, times=5):
+    """Step the first explorer's first slider to the right by keyboard and wait until both its picture and
+    its status line have changed; return the picture (to take a screenshot of)."""
+    handle, image, status = explorer(page, 0)
+    handle.scroll_into_view_if_needed()
+    old_source, old_status = image_source(image), status.inner_text()
+    nudge_with_keyboard(page, handle, "ArrowRight", times)
+    page.wait_for_function("([element, old]) => element.src && element.src !== old",
+                           arg=[image.element_handle(), old_source], timeout=30_000)
+    page.wait_for_function("([element, old]) => element.textContent !== old",
+                           arg=[status.element_handle(), old_status], timeout=30_000)
+    return image
+
+
 # A log of one explorer's pictures and status lines, kept inside the page with performance.now() times,
 # so that nothing depends on how quickly Python looks: window.courseWatch.
 #   pictures: {t, order, digest}: every new picture (digest: a promise of the SHA-256 of its PNG bytes,

@@ -64,12 +64,6 @@ def page(lab):
     browser.shut_down_kernels(base, token)  # each test starts with no kernel running
 
 
-def nudge_with_keyboard(page, handle, key, times):
-    handle.focus()
-    for _ in range(times):
-        page.keyboard.press(key)
-
-
 def python_version_of(notebook):
     return notebook["metadata"].get("language_info", {}).get("version")
 
@@ -84,15 +78,7 @@ def test_every_notebook_opens_unchanged_runs_without_errors_and_every_control_wo
 
     browser.run_all_cells(page)
     assert browser.error_outputs(page) == []
-    handle, image, status = browser.explorer(page, 0)
-    handle.scroll_into_view_if_needed()
-    old_source, old_status = browser.image_source(image), status.inner_text()
-    nudge_with_keyboard(page, handle, "ArrowRight", 5)
-    page.wait_for_function("([element, old]) => element.src && element.src !== old",
-                           arg=[image.element_handle(), old_source], timeout=30_000)
-    page.wait_for_function("([element, old]) => element.textContent !== old",
-                           arg=[status.element_handle(), old_status], timeout=30_000)
-    image.screenshot(path=shots / f"{name}.png")
+    browser.nudge_first_slider(page).screenshot(path=shots / f"{name}.png")
     assert browser.every_control_by_keyboard(page) == []
     assert browser.screen_reader_problems(page) == []  # after the controls moved: the values followed
     # Every text in the outputs (status lines, check's verdicts, labels) is readable in both themes.
@@ -141,7 +127,7 @@ def test_the_learning_rate_slider_by_keyboard_and_mouse(page, shots):
     start = page.evaluate("window.courseWatch.current()")
 
     # Keyboard: End jumps to the largest α, Home to the smallest; the label and picture follow.
-    nudge_with_keyboard(page, handle, "End", 1)
+    browser.nudge_with_keyboard(page, handle, "End", 1)
     largest, end_ms = browser.wait_for_one_update(page, r"α = 4, .*diverging")
     assert largest != start
     # What a screen reader says: the slider's name and value, and the picture as the status line.
@@ -149,7 +135,7 @@ def test_the_learning_rate_slider_by_keyboard_and_mouse(page, shots):
     assert slider.get_attribute("aria-valuetext") == "4.00"
     assert page.get_by_role("img", name=re.compile(r"^α = 4, .*diverging")).count() >= 1
     browser.watch_explorer(page, image, status)
-    nudge_with_keyboard(page, handle, "Home", 1)
+    browser.nudge_with_keyboard(page, handle, "Home", 1)
     smallest, home_ms = browser.wait_for_one_update(page, r"α = 0\.001, .*too slow")
     assert smallest not in (start, largest)
     image.screenshot(path=shots / "02_learning_rate_too_slow.png")

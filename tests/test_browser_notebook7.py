@@ -8,7 +8,7 @@ import os
 import pytest
 
 import browser
-from test_browser import COURSE, nudge_with_keyboard
+from test_browser import COURSE
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +34,7 @@ def test_every_notebook_runs_in_notebook_7_and_every_control_works_by_keyboard(n
         browser.open_notebook(page, base, token, name, interface="notebook")
         browser.run_all_cells(page)
         assert browser.error_outputs(page) == []
-        handle, image, status = browser.explorer(page, 0)
-        handle.scroll_into_view_if_needed()
-        old_source, old_status = browser.image_source(image), status.inner_text()
-        nudge_with_keyboard(page, handle, "ArrowRight", 5)
-        page.wait_for_function("([element, old]) => element.src && element.src !== old",
-                               arg=[image.element_handle(), old_source], timeout=30_000)
-        page.wait_for_function("([element, old]) => element.textContent !== old",
-                               arg=[status.element_handle(), old_status], timeout=30_000)
+        image = browser.nudge_first_slider(page)
         shots = browser.output_folder() / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         image.screenshot(path=shots / f"notebook7-{name}.png")
