@@ -418,17 +418,17 @@ def test_neither_jupyterlab_nor_a_notebooks_kernel_has_the_token_in_its_environm
 
 def test_the_browser_gets_a_page_in_the_private_folder_that_leads_to_the_link(tmp_path):
     record, opener = tmp_path / "opened", tmp_path / "browser.py"
-    opener.write_text("import pathlib, sys, urllib.parse, urllib.request\n"
+    # Written whole, then named: the test never reads a record the opener is still writing (it did once).
+    opener.write_text("import os, pathlib, sys, urllib.parse, urllib.request\n"
                       "page = pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(sys.argv[1]).path))\n"
-                      "with open(sys.argv[2], 'a') as record:\n"
-                      "    record.write(sys.argv[1] + '\\n' + page.read_text() + '\\n')\n")
+                      "pathlib.Path(sys.argv[2] + '.part').write_text(sys.argv[1] + '\\n' + page.read_text() + '\\n')\n"
+                      "os.replace(sys.argv[2] + '.part', sys.argv[2])\n")
     lab = _start_lab(tmp_path, "learner", browser=f"{sys.executable} {opener} %s {record}")
     try:
         link, port, token = _link(*lab)
-        for _ in range(100):
-            if record.exists():
-                break
-            time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while not record.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling interval only
         url, page = record.read_text().split("\n", 1)
         assert url.startswith("file://") and token not in url  # its command line, which `ps` shows
         assert f'url={link}"' in page and page.count("file://") == 0
