@@ -4,6 +4,7 @@ import contextlib
 import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock")  #
 SYSTEM_V = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}  # /proc/sysvipc/<kind>, and what removes one
 IPC_RMID = 0
 LEFTOVERS_TIME = 300  # seconds a removal may take before it is given up
+WALKS = 3  # tries at each shared folder: a walk fails when another account moves a folder it is in
 
 
 def account_processes(uid):
@@ -47,22 +49,44 @@ def remove_leftovers(uid):
     process. Root removes each of the account's entries whole, whatever it holds (another account of the
     same learner's included), with find and rm, which walk folders of any depth; -execdir runs rm from
     inside the folder holding the entry, so a folder higher up swapped for a link meanwhile leads it
-    nowhere. Raises TimeoutError if the removal takes longer than LEFTOVERS_TIME."""
-    shared = [top for top in SHARED_FOLDERS if os.path.isdir(top)]
+    nowhere. Raises OSError saying what is left when a walk fails (another account moved a folder find
+    was in: each folder is tried again, then the next one is walked all the same), TimeoutError when the
+    whole removal takes longer than LEFTOVERS_TIME."""
+    deadline, problems = time.monotonic() + LEFTOVERS_TIME, []
+    try:
+        for top in (top for top in SHARED_FOLDERS if os.path.isdir(top)):
+            problem = next((found for _ in range(WALKS) if (found := _remove_from(top, uid, deadline))), None)
+            if isinstance(problem, TimeoutError):
+                raise problem
+            if problem:
+                problems.append(problem)
+    finally:
+        _remove_system_v(uid)
+    if problems:
+        raise OSError(f"some of what account {uid} left is still there: " + "; ".join(problems))
+
+
+def _remove_from(top, uid, deadline):
+    """One walk of a shared folder: None if it went through, else what stopped it."""
     # Its own entries are removed whole; other folders are entered only where anyone may write.
-    find = ["find", *shared, "-xdev", "-mindepth", "1", "(", "-user", str(uid), "-prune",
+    find = ["find", top, "-xdev", "-mindepth", "1", "(", "-user", str(uid), "-prune",
             "-execdir", "rm", "-rf", "--one-file-system", "--", "{}", "+", ")",
             "-o", "(", "!", "-perm", "-0002", "-prune", ")"]
     # find refuses -execdir with a relative folder on the PATH (rm could be found in the folder it is in).
     path = os.pathsep.join(part for part in os.environ.get("PATH", "").split(os.pathsep) if os.path.isabs(part))
-    try:
-        subprocess.run(find, cwd="/", env=dict(os.environ, PATH=path or "/usr/bin:/bin"), stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
-    except subprocess.TimeoutExpired:
-        raise TimeoutError(f"removing what account {uid} left in {', '.join(shared)} took longer than "
-                           f"{LEFTOVERS_TIME} s: some of it is left") from None
-    finally:
-        _remove_system_v(uid)
+    with subprocess.Popen(find, cwd="/", env=dict(os.environ, PATH=path or "/usr/bin:/bin"), text=True,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          start_new_session=True) as walk:  # a group of its own: its rm goes with it on a timeout
+        try:
+            _, errors = walk.communicate(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(walk.pid, signal.SIGKILL)
+            walk.communicate()
+            return TimeoutError(f"removing what account {uid} left took longer than {LEFTOVERS_TIME} s: "
+                                f"some of it is left in {top}")
+    lines = errors.strip().splitlines()
+    return None if walk.returncode == 0 else (lines[-1] if lines else f"find ended with {walk.returncode} in {top}")
 
 
 def _remove_system_v(uid):

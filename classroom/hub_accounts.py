@@ -135,7 +135,7 @@ class LearnerSpawner(LocalProcessSpawner):
         # of their account stops with it, and what they left in /tmp and /dev/shm (memory no limit counts) goes.
         try:
             await asyncio.to_thread(end_account, self.account)
-        except TimeoutError as problem:  # the server is stopped all the same; the teacher is told what is left
+        except OSError as problem:  # the server is stopped all the same; the teacher is told what is left
             self.log.warning("%s", problem)
 
     def make_preexec_fn(self, name):

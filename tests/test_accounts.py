@@ -132,3 +132,39 @@ def test_a_removal_cut_short_by_its_time_limit_says_so(monkeypatch, tmp_path):
             accounts.remove_leftovers(LEARNER)
     finally:
         shutil.rmtree(shared, ignore_errors=True)
+
+
+# Stands in for find: it stops at once in the first shared folder it is given, as GNU find does when
+# another account moves a folder it is inside (a cold attack did so from a classmate's kernel), and runs
+# the real find for the others. Each call is recorded.
+STOPPING_FIND = """#!/bin/sh
+echo "$1" >> "$CALLS"
+if [ "$1" = "{first}" ]; then
+    echo "find: failed to read file names from file system at or below '$1'" >&2
+    exit 1
+fi
+exec {find} "$@"
+"""
+
+
+def test_a_find_stopped_early_is_told_and_does_not_skip_the_other_shared_folders(monkeypatch, tmp_path):
+    # Before: one find walked every shared folder; stopped early it left the others unvisited, and said nothing.
+    first, *others = [top for top in accounts.SHARED_FOLDERS if os.path.isdir(top)]
+    left = Path(tempfile.mkdtemp(dir=others[0])) if others else None
+    tools = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        tools.chmod(0o755)
+        (tools / "find").write_text(STOPPING_FIND.format(first=first, find=shutil.which("find")))
+        (tools / "find").chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+        monkeypatch.setenv("CALLS", str(tmp_path / "calls"))
+        if left:
+            os.chown(left, LEARNER, LEARNER)
+        with pytest.raises(OSError, match="failed to read file names"):
+            accounts.remove_leftovers(LEARNER)
+        assert set(others) <= set((tmp_path / "calls").read_text().split())
+        assert left is None or not left.exists()
+    finally:
+        shutil.rmtree(tools)
+        if left:
+            shutil.rmtree(left, ignore_errors=True)
