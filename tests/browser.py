@@ -37,6 +37,16 @@ QUIET_SETTINGS = {
 OUTPUT_VARIABLE = "COURSE_TEST_OUTPUT"
 
 
+def require_chromium():
+    """In a pytest fixture: skip the tests without Chromium, or fail them under CI, which must run them."""
+    import pytest  # here: the benchmarks use this module without pytest
+    if not CHROMIUM:
+        reason = "no Chromium found: install Debian's package with `apt-get install chromium`"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must run the browser tests, not skip them)")
+        pytest.skip(reason)
+
+
 def output_folder(repository=ROOT):
     """Where tests put what they make for people to look at (screenshots): $COURSE_TEST_OUTPUT if set,
     else test-output/ in the repository if it may be written to, else a new temporary folder (a

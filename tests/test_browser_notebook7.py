@@ -3,7 +3,6 @@ Kernel menu without an error, and every control of every explorer used by keyboa
 (Notebook 7 gives its shortcuts the arrow keys first: the course's settings leave them to widgets), while
 the arrow keys still move from cell to cell.
 Screenshots go to screenshots/notebook7-*.png in the test output folder (see test_browser.py)."""
-import os
 
 import pytest
 
@@ -13,11 +12,7 @@ from test_browser import COURSE
 
 @pytest.fixture(scope="module")
 def notebook7(tmp_path_factory):
-    if not browser.CHROMIUM:
-        reason = "no Chromium found: install Debian's package with `apt-get install chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run the browser tests, not skip them)")
-        pytest.skip(reason)
+    browser.require_chromium()
     from playwright.sync_api import sync_playwright
     with browser.jupyterlab(tmp_path_factory.mktemp("notebook7"), interface="notebook") as (base, token), \
             sync_playwright() as playwright:
