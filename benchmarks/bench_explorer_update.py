@@ -107,8 +107,6 @@ def sweep_values(control):
     import ipywidgets as w
     if hasattr(control, "options"):
         return list(control.options)
-    if isinstance(control, w.FloatLogSlider):
-        return [float(v) for v in np.geomspace(control.base ** control.min, control.base ** control.max, VALUES)]
     if isinstance(control, w.IntSlider):
         return sorted({int(v) for v in np.linspace(control.min, control.max, VALUES).round()})
     return [float(v) for v in np.linspace(control.min, control.max, VALUES)]

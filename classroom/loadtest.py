@@ -18,7 +18,8 @@ connect to the kernel's websocket (JupyterLab's v1 protocol), run every code cel
 for the explorer's new picture, then run one check() with a right answer.
 
 A move of the slider is the message JupyterLab's slider sends, on the shell channel: comm_msg with data
-{"method": "update", "state": {"value": α}, "buffer_paths": []} to the FloatLogSlider "learning rate α".
+{"method": "update", "state": {"index": k}, "buffer_paths": []} to the SelectionSlider "learning rate α"
+(k: the place of α among its notches).
 The kernel answers on iopub with three comm_msg: "echo_update" of the slider's value, "update" of the
 status line (an HTML widget), and "update" of the explorer's Image, whose value (the new PNG) comes as a
 binary buffer (buffer_paths [["value"]]). That last message ends the round trip.
@@ -51,7 +52,7 @@ from classroom import hub
 
 NOTEBOOK = "my-work/02_learning_rate.ipynb"
 SLIDER_DESCRIPTION = "α"  # the slider whose description contains this: "learning rate α"
-ALPHAS = (0.002, 0.01, 0.05, 0.2, 0.5, 0.9, 1.5, 3.0)  # the slider's moves: every regime, log 1e-3..4
+ALPHAS = (0.002, 0.01, 0.05, 0.2, 0.525, 0.8, 2, 3)  # the slider's moves (its notches): every regime
 CHECK_ID = "gradient_step"  # the exercise whose right answer the check cell gives
 MOST_LEARNERS = 40
 DEADLINE = 600.0  # seconds for one class's learners, from their start together to the last one's end
@@ -194,10 +195,12 @@ class Kernel:
         raise Failed(f"no slider described with {SLIDER_DESCRIPTION!r} and picture among the kernel's widgets")
 
     def move(self, slider, image, value, limit):
-        """Move the slider as the browser's widget does (a comm_msg "update" of its value) and wait for the
-        explorer's new picture (the kernel's comm_msg "update" of the Image's value); returns the PNG."""
+        """Move the slider as the browser's widget does (a comm_msg "update" of the index of the notch whose
+        label reads `value`) and wait for the explorer's new picture (the kernel's comm_msg "update" of the
+        Image's value); returns the PNG."""
+        index = self.widgets[slider]["state"]["_options_labels"].index(f"{value:.3g}")
         self.send("shell", "comm_msg", {"comm_id": slider, "data": {
-            "method": "update", "state": {"value": value}, "buffer_paths": []}})
+            "method": "update", "state": {"index": index}, "buffer_paths": []}})
         deadline = time.monotonic() + limit
         while True:
             message = self.receive(deadline)

@@ -167,8 +167,6 @@ def ends(control):
     """The values at a control's ends: a slider's lowest and highest, each of a choice's options."""
     if hasattr(control, "options"):
         return [option[1] if isinstance(option, tuple) else option for option in control.options]
-    if hasattr(control, "base"):  # a log slider keeps exponents
-        return [control.base ** control.min, control.base ** control.max]
     return [control.min, control.max]
 
 

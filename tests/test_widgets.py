@@ -81,7 +81,8 @@ BAD_UPDATES = [  # explorer, bad values, the error and what its message says, th
      "Step 2 of 11"),
     ("rates", dict(steps=2.5), TypeError, "steps must be a whole number between 1 and 100, got 2.5",
      dict(steps=3), "3 steps"),
-    ("rates", dict(alpha="0.1"), TypeError, "alpha must be a number between 0.001 and 4, got '0.1'",
+    ("rates", dict(alpha="0.1"), TypeError, "alpha must be between 0.001 and 4 and one of the slider's values: "
+     "0.001, 0.002, 0.003, 0.005, 0.008, 0.01,",
      dict(alpha=0.2), "α = 0.2"),
     ("demo", dict(prediction="100"), TypeError,
      "prediction must be a whole number between 0 and 200000, got '100'", dict(prediction=100),
@@ -89,11 +90,12 @@ BAD_UPDATES = [  # explorer, bad values, the error and what its message says, th
     ("demo", dict(prediction=True), TypeError, "got True", dict(prediction=1), "Predicted <b>$1</b>"),
     ("demo", dict(prediction=2.5), TypeError, "got 2.5", dict(prediction=0), "Predicted <b>$0</b>"),
     ("demo", dict(alpha=0.1), TypeError, "no control 'alpha'", dict(prediction=5), "Predicted <b>$5</b>"),
-    ("rates", dict(alpha=float("nan")), ValueError, "alpha must be between 0.001 and 4, got nan",
+    ("rates", dict(alpha=float("nan")), ValueError, "alpha must be between 0.001 and 4 and one of the slider's "
+     "values: 0.001,",
      dict(alpha=0.3), "α = 0.3"),
     ("nudge", dict(h=19.95), ValueError, "h must be between 0.0001 and 100 and one of the slider's values: "
      "0.0001, 0.0002, 0.0005, 0.001,", dict(w=80.0, h=10), "$90/sq ft"),
-    ("nudge", dict(w=90.0, h="20"), ValueError, "got '20'", dict(w=90.0), "from $90"),
+    ("nudge", dict(w=90.0, h="20"), TypeError, "got '20'", dict(w=90.0), "from $90"),
 ]
 
 

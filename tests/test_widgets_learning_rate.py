@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.data import Scaler, load_houses
 from course_utils.descent import run_descent
-from course_utils.explorers.learning_rate import LearningRateExplorer
+from course_utils.explorers.learning_rate import LearningRateExplorer, alpha_ladder
 
 HOUSES = load_houses()
 AREA, PRICE = HOUSES["Gr_Liv_Area"], HOUSES["Sale_Price"]
@@ -49,8 +49,8 @@ def test_the_boundary_is_two_over_the_curvature(explorer):
 
 
 @pytest.mark.parametrize("alpha, regime", [(0.001, "too slow"), (0.01, "too slow"), (0.3, "converging"),
-                                           (0.8, "oscillating"), (0.99, "oscillating"), (1.01, "diverging"),
-                                           (4.0, "diverging")])  # 0.001 and 4 are the slider's ends
+                                           (0.8, "oscillating"), (0.95, "oscillating"), (1.05, "diverging"),
+                                           (4, "diverging")])  # 0.001 and 4 are the slider's ends
 def test_each_regime_is_labelled_without_warning_or_nan(explorer, alpha, regime):
     status = explorer.update(alpha=alpha, steps=30)  # pytest turns any warning into an error
     assert explorer.regime == regime and f"<b>{regime}</b>" in status
@@ -105,13 +105,34 @@ def test_the_status_counts_its_steps_in_good_english(explorer, steps, says):
     assert explorer.status.value.startswith(says) and explorer.values["steps"] == steps
 
 
-def test_the_slider_is_a_log_slider_over_the_given_range(explorer):
+def test_a_key_press_steps_to_the_next_value_the_text_names(explorer):
+    """02 names α = 0.01, 0.3, 0.8 and 1.05: each is a notch of the slider, so the arrow keys reach it. The
+    notches run from end to end, at most 2.5 times apart, and the labels read as the status line does."""
     alpha = explorer.controls["alpha"]
-    assert 10 ** alpha.min == pytest.approx(1e-3) and 10 ** alpha.max == pytest.approx(4)
-    alpha.value = 0.8  # what dragging does
-    assert explorer.regime == "oscillating"
+    notches = list(alpha.options)
+    assert notches[0] == 1e-3 and notches[-1] == 4 and {0.01, 0.3, 0.8, 1.05} <= set(notches)
+    assert max(b / a for a, b in zip(notches, notches[1:])) <= 2.5 and len(notches) <= 25
+    assert [label for label in alpha._options_labels] == [f"{value:.3g}" for value in notches]
+    alpha.index = notches.index(0.8)  # what a key press or a drag does
+    assert explorer.regime == "oscillating" and explorer.status.value.startswith("α = 0.8, ")
+    alpha.index += 1
+    assert explorer.values["alpha"] == 0.95
+    with pytest.raises(ValueError, match="alpha must be between 0.001 and 4 and one of the slider's values"):
+        explorer.update(alpha=0.25)
     with pytest.raises(ValueError, match="alpha must be between"):
         explorer.update(alpha=10.0)
+
+
+@pytest.mark.parametrize("low, high, edges", [(1e-3, 4, [0.5, 1]), (1e-8, 1e-6, [1.995e-7, 3.99e-7]),
+                                              (0.1, 20, [0.49, 0.55, 9.3])])
+def test_no_notch_sits_on_an_edge_and_each_edge_has_a_notch_on_either_side(low, high, edges):
+    """A value right on an edge between regimes would be named by rounding noise (1 − α·c is −1 or 0 give or
+    take the last bit), so the ladder keeps 4% away and offers a notch 5% below and above instead."""
+    notches = alpha_ladder(low, high, edges)
+    assert notches[0] == low and notches[-1] == high and notches == sorted(set(notches))
+    for edge in edges:
+        assert all(abs(value / edge - 1) > 0.04 for value in notches)
+        assert {float(f"{0.95 * edge:.3g}"), float(f"{1.05 * edge:.3g}")} <= set(notches)
 
 
 # The three explorers of 02_learning_rate, built as the notebook builds them.
@@ -136,12 +157,8 @@ def said(status):
 
 @pytest.mark.parametrize("steps", [1, 2, 5, 30, 100])
 def test_the_band_under_the_marker_says_what_the_status_says(any_explorer, steps):
-    low, high = any_explorer.alpha_range
-    for alpha in np.geomspace(low, high, 41):
+    for alpha in any_explorer.controls["alpha"].options:  # every notch of the slider
         status = any_explorer.update(alpha=alpha, steps=steps)
-        edges = [segment[0] for segment in any_explorer.strip.segments[1:]]
-        if any(abs(np.log(alpha / edge)) < 1e-3 for edge in edges):
-            continue  # on an edge: either side's name is right
         regime, label = any_explorer.strip.regime_at(alpha)
         assert regime == any_explorer.regime and label.replace("\n", " ") == said(status), (alpha, steps)
 
@@ -223,8 +240,8 @@ def test_every_band_is_named_where_the_notebook_opens(any_explorer):
 def test_a_strip_drawn_before_is_the_strip_drawn_afresh(any_explorer):
     """The explorer keeps a picture of the strip for each number of steps: coming back to one shows the
     very same pixels as drawing everything again."""
-    low, high = any_explorer.alpha_range
-    alpha = float(np.sqrt(low * high))
+    notches = any_explorer.controls["alpha"].options
+    alpha = notches[len(notches) // 2]
     any_explorer.update(alpha=alpha, steps=10)
     any_explorer.update(steps=40)
     kept = bytes(any_explorer.update(steps=10) and any_explorer.png)

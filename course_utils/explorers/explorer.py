@@ -12,7 +12,6 @@ import numbers
 import re
 
 import ipywidgets as widgets
-import numpy as np
 
 from course_utils.explorers.screen_reader import STATUS_CLASS, ScreenReaderText
 from course_utils.figures.common import RED, canvas_png, ink
@@ -162,8 +161,6 @@ def _is_number(value):
 def _check_number(name, slider, value):
     """A slider takes a number between its ends; an IntSlider takes only whole numbers."""
     low, high = slider.min, slider.max
-    if isinstance(slider, widgets.FloatLogSlider):
-        low, high = slider.base ** low, slider.base ** high
     whole = isinstance(slider, widgets.IntSlider)
     if not _is_number(value) or (whole and not isinstance(value, numbers.Integral)):
         kind = "a whole number" if whole else "a number"
@@ -179,26 +176,22 @@ def _check_choice(name, options, value):
         return
     shown = ", ".join(f"{option:g}" if _is_number(option) else repr(option) for option in options)
     if all(_is_number(option) for option in options):  # a slider of numbers: give its range too
-        raise ValueError(f"{name} must be between {min(options):g} and {max(options):g} and one of the "
+        raise (ValueError if _is_number(value) else TypeError)(f"{name} must be between {min(options):g} and {max(options):g} and one of the "
                          f"slider's values: {shown}; got {value!r}")
     raise ValueError(f"{name} must be one of {shown}; got {value!r}")
 
 
-def slider(description, low, high, step, log=False, whole=False, follow=True, readout_format=".3g",
-           width="340px"):
-    """A slider from low to high; with whole=True it takes whole numbers only, with log=True it moves in
-    powers of ten. It follows the mouse while dragged (the browser sends only the latest value while the
-    kernel is busy, so no backlog builds up), or with follow=False only moves the explorer when let go (for
-    a value that takes long to show). It has no value of its own yet: the explorer's first update() sets
-    it. Every explorer's sliders are made with it or with choice_slider; width=None leaves ipywidgets'
-    own width."""
+def slider(description, low, high, step, whole=False, follow=True, readout_format=".3g", width="340px"):
+    """A slider from low to high; with whole=True it takes whole numbers only. (For values spread over powers of
+    ten, give choice_slider a ladder of them: a key press then moves one notch.) It follows the mouse while
+    dragged (the browser sends only the latest value while the kernel is busy, so no backlog builds up), or with
+    follow=False only moves the explorer when let go (for a value that takes long to show). It has no value of
+    its own yet: the explorer's first update() sets it. Every explorer's sliders are made with it or with
+    choice_slider; width=None leaves ipywidgets' own width."""
     looks = _looks(description, follow, width)
     if whole:
         return widgets.IntSlider(min=low, max=high, step=step, **looks)
-    kind = widgets.FloatLogSlider if log else widgets.FloatSlider
-    # A log slider's min and max are powers of ten: 1e-3 .. 4 becomes -3 .. 0.602.
-    limits = dict(min=np.log10(low), max=np.log10(high), base=10) if log else dict(min=low, max=high)
-    return kind(step=step, readout_format=readout_format, **looks, **limits)
+    return widgets.FloatSlider(min=low, max=high, step=step, readout_format=readout_format, **looks)
 
 
 def choice_slider(description, options, follow=True, width="340px"):

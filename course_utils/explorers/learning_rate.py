@@ -5,13 +5,29 @@ import numpy as np
 from matplotlib.transforms import Bbox
 
 from course_utils.descent import CLOSE, NOISE, REGIMES, count, quadratic_regime, run_descent
-from course_utils.explorers.explorer import Explorer, slider
+from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.figures.common import ORANGE, canvas_png, new_figure
 from course_utils.figures.error import plot_error_landscape
 from course_utils.figures.learning_rate import REGIME_COLOURS, RegimeStrip, plot_error_contours, plot_loss_curve
 from course_utils.linear import LineProblem
 
 WEIGHT_NAMES = ("w", "the bias")  # what the status line calls each weight; "crawls" follows
+
+NICE = (1, 2, 3, 5, 8)  # the α slider's notches in each power of ten: 0.1, 0.2, 0.3, 0.5, 0.8, 1, 2, ...
+BESIDE_EDGE = 0.05  # and a notch this share below and above each edge between regimes
+
+
+def alpha_ladder(low, high, edges, also=()):
+    """The values the α slider steps through, one per key press: 1, 2, 3, 5 and 8 times each power of ten
+    from low to high, both ends, the values in `also`, and 5% either side of each edge (a value right on an
+    edge would be named by rounding noise, so nice values within 10% of one give way to the pair)."""
+    edges = [edge for edge in edges if low < edge < high]
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    nice = [float(f"{m}e{k}") for k in decades for m in NICE]  # exact decimals: 3e-1 is 0.3, not 0.30000000000000004
+    beside = [float(f"{edge * (1 + side * BESIDE_EDGE):.3g}") for edge in edges for side in (-1, 1)]
+    clear = [value for value in nice if all(abs(np.log(value / edge)) > np.log(1.1) for edge in edges)]
+    values = sorted({value for value in [low, high, *also, *beside, *clear] if low <= value <= high})
+    return [int(value) if value == int(value) else value for value in values]  # the slider reads 2, not 2.0
 
 
 def _around(start, best):
@@ -21,8 +37,9 @@ def _around(start, best):
 
 
 class LearningRateExplorer(Explorer):
-    """Sliders for α (log scale) and the number of steps; the loss curve, the path on the error landscape
-    and the regime follow live. The strip at the bottom names what happens at every α for this many steps,
+    """Sliders for α (alpha_ladder's values, one per key press) and the number of steps; the loss curve, the
+    path on the error landscape and the regime follow live. The strip at the bottom names what happens at
+    every α for this many steps,
     worked out from the curvatures (descent.quadratic_regime), so the band under the marker always says what
     the status line says. Introduced in 02_learning_rate."""
 
@@ -50,7 +67,10 @@ class LearningRateExplorer(Explorer):
         self.alpha_range, self._segments = alpha_range, {}
         boundary = "α = 2 / curvature" if len(self.start) == 1 else "α = 2 / largest curvature"
         self.strip = RegimeStrip(strip_ax, *alpha_range, self.problem.stable_below(), boundary)
-        controls = {"alpha": slider("learning rate α", *alpha_range, step=0.01, log=True),
+        # Each factor 1 − α·c changes sign at α = 1/c and passes −1 at α = 2/c: the regimes' edges.
+        edges = [k / c for c in self.curvatures if c > 0 for k in (1, 2)]
+        ladder = alpha_ladder(*alpha_range, edges, also=[alpha])
+        controls = {"alpha": choice_slider("learning rate α", ladder),
                     "steps": slider("steps", 1, max_steps, 1, whole=True, width="300px")}
         self._strip_pictures = {}  # segments -> the strip as drawn: see _render
         super().__init__(figure, controls, [*self.strip.layer, self.curve, self.path, self.strip.marker],
