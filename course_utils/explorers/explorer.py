@@ -176,8 +176,9 @@ def _check_choice(name, options, value):
         return
     shown = ", ".join(f"{option:g}" if _is_number(option) else repr(option) for option in options)
     if all(_is_number(option) for option in options):  # a slider of numbers: give its range too
-        raise (ValueError if _is_number(value) else TypeError)(f"{name} must be between {min(options):g} and {max(options):g} and one of the "
-                         f"slider's values: {shown}; got {value!r}")
+        kind = ValueError if _is_number(value) else TypeError  # "0.1" is the wrong kind; 0.25 a wrong value
+        raise kind(f"{name} must be between {min(options):g} and {max(options):g} and one of the slider's "
+                   f"values: {shown}; got {value!r}")
     raise ValueError(f"{name} must be one of {shown}; got {value!r}")
 
 
