@@ -277,7 +277,7 @@ def test_the_constructor_checks_its_values(split, params):
 @pytest.mark.parametrize("bad, error, says", [
     (dict(eps=0.3), ValueError, "one of the slider's values"),
     (dict(eps=5), ValueError, "eps must be between 0.0001 and 2"),
-    (dict(eps="1"), ValueError, "eps must be"),
+    (dict(eps="1"), TypeError, "eps must be"),
     (dict(eps=0.01, weight="w2_00"), TypeError, "has no control 'weight'"),  # a good eps with a bad name: neither
 ])
 def test_a_bad_value_changes_nothing(nudge, bad, error, says):
