@@ -16,11 +16,12 @@ does while it is judged (it runs when it is unpickled) reaches neither the grade
 nor the learner's own kernel. Where the machine lets root give a program namespaces of its own
 (util-linux's unshare; see namespaces()), kernels and judges have a network with nothing in it, see no
 process but their own (not the grader's command line, which names the class folder), find the class
-folder empty and closed, have a /dev/shm of their own capped at 512 MB (it is memory) and System V and
-POSIX shared memory of their own; when such a kernel or checking process ends, every process it started,
-and that memory, end with it. They get only a few of the
-grader's variables: no secret of the teacher's. As root, what an account leaves where anyone may write
-(/tmp, /dev/shm, System V shared memory) is removed once it is stopped.
+folder empty and closed, have a /dev/shm (capped at 512 MB: it is memory), /tmp, /var/tmp and /run/lock
+(64 MB each) and System V and POSIX shared memory of their own; when such a kernel or checking process
+ends, every process it started, and those folders and that memory, end with it. (So the run folder is not
+in /tmp but in RUNS.) They get only a few of the grader's variables: no secret of the teacher's. As root,
+what an account leaves where anyone may write (/tmp, /dev/shm, System V shared memory: reachable where
+the machine allows fewer namespaces) is removed once it is stopped.
 """
 import contextlib
 import functools
@@ -60,14 +61,23 @@ def new_account():
     return uid
 
 
-# Run as root in the new namespaces, before the account is taken: /dev/shm (memory) capped for this
-# kernel alone, and each hidden folder (the class's) covered by an empty one that no account may enter.
+# Run as root in the new namespaces, before the account is taken: each hidden folder (the class's) covered
+# by an empty one that no account may enter, and every folder where all accounts may write (/dev/shm,
+# /tmp, /var/tmp, /run/lock; /dev/mqueue for the new IPC namespace) a new one of its own, capped, in
+# memory, gone when the kernel ends: nothing it writes there reaches another account or outlives it.
 JAIL = """set -e
-mount -t tmpfs -o size=512m,mode=1777 shm /dev/shm
 while [ "$1" != -- ]; do mount -t tmpfs -o size=4k,mode=0 hidden "$1"; shift; done
 shift
+mount -t tmpfs -o size=512m,mode=1777 shm /dev/shm
+for shared in /tmp /var/tmp /run/lock; do
+    if [ -d "$shared" ]; then mount -t tmpfs -o size=64m,mode=1777 "private$shared" "$shared"; fi
+done
+if [ -d /dev/mqueue ]; then mount -t mqueue mqueue /dev/mqueue 2>/dev/null || true; fi  # else: remove_leftovers
 exec "$@"
 """
+
+# As root, each grading run's scratch folders are made here, out of /tmp (which a kernel no longer sees).
+RUNS = Path("/var/lib/course-gradebook")
 
 
 # A network, processes (with /proc), mounts and System V and POSIX memory, semaphores and queues of its own.
@@ -155,8 +165,15 @@ class Scratch:
 
 
 def run_folder():
-    """A folder for one grading run's scratch folders: others may pass through it, not list it."""
-    folder = Path(tempfile.mkdtemp(prefix="gradebook-"))
+    """A folder for one grading run's scratch folders: others may pass through it, not list it. As root, in
+    RUNS (root's, 0711), since the kernels get a /tmp of their own; else in the temporary folder."""
+    parent = None
+    if as_root():
+        RUNS.mkdir(mode=0o711, parents=True, exist_ok=True)
+        os.chown(RUNS, 0, 0, follow_symlinks=False)
+        RUNS.chmod(0o711)  # a folder left by an older run, or made under another umask
+        parent = RUNS
+    folder = Path(tempfile.mkdtemp(prefix="gradebook-", dir=parent))
     folder.chmod(0o711)
     return folder
 

@@ -257,6 +257,15 @@ for top in (start, "/tmp/{marker}-deep"):
     os.chdir(start)
 """
 
+# Right only if the kernel's /tmp, /var/tmp and /run/lock are its own: it sees nothing the machine has in
+# them (a file the test plants), and what it writes there it can read back.
+PRIVATE_TMP = """import os
+seen = [os.path.exists(f"{where}/PLANTED_{marker}") for where in ("/tmp", "/var/tmp", "/run/lock")]
+with open("/tmp/{marker}-own", "w") as handle:
+    handle.write("mine")
+if not any(seen) and open("/tmp/{marker}-own").read() == "mine":
+"""
+
 
 def shared_memory_sizes():
     lines = Path("/proc/sysvipc/shm").read_text().splitlines()
@@ -284,6 +293,12 @@ def judged(tmp_path_factory, class_folders):
     hand_in(folder, "h-shm", "01_error", short_01(filler))
     hand_in(folder, "i-excuse", "01_error", short_01(wrong("error"), EXCUSE))
     hand_in(folder, "j-deep", "01_error", short_01(DEEP.format(marker=marker), right("error")))
+    private = PRIVATE_TMP.replace("{marker}", marker) + "    " + right("error").replace("\n", "\n    ")
+    hand_in(folder, "k-private", "01_error", short_01(private))
+    planted = [Path(where) / f"PLANTED_{marker}" for where in ("/tmp", "/var/tmp", "/run/lock")]
+    for path in planted:
+        path.write_text("the machine's")
+        path.chmod(0o644)  # readable by every account
     for path in [folder, *folder.rglob("*")]:  # as a hub leaves them: readable, not writable, by others
         path.chmod(0o755 if path.is_dir() else 0o644)
     handed_in = victim.read_bytes()
@@ -299,6 +314,8 @@ def judged(tmp_path_factory, class_folders):
     finally:
         server.close()
         course.unlink(missing_ok=True)
+        for path in planted:
+            path.unlink(missing_ok=True)
         for where in ("/tmp", "/dev/shm", "/var/tmp"):
             for path in Path(where).glob(f"{marker}*"):
                 subprocess.run(["rm", "-rf", "--", str(path)], check=True)
@@ -337,6 +354,14 @@ def test_a_kernel_sees_neither_the_class_folder_nor_the_grader_and_has_a_small_d
     assert judged["rows"][("g-copier", "mse")][0] == "not attempted", judged["rows"][("g-copier", "mse")]
     # Before: 600 MB went into /dev/shm (memory), past every limit; now its own 512 MB are full first.
     assert judged["rows"][("h-shm", "error")][0] == "passed", judged["rows"][("h-shm", "error")]
+
+
+@pytest.mark.skipif(contained.namespaces() != "all", reason="this machine does not let root give a program "
+                    "processes and mounts of its own (util-linux's unshare --pid --mount)")
+def test_a_kernel_has_a_tmp_of_its_own(judged):
+    # Before: k-private saw the machine's /tmp, where every account may write: a classmate's kernel could
+    # fill it, or move folders in it while root cleaned up, and keep its leftovers there.
+    assert judged["rows"][("k-private", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
 
 
 def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
