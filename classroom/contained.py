@@ -45,6 +45,7 @@ FIRST_ACCOUNT, ACCOUNTS = 1_500_000_000, 500_000_000  # throwaway user ids: far 
 MARK = "COURSE_GRADEBOOK_RUN"  # in every kernel's environment: the run's token (the grader's own, if set)
 MAX_MESSAGE_BYTES = 64 * 2**20  # a reply bigger than this from a kernel is dropped by ZeroMQ
 KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ", MARK)  # of the grader's environment; no secrets pass
+PROCESSES = 256  # processes and threads per account (a kernel has about 10): a fork bomb stops here
 
 
 def as_root():
@@ -103,15 +104,19 @@ def network_cut():
 
 
 def account_command(uid, hidden=()):
-    """What goes before a command to run it as the account uid: in no group, never to gain powers again
-    (no set-user-id program works). Where namespaces() allows, with no network, seeing no process but its
-    own (not the grader's command line), /dev/shm its own and capped, and the `hidden` folders empty and
-    closed; the kernel of such a namespace takes every process in it down with it. Root only (setpriv)."""
+    """What goes before a command to run it as the account uid: in no group, never to gain powers again (no set-
+    user-id program works), with at most PROCESSES processes. Where namespaces() allows, with no network, seeing
+    no process but its own (not the grader's command line), /dev/shm its own and capped, and the `hidden`
+    folders empty and closed; the kernel of such a namespace takes every process in it down with it. Root only
+    (setpriv)."""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         raise OSError("grading as root needs setpriv, from util-linux, to run each learner's code as an account "
                       "of its own: install util-linux")
     account = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    prlimit = shutil.which("prlimit")  # util-linux's too; the account, no longer root, cannot raise it
+    if prlimit:
+        account = [prlimit, f"--nproc={PROCESSES}:{PROCESSES}", "--", *account]
     unshare = shutil.which("unshare")
     if namespaces() == "all":
         return [unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *account]

@@ -266,6 +266,20 @@ with open("/tmp/{marker}-own", "w") as handle:
 if not any(seen) and open("/tmp/{marker}-own").read() == "mine":
 """
 
+# Right only if starting 400 processes fails before the last: an account's processes are capped.
+FORKS = """import subprocess
+started = []
+try:
+    for _ in range(400):
+        started.append(subprocess.Popen(["sleep", "60"]))
+except OSError:
+    pass
+for process in started:
+    process.kill()
+    process.wait()
+if len(started) < 400:
+"""
+
 
 def shared_memory_sizes():
     lines = Path("/proc/sysvipc/shm").read_text().splitlines()
@@ -295,6 +309,7 @@ def judged(tmp_path_factory, class_folders):
     hand_in(folder, "j-deep", "01_error", short_01(DEEP.format(marker=marker), right("error")))
     private = PRIVATE_TMP.replace("{marker}", marker) + "    " + right("error").replace("\n", "\n    ")
     hand_in(folder, "k-private", "01_error", short_01(private))
+    hand_in(folder, "l-forks", "01_error", short_01(FORKS + "    " + right("error").replace("\n", "\n    ")))
     planted = [Path(where) / f"PLANTED_{marker}" for where in ("/tmp", "/var/tmp", "/run/lock")]
     for path in planted:
         path.write_text("the machine's")
@@ -362,6 +377,12 @@ def test_a_kernel_has_a_tmp_of_its_own(judged):
     # Before: k-private saw the machine's /tmp, where every account may write: a classmate's kernel could
     # fill it, or move folders in it while root cleaned up, and keep its leftovers there.
     assert judged["rows"][("k-private", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only root gives a kernel an account of its own")
+def test_a_kernel_cannot_start_more_than_its_share_of_processes(judged):
+    # Before: l-forks started all 400 processes (a fork bomb's were only stopped when its learner ended).
+    assert judged["rows"][("l-forks", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
 
 
 def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
