@@ -104,11 +104,11 @@ def network_cut():
 
 
 def account_command(uid, hidden=()):
-    """What goes before a command to run it as the account uid: in no group, never to gain powers again (no set-
-    user-id program works), with at most PROCESSES processes. Where namespaces() allows, with no network, seeing
-    no process but its own (not the grader's command line), /dev/shm its own and capped, and the `hidden`
-    folders empty and closed; the kernel of such a namespace takes every process in it down with it. Root only
-    (setpriv)."""
+    """What goes before a command to run it as the account uid: in no group, never to gain powers again (no
+    set-user-id program works), with at most PROCESSES processes. Where namespaces() allows, with no network,
+    seeing no process but its own (not the grader's command line), /dev/shm, /tmp, /var/tmp and /run/lock its
+    own and capped, and the `hidden` folders empty and closed; the kernel of such a namespace takes every
+    process in it down with it. Root only (setpriv)."""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         raise OSError("grading as root needs setpriv, from util-linux, to run each learner's code as an account "
