@@ -47,6 +47,19 @@ def line_gradient(w, x, y):
     return 2 * np.mean((w * x - y) * x)
 
 
+def squared_error_backward(w, x, y):
+    """One house's squared error walked back gate by gate, from E to w: p = w · x, e = p − y, E = e · e.
+    Returns {"e": dE/de, "p": dE/dp, "w": dE/dw}. The last gate multiplies e by itself, so e reaches E
+    along two paths, and where paths meet their gradients add. Works for arrays of houses too, entry by
+    entry. 03_derivatives has you write it."""
+    e = w * x - y                    # forward: the prediction p = w · x, then the error e = p − y
+    d_E = 1.0                        # where the walk back starts: dE/dE
+    d_e = e * d_E + e * d_E          # E = e · e gives each input the other one: e, twice, and they add
+    d_p = d_e * 1.0                  # e = p − y: raising p by 1 raises e by 1
+    d_w = d_p * x                    # p = w · x: raising w by 1 raises p by x
+    return {"e": d_e, "p": d_p, "w": d_w}
+
+
 def line_curvature(x):
     """Second derivative of line_loss, the same for every w: 2 * mean(x ** 2).
     Introduced in 02_learning_rate."""

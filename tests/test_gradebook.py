@@ -255,7 +255,7 @@ def test_the_html_page_escapes_learners_names_and_messages_and_needs_nothing_out
     assert not re.search(r"<[^>]*\bsrc\s*=|@import|url\(", page)  # nothing fetched from outside
     assert all(re.fullmatch(r"feedback/[\w-]+\.html", link) for link in re.findall(r"href='([^']*)'", page))
     ada = page.split(">ada</a></th>", 1)[1].split("</tr>", 1)[0]  # her row of the grid
-    assert ada.count("class='cell passed'") == 4 and "4 / 19" in ada
+    assert ada.count("class='cell passed'") == 4 and f"4 / {len(checking.exercise_ids())}" in ada
     assert "1/12" in page.split("<tfoot>", 1)[1]  # only ada passed gradient_step
 
 

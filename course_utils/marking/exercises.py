@@ -753,6 +753,20 @@ def _no_strangers(order, grads):
             f"as `order=[]` does. {FROM_AN_EARLIER_CALL}")
 
 
+
+def _gates_backward(w, x, y, paths=2, p_slope=1, w_slope="x", d_e="paths", chained=True):
+    """squared_error_backward with one step done wrong: one path counted, p's slope, w's slope, something
+    else passed back as dE/de (E's value, 2p), or each step's own slope alone or added (chained)."""
+    e = w * x - y
+    grad_e = {"E": e * e, "2p": 2 * w * x, "2": 2.0 + 0 * e, "paths": paths * e}[d_e]
+    slope_w = {"x": x, "w": w, "1": 1.0, "y": y, "1/x": 1 / x}[w_slope]
+    if chained == "added":
+        return {"e": grad_e, "p": grad_e + p_slope, "w": grad_e + p_slope + slope_w}
+    if not chained:
+        return {"e": grad_e, "p": p_slope + 0 * e, "w": slope_w + 0 * e}  # shaped like e, as the gradients
+    grad_p = grad_e * (x if p_slope == "x" else p_slope)
+    return {"e": grad_e, "p": grad_p, "w": grad_p * slope_w}
+
 EXERCISES = [
     Exercise(
         "error", "01_error", losses.error,
@@ -873,6 +887,75 @@ EXERCISES = [
                "slope there, `grad_fn(weights[-1])`: your `gradient_step` takes exactly that step.",
                "A `for` loop over `range(steps)` does the counting. At the end, `np.array(weights)` turns the "
                "list into an array; check that it holds `steps + 1` weights."]),
+    Exercise(
+        "squared_error_backward", "03_derivatives", linear.squared_error_backward,
+        cases=lambda: [(100.0, 1_500.0, 100_000.0), (60.0, 2.0, 150.0),
+                       (0.5, np.array([1.0, 2.0, 3.0]), np.array([2.0, -1.0, 4.0]))],
+        mistakes=[
+            Mistake("counted only one of e's two paths into E = e · e (dE/de = e)",
+                    "e is both inputs of the last gate: each path gives e (the other input) times dE/dE = 1, and "
+                    "where paths meet, gradients add: dE/de = e + e.",
+                    lambda w, x, y: _gates_backward(w, x, y, paths=1)),
+            Mistake("gave p a slope of −1 in e = p − y",
+                    "e = p − y rises by 1 when p rises by 1: de/dp = +1 (the −1 is y's).",
+                    lambda w, x, y: _gates_backward(w, x, y, p_slope=-1)),
+            Mistake("did not multiply by x at the last step (p = w · x)",
+                    "Raising w by 1 raises p by x: dE/dw = dE/dp · x.",
+                    lambda w, x, y: _gates_backward(w, x, y, w_slope="1")),
+            Mistake("multiplied by w at the last step: p = w · x gives w the other input, x",
+                    "Raising w by 1 raises p by x, not by w: dE/dw = dE/dp · x.",
+                    lambda w, x, y: _gates_backward(w, x, y, w_slope="w")),
+            *[Mistake("wrote each step's own slope without multiplying in the gradient arriving from above",
+                      "Walking back, each gradient is the one arriving from above times the step's own slope: "
+                      "dE/dp = dE/de · 1, dE/dw = dE/dp · x.", make)
+              for make in (lambda w, x, y: _gates_backward(w, x, y, chained=False),
+                           lambda w, x, y: {"e": 2 * (w * x - y), "p": 1.0, "w": x})],
+            Mistake("added the slopes along the chain instead of multiplying them",
+                    "The chain rule multiplies: dE/dp = dE/de × 1 and dE/dw = dE/dp × x.",
+                    lambda w, x, y: _gates_backward(w, x, y, chained="added")),
+            Mistake("dropped e from E = e · e's slope: dE/de = 2",
+                    "Each of the gate's two inputs gets the other input, e, times the arriving 1: dE/de = e + e.",
+                    lambda w, x, y: _gates_backward(w, x, y, d_e="2")),
+            Mistake("multiplied by x at p as well as at w: x belongs to the step p = w · x only",
+                    "e = p − y has slope 1 for p: dE/dp = dE/de. The x comes in at the last step, dE/dw = dE/dp · x.",
+                    lambda w, x, y: _gates_backward(w, x, y, p_slope="x")),
+            Mistake("put dE/dw under \"p\" and dE/dp under \"w\"",
+                    "Each key names the value whose gradient it holds: \"p\" gets dE/dp, \"w\" gets dE/dw.",
+                    lambda w, x, y: {**_gates_backward(w, x, y), "p": _gates_backward(w, x, y)["w"],
+                                     "w": _gates_backward(w, x, y)["p"]}),
+            Mistake("kept only the last house's gradients when given arrays of houses",
+                    "Numpy works entry by entry: written without a loop, the same lines give every house's "
+                    "gradients at once. (A loop must collect every house's result, not overwrite it.)",
+                    lambda w, x, y: {name: np.ravel(value)[-1] for name, value in _gates_backward(w, x, y).items()}),
+            Mistake("took the slope of e² at the prediction p (2p) instead of at the error e",
+                    "E = e · e is a gate on e: each path gives e, so dE/de = 2e, with e = p − y.",
+                    lambda w, x, y: _gates_backward(w, x, y, d_e="2p")),
+            Mistake("multiplied by y at the last step: p = w · x gives w the input x",
+                    "Raising w by 1 raises p by x, the house's area: dE/dw = dE/dp · x.",
+                    lambda w, x, y: _gates_backward(w, x, y, w_slope="y")),
+            Mistake("divided by x at the last step",
+                    "Raising w by 1 raises p by x, so the gradient is multiplied by x: dE/dw = dE/dp · x.",
+                    lambda w, x, y: _gates_backward(w, x, y, w_slope="1/x")),
+            *[Mistake("added up (or averaged) dE/dw over the houses",
+                      "Given arrays of houses, return each house's own gradients, entry by entry: dE/dw shaped "
+                      "like x. (The gradient of a mean over many houses adds up these shares: notebook 04.)", make)
+              for make in (lambda w, x, y: {**_gates_backward(w, x, y), "w": np.sum(_gates_backward(w, x, y)["w"])},
+                           lambda w, x, y: {**_gates_backward(w, x, y), "w": np.mean(_gates_backward(w, x, y)["w"])})],
+            Mistake("gave e the value of E (e · e) instead of the gate's slopes",
+                    "The gate E = e · e gives each of its inputs the *other* input times the arriving gradient: "
+                    "e, not e · e.", lambda w, x, y: _gates_backward(w, x, y, d_e="E")),
+            Mistake("doubled again at p: the two paths meet at e only",
+                    "e = p − y is one path from p to e: dE/dp = dE/de · 1, without another factor 2.",
+                    lambda w, x, y: _gates_backward(w, x, y, p_slope=2)),
+        ],
+        hints=["Walk back from E one step at a time: each step multiplies the gradient arriving from above "
+               "(dE/dE = 1 at the start) by its own slope.",
+               "E = e · e is a multiplication whose two inputs are both e. A multiplication gives each input "
+               "the other input times the arriving gradient: e along one path, e along the other. Where paths "
+               "meet, the gradients add.",
+               "e = p − y has slope 1 for p, and p = w · x has slope x for w. Compute e first (the forward "
+               "pass), then d_e, d_p and d_w in that order, and return the three in a dict with the keys "
+               "\"e\", \"p\" and \"w\"."]),
     Exercise(
         "numerical_derivative", "03_derivatives", gradcheck.numerical_derivative, rtol=1e-7,
         cases=lambda: [(cube, 2.0), (exp3, 1.0), (exp3, 1.0, 1e-2)],

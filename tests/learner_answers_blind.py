@@ -1,0 +1,308 @@
+"""Wrong answers to 03's squared_error_backward, written by two reviewers who had not read the course's
+mistake tables, as a learner would write them in the notebook. Before the table grew for them, check named
+13 of the first batch's 20 and 11 of the second's 15 (the second batch was written after the table had grown
+for the first)."""
+import numpy as np
+from learner_answers import WrongAnswer
+
+BLIND = []
+
+
+def wrong(exercise_id, description):
+    def register(fn):
+        BLIND.append(WrongAnswer(exercise_id, description, fn))
+        return fn
+    return register
+
+
+@wrong("squared_error_backward", "takes only one path through E = e*e: dE/de = e (the other input), paths not added")
+def blind_sebw_one_path_only(w, x, y):
+    e = w * x - y
+    dE_de = e
+    dE_dp = dE_de * 1
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "multiplies the two meeting paths instead of adding them: dE/de = e * e")
+def blind_sebw_paths_multiply(w, x, y):
+    e = w * x - y
+    dE_de = e * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward",
+       "error defined backwards as e = y - p (actual - prediction), so every gradient has the wrong sign")
+def blind_sebw_error_flipped(w, x, y):
+    e = y - w * x
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "forgets the last chain step: dE/dw left as dE/dp, never multiplied by dp/dw = x")
+def blind_sebw_no_final_chain(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "writes each gate's local slope instead of the chained gradient (2e, 1, x)")
+def blind_sebw_local_slopes_only(w, x, y):
+    e = w * x - y
+    return {"e": 2 * e, "p": 1.0, "w": x}
+
+
+@wrong("squared_error_backward", "returns the forward values (e, p, w) instead of the gradients written under them")
+def blind_sebw_values_not_gradients(w, x, y):
+    p = w * x
+    e = p - y
+    return {"e": e, "p": p, "w": w}
+
+
+@wrong("squared_error_backward", "puts E = e**2 where dE/de should go, then chains from it")
+def blind_sebw_value_E_as_grad(w, x, y):
+    e = w * x - y
+    E = e ** 2
+    dE_dp = E
+    dE_dw = dE_dp * x
+    return {"e": E, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "uses the wrong factor for p = w*x: multiplies by w instead of x")
+def blind_sebw_times_w_not_x(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * w
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "averages dE/dw over the houses instead of keeping it entry by entry")
+def blind_sebw_mean_over_houses(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = np.mean(dE_dp * x)
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "sums dE/dw over houses (one shared w) although the exercise asks entry by entry")
+def blind_sebw_sum_over_houses(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = np.dot(dE_dp, x)
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "wrong dictionary keys: names them after the derivatives ('dE/de', ...)")
+def blind_sebw_wrong_keys(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    return {"dE/de": dE_de, "dE/dp": dE_de, "dE/dw": dE_de * x}
+
+
+@wrong("squared_error_backward", "returns a tuple (dE/de, dE/dp, dE/dw) instead of a dict")
+def blind_sebw_returns_tuple(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    return dE_de, dE_dp, dE_dp * x
+
+
+@wrong("squared_error_backward", "thinks the subtraction gate e = p - y flips the sign: de/dp = -1")
+def blind_sebw_minus_gate_flips(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de * -1
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "applies 'where paths meet, gradients add' again at every gate, doubling at each step")
+def blind_sebw_adds_at_every_gate(w, x, y):
+    e = w * x - y
+    dE_de = e + e
+    dE_dp = dE_de + dE_de
+    dE_dw = dE_dp * x + dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "adds the local slopes along the chain instead of multiplying them")
+def blind_sebw_chain_by_adding(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de + 1
+    dE_dw = dE_dp + x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "keeps the 2 at the e step but forgets it further left: dE/dp = e, dE/dw = e*x")
+def blind_sebw_drops_two_after_e(w, x, y):
+    e = w * x - y
+    return {"e": 2 * e, "p": e, "w": e * x}
+
+
+@wrong("squared_error_backward", "uses the size of the error, e = |p - y|, so the gradient never goes negative")
+def blind_sebw_abs_error(w, x, y):
+    e = np.abs(w * x - y)
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "slope of e**2 taken at the prediction: dE/de = 2p instead of 2e")
+def blind_sebw_two_p(w, x, y):
+    p = w * x
+    dE_de = 2 * p
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "multiplies by the actual price y instead of the input x in the last step")
+def blind_sebw_times_y(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * y
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "divides by x instead of multiplying (reads dp/dw as 1/x, 'w = p/x')")
+def blind_sebw_divide_by_x(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp / x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+# --- The second batch ---
+
+@wrong("squared_error_backward", "counts only one path through E = e*e: dE/de = e, not e + e")
+def blind2_sebw_one_path_only(w, x, y):
+    p = w * x
+    e = p - y
+    dE_de = e
+    dE_dp = dE_de * 1
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "returns the value E = e*e in place of the gradient dE/de")
+def blind2_sebw_value_not_gradient(w, x, y):
+    e = w * x - y
+    E = e * e
+    return {"e": E, "p": E, "w": E * x}
+
+
+@wrong("squared_error_backward", "stops the walk at p: dE/dw = 2e, forgets the local slope x")
+def blind2_sebw_forgot_times_x(w, x, y):
+    e = w * x - y
+    g = 2 * e
+    return {"e": g, "p": g, "w": g}
+
+
+@wrong("squared_error_backward", "error defined as actual - prediction, so every gradient has the wrong sign")
+def blind2_sebw_flipped_error(w, x, y):
+    p = w * x
+    e = y - p
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "local slope dp/dw taken as w instead of x")
+def blind2_sebw_times_w(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    return {"e": dE_de, "p": dE_de, "w": dE_de * w}
+
+
+@wrong("squared_error_backward", "sums dE/dw over the houses (like a total weight gradient) instead of entry by entry")
+def blind2_sebw_summed_w(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    return {"e": dE_de, "p": dE_de, "w": np.sum(dE_de * x)}
+
+
+@wrong("squared_error_backward", "mixes in mse: divides every gradient by the number of houses")
+def blind2_sebw_divided_by_n(w, x, y):
+    e = w * x - y
+    n = np.size(e)
+    dE_de = 2 * e / n
+    return {"e": dE_de, "p": dE_de, "w": dE_de * x}
+
+
+@wrong("squared_error_backward", "applies the slope x one gate too early, at p, and again at w")
+def blind2_sebw_x_too_early(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de * x
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "swaps the \"p\" and \"w\" entries of the dictionary")
+def blind2_sebw_swapped_keys(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de
+    dE_dw = dE_dp * x
+    return {"e": dE_de, "p": dE_dw, "w": dE_dp}
+
+
+@wrong("squared_error_backward", "uses the prediction p where the error e belongs: 2p")
+def blind2_sebw_used_p(w, x, y):
+    p = w * x
+    e = p - y  # noqa: F841 (computed, then not used: the mistake)
+    dE_de = 2 * p
+    return {"e": dE_de, "p": dE_de, "w": dE_de * x}
+
+
+@wrong("squared_error_backward", "divides by the local slope instead of multiplying: dE/dw = dE/dp / x")
+def blind2_sebw_divided_by_x(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    dE_dp = dE_de / 1
+    dE_dw = dE_dp / x
+    return {"e": dE_de, "p": dE_dp, "w": dE_dw}
+
+
+@wrong("squared_error_backward", "derivative of e^2 half-remembered as just 2 (drops the e)")
+def blind2_sebw_slope_is_two(w, x, y):
+    e = w * x - y
+    dE_de = 2 * np.ones_like(e, dtype=float)
+    return {"e": dE_de, "p": dE_de, "w": dE_de * x}
+
+
+@wrong("squared_error_backward", "writes the local slopes under each value instead of the accumulated gradients")
+def blind2_sebw_local_slopes(w, x, y):
+    e = w * x - y
+    return {"e": 2 * e, "p": 1.0, "w": x}
+
+
+@wrong("squared_error_backward", "loop over houses that overwrites its result, returning only the last house")
+def blind2_sebw_loop_last_only(w, x, y):
+    xs = np.atleast_1d(x)
+    ys = np.atleast_1d(y)
+    for i in range(len(xs)):
+        e = w * xs[i] - ys[i]
+        grads = {"e": 2 * e, "p": 2 * e, "w": 2 * e * xs[i]}
+    return grads
+
+
+@wrong("squared_error_backward", "multiplies by y instead of x for dE/dw (mixed up which input goes with w)")
+def blind2_sebw_times_y(w, x, y):
+    e = w * x - y
+    dE_de = 2 * e
+    return {"e": dE_de, "p": dE_de, "w": dE_de * y}
