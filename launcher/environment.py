@@ -84,8 +84,13 @@ def _installed():
 
 @contextlib.contextmanager
 def setup_lock(path):
-    """Hold a lock file while setting up, so that `lab` and `test` started together take turns."""
-    with open(path, "a+b") as handle:
+    """Hold a lock file while setting up, so that `lab` and `test` started together take turns. The file
+    is its owner's alone (0600): whoever may open it may hold the lock, and keep every set-up waiting."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    if hasattr(os, "fchmod"):
+        with contextlib.suppress(OSError):
+            os.fchmod(descriptor, 0o600)  # a lock file made by an older course.py was 0644
+    with os.fdopen(descriptor, "r+b") as handle:
         if not _try_lock(handle):
             print("Another course.py is setting up .venv; waiting for it to finish...", flush=True)
             while not _try_lock(handle):

@@ -549,6 +549,18 @@ with environment.setup_lock({str(lock)!r}):
     assert time.monotonic() - started > 1  # it really waited for the holder
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix permissions")
+def test_the_lock_file_is_its_owners_alone(tmp_path):
+    """Whoever can open the lock file can hold it (flock needs only reading), and keep every set-up waiting:
+    a learner's kernel could, when it was 0644. One left by an older course.py is closed as well."""
+    old = tmp_path / "old.lock"
+    old.touch(mode=0o644)
+    for lock in (tmp_path / "new.lock", old):
+        with environment.setup_lock(str(lock)):
+            pass
+        assert lock.stat().st_mode & 0o777 == 0o600, lock
+
+
 def _notebook(*sources):
     cells = [{"cell_type": "code", "id": f"cell{i}", "metadata": {}, "source": source, "outputs": [],
               "execution_count": None} for i, source in enumerate(sources)]
