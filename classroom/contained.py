@@ -69,9 +69,9 @@ def new_account():
 JAIL = """set -e
 while [ "$1" != -- ]; do mount -t tmpfs -o size=4k,mode=0 hidden "$1"; shift; done
 shift
-mount -t tmpfs -o size=512m,mode=1777 shm /dev/shm
+mount -t tmpfs -o size=512m,nr_inodes=2000,mode=1777 shm /dev/shm
 for shared in /tmp /var/tmp /run/lock; do
-    if [ -d "$shared" ]; then mount -t tmpfs -o size=64m,mode=1777 "private$shared" "$shared"; fi
+    if [ -d "$shared" ]; then mount -t tmpfs -o size=64m,nr_inodes=2000,mode=1777 "private$shared" "$shared"; fi
 done
 if [ -d /dev/mqueue ]; then mount -t mqueue mqueue /dev/mqueue 2>/dev/null || true; fi  # else: remove_leftovers
 exec "$@"
@@ -79,6 +79,10 @@ exec "$@"
 
 # As root, each grading run's scratch folders are made here, out of /tmp (which a kernel no longer sees).
 RUNS = Path("/var/lib/course-gradebook")
+# As root, a learner's scratch folder and a judge's home are each a file system of their own, in memory and
+# capped: a kernel can fill neither the machine's disk nor its files (inodes), and removing one is instant.
+SCRATCH_ROOM, JUDGE_ROOM = "256m", "64m"
+SCRATCH_FILES, JUDGE_FILES = 20_000, 2_000
 
 
 # A network, processes (with /proc), mounts and System V and POSIX memory, semaphores and queues of its own.
@@ -154,6 +158,7 @@ class Scratch:
         self.uid, self.hidden = uid, hidden
         self.root = Path(run_folder) / secrets.token_hex(16)  # the run folder is 0711: names cannot be listed
         self.root.mkdir(mode=0o711)
+        own_file_system(self.root, SCRATCH_ROOM, SCRATCH_FILES, 0o711)
         self.work, self.home = self.root / "my-work", self.root / "home"
         for folder in (self.work, self.home):
             folder.mkdir(mode=0o700)
@@ -166,7 +171,24 @@ class Scratch:
             os.chown(path, self.uid, self.uid)
 
     def remove(self):
-        remove_folder(self.root)
+        remove_own_folder(self.root)
+
+
+def own_file_system(folder, room, files, mode):
+    """As root, make the empty folder a tmpfs of its own with this much room and at most this many files;
+    where mounting is refused (a container may refuse it), the folder stays on the disk it is on."""
+    if as_root() and shutil.which("mount"):
+        options = f"size={room},nr_inodes={files},mode={mode:o}"
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "scratch", str(folder)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def remove_own_folder(folder):
+    """A folder made by own_file_system, and all in it: unmounted first (all at once), then removed."""
+    if os.path.ismount(folder):
+        subprocess.run(["umount", "--lazy", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    remove_folder(folder)
 
 
 def run_folder():
@@ -204,6 +226,8 @@ class Judge:
         self.home = Path(run_folder) / secrets.token_hex(16)
         self.home.mkdir(mode=0o700)
         if self.uid is not None:
+            own_file_system(self.home, JUDGE_ROOM, JUDGE_FILES, 0o700)
+        if self.uid is not None:
             os.chown(self.home, self.uid, self.uid)
         prefix = [] if self.uid is None else account_command(self.uid, hidden)
         # In the run folder, which the account cannot write to, with Python's own path (-I) only.
@@ -216,7 +240,7 @@ class Judge:
         if self.uid is not None:
             stop_account(self.uid)  # also when no checking process was ever started
             remove_leftovers(self.uid)
-        remove_folder(self.home)
+        remove_own_folder(self.home)
 
 
 class AccountKernelManager(KernelManager):

@@ -280,6 +280,29 @@ for process in started:
 if len(started) < 400:
 """
 
+# Right only if the kernel's folder and /tmp are capped: 300 MB do not fit in the folder, nor 30,000 files,
+# nor 5,000 files in /tmp (a cold attack put 1.5 GB and 1.7 million files on the machine's disk).
+ROOM = """import os
+def fill(folder, files):
+    os.makedirs(folder)
+    try:
+        for number in range(files):
+            open(f"{folder}/{number}", "w").close()
+    except OSError:
+        return False
+    return True
+try:
+    with open("big", "wb") as handle:
+        for _ in range(300):
+            handle.write(bytes(2**20))
+    fitted = True
+except OSError:
+    fitted = False
+if os.path.exists("big"):
+    os.remove("big")
+if not fitted and not fill("many", 30_000) and not fill("/tmp/many", 5_000):
+"""
+
 
 def shared_memory_sizes():
     lines = Path("/proc/sysvipc/shm").read_text().splitlines()
@@ -310,6 +333,7 @@ def judged(tmp_path_factory, class_folders):
     private = PRIVATE_TMP.replace("{marker}", marker) + "    " + right("error").replace("\n", "\n    ")
     hand_in(folder, "k-private", "01_error", short_01(private))
     hand_in(folder, "l-forks", "01_error", short_01(FORKS + "    " + right("error").replace("\n", "\n    ")))
+    hand_in(folder, "m-room", "01_error", short_01(ROOM + "    " + right("error").replace("\n", "\n    ")))
     planted = [Path(where) / f"PLANTED_{marker}" for where in ("/tmp", "/var/tmp", "/run/lock")]
     for path in planted:
         path.write_text("the machine's")
@@ -383,6 +407,13 @@ def test_a_kernel_has_a_tmp_of_its_own(judged):
 def test_a_kernel_cannot_start_more_than_its_share_of_processes(judged):
     # Before: l-forks started all 400 processes (a fork bomb's were only stopped when its learner ended).
     assert judged["rows"][("l-forks", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
+
+
+@pytest.mark.skipif(contained.namespaces() != "all", reason="this machine does not let root give a program "
+                    "processes and mounts of its own (util-linux's unshare --pid --mount)")
+def test_a_kernel_can_fill_neither_the_disk_nor_its_files(judged):
+    # Before: m-room wrote its 300 MB and 30,000 files to the disk the class's scratch folders are on.
+    assert judged["rows"][("m-room", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
 
 
 def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
