@@ -86,6 +86,20 @@ def backward_tanh(X, y, W1, b1, W2, b2):
     return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
 
 
+def backward_mae(X, y, W1, b1, W2, b2):
+    """backward for the mean absolute error, E = mean(|prediction - y|), which counts every dollar of a miss
+    the same. Only the error signal changes: the slope of |e| is +1 where e > 0 and -1 where e < 0 (at
+    e = 0 it has none; np.sign gives 0 there, one of the values between). 05_backpropagation has you write it."""
+    hidden, prediction = forward(X, W1, b1, W2, b2)
+    d_prediction = np.sign(prediction - y) / len(y)   # dE/dprediction: ±1/n, not 2 (prediction - y)/n
+    d_W2 = hidden.T @ d_prediction                     # from here on exactly as in backward
+    d_b2 = d_prediction.sum(axis=0)
+    d_z = (d_prediction @ W2.T) * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
 def train_step(X, y, W1, b1, W2, b2, alpha):
     """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
     the network that made the prediction, and only then is every parameter moved; new arrays are

@@ -1,8 +1,10 @@
-"""Wrong answers to 03's squared_error_backward, written by two reviewers who had not read the course's
-mistake tables, as a learner would write them in the notebook. Before the table grew for them, check named
-13 of the first batch's 20 and 11 of the second's 15 (the second batch was written after the table had grown
-for the first)."""
+"""Wrong answers to the exercises added after the first sets (03's squared_error_backward, 05's
+backward_mae), written by reviewers who had not read the course's mistake tables, as a learner would write
+them in the notebook. Before the tables grew for them, check named 13 of squared_error_backward's first
+batch of 20, 11 of its second batch of 15 (written after the table had grown for the first), and 9 of
+backward_mae's 19."""
 import numpy as np
+from course_utils import network
 from learner_answers import WrongAnswer
 
 BLIND = []
@@ -306,3 +308,267 @@ def blind2_sebw_times_y(w, x, y):
     e = w * x - y
     dE_de = 2 * e
     return {"e": dE_de, "p": dE_de, "w": dE_de * y}
+
+
+# --- 05 backward_mae ---
+
+@wrong("backward_mae", "uses |prediction - y| as the slope instead of its sign")
+def blind_mae_abs_not_sign(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.abs(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "sign of the error but forgets the 1/n from the mean")
+def blind_mae_no_divide_n(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "keeps the factor 2 from the squared error's derivative")
+def blind_mae_kept_two(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = 2 * np.sign(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "sign of y - prediction: the slope points the wrong way")
+def blind_mae_sign_flipped(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(y - prediction) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "drops the 2 but keeps the error itself: (prediction - y) / n, a halved MSE gradient")
+def blind_mae_linear_error(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = (prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "slope of |e| taken as 1 everywhere (ones / n), ignoring which side of y the prediction is")
+def blind_mae_slope_one(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.ones_like(prediction) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "loop over samples: slope 1/n when over, 0 when under (ReLU-like, forgets the -1 side)")
+def blind_mae_loop_relu_slope(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    n = len(y)
+    d_prediction = np.zeros_like(prediction)
+    for k in range(n):
+        if prediction[k, 0] > y[k, 0]:
+            d_prediction[k, 0] = 1 / n
+        else:
+            d_prediction[k, 0] = 0
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "MSE chain rule kept and multiplied by the sign: 2|e|/n")
+def blind_mae_mse_times_sign(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = 2 * (prediction - y) / len(y) * np.sign(prediction - y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "sends the loss value E = mean|e| back as the gradient of every prediction")
+def blind_mae_loss_value(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    E = np.mean(np.abs(prediction - y))
+    d_prediction = np.full_like(prediction, E)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "precedence slip: np.sign(prediction - y / n), so nothing is divided by n")
+def blind_mae_precedence(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y / len(y))
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "divides by the number of input features X.shape[1] instead of the number of samples")
+def blind_mae_divide_by_features(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / X.shape[1]
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "right first step, but forgets the sigmoid's slope going back to W1 and b1")
+def blind_mae_no_sigmoid_slope(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_W1 = X.T @ d_hidden
+    d_b1 = d_hidden.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "applies network.sigmoid_derivative to the hidden output instead of to z")
+def blind_mae_sigmoid_derivative_of_output(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * network.sigmoid_derivative(hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "only W2 and b2 use the new slope; W1 and b1 are taken from the MSE backward")
+def blind_mae_only_output_layer(X, y, W1, b1, W2, b2):
+    grads = network.backward(X, y, W1, b1, W2, b2)
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    grads["W2"] = hidden.T @ d_prediction
+    grads["b2"] = d_prediction.sum(axis=0)
+    return grads
+
+
+@wrong("backward_mae", "copied backward_tanh: tanh hidden units and tanh's slope instead of the sigmoid")
+def blind_mae_copied_tanh(X, y, W1, b1, W2, b2):
+    hidden = np.tanh(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * (1 - hidden ** 2)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "d_W2 written as d_prediction.T @ hidden, shape (1, h) instead of (h, 1)")
+def blind_mae_transposed_dW2(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    d_W2 = d_prediction.T @ hidden
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "averages the bias gradients (mean over samples) on top of the 1/n already in d_prediction")
+def blind_mae_mean_biases(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    d_prediction = np.sign(prediction - y) / len(y)
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.mean(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.mean(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "slope of |e| written as e / sum|e| (divides by the total absolute error, not each |e_k|)")
+def blind_mae_normalised_by_total(X, y, W1, b1, W2, b2):
+    hidden = network.sigmoid(X @ W1 + b1)
+    prediction = hidden @ W2 + b2
+    error = prediction - y
+    d_prediction = error / np.sum(np.abs(error))
+    d_W2 = hidden.T @ d_prediction
+    d_b2 = d_prediction.sum(axis=0)
+    d_hidden = d_prediction @ W2.T
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_W1 = X.T @ d_z
+    d_b1 = d_z.sum(axis=0)
+    return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
+
+
+@wrong("backward_mae", "takes the sign of every MSE gradient and divides by n, instead of the sign of the error")
+def blind_mae_sign_of_mse_grads(X, y, W1, b1, W2, b2):
+    grads = network.backward(X, y, W1, b1, W2, b2)
+    return {name: np.sign(g) / len(y) for name, g in grads.items()}

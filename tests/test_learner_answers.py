@@ -93,7 +93,7 @@ def fresh_results():
 
 def test_the_fresh_set_covers_every_exercise_of_05_and_06():
     ids = exercise_ids()
-    assert {answer.exercise_id for answer in FRESH} == set(ids[ids.index("sigmoid_derivative"):])
+    assert {answer.exercise_id for answer in FRESH} == set(ids[ids.index("sigmoid_derivative"):]) - BLIND_IDS
     assert len({answer.fn.__name__ for answer in FRESH}) == len(FRESH) >= 100
 
 

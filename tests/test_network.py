@@ -48,6 +48,32 @@ def test_backward_agrees_with_numerical_gradients():
         assert gradcheck.relative_error(ours[name], gradcheck.numerical_gradient(loss, params[name])) < 1e-7
 
 
+def autograd_absolute_loss(W1, b1, W2, b2, X, y):
+    hidden = 1 / (1 + anp.exp(-(anp.dot(X, W1) + b1)))
+    return anp.mean(anp.abs(anp.dot(hidden, W2) + b2 - y))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 10), st.integers(1, 4), st.integers(1, 6), st.integers(0, 10_000))
+def test_backward_mae_agrees_with_autograd(n, d, h, seed):
+    X, y, params = random_problem(n, d, h, seed)
+    ours = network.backward_mae(X, y, **params)
+    for position, name in enumerate(NAMES):
+        reference = grad(autograd_absolute_loss, position)(*[params[k] for k in NAMES], X, y)
+        assert ours[name].shape == params[name].shape
+        assert np.allclose(ours[name], reference, atol=1e-10), name
+
+
+def test_backward_mae_agrees_with_numerical_gradients_away_from_the_kink():
+    X, y, params = random_problem(6, 3, 4, 1)
+    assert np.min(np.abs(network.forward(X, **params)[1] - y)) > 1e-3  # no miss near 0, where |e| bends
+    ours = network.backward_mae(X, y, **params)
+    for name in NAMES:
+        def loss(value, name=name):
+            return float(np.mean(np.abs(network.forward(X, **{**params, name: value})[1] - y)))
+        assert gradcheck.relative_error(ours[name], gradcheck.numerical_gradient(loss, params[name])) < 1e-7
+
+
 def test_sigmoid_is_stable_far_out_and_its_derivative_is_right():
     z = np.array([-1000.0, -5.0, 0.0, 5.0, 1000.0])  # pytest turns an overflow warning into an error
     assert np.allclose(network.sigmoid(z), [0, 1 / (1 + np.exp(5)), 0.5, 1 / (1 + np.exp(-5)), 1])

@@ -116,11 +116,13 @@ def _network_case(rng, n=5, d=3, h=4):
 def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, sign=1, factor=2, average=True,
                       flat=False, back="@ W2.T", b1_axis=0, b2_axis=0, W2_transposed=False, W1_transposed=False,
                       twice=False, b1_in_forward=True, b2_in_forward=True, one_signal=False, bias="sum",
-                      slope_after_X=False):
+                      slope_after_X=False, loss_slope=None, signal=None):
     """backward (backward_tanh, with activation="tanh") with one thing changed, to recognise the usual
     mistakes. slope(z, hidden) is the activation's slope as the mistake takes it; None takes the right one.
     back: how the error signal goes back through W2; bias: how the biases' gradients are made from the
-    signal ("sum" over the houses, "mean" over them, or "none": the signal as it is)."""
+    signal ("sum" over the houses, "mean" over them, or "none": the signal as it is). loss_slope(e): each
+    house's slope of the loss as the mistake takes it (None: the squared error's, factor * e); signal(prediction,
+    y), if given, is the whole error signal as the mistake makes it."""
     chosen = deep.Activation(activation)  # 05's sigmoid or tanh, with its slope written with hidden
     slope = slope or (lambda z, hidden: chosen.slope(hidden))
     z = X @ W1 + (b1 if b1_in_forward else 0)
@@ -128,7 +130,10 @@ def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, si
     prediction = hidden @ W2 + (b2 if b2_in_forward else 0)
     if flat:
         prediction = prediction[:, 0]  # (n,) - (n, 1) below: an (n, n) table
-    d_prediction = sign * factor * (prediction - y) / (len(y) if average else 1)
+    loss_slope = loss_slope or (lambda e: factor * e)
+    d_prediction = sign * loss_slope(prediction - y) / (len(y) if average else 1)
+    if signal is not None:
+        d_prediction = signal(prediction, y)
     if one_signal:  # the error signal averaged into a single number
         d_prediction = np.mean(d_prediction)
     d_hidden = {"@ W2.T": lambda: d_prediction @ W2.T, "* W2": lambda: d_prediction * W2,
@@ -146,12 +151,14 @@ def _backward_variant(X, y, W1, b1, W2, b2, activation="sigmoid", slope=None, si
     return {name: grad / (len(y) if twice else 1) for name, grad in grads.items()}  # twice: averaged again
 
 
-def _network_mistakes(activation):
-    """The usual mistakes of backward that have nothing to do with the activation: backward_tanh's too."""
+def _network_mistakes(activation, loss_slope=None):
+    """The usual mistakes of backward that have nothing to do with the activation: backward_tanh's too, and
+    (with loss_slope, the absolute error's) those of backward_mae that have nothing to do with the loss."""
     def made(**changed):
-        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, activation, **changed)
+        return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, activation,
+                                                              loss_slope=loss_slope, **changed)
 
-    return [
+    mistakes = [
         Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.", made(sign=-1)),
         Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.", made(factor=1)),
         Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.", made(average=False)),
@@ -197,6 +204,16 @@ def _network_mistakes(activation):
         Mistake("left b2 out of the forward pass", "The prediction is `hidden @ W2 + b2`: with b2, as in forward.",
                 made(b2_in_forward=False)),
     ]
+    # Another loss (loss_slope) has no factor 2 to miss (that "mistake" would be the right answer), and its
+    # own words for a signal averaged into one number (backward_mae's list has them).
+    squared_only = ("missing the factor 2", "averaged the error signal into a single number")
+    return [mistake for mistake in mistakes if loss_slope is None or mistake.name not in squared_only]
+
+
+def _mae(**changed):
+    """backward_mae with one thing changed (see _backward_variant)."""
+    changed.setdefault("loss_slope", np.sign)
+    return lambda X, y, W1, b1, W2, b2: _backward_variant(X, y, W1, b1, W2, b2, **changed)
 
 
 def _backward_mistakes():
@@ -1319,6 +1336,70 @@ EXERCISES = [
                "tanh's slope is 1 minus the square of tanh, and `hidden` already holds `np.tanh(z)`: no new "
                "`np.tanh` is needed on the way back. A check you can do by hand: at z = 0 the slope is 1, "
                "four times the sigmoid's."]),
+    Exercise(
+        "backward_mae", "05_backpropagation", network.backward_mae, show=[network.sigmoid, network.forward],
+        cases=lambda: [_network_case(_rng()), _network_case(_rng(), n=8, d=2, h=3)],
+        module=network,
+        shapes="The same shapes as in backward: each gradient is shaped like its parameter.",
+        mistakes=[
+            Mistake("kept the squared error's signal, 2 (prediction - y) / n",
+                    "For E = (1/n) Σ|prediction − y| each house's slope is the slope of |e|: +1 or −1, "
+                    "`np.sign(prediction - y)`, divided by n.", network.backward),
+            Mistake("sent the loss itself back, |prediction - y| / n, instead of its slope",
+                    "The error signal is the loss's slope: |e| rises by 1 per unit of e where e > 0 and falls by "
+                    "1 where e < 0, so each house sends ±1 / n, `np.sign(prediction - y) / len(y)`.",
+                    _mae(loss_slope=np.abs)),
+            Mistake("kept the squared error's factor 2: twice the sign of each miss, over n",
+                    "The 2 came from the square in e²; |e| has slope ±1: `np.sign(prediction - y) / len(y)`.",
+                    _mae(loss_slope=lambda e: 2 * np.sign(e))),
+            Mistake("sent (prediction - y) / n, the squared error's signal without its 2",
+                    "That is the slope of e² / 2. The slope of |e| is only its sign, ±1, whatever the size of "
+                    "the miss: `np.sign(prediction - y) / len(y)`.", _mae(loss_slope=lambda e: e)),
+            Mistake("averaged the error signal into a single number",
+                    "The error signal has one entry per house, `np.sign(prediction - y) / len(y)`, shape (n, 1): `@` "
+                    "and the sums add up the houses later.", _mae(one_signal=True)),
+            Mistake("gave every house the same slope, 1 / n, whichever side of its price the prediction is",
+                    "The slope of |e| is +1 where the prediction is too high and −1 where it is too low: "
+                    "`np.sign(prediction - y)`, one per house.", _mae(loss_slope=np.ones_like)),
+            Mistake("gave a prediction that is too low no slope (0) instead of −1",
+                    "Left of 0, |e| = −e falls as e grows: its slope is −1, not 0. `np.sign(prediction - y)` "
+                    "gives +1, −1 (and 0 at a perfect prediction).", _mae(loss_slope=lambda e: (e > 0) * 1.0)),
+            Mistake("kept the squared error's signal and multiplied it by the sign: 2 |prediction - y| / n",
+                    "The absolute error's slope is the sign alone, ±1 per house, whatever the size of the miss: "
+                    "`np.sign(prediction - y) / len(y)`.", _mae(loss_slope=lambda e: 2 * np.abs(e))),
+            Mistake("sent the value of the loss, E, back for every house",
+                    "What goes back is each house's slope of E, `np.sign(prediction - y) / len(y)`, not E itself.",
+                    _mae(signal=lambda prediction, y: np.full_like(prediction, np.mean(np.abs(prediction - y))))),
+            Mistake("divided y alone by n: `np.sign(prediction - y / len(y))`",
+                    "Mind the brackets: take the sign of `prediction - y`, then divide the result by `len(y)`.",
+                    _mae(signal=lambda prediction, y: np.sign(prediction - y / len(y)))),
+            Mistake("divided by the total absolute error: e / sum(|e|)",
+                    "Each house's slope of |e| is its own sign, e / |e|, ±1, divided by n: "
+                    "`np.sign(prediction - y) / len(y)`.",
+                    _mae(signal=lambda prediction, y: (prediction - y) / np.sum(np.abs(prediction - y)))),
+            Mistake("forgot the sigmoid's slope on the way back",
+                    "Only the error signal changes with the loss: the way back through W2 and the sigmoid, "
+                    "`hidden * (1 - hidden)`, stays as in backward.", _mae(slope=lambda z, hidden: 1.0)),
+            Mistake("took the sigmoid's slope of the hidden values (`network.sigmoid_derivative(hidden)`)",
+                    "`hidden` is the sigmoid's output already: its slope is `hidden * (1 - hidden)`, or "
+                    "`network.sigmoid_derivative(z)` of the input z.",
+                    _mae(slope=lambda z, hidden: network.sigmoid_derivative(hidden))),
+            Mistake("used tanh, as in backward_tanh: this network's hidden units are sigmoids",
+                    "Start from backward (sigmoid), not backward_tanh: only the error signal changes.",
+                    _mae(activation="tanh")),
+            Mistake("took the sign of each squared-error gradient",
+                    "The sign belongs to each house's miss, at the start: `np.sign(prediction - y) / len(y)`; "
+                    "then send that back as backward does.",
+                    lambda X, y, W1, b1, W2, b2: {name: np.sign(gradient) / len(y) for name, gradient
+                                                  in network.backward(X, y, W1, b1, W2, b2).items()}),
+            *_network_mistakes("sigmoid", loss_slope=np.sign),
+        ],
+        hints=["Only the first step of `backward` changes: the error signal dE/dprediction. Every line after it "
+               "stays as it was: the signal goes back through W2 and the sigmoid exactly as before.",
+               "With e = prediction − y, each house adds |e| / n to E. How much does |e| change when e grows by "
+               "a little? Look at the two sides of 0: where e > 0, |e| = e; where e < 0, |e| = −e.",
+               "The slope of |e| is +1 where e > 0 and −1 where e < 0: `np.sign(prediction - y)` gives both at "
+               "once, one per house. Divide by n, `len(y)`, since E is a mean."]),
     Exercise(
         "train_step", "05_backpropagation", network.train_step, show=[network.sigmoid, network.forward],
         cases=lambda: [_network_case(_rng()) + (0.1,), _network_case(_rng(), n=8, d=2, h=3) + (0.5,)],
