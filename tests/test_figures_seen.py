@@ -199,6 +199,27 @@ def cut_off(figure):
     return found
 
 
+def covered_by_a_legend(figure):
+    """The texts in an axes (a bar's label, a note) that its legend covers."""
+    figure.canvas.draw()
+    renderer, found = figure.canvas.get_renderer(), []
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        found += [f"the legend covers {text.get_text()[:30]!r}" for text in ax.texts
+                  if text.get_visible() and text.get_text().strip() and box.overlaps(text.get_window_extent(renderer))]
+    return found
+
+
+def test_no_legend_covers_a_text_of_its_figure(pictures):
+    # Before: 04's waterfall had its legend over the area bar's "+$105,000".
+    figures, _ = pictures
+    found = [f"{where}: {what}" for where, figure in figures.items() for what in covered_by_a_legend(figure)]
+    assert not found, "\n".join(found)
+
+
 def test_every_explorer_shows_its_marks_and_text_whole_with_its_controls_at_their_ends(pictures):
     _, explorers = pictures
     found = []
@@ -207,7 +228,8 @@ def test_every_explorer_shows_its_marks_and_text_whole_with_its_controls_at_thei
         for name, control in explorer.controls.items():
             for value in ends(control):
                 explorer.update(**{name: value})
-                found += [f"{where} at {name}={value}: {what}" for what in cut_off(explorer.figure)]
+                found += [f"{where} at {name}={value}: {what}"
+                          for what in cut_off(explorer.figure) + covered_by_a_legend(explorer.figure)]
             explorer.update(**{name: start[name]})
     assert not found, "\n".join(sorted(set(found)))
 
@@ -225,6 +247,7 @@ def test_04s_contributions_as_a_reader_with_deuteranopia_sees_them():
     PIL.Image.fromarray((np.clip(seen, 0, 1) * 255).astype(np.uint8)).save(path)
     assert path.stat().st_size > 0
     assert closest(common.GREEN, common.RED)[0] >= APART
+    assert covered_by_a_legend(figure) == []  # before: the legend covered the area bar's "+$105,000"
 
 
 @pytest.mark.parametrize("message", ["passed: correct on all 3 test cases.", "… mse: not attempted yet",

@@ -33,10 +33,11 @@ def plot_contributions(ax, names, contributions, bias, actual=None):
     if actual is not None:
         ax.axhline(actual, color=BLUE, lw=1.5, ls="--", label=f"actual price ${actual:,.0f}")
     ax.set_xticks(positions, labels + ["prediction"], fontsize=8)
-    ax.set(xlabel="the terms of the sum: value × weight", ylabel="price ($)",
-           ylim=(0, max(total, actual or 0) * 1.15))
+    highest = max(*(start + size for start, size in zip(starts, sizes)), total, actual or 0)
+    # Room above the highest bar for its label and, above that, the legend in one row.
+    ax.set(xlabel="the terms of the sum: value × weight", ylabel="price ($)", ylim=(0, highest * 1.32))
     dollar_axis(ax.yaxis)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8, ncols=2)
 
 
 def plot_weight_matrix(ax, input_names, n_hidden, layer=1):
