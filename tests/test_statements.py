@@ -335,7 +335,7 @@ def test_05_the_dashboards_runs_are_as_05_says(split):
     train_rmse, test_rmse = rmse(best.train_losses[-1]), rmse(best.test_losses[-1])
     assert said("05_backpropagation", f"""At epoch 0 the untrained network's RMSE is
         {usd(rmse(best.train_losses[0]))} on the training houses and {usd(rmse(best.test_losses[0]))} on the
-        test houses. From the first epoch on, the test curve runs *below* the training curve, and it ends at
+        test houses. From the first epoch on, the test curve runs below the training curve, and it ends at
         {usd(test_rmse)} against {usd(train_rmse)}.""")
     misses = (network.forward(split.X_train, **best.params)[1] - split.y_train)[:, 0] * std
     worst = np.argsort(-np.abs(misses))[:3]
