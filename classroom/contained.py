@@ -62,18 +62,33 @@ def new_account():
     return uid
 
 
-# Run as root in the new namespaces, before the account is taken: each hidden folder (the class's) covered
-# by an empty one that no account may enter, and every folder where all accounts may write (/dev/shm,
-# /tmp, /var/tmp, /run/lock; /dev/mqueue for the new IPC namespace) a new one of its own, capped, in
-# memory, gone when the kernel ends: nothing it writes there reaches another account or outlives it.
+# Run as root in the new namespaces, before the account is taken, with the hidden folders, --, the kept
+# folders, -- and the command: each hidden folder (the class's) covered by an empty one that no account may
+# enter, and every folder where all accounts may write (/dev/shm, /tmp, /var/tmp, /run/lock; /dev/mqueue
+# for the new IPC namespace) a new one of its own, capped, in memory, gone when the kernel ends: nothing it
+# writes there reaches another account or outlives it. A kept folder (the course, or Python, in a checkout
+# under /tmp) is set aside first and put back in the new /tmp where it was.
 JAIL = """set -e
-while [ "$1" != -- ]; do mount -t tmpfs -o size=4k,mode=0 hidden "$1"; shift; done
-shift
+each() {  # each PART COMMAND ARGS...: COMMAND for every argument of part PART (0 hidden, 1 kept) of the jail's
+    part=0; n=0; want=$1; shift; run=$1; shift
+    for arg in "$@"; do
+        if [ "$arg" = -- ]; then part=$((part + 1)); if [ $part = 2 ]; then break; fi; continue; fi
+        if [ $part = "$want" ]; then "$run" "$arg" $n; n=$((n + 1)); fi
+    done
+}
+hide() { mount -t tmpfs -o size=4k,mode=0 hidden "$1"; }
+aside() { mkdir "/dev/shm/.kept$2"; mount --rbind "$1" "/dev/shm/.kept$2"; }
+back() { mkdir -p "$1"; mount --move "/dev/shm/.kept$2" "$1"; rmdir "/dev/shm/.kept$2"; }
+each 0 hide "$@"
 mount -t tmpfs -o size=512m,nr_inodes=2000,mode=1777 shm /dev/shm
+each 1 aside "$@"
 for shared in /tmp /var/tmp /run/lock; do
     if [ -d "$shared" ]; then mount -t tmpfs -o size=64m,nr_inodes=2000,mode=1777 "private$shared" "$shared"; fi
 done
+each 1 back "$@"
 if [ -d /dev/mqueue ]; then mount -t mqueue mqueue /dev/mqueue 2>/dev/null || true; fi  # else: remove_leftovers
+while [ "$1" != -- ]; do shift; done; shift
+while [ "$1" != -- ]; do shift; done; shift
 exec "$@"
 """
 
@@ -96,7 +111,7 @@ def namespaces():
     unshare = shutil.which("unshare")
     if not as_root() or unshare is None:
         return ""
-    for kind, flags in (("all", [*ALL, "/bin/sh", "-c", JAIL, "jail", "--"]),
+    for kind, flags in (("all", [*ALL, "/bin/sh", "-c", JAIL, "jail", "--", "--"]),
                         ("network", ["--net"])):
         if subprocess.run([unshare, *flags, "true"], capture_output=True).returncode == 0:
             return kind
@@ -107,7 +122,7 @@ def network_cut():
     return namespaces() != ""
 
 
-def account_command(uid, hidden=()):
+def account_command(uid, hidden=(), kept=()):
     """What goes before a command to run it as the account uid: in no group, never to gain powers again (no
     set-user-id program works), with at most PROCESSES processes. Where namespaces() allows, with no network,
     seeing no process but its own (not the grader's command line), /dev/shm, /tmp, /var/tmp and /run/lock its
@@ -123,8 +138,18 @@ def account_command(uid, hidden=()):
         account = [prlimit, f"--nproc={PROCESSES}:{PROCESSES}", "--", *account]
     unshare = shutil.which("unshare")
     if namespaces() == "all":
-        return [unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *account]
+        return [unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *kept, "--", *account]
     return [unshare, "--net", "--", *account] if namespaces() == "network" else account
+
+
+def kept_folders(run_folder):
+    """What a kernel needs (the run folder, the course, Python) that lies in a folder the jail gives a new,
+    empty one of its own (/tmp, /var/tmp, /run/lock): it is put back there (a course cloned into /tmp)."""
+    shared = [Path(folder) for folder in ("/tmp", "/var/tmp", "/run/lock") if os.path.isdir(folder)]
+    needed = {Path(os.path.realpath(path)) for path in (run_folder, HERE, sys.prefix, sys.base_prefix)}
+    inside = [path for path in needed if any(top in path.parents for top in shared)]
+    # A folder inside another that is kept comes with it.
+    return tuple(str(path) for path in sorted(inside) if not any(other in path.parents for other in inside))
 
 
 def hideable(folder, run_folder):
@@ -229,7 +254,7 @@ class Judge:
             own_file_system(self.home, JUDGE_ROOM, JUDGE_FILES, 0o700)
         if self.uid is not None:
             os.chown(self.home, self.uid, self.uid)
-        prefix = [] if self.uid is None else account_command(self.uid, hidden)
+        prefix = [] if self.uid is None else account_command(self.uid, hidden, kept_folders(run_folder))
         # In the run folder, which the account cannot write to, with Python's own path (-I) only.
         after_stop = None if self.uid is None else functools.partial(stop_account, self.uid)
         self.checking = sandbox.Checking(prefix=prefix, environment=environment(self.home, token), folder=run_folder,
@@ -271,7 +296,8 @@ class ContainedKernel:
         self.scratch, self.uid = scratch, scratch.uid
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket the client makes
-        prefix = [] if self.uid is None else account_command(self.uid, scratch.hidden)
+        prefix = [] if self.uid is None else account_command(self.uid, scratch.hidden,
+                                                             kept_folders(scratch.root.parent))
         self.manager = AccountKernelManager(prefix, self.uid,
                                             ip=str(scratch.home / "kernel"), context=self.context,
                                             connection_file=str(scratch.home / "kernel.json"))
