@@ -416,6 +416,26 @@ def test_a_kernel_can_fill_neither_the_disk_nor_its_files(judged):
     assert judged["rows"][("m-room", "error")] == ("passed", "correct on all 3 test cases."), judged["rows"]
 
 
+@pytest.mark.skipif(contained.namespaces() != "all", reason="this machine does not let root give a program "
+                    "processes and mounts of its own (util-linux's unshare --pid --mount)")
+def test_a_folder_kept_from_tmp_is_there_in_the_jail_and_nothing_else_of_the_machines_tmp():
+    # Before: a course cloned into /tmp vanished under the jail's own /tmp, and no kernel started.
+    kept, other = Path(tempfile.mkdtemp(dir="/tmp")), Path(tempfile.mkdtemp(dir="/tmp"))
+    uid = contained.new_account()
+    try:
+        for folder, text in ((kept, "the course\n"), (other, "someone's\n")):
+            folder.chmod(0o755)
+            (folder / "file.txt").write_text(text)
+            (folder / "file.txt").chmod(0o644)
+        look = f"cat {kept}/file.txt; if [ -e {other}/file.txt ]; then echo seen; else echo hidden; fi"
+        done = subprocess.run([*contained.account_command(uid, (), contained.kept_folders(kept)), "/bin/sh", "-c",
+                               look], capture_output=True, text=True, timeout=60)
+        assert done.stdout.splitlines() == ["the course", "hidden"], done
+    finally:
+        shutil.rmtree(kept)
+        shutil.rmtree(other)
+
+
 def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
     # Before: "could not grade", in the learner's own words: a row that asks the teacher to mark it by hand.
     status, message = judged["rows"][("i-excuse", "error")]
