@@ -100,6 +100,21 @@ def backward_mae(X, y, W1, b1, W2, b2):
     return {"W1": d_W1, "b1": d_b1, "W2": d_W2, "b2": d_b2}
 
 
+def backward_two_hidden(X, y, W1, b1, W2, b2, W3, b3):
+    """Gradients {"W1", "b1", "W2", "b2", "W3", "b3"} of E = mean((prediction - y) ** 2) for the network
+    with a second sigmoid hidden layer: hidden1 = sigmoid(X @ W1 + b1), hidden2 = sigmoid(hidden1 @ W2 + b2),
+    prediction = hidden2 @ W3 + b3. backward with one more turn of its two moves. 05_backpropagation has
+    you write it."""
+    hidden1 = sigmoid(X @ W1 + b1)
+    hidden2 = sigmoid(hidden1 @ W2 + b2)
+    prediction = hidden2 @ W3 + b3
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)    # back through W3, then the sigmoid's slope
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)            # the same two moves, one layer further
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": hidden1.T @ d_z2, "b2": d_z2.sum(axis=0),
+            "W3": hidden2.T @ d_prediction, "b3": d_prediction.sum(axis=0)}
+
+
 def train_step(X, y, W1, b1, W2, b2, alpha):
     """One step of gradient descent: the new (W1, b1, W2, b2). Every gradient is computed first, from
     the network that made the prediction, and only then is every parameter moved; new arrays are

@@ -1,8 +1,8 @@
 """Wrong answers to the exercises added after the first sets (03's squared_error_backward, 05's
-backward_mae), written by reviewers who had not read the course's mistake tables, as a learner would write
-them in the notebook. Before the tables grew for them, check named 13 of squared_error_backward's first
-batch of 20, 11 of its second batch of 15 (written after the table had grown for the first), and 9 of
-backward_mae's 19."""
+backward_mae and backward_two_hidden), written by reviewers who had not read the course's mistake tables,
+as a learner would write them in the notebook. Before the tables grew for them, check named 13 of
+squared_error_backward's first batch of 20, 11 of its second batch of 15 (written after the table had
+grown for the first), 9 of backward_mae's 19 and 9 of backward_two_hidden's 21."""
 import numpy as np
 from course_utils import network
 from learner_answers import WrongAnswer
@@ -572,3 +572,226 @@ def blind_mae_normalised_by_total(X, y, W1, b1, W2, b2):
 def blind_mae_sign_of_mse_grads(X, y, W1, b1, W2, b2):
     grads = network.backward(X, y, W1, b1, W2, b2)
     return {name: np.sign(g) / len(y) for name, g in grads.items()}
+
+
+# --- 05 backward_two_hidden ---
+
+def _two_forward(X, W1, b1, W2, b2, W3, b3):
+    hidden1 = network.sigmoid(X @ W1 + b1)
+    hidden2 = network.sigmoid(hidden1 @ W2 + b2)
+    return hidden1, hidden2, hidden2 @ W3 + b3
+
+
+def _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1):
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": hidden1.T @ d_z2, "b2": d_z2.sum(axis=0),
+            "W3": hidden2.T @ d_prediction, "b3": d_prediction.sum(axis=0)}
+
+
+@wrong("backward_two_hidden", "forgets the sigmoid slope of the second hidden layer")
+def blind_two_no_slope_layer2(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = d_prediction @ W3.T
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "forgets the sigmoid slope of the first hidden layer")
+def blind_two_no_slope_layer1(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = d_z2 @ W2.T
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "sends the error back through W2 before multiplying by layer 2's slope")
+def blind_two_back_through_w2_before_slope(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_hidden2 = d_prediction @ W3.T
+    d_z2 = d_hidden2 * hidden2 * (1 - hidden2)
+    d_hidden1 = d_hidden2 @ W2.T          # should be d_z2 @ W2.T
+    d_z1 = d_hidden1 * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "swaps hidden1 and hidden2 in the slopes: layer 1's slope in layer 2 and vice versa")
+def blind_two_swapped_slopes(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden1 * (1 - hidden1)
+    d_z1 = (d_z2 @ W2.T) * hidden2 * (1 - hidden2)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "takes the slope as sigmoid_derivative of the outputs instead of the weighted sums")
+def blind_two_slope_of_outputs(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * network.sigmoid_derivative(hidden2)
+    d_z1 = (d_z2 @ W2.T) * network.sigmoid_derivative(hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "uses the tanh slope 1 - hidden**2 for the sigmoid layers")
+def blind_two_tanh_slope(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * (1 - hidden2 ** 2)
+    d_z1 = (d_z2 @ W2.T) * (1 - hidden1 ** 2)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "multiplies by layer 2's slope twice on the way back to layer 1")
+def blind_two_slope_twice(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = ((d_z2 * hidden2 * (1 - hidden2)) @ W2.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "the gradient of W2 uses X as its input instead of hidden1")
+def blind_two_w2_input_is_x(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+    grads["W2"] = X.T @ d_z2
+    return grads
+
+
+@wrong("backward_two_hidden", "the gradient of W3 uses hidden1 and that of W2 uses hidden2 (inputs mixed up)")
+def blind_two_inputs_swapped(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden2, hidden1, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "overwrites a single `hidden` variable in the forward pass, so hidden1 is lost")
+def blind_two_overwrote_hidden(X, y, W1, b1, W2, b2, W3, b3):
+    hidden = network.sigmoid(X @ W1 + b1)
+    hidden = network.sigmoid(hidden @ W2 + b2)
+    prediction = hidden @ W3 + b3
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_W3 = hidden.T @ d_prediction
+    d_b3 = d_prediction.sum(axis=0)
+    d_z2 = (d_prediction @ W3.T) * hidden * (1 - hidden)
+    d_W2 = hidden.T @ d_z2
+    d_b2 = d_z2.sum(axis=0)
+    d_z1 = (d_z2 @ W2.T) * hidden * (1 - hidden)
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": d_W2, "b2": d_b2, "W3": d_W3, "b3": d_b3}
+
+
+@wrong("backward_two_hidden", "sends the error back with W2 instead of W2.T")
+def blind_two_no_transpose_w2(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "weight gradients written as signal.T @ input, so they come out transposed")
+def blind_two_transposed_weight_grads(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    return {"W1": d_z1.T @ X, "b1": d_z1.sum(axis=0), "W2": d_z2.T @ hidden1, "b2": d_z2.sum(axis=0),
+            "W3": d_prediction.T @ hidden2, "b3": d_prediction.sum(axis=0)}
+
+
+@wrong("backward_two_hidden", "bias gradients averaged over the examples instead of summed")
+def blind_two_bias_mean(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+    grads["b1"], grads["b2"], grads["b3"] = d_z1.mean(axis=0), d_z2.mean(axis=0), d_prediction.mean(axis=0)
+    return grads
+
+
+@wrong("backward_two_hidden", "new layer's bias gradient is the error signal itself, not summed over examples")
+def blind_two_bias_not_summed(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+    grads["b2"] = d_z2
+    return grads
+
+
+@wrong("backward_two_hidden", "drops the 1/n of the mean from dE/dprediction")
+def blind_two_no_divide_by_n(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "error signal written as (y - prediction), so every gradient has the wrong sign")
+def blind_two_sign_flipped(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (y - prediction) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "reuses network.backward on each pair of layers as if each pair were the whole network")
+def blind_two_reuse_backward_per_pair(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1 = network.sigmoid(X @ W1 + b1)
+    top = network.backward(hidden1, y, W2, b2, W3, b3)
+    bottom = network.backward(X, y, W1, b1, W2, b2)
+    return {"W1": bottom["W1"], "b1": bottom["b1"], "W2": top["W1"], "b2": top["b1"],
+            "W3": top["W2"], "b3": top["b2"]}
+
+
+@wrong("backward_two_hidden", "reuses network.backward for the last two layers, then W1 from the wrong signal")
+def blind_two_reuse_backward_then_guess(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1 = network.sigmoid(X @ W1 + b1)
+    top = network.backward(hidden1, y, W2, b2, W3, b3)
+    d_z1 = (top["b1"] @ W2.T) * hidden1 * (1 - hidden1)   # uses the bias gradient as if it were the signal
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": top["W1"], "b2": top["b1"],
+            "W3": top["W2"], "b3": top["b2"]}
+
+
+@wrong("backward_two_hidden", "skips layer 2: sends the error from the output straight back through W3 to layer 1")
+def blind_two_skip_layer2(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_prediction @ W3.T) * hidden1 * (1 - hidden1)
+    return _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+
+
+@wrong("backward_two_hidden", "the W2 gradient uses the signal before layer 2's slope (dE/dhidden2 not dE/dz2)")
+def blind_two_w2_from_dhidden2(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_hidden2 = d_prediction @ W3.T
+    d_z2 = d_hidden2 * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+    grads["W2"], grads["b2"] = hidden1.T @ d_hidden2, d_hidden2.sum(axis=0)
+    return grads
+
+
+@wrong("backward_two_hidden", "the W3 gradient uses layer 2's weighted sum instead of its sigmoid output")
+def blind_two_w3_from_weighted_sum(X, y, W1, b1, W2, b2, W3, b3):
+    hidden1, hidden2, prediction = _two_forward(X, W1, b1, W2, b2, W3, b3)
+    z2 = hidden1 @ W2 + b2
+    d_prediction = 2 * (prediction - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden2 * (1 - hidden2)
+    d_z1 = (d_z2 @ W2.T) * hidden1 * (1 - hidden1)
+    grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
+    grads["W3"] = z2.T @ d_prediction
+    return grads

@@ -56,6 +56,25 @@ def test_backward_agrees_with_numerical_gradients():
         assert gradcheck.relative_error(ours[name], gradcheck.numerical_gradient(loss, params[name])) < 1e-7
 
 
+def autograd_two_hidden_loss(W1, b1, W2, b2, W3, b3, X, y):
+    hidden1 = 1 / (1 + anp.exp(-(anp.dot(X, W1) + b1)))
+    hidden2 = 1 / (1 + anp.exp(-(anp.dot(hidden1, W2) + b2)))
+    return anp.mean((anp.dot(hidden2, W3) + b3 - y) ** 2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 4), st.integers(1, 5), st.integers(1, 5), st.integers(0, 10_000))
+def test_backward_two_hidden_agrees_with_autograd(n, d, h1, h2, seed):
+    rng = np.random.default_rng(seed)
+    shapes = {"W1": (d, h1), "b1": (h1,), "W2": (h1, h2), "b2": (h2,), "W3": (h2, 1), "b3": (1,)}
+    params = {name: rng.normal(size=shape) for name, shape in shapes.items()}
+    X, y = rng.normal(size=(n, d)), rng.normal(size=(n, 1))
+    ours = network.backward_two_hidden(X, y, **params)
+    for position, name in enumerate(shapes):
+        reference = grad(autograd_two_hidden_loss, position)(*params.values(), X, y)
+        assert ours[name].shape == shapes[name] and np.allclose(ours[name], reference, atol=1e-10), name
+
+
 def test_backward_mae_agrees_with_numerical_gradients_away_from_the_kink():
     X, y, params = random_problem(6, 3, 4, 1)
     assert np.min(np.abs(network.forward(X, **params)[1] - y)) > 1e-3  # no miss near 0, where |e| bends

@@ -784,6 +784,68 @@ def _gates_backward(w, x, y, paths=2, p_slope=1, w_slope="x", d_e="paths", chain
     grad_p = grad_e * (x if p_slope == "x" else p_slope)
     return {"e": grad_e, "p": grad_p, "w": grad_p * slope_w}
 
+
+def _two_hidden_case(rng, n=5, d=3, h1=4, h2=2):
+    """A random network with two hidden layers, and houses for it (a test case of backward_two_hidden)."""
+    X, y = rng.normal(size=(n, d)), rng.normal(size=(n, 1))
+    W1, W2, W3 = rng.normal(size=(d, h1)), rng.normal(size=(h1, h2)), rng.normal(size=(h2, 1))
+    return X, y, W1, rng.normal(size=h1), W2, rng.normal(size=h2), W3, rng.normal(size=1)
+
+
+
+def _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, factor=2, average=True, slope2=True, slope1=True,
+                        slope_between=True, bias="sum", W2_input="hidden1", W1_input="X", W3_input="hidden2",
+                        transposed=(), slopes="sigmoid", back_W2=".T", skip_layer2=False, W2_signal="d_z2"):
+    """backward_two_hidden with one thing changed: the signal's factor or mean, a layer's slope left out
+    (slope_between=False: layer 1 gets the signal from W3 and W2 without layer 2's slope), slopes of the
+    wrong kind, the signal sent back through W2 untransposed or straight from W3 to layer 1, the wrong input
+    or signal for a weight's gradient, gradients transposed, or the biases' gradients not summed."""
+    z2_of = {}
+    hidden1 = network.sigmoid(X @ W1 + b1)
+    z2_of["z2"] = hidden1 @ W2 + b2
+    hidden2 = network.sigmoid(z2_of["z2"])
+    prediction = hidden2 @ W3 + b3
+    slope = {"sigmoid": lambda h, other: h * (1 - h), "of_outputs": lambda h, other: network.sigmoid_derivative(h),
+             "tanh": lambda h, other: 1 - h ** 2, "swapped": lambda h, other: other * (1 - other)}[slopes]
+    d_prediction = factor * (prediction - y) / (len(y) if average else 1)
+    d_hidden2 = d_prediction @ W3.T
+    d_z2 = d_hidden2 * slope(hidden2, hidden1) if slope2 else d_hidden2
+    if skip_layer2:
+        d_z1 = d_hidden2
+    else:
+        d_z1 = (d_z2 if slope_between else d_hidden2) @ (W2.T if back_W2 == ".T" else W2)
+    d_z1 = d_z1 * slope(hidden1, hidden2) if slope1 else d_z1
+    made = {"sum": lambda signal: signal.sum(axis=0), "mean": lambda signal: signal.mean(axis=0),
+            "none": lambda signal: signal}[bias]
+    inputs = {"X": X, "hidden1": hidden1, "hidden2": hidden2, "z2": z2_of["z2"]}
+    W2_signal = {"d_z2": d_z2, "d_hidden2": d_hidden2}[W2_signal]
+    grads = {"W1": inputs[W1_input].T @ d_z1, "b1": made(d_z1), "W2": inputs[W2_input].T @ W2_signal,
+             "b2": made(W2_signal), "W3": inputs[W3_input].T @ d_prediction, "b3": made(d_prediction)}
+    return {name: grad.T if name in transposed else grad for name, grad in grads.items()}
+
+
+def _slope_twice(X, y, W1, b1, W2, b2, W3, b3):
+    """W1's and b1's gradients when layer 2's slope is taken twice on the way back to layer 1."""
+    hidden1 = network.sigmoid(X @ W1 + b1)
+    hidden2 = network.sigmoid(hidden1 @ W2 + b2)
+    d_z2 = (2 * (hidden2 @ W3 + b3 - y) / len(y)) @ W3.T * hidden2 * (1 - hidden2)
+    d_z1 = ((d_z2 * hidden2 * (1 - hidden2)) @ W2.T) * hidden1 * (1 - hidden1)
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0)}
+
+
+def _one_hidden_name(X, y, W1, b1, W2, b2, W3, b3):
+    """backward_two_hidden written with one name, hidden, for both layers' outputs: hidden2 everywhere."""
+    hidden = network.sigmoid(network.sigmoid(X @ W1 + b1) @ W2 + b2)
+    d_prediction = 2 * (hidden @ W3 + b3 - y) / len(y)
+    d_z2 = (d_prediction @ W3.T) * hidden * (1 - hidden)
+    d_z1 = (d_z2 @ W2.T) * hidden * (1 - hidden)
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": hidden.T @ d_z2, "b2": d_z2.sum(axis=0),
+            "W3": hidden.T @ d_prediction, "b3": d_prediction.sum(axis=0)}
+
+
+def _two_hidden(**changed):
+    return lambda X, y, W1, b1, W2, b2, W3, b3: _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, **changed)
+
 EXERCISES = [
     Exercise(
         "error", "01_error", losses.error,
@@ -1446,6 +1508,82 @@ EXERCISES = [
                "weights. After that line W2 may move: what matters is that the signal goes back first.",
                "Each update makes a new array, `W1 - alpha * d_W1` (not `W1 -= ...`, which changes the "
                "caller's W1). Return the four in the order W1, b1, W2, b2."]),
+    Exercise(
+        "backward_two_hidden", "05_backpropagation", network.backward_two_hidden, show=[network.sigmoid],
+        cases=lambda: [_two_hidden_case(_rng()), _two_hidden_case(_rng(), n=6, d=3, h1=3, h2=3)],
+        module=network,
+        shapes="Each gradient is shaped like its parameter: W1 (inputs, units of layer 1), W2 (units of layer 1, "
+               "units of layer 2), W3 (units of layer 2, 1).",
+        mistakes=[
+            Mistake("sign flipped (y - prediction)", "Start from `prediction - y`.", _two_hidden(factor=-2)),
+            Mistake("missing the factor 2", "dE/dprediction = 2 (prediction - y) / n.", _two_hidden(factor=1)),
+            Mistake("summed instead of averaged", "E is a mean over the n houses: divide by n.",
+                    _two_hidden(average=False)),
+            Mistake("forgot the sigmoid's slope at the second hidden layer",
+                    "Going back through layer 2 multiplies the signal by its slope, hidden2 * (1 - hidden2), "
+                    "before W2's gradient and before the next step back.", _two_hidden(slope2=False)),
+            Mistake("forgot the sigmoid's slope at the first hidden layer",
+                    "After `@ W2.T` the signal goes through layer 1's sigmoid: multiply by "
+                    "hidden1 * (1 - hidden1).", _two_hidden(slope1=False)),
+            Mistake("sent layer 2's signal back through W2 before multiplying by layer 2's slope",
+                    "Each layer: first its slope, then back through the weights below it. The signal that goes "
+                    "`@ W2.T` is d_z2, which has layer 2's slope in it.", _two_hidden(slope_between=False)),
+            Mistake("made W2's gradient with X: W2's input is the first hidden layer",
+                    "A weight's gradient is its input, transposed, times its error signal: hidden1.T @ d_z2.",
+                    _two_hidden(W2_input="X")),
+            Mistake("made W1's gradient with the first hidden layer: W1's input is X",
+                    "A weight's gradient is its input, transposed, times its error signal: X.T @ d_z1.",
+                    _two_hidden(W1_input="hidden1")),
+            Mistake("W3's gradient came out transposed", "hidden2.T @ d_prediction has W3's shape.",
+                    _two_hidden(transposed=("W3",))),
+            Mistake("wrote the weights' gradients as signal.T @ input: they come out transposed",
+                    "A weight's gradient is its input, transposed, times its error signal: input.T @ signal, "
+                    "shaped like the weight.", _two_hidden(transposed=("W1", "W2", "W3"))),
+            Mistake("took the slopes with network.sigmoid_derivative of the layers' outputs",
+                    "`network.sigmoid_derivative` takes z, the weighted sum; with a layer's output, the slope is "
+                    "output * (1 - output).", _two_hidden(slopes="of_outputs")),
+            Mistake("used tanh's slope, 1 - hidden ** 2, for sigmoid layers",
+                    "These layers are sigmoids: each one's slope is output * (1 - output).",
+                    _two_hidden(slopes="tanh")),
+            Mistake("swapped the layers' slopes: each layer got the other layer's",
+                    "Each layer's signal is multiplied by its own slope: layer 2's by hidden2's, layer 1's by "
+                    "hidden1's.", _two_hidden(slopes="swapped")),
+            Mistake("multiplied by layer 2's slope twice on the way back to layer 1",
+                    "d_z2 has layer 2's slope in it already: send it `@ W2.T`, then multiply by layer 1's slope.",
+                    lambda X, y, W1, b1, W2, b2, W3, b3: {**_two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3),
+                                                          **_slope_twice(X, y, W1, b1, W2, b2, W3, b3)}),
+            Mistake("made W3's gradient with the first hidden layer and W2's with the second",
+                    "Each weight's input is the layer just below it: W3's is hidden2, W2's is hidden1.",
+                    _two_hidden(W3_input="hidden1", W2_input="hidden2")),
+            Mistake("made W3's gradient with layer 2's weighted sum instead of its output",
+                    "W3 multiplies hidden2, the sigmoid's output: its gradient is hidden2.T @ d_prediction.",
+                    _two_hidden(W3_input="z2")),
+            Mistake("sent the signal back through W2 without transposing it",
+                    "Going back through W2 takes it transposed, `@ W2.T`, so that the signal comes out one column "
+                    "per unit of layer 1.", _two_hidden(back_W2="")),
+            Mistake("skipped layer 2: the signal went from W3 straight to layer 1",
+                    "Layer 1 gets its signal through layer 2 and W2: (d_z2 @ W2.T) * hidden1 * (1 - hidden1).",
+                    _two_hidden(skip_layer2=True)),
+            Mistake("kept one `hidden` for both layers: the forward pass overwrote hidden1 with hidden2",
+                    "Keep each layer's output under a name of its own (hidden1, then hidden2): W2's gradient "
+                    "and layer 1's slope need hidden1.", _one_hidden_name),
+            Mistake("made W2's and b2's gradients with the signal before layer 2's slope",
+                    "W2 and b2 get layer 2's signal after its slope, d_z2 = (d_prediction @ W3.T) * hidden2 * "
+                    "(1 - hidden2).", _two_hidden(W2_signal="d_hidden2")),
+            Mistake("averaged the biases' gradients over the houses (mean) instead of adding them up",
+                    "The error signal has its / n already: add it up over the houses (a sum down each column).",
+                    _two_hidden(bias="mean")),
+            Mistake("did not add up the biases' gradients over the houses",
+                    "A bias is used by every house: its gradient adds up the error signal over the houses "
+                    "(`axis=0`), one number per unit.", _two_hidden(bias="none")),
+        ],
+        hints=["Write the forward pass first, keeping every layer's output: hidden1, hidden2, `prediction`. "
+               "The backward pass needs them all.",
+               "Backward is `backward` with one more turn of its two moves: from the output, back through W3 "
+               "and layer 2's slope (that gives d_z2), then back through W2 and layer 1's slope (d_z1).",
+               "Each weight's gradient is its input, transposed, times the error signal where it leads: W3 gets "
+               "hidden2.T @ d_prediction, W2 gets hidden1.T times layer 2's signal, W1 gets `X.T` times layer "
+               "1's. Each bias adds up its layer's signal over the houses."]),
     Exercise(
         "backward_layers", "06_deeper", deep.backward_layers, explain_raised=_layers_key_error,
         show=[network.sigmoid, deep.Activation, deep.squash, deep.slope, deep.forward_layers],
