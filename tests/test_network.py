@@ -82,7 +82,9 @@ def test_backward_mae_agrees_with_numerical_gradients_away_from_the_kink():
     for name in NAMES:
         def loss(value, name=name):
             return float(np.mean(np.abs(network.forward(X, **{**params, name: value})[1] - y)))
-        assert gradcheck.relative_error(ours[name], gradcheck.numerical_gradient(loss, params[name])) < 1e-7
+        # b2's gradient is a sum of ±1/n and can be exactly 0 (three houses each way): then nudging gives
+        # rounding noise, which differs between CPUs, so a tolerance in absolute terms as well.
+        assert np.allclose(ours[name], gradcheck.numerical_gradient(loss, params[name]), rtol=1e-6, atol=1e-9), name
 
 
 def test_sigmoid_is_stable_far_out_and_its_derivative_is_right():
