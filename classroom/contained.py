@@ -142,12 +142,16 @@ def account_command(uid, hidden=(), kept=()):
     return [unshare, "--net", "--", *account] if namespaces() == "network" else account
 
 
+def _needed(run_folder):
+    """What every kernel needs to see: the run folder, the course and Python, as real paths."""
+    return {Path(os.path.realpath(path)) for path in (run_folder, HERE, sys.prefix, sys.base_prefix)}
+
+
 def kept_folders(run_folder):
-    """What a kernel needs (the run folder, the course, Python) that lies in a folder the jail gives a new,
-    empty one of its own (/tmp, /var/tmp, /run/lock): it is put back there (a course cloned into /tmp)."""
+    """What a kernel needs that lies in a folder the jail gives a new, empty one of its own (/tmp, /var/tmp,
+    /run/lock, as in JAIL): it is put back there (a course cloned into /tmp)."""
     shared = [Path(folder) for folder in ("/tmp", "/var/tmp", "/run/lock") if os.path.isdir(folder)]
-    needed = {Path(os.path.realpath(path)) for path in (run_folder, HERE, sys.prefix, sys.base_prefix)}
-    inside = [path for path in needed if any(top in path.parents for top in shared)]
+    inside = [path for path in _needed(run_folder) if any(top in path.parents for top in shared)]
     # A folder inside another that is kept comes with it.
     return tuple(str(path) for path in sorted(inside) if not any(other in path.parents for other in inside))
 
@@ -155,8 +159,7 @@ def kept_folders(run_folder):
 def hideable(folder, run_folder):
     """(folder,) to hide from kernels, or () when it holds what they need: the run folder, the course, Python."""
     folder = Path(os.path.realpath(folder))
-    needed = [Path(os.path.realpath(path)) for path in (run_folder, HERE, sys.prefix, sys.base_prefix)]
-    return () if any(path == folder or folder in path.parents for path in needed) else (folder,)
+    return () if any(path == folder or folder in path.parents for path in _needed(run_folder)) else (folder,)
 
 
 def stop_marked(token):
@@ -252,7 +255,6 @@ class Judge:
         self.home.mkdir(mode=0o700)
         if self.uid is not None:
             own_file_system(self.home, JUDGE_ROOM, JUDGE_FILES, 0o700)
-        if self.uid is not None:
             os.chown(self.home, self.uid, self.uid)
         prefix = [] if self.uid is None else account_command(self.uid, hidden, kept_folders(run_folder))
         # In the run folder, which the account cannot write to, with Python's own path (-I) only.

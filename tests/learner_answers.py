@@ -17,6 +17,16 @@ class WrongAnswer:
     fn: Callable
 
 
+def registrar(answers):
+    """A decorator, wrong(exercise_id, description), that adds the function below to the list answers."""
+    def wrong(exercise_id, description):
+        def register(fn):
+            answers.append(WrongAnswer(exercise_id, description, fn))
+            return fn
+        return register
+    return wrong
+
+
 ANSWERS = []  # both batches
 LATER = []    # the second batch, written after the mistake tables had grown for the first
 

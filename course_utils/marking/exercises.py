@@ -795,15 +795,14 @@ def _two_hidden_case(rng, n=5, d=3, h1=4, h2=2):
 
 def _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, factor=2, average=True, slope2=True, slope1=True,
                         slope_between=True, bias="sum", W2_input="hidden1", W1_input="X", W3_input="hidden2",
-                        transposed=(), slopes="sigmoid", back_W2=".T", skip_layer2=False, W2_signal="d_z2"):
+                        transposed=(), slopes="sigmoid", transpose_W2=True, skip_layer2=False, W2_signal="d_z2"):
     """backward_two_hidden with one thing changed: the signal's factor or mean, a layer's slope left out
     (slope_between=False: layer 1 gets the signal from W3 and W2 without layer 2's slope), slopes of the
     wrong kind, the signal sent back through W2 untransposed or straight from W3 to layer 1, the wrong input
     or signal for a weight's gradient, gradients transposed, or the biases' gradients not summed."""
-    z2_of = {}
     hidden1 = network.sigmoid(X @ W1 + b1)
-    z2_of["z2"] = hidden1 @ W2 + b2
-    hidden2 = network.sigmoid(z2_of["z2"])
+    z2 = hidden1 @ W2 + b2
+    hidden2 = network.sigmoid(z2)
     prediction = hidden2 @ W3 + b3
     slope = {"sigmoid": lambda h, other: h * (1 - h), "of_outputs": lambda h, other: network.sigmoid_derivative(h),
              "tanh": lambda h, other: 1 - h ** 2, "swapped": lambda h, other: other * (1 - other)}[slopes]
@@ -813,11 +812,11 @@ def _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, factor=2, average=True, sl
     if skip_layer2:
         d_z1 = d_hidden2
     else:
-        d_z1 = (d_z2 if slope_between else d_hidden2) @ (W2.T if back_W2 == ".T" else W2)
+        d_z1 = (d_z2 if slope_between else d_hidden2) @ (W2.T if transpose_W2 else W2)
     d_z1 = d_z1 * slope(hidden1, hidden2) if slope1 else d_z1
     made = {"sum": lambda signal: signal.sum(axis=0), "mean": lambda signal: signal.mean(axis=0),
             "none": lambda signal: signal}[bias]
-    inputs = {"X": X, "hidden1": hidden1, "hidden2": hidden2, "z2": z2_of["z2"]}
+    inputs = {"X": X, "hidden1": hidden1, "hidden2": hidden2, "z2": z2}
     W2_signal = {"d_z2": d_z2, "d_hidden2": d_hidden2}[W2_signal]
     grads = {"W1": inputs[W1_input].T @ d_z1, "b1": made(d_z1), "W2": inputs[W2_input].T @ W2_signal,
              "b2": made(W2_signal), "W3": inputs[W3_input].T @ d_prediction, "b3": made(d_prediction)}
@@ -1560,7 +1559,7 @@ EXERCISES = [
                     _two_hidden(W3_input="z2")),
             Mistake("sent the signal back through W2 without transposing it",
                     "Going back through W2 takes it transposed, `@ W2.T`, so that the signal comes out one column "
-                    "per unit of layer 1.", _two_hidden(back_W2="")),
+                    "per unit of layer 1.", _two_hidden(transpose_W2=False)),
             Mistake("skipped layer 2: the signal went from W3 straight to layer 1",
                     "Layer 1 gets its signal through layer 2 and W2: (d_z2 @ W2.T) * hidden1 * (1 - hidden1).",
                     _two_hidden(skip_layer2=True)),
