@@ -1576,12 +1576,12 @@ EXERCISES = [
                     "A bias is used by every house: its gradient adds up the error signal over the houses "
                     "(`axis=0`), one number per unit.", _two_hidden(bias="none")),
         ],
-        hints=["Write the forward pass first, keeping every layer's output: hidden1, hidden2, `prediction`. "
+        hints=["Write the forward pass first, keeping every layer's output: hidden1, hidden2 and prediction. "
                "The backward pass needs them all.",
                "Backward is `backward` with one more turn of its two moves: from the output, back through W3 "
                "and layer 2's slope (that gives d_z2), then back through W2 and layer 1's slope (d_z1).",
                "Each weight's gradient is its input, transposed, times the error signal where it leads: W3 gets "
-               "hidden2.T @ d_prediction, W2 gets hidden1.T times layer 2's signal, W1 gets `X.T` times layer "
+               "hidden2.T @ d_prediction, W2 gets hidden1.T times layer 2's signal, W1 gets X.T times layer "
                "1's. Each bias adds up its layer's signal over the houses."]),
     Exercise(
         "backward_layers", "06_deeper", deep.backward_layers, explain_raised=_layers_key_error,
