@@ -78,7 +78,8 @@ each() {  # each PART COMMAND ARGS...: COMMAND for every argument of part PART (
 }
 hide() { mount -t tmpfs -o size=4k,mode=0 hidden "$1"; }
 aside() { mkdir "/dev/shm/.kept$2"; mount --rbind "$1" "/dev/shm/.kept$2"; }
-back() { mkdir -p "$1"; mount --move "/dev/shm/.kept$2" "$1"; rmdir "/dev/shm/.kept$2"; }
+# umask 022: the folders made on the way must let the account through (a kernel is started under 077).
+back() { (umask 022; mkdir -p "$1"); mount --move "/dev/shm/.kept$2" "$1"; rmdir "/dev/shm/.kept$2"; }
 each 0 hide "$@"
 mount -t tmpfs -o size=512m,nr_inodes=2000,mode=1777 shm /dev/shm
 each 1 aside "$@"

@@ -420,19 +420,25 @@ def test_a_kernel_can_fill_neither_the_disk_nor_its_files(judged):
                     "processes and mounts of its own (util-linux's unshare --pid --mount)")
 def test_a_folder_kept_from_tmp_is_there_in_the_jail_and_nothing_else_of_the_machines_tmp():
     # Before: a course cloned into /tmp vanished under the jail's own /tmp, and no kernel started.
-    kept, other = Path(tempfile.mkdtemp(dir="/tmp")), Path(tempfile.mkdtemp(dir="/tmp"))
+    # Two levels down, and under the umask 077 a kernel is started with (a cold attack: the folders between
+    # were made 0700, and nothing of the course could be reached).
+    top, other = Path(tempfile.mkdtemp(dir="/tmp")), Path(tempfile.mkdtemp(dir="/tmp"))
+    kept = top / "work" / "course"
+    kept.mkdir(parents=True)
     uid = contained.new_account()
     try:
+        for folder in (top, top / "work"):
+            folder.chmod(0o755)
         for folder, text in ((kept, "the course\n"), (other, "someone's\n")):
             folder.chmod(0o755)
             (folder / "file.txt").write_text(text)
             (folder / "file.txt").chmod(0o644)
         look = f"cat {kept}/file.txt; if [ -e {other}/file.txt ]; then echo seen; else echo hidden; fi"
         done = subprocess.run([*contained.account_command(uid, (), contained.kept_folders(kept)), "/bin/sh", "-c",
-                               look], capture_output=True, text=True, timeout=60)
+                               look], capture_output=True, text=True, timeout=60, umask=0o077)
         assert done.stdout.splitlines() == ["the course", "hidden"], done
     finally:
-        shutil.rmtree(kept)
+        shutil.rmtree(top)
         shutil.rmtree(other)
 
 
