@@ -327,3 +327,11 @@ def test_a_copy_of_whole_numbers_that_rounds_the_nudge_away_is_named():
     message = check("numerical_gradient", _gradient_on_a_plain_copy).message
     assert "np.array([0, 0, 0])" in message and "usual mistake: `w` holds whole numbers" in message
     assert "rounds every nudge of h away" in message and "`np.array(w, dtype=float)`" in message
+
+
+def test_squared_error_backward_catches_an_answer_blind_to_the_sign_of_x():
+    # A cold attack: with every test case's x positive, 2 e |x| passed.
+    def blind_to_sign(w, x, y):
+        e = w * x - y
+        return {"e": 2 * e, "p": 2 * e, "w": 2 * e * np.abs(x)}
+    assert not check("squared_error_backward", blind_to_sign).passed

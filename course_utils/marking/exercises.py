@@ -968,7 +968,8 @@ EXERCISES = [
     Exercise(
         "squared_error_backward", "03_derivatives", linear.squared_error_backward,
         cases=lambda: [(100.0, 1_500.0, 100_000.0), (60.0, 2.0, 150.0),
-                       (0.5, np.array([1.0, 2.0, 3.0]), np.array([2.0, -1.0, 4.0]))],
+                       (0.5, np.array([1.0, 2.0, 3.0]), np.array([2.0, -1.0, 4.0])),
+                       (-0.5, np.array([-1.0, 2.0, -3.0]), np.array([2.0, -1.0, 4.0]))],  # signs of w and x
         mistakes=[
             Mistake("counted only one of e's two paths into E = e · e (dE/de = e)",
                     "e is both inputs of the last gate: each path gives e (the other input) times dE/dE = 1, and "
