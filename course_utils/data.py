@@ -25,6 +25,10 @@ FEATURE_NAMES = {
 }
 EXPLORED = ("Gr_Liv_Area", "Year_Built", "Garage_Cars")  # the three features of 04's explorer
 
+# 05's house, row 2254 of house_split's training houses: it sold for $100,000, as the made-up house of
+# 01-04 did, and has 1,392 sq ft (that one has 1,500). The split's seed fixes the row, whatever the features.
+OUR_HOUSE = 2254
+
 
 class DataFileError(RuntimeError):
     """The house data file is missing or differs from the one the course ships (load_houses raises it)."""

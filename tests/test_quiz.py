@@ -133,17 +133,19 @@ def test_the_curvatures_quoted_in_02_are_those_of_the_data():
 def test_the_numbers_quoted_in_05_are_those_of_the_network():
     split = data.house_split(["Gr_Liv_Area", "Year_Built"])
     params = network.init_params(2, 3, seed=0)
-    hidden, prediction = network.forward(split.X_train[:1], **params)  # notebook 05's house
-    error_signal, h_2, w2_20 = 2 * (prediction[0, 0] - split.y_train[0, 0]), hidden[0, 2], params["W2"][2, 0]
+    house = slice(data.OUR_HOUSE, data.OUR_HOUSE + 1)  # notebook 05's house
+    hidden, prediction = network.forward(split.X_train[house], **params)
+    error_signal, h_2, w2_20 = 2 * (prediction[0, 0] - split.y_train[house][0, 0]), hidden[0, 2], params["W2"][2, 0]
     said = _said("bp-shared")
-    assert f"∂E/∂ŷ = {error_signal:+.2f}" in said and f"h_2 = {h_2:.2f}" in said and f"w2_20 = {w2_20:.3f}" in said
+    assert f"∂E/∂ŷ = {error_signal:+.2f}" in said and f"h_2 = {h_2:.3f}" in said and f"w2_20 = {w2_20:.3f}" in said
     assert f"≈ {h_2 * error_signal:+.2f}" in said and f"≈ {w2_20 * error_signal:+.2f}" in said
 
 
 def test_the_signs_in_the_05_sign_question_are_those_of_the_network():
     split = data.house_split(["Gr_Liv_Area", "Year_Built"])
     params = network.init_params(2, 3, seed=0)
-    X, y = split.X_train[:1], split.y_train[:1]  # notebook 05's house
+    house = slice(data.OUR_HOUSE, data.OUR_HOUSE + 1)  # notebook 05's house
+    X, y = split.X_train[house], split.y_train[house]
     prediction = network.forward(X, **params)[1]
     gradient = network.backward(X, y, **params)["W1"][0, 0]
     said = _said("bp-sign")

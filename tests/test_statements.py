@@ -407,27 +407,59 @@ def test_06_the_depth_explorers_factors_and_errors_are_as_06_says():
     assert said("06_deeper", f"ReLU at scale 2 ends stuck at the average price ({usd(end(stuck))}) with 2 hidden")
 
 
-# --- 05, section 2: the first training house, by hand -------------------------------------------------------
+# --- 05, sections 2 to 6: our house, by hand -----------------------------------------------------------------
 
-def test_05_the_first_training_house_by_hand(split):
+def test_05_our_house_by_hand(split):
+    house = slice(data.OUR_HOUSE, data.OUR_HOUSE + 1)
     (mean_area, mean_year), (std_area, std_year) = split.x_scaler.mean, split.x_scaler.std
-    (area, year), (x0, x1) = split.x_scaler.unscale(split.X_train[:1])[0], split.X_train[0]
-    y, price = split.y_train[0, 0], split.dollars(split.y_train[:1])[0, 0]
+    (area, year), (x0, x1) = split.x_scaler.unscale(split.X_train[house])[0], split.X_train[house][0]
+    y, price = split.y_train[house][0, 0], split.dollars(split.y_train[house])[0, 0]
     mean_price, std_price = split.y_scaler.mean[0], split.y_scaler.std[0]
-    assert said("05_backpropagation", f"""The first training house has {area:,.0f} square feet, was built in
-        {year:.0f}, and sold for {usd(price, 0)}.""")
+    assert price == 100_000  # the course's price, as the made-up house of 01-04
+    assert said("05_backpropagation", f"""Ames has a real one close to it among the training houses:
+        {area:,.0f} square feet, built in {year:.0f}, sold for {usd(price, 0)}.""")
     maths = f"$x_0 = ({area:,.0f} − {mean_area:,.1f}) / {std_area:.1f} =".replace(",", "{,}")  # LaTeX's {,}
     assert said("05_backpropagation", maths + f"""
-        −{-x0:.3f}$ and $x_1 = ({year:.0f} − {mean_year:.1f}) / {std_year:.1f} = {x1:.2f}$. Its price is
+        −{-x0:.3f}$ and $x_1 = ({year:.0f} − {mean_year:.1f}) / {std_year:.1f} = −{-x1:.2f}$. Its price is
         $y = −{-y:.3f}$: {usd(mean_price - price)} below the average price of {usd(mean_price)}, counted in
         standard deviations of {usd(std_price, -3)}.""")
     W1 = network.init_params(2, 3, seed=0)["W1"]
     z0 = x0 * W1[0, 0] + x1 * W1[1, 0]
-    assert said("05_backpropagation", f"""(−{-x0:.3f}) × {W1[0, 0]:.4f} + {x1:.2f} × {W1[1, 0]:.4f} + 0 =
-        {z0:.4f}$""")
-    assert said("05_backpropagation", f"$h_0 = \\sigma({z0:.4f}) = {network.sigmoid(z0):.3f}$")
+    assert said("05_backpropagation", f"""(−{-x0:.3f}) × {W1[0, 0]:.4f} + (−{-x1:.2f}) × {W1[1, 0]:.4f} + 0 =
+        −{-z0:.4f}$""")
+    assert said("05_backpropagation", f"$h_0 = \\sigma(−{-z0:.4f}) = {network.sigmoid(z0):.3f}$")
     assert said("05_backpropagation", f"""$\\sigma(4) ≈ {network.sigmoid(4.0):.2f}$, $\\sigma(-4) ≈
         {network.sigmoid(-4.0):.2f}$""")
+
+
+def test_05_the_backward_numbers_of_our_house(split):
+    house = slice(data.OUR_HOUSE, data.OUR_HOUSE + 1)
+    X, y = split.X_train[house], split.y_train[house]
+    params = network.init_params(2, 3, seed=0)
+    W2 = params["W2"]
+    hidden, prediction = network.forward(X, **params)
+    predicted, actual = round(split.dollars(prediction)[0, 0], -2), split.dollars(y)[0, 0]
+    assert said("05_backpropagation", f"""The untrained network says {usd(predicted)} for our {usd(actual)}
+        house: {usd(predicted - actual)} too much""")
+    assert said("05_backpropagation", f"prices our house {usd(predicted - actual)} too high")
+    E = float(np.mean((prediction - y) ** 2))
+    assert said("05_backpropagation", f"({prediction[0, 0]:.3f} − (−{-y[0, 0]:.3f}))^2 = {E:.2f}$")
+    assert said("05_backpropagation", f"an error of E = {E:.2f}.")
+    d_prediction = 2 * (prediction - y)
+    assert said("05_backpropagation", f"$2 × ({prediction[0, 0]:.3f} − (−{-y[0, 0]:.3f})) = {d_prediction[0, 0]:.2f}$")
+    d_hidden = d_prediction @ W2.T
+    assert said("05_backpropagation", f"""$∂E/∂h_2 = {d_prediction[0, 0]:.3f} × (−{-W2[2, 0]:.4f}) =
+        −{-d_hidden[0, 2]:.3f}$""")
+    d_z = d_hidden * hidden * (1 - hidden)
+    d_w1_00 = X[0, 0] * d_z[0, 0]
+    assert said("05_backpropagation", f"$(−{-X[0, 0]:.4f}) × {d_z[0, 0]:.4f} = −{-d_w1_00:.4f}$")
+    # Section 6: the bug of moving W2 before the signal has gone back through it, at α = 0.3.
+    late = d_prediction @ (W2 - 0.3 * hidden.T @ d_prediction).T
+    shares = late[0] / d_hidden[0]
+    assert round(shares[0] * 5) == 2 and shares[1] < 0  # two fifths; a change of sign
+    assert said("05_backpropagation", f"unit 2's grows by {shares[2] - 1:.0%}")
+    late_w1_00 = X[0, 0] * late[0, 0] * hidden[0, 0] * (1 - hidden[0, 0])
+    assert said("05_backpropagation", f"comes out −{-late_w1_00:.3f} instead of −{-d_w1_00:.3f}")
 
 
 # --- 03, sections 1 and 4: units, and how close nudging gets -----------------------------------------------
@@ -470,3 +502,20 @@ def test_06_eight_sigmoid_layers_are_still_at_the_average_price_after_3000_steps
     losses = deep.train_layers(X, y, deep.init_layers([2] + [8] * 8 + [1], 1.0, seed=0), "sigmoid", 0.2, 3000)[1]
     assert abs(np.sqrt(losses[3000]) * std - average) < 50
     assert said("06_deeper", "With 8 it is still at the average price after 3,000 steps.")
+
+
+def test_05_the_error_along_w1_00_is_nearly_straight_and_along_w1_10_an_s(split):
+    """05, section 4: over the nudge explorer's span (the weight ± 4), our house's error bends little along
+    w1_00 (x_0 = −0.23) and is flat at both ends along w1_10 (x_1 = −1.88), where its sigmoid saturates."""
+    from course_utils.explorers.backprop import NetworkNudge
+    params = network.init_params(2, 3, seed=0)
+    for weight, x in (("w1_00", "$x_0 = −0.23$"), ("w1_10", "$x_1 = −1.88$")):
+        nudge = NetworkNudge(split, params, weight=weight)
+        values = np.linspace(nudge.w - nudge.SPAN, nudge.w + nudge.SPAN, 81)
+        slopes = np.gradient(nudge.loss(values), values)
+        ends, steepest = max(abs(slopes[0]), abs(slopes[-1])), np.abs(slopes).max()
+        if weight == "w1_00":
+            assert ends > 0.5 * steepest  # nearly straight: no flat end
+        else:
+            assert ends < 0.05 * steepest  # an S: flat at both ends
+        assert x in markdown("05_backpropagation")

@@ -12,9 +12,12 @@ import pytest
 from course_utils import data, gradcheck, network
 from course_utils.explorers import tracing
 from course_utils.explorers.ahead import Ahead
-from course_utils.explorers.backprop import (SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard, weight_index,
-                                             weight_names)
+from course_utils.explorers.backprop import (GUESSED, SLOTS, BackpropStepper, NetworkNudge, TrainingDashboard,
+                                             weight_index, weight_names)
+from course_utils.explorers.guessing import parse_number
 from course_utils.figures.common import num, usd
+
+OURS = slice(data.OUR_HOUSE, data.OUR_HOUSE + 1)  # 05's house, as rows of the training set
 
 NAMES = ["W1", "b1", "W2", "b2"]
 
@@ -206,8 +209,8 @@ def one_house_loss(split, params, weight, value):
     layer, index = weight_index(weight)
     changed = params[layer].copy()
     changed[index] = value
-    prediction = network.forward(split.X_train[:1], **{**params, layer: changed})[1]
-    return float(np.mean((prediction - split.y_train[:1]) ** 2))
+    prediction = network.forward(split.X_train[OURS], **{**params, layer: changed})[1]
+    return float(np.mean((prediction - split.y_train[OURS]) ** 2))
 
 
 def test_the_weights_are_named_as_on_the_diagram():
@@ -219,7 +222,7 @@ def test_the_weights_are_named_as_on_the_diagram():
 def test_the_ratio_tends_to_backprops_gradient_as_h_shrinks(split, params, weight):
     explorer = NetworkNudge(split, params, weight=weight)
     layer, index = weight_index(weight)
-    gradient = network.backward(split.X_train[:1], split.y_train[:1], **params)[layer][index]
+    gradient = network.backward(split.X_train[OURS], split.y_train[OURS], **params)[layer][index]
     w = params[layer][index]
     gaps = []
     for eps in sorted(explorer.controls["eps"].options, reverse=True):
@@ -235,7 +238,7 @@ def test_the_ratio_tends_to_backprops_gradient_as_h_shrinks(split, params, weigh
 def test_the_default_is_w1_00_of_our_house_as_section_4_computes_it(nudge):
     status = nudge.update(eps=1)  # w1_00, eps = 1, as the notebook opens it
     assert "Nudging w1_00 = 0.0889 by ε = 1 " in status
-    assert bold_numbers(status)[1] == pytest.approx(-0.23083, abs=1e-5)  # section 4.4's −0.2308
+    assert bold_numbers(status)[1] == pytest.approx(-0.13728, abs=1e-5)  # section 4.4's −0.1373
 
 
 def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, params):
@@ -250,7 +253,7 @@ def test_the_secant_and_tangent_are_drawn_through_the_nudged_points(split, param
     tangent = next(line for line in explorer.left.get_lines() if line.get_label().startswith("tangent"))
     xs, ys = tangent.get_data()
     slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
-    assert slope == pytest.approx(network.backward(split.X_train[:1], split.y_train[:1], **params)["W2"][0, 0])
+    assert slope == pytest.approx(network.backward(split.X_train[OURS], split.y_train[OURS], **params)["W2"][0, 0])
     left, right = explorer.left.get_xlim()
     assert left < w0 < w1 < right and explorer.left.get_ylim()[1] > max(e0, e1)
     for eps in (0.0001, 2):  # the marker stays on the chart at both ends of the slider
@@ -316,14 +319,14 @@ def test_a_nudge_update_is_fast(nudge):
 def test_static_viewers_get_the_nudge_in_words(nudge):
     nudge.update(eps=0.001)
     bundle = nudge._repr_mimebundle_()
-    assert "<b>" not in bundle["text/plain"] and "ΔE / ε = -0.23081" in bundle["text/plain"]
+    assert "<b>" not in bundle["text/plain"] and "ΔE / ε = -0.13728" in bundle["text/plain"]
     assert len(bundle["image/png"]) > 1000
 
 
 # --- the stepper ------------------------------------------------------------------------------------------
 
 def test_every_step_shows_what_the_network_computes_and_nothing_ahead(stepper, split, params):
-    X, y = split.X_train[:1], split.y_train[:1]
+    X, y = split.X_train[OURS], split.y_train[OURS]
     expected = expected_values(X, y, params)
     pictures = set()
     for step in range(len(stepper.ops) + 1):
@@ -345,7 +348,7 @@ def test_every_step_shows_what_the_network_computes_and_nothing_ahead(stepper, s
 
 def test_the_prediction_is_also_shown_in_dollars(stepper, split, params):
     stepper.update(step=3)
-    prediction = network.forward(split.X_train[:1], **params)[1]
+    prediction = network.forward(split.X_train[OURS], **params)[1]
     assert usd(split.dollars(prediction)[0, 0]) in stepper.texts[("prediction", 0, 0)].get_text()
 
 
@@ -566,3 +569,41 @@ def test_a_slider_drag_calls_update(dashboard):
     dashboard.update(alpha=0.3, hidden=3, epochs=1000)
     dashboard.controls["epochs"].value = 200  # what a browser drag does
     assert "200 epochs" in dashboard.status.value and "200 epochs" in repr(dashboard)
+
+
+# --- guess first: the stepper's guess box ------------------------------------------------------------------
+
+def test_each_step_asks_for_the_value_it_then_shows(split, params):
+    stepper = BackpropStepper(split, params)
+    expected = expected_values(split.X_train[OURS], split.y_train[OURS], params)
+    for step, op in enumerate(stepper.ops, start=1):
+        assert stepper.guess.text.placeholder.startswith(GUESSED[op.name])
+        value = float(np.ravel(expected[op.name])[0])
+        stepper.guess.text.value = f"{value * 1.01:.6g}"  # worked out by hand, 1% off
+        status = stepper.next()
+        assert stepper.values["step"] == step and status.startswith("You said") and ": right (" in status
+        assert stepper.guess.text.value == ""  # emptied for the next guess
+    assert stepper.guess.text.placeholder == "the last step is shown"
+    assert stepper.next() is None and stepper.values["step"] == len(stepper.ops)  # no step past the end
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("", None),  # no guess: the step is just shown
+    ("3.5", "You said 3.5; it is 3.19."),
+    ("-3.19", "You said -3.19: the size is right, the sign is not (3.19)."),
+    ("3,19", "You said 3,19: right (3.19)."),  # a decimal comma
+    ("about 3", "“about 3” is not a number"),
+    ("<b>3</b>", "“&lt;b&gt;3&lt;/b&gt;” is not a number"),  # shown as typed, not as HTML
+])
+def test_the_verdict_on_a_guess_of_the_error_signal(split, params, typed, said):
+    stepper = BackpropStepper(split, params, step=4)  # next: ∂E/∂ŷ = 3.19 for our house
+    stepper.guess.text.value = typed
+    status = stepper.next()
+    assert "Step 5 of 11" in status and (said in status if said else not status.startswith(("You", "“")))
+    assert repr(stepper).split(": ", 1)[1].startswith(re.sub("<[^>]+>", "", status)[:20])  # static viewers too
+
+
+@pytest.mark.parametrize("typed, number", [("−0.23", -0.23), ("0,5", 0.5), ("1.5e-3", 0.0015), ("1 000", 1000.0),
+                                           ("1,000.5", None), ("x", None), ("", None)])
+def test_guesses_are_read_as_learners_type_them(typed, number):
+    assert parse_number(typed) == number

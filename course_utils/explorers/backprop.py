@@ -14,10 +14,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils import network
-from course_utils.data import FEATURE_NAMES, UNITS
+from course_utils.data import FEATURE_NAMES, OUR_HOUSE, UNITS
 from course_utils.descent import classify_run
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
+from course_utils.explorers.guessing import GuessBox
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
                                          dollar_axis, ink, new_figure, num, padded, plot_predicted_vs_actual,
@@ -41,12 +42,16 @@ SLOTS = {
     "d_W1": ("W1", -1, "∂E/∂w = {}", False),
     "d_b1": ("h", -3, "∂E/∂b1 = {}", False),
 }
+# What the guess box asks for before each step: the first entry of the operation's value, the one its
+# status line works out.
+GUESSED = {"z": "z₀", "hidden": "h₀", "prediction": "ŷ", "E": "E", "d_prediction": "∂E/∂ŷ", "d_W2": "∂E/∂w2₀₀",
+           "d_b2": "∂E/∂b2", "d_hidden": "∂E/∂h₀", "d_z": "∂E/∂z₀", "d_W1": "∂E/∂w1₀₀", "d_b1": "∂E/∂b1₀"}
 # The edges an operation sends values along, drawn thick while it is the current step.
 EDGES_USED = {"z": "W1", "prediction": "W2", "d_W2": "W2", "d_hidden": "W2", "d_W1": "W1"}
 
 
 def raw_text(value, unit):
-    """A feature in its own units: '1,158 sq ft', 'built 2004'."""
+    """A feature in its own units: '1,392 sq ft', 'built 1915'."""
     return f"built {value:.0f}" if unit == "year" else f"{value:,.0f} {unit}"
 
 
@@ -89,7 +94,7 @@ class NetworkNudge(Explorer):
     EPS_STOPS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
     SPAN = 4.0  # the error curve runs over the weight ± SPAN
 
-    def __init__(self, split, params, house=0, weight="w1_00", eps=1):
+    def __init__(self, split, params, house=OUR_HOUSE, weight="w1_00", eps=1):
         names = weight_names(*np.shape(params["W1"]))
         if weight not in names:
             raise ValueError(f"weight must be one of {', '.join(names)}; got {weight!r}")
@@ -174,7 +179,7 @@ class BackpropStepper(Explorer):
 
     remember_pictures = True  # a dozen steps, each drawn once
 
-    def __init__(self, split, params, house=0, step=0):
+    def __init__(self, split, params, house=OUR_HOUSE, step=0):
         self.X, self.y = split.X_train[house:house + 1], split.y_train[house:house + 1]
         self.params, self.split = params, split
         self.ops = trace(self.X, self.y, **params)
@@ -210,11 +215,24 @@ class BackpropStepper(Explorer):
         control = slider("step", 0, len(self.ops), 1, whole=True, width="300px")
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
-        forward.on_click(lambda _: self._control_moved("step", min(len(self.ops), self.values["step"] + 1)))
-        super().__init__(figure, {"step": control}, moving, start={"step": 0}, rows=[[back, forward, control]])
+        forward.on_click(lambda _: self.next())
+        self.guess = GuessBox()
+        super().__init__(figure, {"step": control}, moving, start={"step": 0},
+                         rows=[[back, forward, control], [self.guess.text]])
         for every in range(1, len(self.ops) + 1):  # each step drawn now, so that none waits when visited
             self.update(step=every)
         self.update(step=step)
+
+    def next(self):
+        """What next ▶ does: one step on, with the verdict on the learner's guess of the value it shows
+        first in the status line, which it returns (None at the last step)."""
+        step = self.values["step"] + 1
+        if step > len(self.ops):
+            return None
+        said = self.guess.verdict(float(np.ravel(self.ops[step - 1].value)[0]))
+        self._control_moved("step", step)
+        self.status_text = self.status.value = said + self.status_text
+        return self.status_text
 
     def _write_what_is_known(self, split):
         """Before step 1: the house's inputs, its actual price, and the network's weights and biases."""
@@ -260,6 +278,7 @@ class BackpropStepper(Explorer):
                 text.set_visible(done)
                 text.set(color=colour, weight="bold" if current else "normal")
                 text.get_bbox_patch().set_facecolor(FRESH if current else "white")
+        self.guess.ask(GUESSED[self.ops[step].name] if step < len(self.ops) else None)
         self.code_cursor.set_text(self._code(step - 1) if step else "")
         self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
         current = self.ops[step - 1] if step else None

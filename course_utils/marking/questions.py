@@ -286,25 +286,25 @@ QUESTIONS = {
         ], 1),
     ],
     "05_backpropagation": [
-        Question("bp-shared", "For our house ∂E/∂ŷ = +1.78. Hidden unit 2 outputs h_2 = 0.49 and feeds the "
+        Question("bp-shared", "For our house ∂E/∂ŷ = +3.19. Hidden unit 2 outputs h_2 = 0.358 and feeds the "
                  "output through w2_20 = −0.406. What are ∂E/∂w2_20 and ∂E/∂h_2?", [
-            ("∂E/∂w2_20 ≈ −0.72 and ∂E/∂h_2 ≈ +0.87",
+            ("∂E/∂w2_20 ≈ −1.30 and ∂E/∂h_2 ≈ +1.14",
              "That swaps them. ŷ = … + h_2·w2_20 + …, so nudging w2_20 moves ŷ by h_2 per unit: "
-             "∂E/∂w2_20 = h_2 · 1.78 ≈ +0.87, what came into the weight times the error signal. Nudging h_2 "
-             "moves ŷ by w2_20 per unit: ∂E/∂h_2 = w2_20 · 1.78 ≈ −0.72."),
-            ("∂E/∂w2_20 ≈ +0.87 and ∂E/∂h_2 ≈ −0.72",
-             "ŷ = … + h_2·w2_20 + …: nudging w2_20 moves ŷ by h_2 per unit, so ∂E/∂w2_20 = 0.49 × 1.78 ≈ +0.87 "
+             "∂E/∂w2_20 = h_2 · 3.19 ≈ +1.14, what came into the weight times the error signal. Nudging h_2 "
+             "moves ŷ by w2_20 per unit: ∂E/∂h_2 = w2_20 · 3.19 ≈ −1.30."),
+            ("∂E/∂w2_20 ≈ +1.14 and ∂E/∂h_2 ≈ −1.30",
+             "ŷ = … + h_2·w2_20 + …: nudging w2_20 moves ŷ by h_2 per unit, so ∂E/∂w2_20 = 0.358 × 3.19 ≈ +1.14 "
              "(what came into the weight times the error signal); nudging h_2 moves ŷ by w2_20 per unit, so "
-             "∂E/∂h_2 = 1.78 × (−0.406) ≈ −0.72 (section 4.2's −0.724 comes from the unrounded numbers). A "
+             "∂E/∂h_2 = 3.19 × (−0.406) ≈ −1.30 (section 4.2's −1.297 comes from the unrounded numbers). A "
              "negative weight flips the sign of the blame."),
-            ("Both +1.78: the output's error signal reaches every part unchanged",
+            ("Both +3.19: the output's error signal reaches every part unchanged",
              "The error signal is passed on, not copied: each link multiplies in its own slope. w2_20's link "
-             "multiplies by h_2 = 0.49, so ∂E/∂w2_20 ≈ +0.87; h_2's link multiplies by w2_20 = −0.406, so "
-             "∂E/∂h_2 ≈ −0.72."),
-            ("∂E/∂w2_20 ≈ +0.87 and ∂E/∂h_2 ≈ +0.72",
+             "multiplies by h_2 = 0.358, so ∂E/∂w2_20 ≈ +1.14; h_2's link multiplies by w2_20 = −0.406, so "
+             "∂E/∂h_2 ≈ −1.30."),
+            ("∂E/∂w2_20 ≈ +1.14 and ∂E/∂h_2 ≈ +1.30",
              "The sizes are right, but blame does not have the same sign for every hidden unit: "
-             "∂E/∂h_2 = 1.78 × w2_20, and w2_20 = −0.406 is negative. Raising h_2 would lower the price, and "
-             "so the error: ∂E/∂h_2 ≈ −0.72."),
+             "∂E/∂h_2 = 3.19 × w2_20, and w2_20 = −0.406 is negative. Raising h_2 would lower the price, and "
+             "so the error: ∂E/∂h_2 ≈ −1.30."),
         ], 1),
         Question("bp-sigmoid", "A hidden unit's output is h = 0.99 (its sigmoid is saturated). What happens to "
                  "the error signal on its way back through that unit?", [
@@ -324,16 +324,16 @@ QUESTIONS = {
              "unless the weights are large enough to make up for it (and large weights push units into "
              "saturation), it fades from layer to layer, one reason deep sigmoid networks learn slowly."),
         ], 2),
-        Question("bp-sign", "Before computing anything: for our house ŷ is too high (∂E/∂ŷ = +1.78), its living "
-                 "area is below average (x_0 = −0.69), and w2_00 = +0.753. What is the sign of ∂E/∂w1_00?", [
+        Question("bp-sign", "Before computing anything: for our house ŷ is too high (∂E/∂ŷ = +3.19), its living "
+                 "area is below average (x_0 = −0.23), and w2_00 = +0.753. What is the sign of ∂E/∂w1_00?", [
             ("Positive: the prediction is too high, so every weight should shrink",
              "A too-high prediction makes ∂E/∂ŷ positive, but each link on the way back multiplies in its own "
              "sign. x_0 is negative, so raising w1_00 lowers z_0, then h_0, then ŷ (w2_00 > 0), and the error "
              "falls: ∂E/∂w1_00 is negative, and gradient descent raises w1_00."),
             ("Negative: raising w1_00 lowers z_0 (x_0 < 0), so h_0, so ŷ (w2_00 > 0), so the error",
-             "Follow the signs of the links: ∂E/∂ŷ = +1.78, w2_00 = +0.753, the sigmoid's slope h(1 − h) is "
-             "always positive, and x_0 = −0.69. The product has one minus sign, so ∂E/∂w1_00 < 0 (section 4.4 "
-             "finds −0.231), and gradient descent raises w1_00."),
+             "Follow the signs of the links: ∂E/∂ŷ = +3.19, w2_00 = +0.753, the sigmoid's slope h(1 − h) is "
+             "always positive, and x_0 = −0.23. The product has one minus sign, so ∂E/∂w1_00 < 0 (section 4.4 "
+             "finds −0.137), and gradient descent raises w1_00."),
             ("It cannot be told without computing the numbers",
              "The size needs the numbers, the sign does not: multiply the signs of the links. ∂E/∂ŷ > 0, "
              "w2_00 > 0, the sigmoid's slope > 0 and x_0 < 0: one minus sign, so ∂E/∂w1_00 is negative."),

@@ -1,0 +1,60 @@
+"""Guess first, then look: a box where the learner types the value a stepper will show next, and the
+verdict once it is shown. Working a number out before seeing it is what makes it stick. Used by the
+steppers of 05_backpropagation and 06_deeper.
+
+    guess = GuessBox()
+    guess.ask("∂E/∂ŷ")           # before the step: what to work out
+    guess.verdict(3.1934)         # after it: "You said 3.2: right, ..." (and the box is emptied)
+"""
+import html
+
+import ipywidgets as widgets
+
+from course_utils.figures.common import num
+
+CLOSE = 0.02  # a guess within 2% counts as right: the diagram shows 4 digits, so hand sums drift a little
+
+
+class GuessBox:
+    """A text box for a guess of the next value, and the verdict on it once that value is shown."""
+
+    def __init__(self):
+        self.text = widgets.Text(description="your guess", placeholder="",
+                                 style={"description_width": "initial"}, layout=widgets.Layout(width="300px"))
+
+    def ask(self, what):
+        """Name the value the next step shows, or say that the stepper is at its end (what=None)."""
+        self.text.placeholder = f"{what}, then next ▶" if what else "the last step is shown"
+
+    def verdict(self, value):
+        """The learner's guess judged against `value`, in one sentence ('' if the box was left empty); the
+        box is emptied for the next guess."""
+        typed, self.text.value = self.text.value.strip(), ""
+        if not typed:
+            return ""
+        shown = html.escape(typed)
+        guess = parse_number(typed)
+        if guess is None:
+            return f"“{shown}” is not a number: type one such as −0.23 or 1.5e-3. "
+        if close(guess, value):
+            return f"You said {shown}: right ({num(value)}). "
+        if close(-guess, value):
+            return f"You said {shown}: the size is right, the sign is not ({num(value)}). "
+        return f"You said {shown}; it is {num(value)}. "
+
+
+def parse_number(typed):
+    """The number in what the learner typed, or None: '−0.23' (a typographic minus), '0,5' (a decimal
+    comma) and '1.5e-3' all count."""
+    text = typed.replace("−", "-").replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def close(guess, value):
+    """Within CLOSE of the value (or 0.0005 of it, for values near zero)."""
+    return abs(guess - value) <= max(CLOSE * abs(value), 5e-4)
