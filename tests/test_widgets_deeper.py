@@ -251,6 +251,7 @@ def test_a_blow_up_is_said_and_drawn(depth):
     step = len(losses)
     assert said_in_06("blows up only with 8, within a few dozen steps") and 10 < step < 100
     assert f"<b>blew up at step {step}</b>" in status and depth.warning.get_text() == f"blew up at step {step}"
+    assert descent.BLOW_UP == 1e8 and "the loss passed a hundred million times its starting value" in status
     assert np.allclose(depth.loss_line.get_ydata(), np.sqrt(losses) * depth.std)  # drawn up to the blow-up
     for layers in (1, 7):  # 06: "blows up only with 8"
         assert depth.update(depth=layers, activation="tanh", scale=2.0) and depth.warning.get_text() == ""

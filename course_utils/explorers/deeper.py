@@ -442,8 +442,8 @@ class DepthExplorer(Explorer):
                 f"multiplies the signal by {_spread(study.through_weights)} through the weights and "
                 f"{_spread(study.through_slopes)} through the slopes.")
         if study.diverged_at is not None:
-            return text + (f" Training <b>blew up at step {study.diverged_at}</b>: the loss passed a million times "
-                           "its starting value (or overflowed).")
+            return text + (f" Training <b>blew up at step {study.diverged_at}</b>: the loss passed a hundred "
+                           "million times its starting value (or overflowed).")
         return (text + f" After 100 steps the RMSE went from {usd(rmse[0])} to <b>{usd(rmse[-1])}</b> (the best "
                 f"plane through these houses, no hidden layer: {usd(self.plane_rmse)}).")
 
