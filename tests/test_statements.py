@@ -563,3 +563,18 @@ def test_06_the_engine_is_as_long_as_06_says():
     assert said("06_deeper", f"""all in `course_utils/autodiff.py` ({lines_of_code(text, tree, tree)} lines of code,
         docstrings, comments and blank lines aside; the local rules take {rules} of them and the `Tensor` class
         {lines_of_code(text, tree, named["Tensor"])}; open it)""")
+
+
+def test_06_the_graph_stepper_house_is_05s_first_training_house():
+    """06, section 2: the one-input graph's default x and y are the first training house's, standardised
+    on living area alone, as 06 says."""
+    import inspect
+    from course_utils.explorers.deeper import one_house_graph
+    area_only = data.house_split(["Gr_Liv_Area"])
+    defaults = inspect.signature(one_house_graph).parameters
+    x, y = area_only.X_train[0, 0], area_only.y_train[0, 0]
+    area = area_only.x_scaler.unscale(area_only.X_train[:1])[0, 0]
+    price = area_only.dollars(area_only.y_train[:1])[0, 0]
+    assert (defaults["x"].default, defaults["y"].default) == (round(x, 2), round(y, 2))
+    assert said("06_deeper", f"""The house is 05's first training house: its {area:,.0f} sq ft are $x = {x:.2f}$, and
+        its price, {usd(price, 0)}, is $y = {y:.2f}$.""")

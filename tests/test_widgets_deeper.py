@@ -331,3 +331,34 @@ def test_moving_a_control_there_and_back_shows_the_same_picture(graph, speed, de
     if explorer is graph:
         graph.update(step=8)  # before e's gate the two ways of meeting look the same: nothing has met yet
     check_there_and_back(explorer, control, values)
+
+
+# --- guess first: the graph stepper's guess box ------------------------------------------------------------
+
+@pytest.mark.parametrize("paths_meet", ["add", "overwrite"])
+def test_the_graph_stepper_asks_for_each_value_it_then_shows(paths_meet):
+    """Each step asks for ∂E/∂E, then for the gradient of the gate's weight or first input; the value asked
+    for is the one the step writes, checked against autodiff (with add) or half of it (overwrite: e keeps
+    one of its two signals, and every gradient before it halves)."""
+    stepper = GraphStepper(paths_meet=paths_meet)
+    E = explorers.one_house_graph()
+    E.backward()
+    exact = {tensor.name: float(tensor.grad) for tensor in autodiff.topological_order(E)}
+    share = 1.0 if paths_meet == "add" else 0.5
+    asked = []
+    for step in range(1, len(stepper.tape) + 2):
+        name = stepper.guess.text.placeholder.split(",")[0]
+        value = exact[name.removeprefix("∂E/∂")] * (share if step > 1 else 1.0) if name != "∂E/∂E" else 1.0
+        stepper.guess.text.value = f"{value:.4g}"
+        status = stepper.next()
+        assert f"Step {step} of" in status and ": right (" in status, (step, name, status)
+        asked.append(name)
+    assert asked == ["∂E/∂E", "∂E/∂e", "∂E/∂p", "∂E/∂q", "∂E/∂w2", "∂E/∂z", "∂E/∂a", "∂E/∂w1"]
+    assert stepper.next() is None and stepper.guess.text.placeholder == "the last step is shown"
+
+
+def test_a_wrong_guess_of_where_paths_meet_is_told_the_sum():
+    stepper = GraphStepper(step=1)  # next: E's multiply gate sends e to both of its inputs, which are e
+    stepper.guess.text.value = num(stepper.value_of["e"])  # one path only: the usual mistake
+    status = stepper.next()
+    assert status.startswith(f"You said {num(stepper.value_of['e'])}; it is {num(2 * stepper.value_of['e'])}.")

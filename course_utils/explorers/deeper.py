@@ -16,6 +16,7 @@ import numpy as np
 from course_utils import autodiff, deep, gradcheck
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
+from course_utils.explorers.guessing import GuessBox
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, ink, new_figure,
                                          num, usd)
 from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
@@ -91,11 +92,12 @@ class GraphStepper(Explorer):
         back, forward = widgets.Button(description="◀ back"), widgets.Button(description="next ▶")
         last = len(self.tape) + 1
         back.on_click(lambda _: self._control_moved("step", max(0, self.values["step"] - 1)))
-        forward.on_click(lambda _: self._control_moved("step", min(last, self.values["step"] + 1)))
+        forward.on_click(lambda _: self.next())
+        self.guess = GuessBox()
         self.every_moving = [*self.gradient_texts.values(), *self.highlights.values(), *self.gate_rings.values(),
                              self.meeting, self.start_label, self.mode]
         super().__init__(figure, controls, self.every_moving, start={"step": 0, "paths_meet": "add"},
-                         rows=[[back, forward, controls["step"]], [controls["paths_meet"]]])
+                         rows=[[back, forward, controls["step"]], [self.guess.text, controls["paths_meet"]]])
         for meet in ("add", "overwrite"):  # every picture drawn now, so that none waits when visited
             for every in range(last + 1):
                 self.update(step=every, paths_meet=meet)
@@ -140,7 +142,34 @@ class GraphStepper(Explorer):
                                color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
         self.mode = ax.text(9.4, -0.1, "", ha="right", va="bottom", fontsize=8.5)  # which way paths meet, always
 
+    def asked(self, step, paths_meet):
+        """The value step `step` shows and the guess box asks for: ∂E/∂E, then, once a gate has sent its
+        signals, the gradient of its weight if it has one, else of its first input (e's, after E = e · e,
+        is the sum of two). Returns (its name, its value), or None past the last step."""
+        if step == 1:
+            return "∂E/∂E", 1.0
+        if not 1 < step <= len(self.tape) + 1:
+            return None
+        grads, _ = walk_back(self.tape, self.value_of, step - 1, paths_meet)
+        inputs = self.tape[len(self.tape) - (step - 1)][2]
+        name = next((name for name in inputs if name.startswith("w")), inputs[0])
+        return f"∂E/∂{name}", grads[name]
+
+    def next(self):
+        """What next ▶ does: one step on, with the verdict on the learner's guess of the value it shows
+        first in the status line, which it returns (None at the last step)."""
+        step = self.values["step"] + 1
+        asked = self.asked(step, self.values["paths_meet"])
+        if asked is None:
+            return None
+        said = self.guess.verdict(asked[1])
+        self._control_moved("step", step)
+        self.status_text = self.status.value = said + self.status_text
+        return self.status_text
+
     def draw(self, step, paths_meet):
+        asked = self.asked(step + 1, paths_meet)
+        self.guess.ask(asked[0] if asked else None)
         gates = max(0, step - 1)
         grads, sent = walk_back(self.tape, self.value_of, gates, paths_meet)
         current = len(self.tape) - gates  # the gate this step went through, if any
