@@ -414,6 +414,7 @@ CONTROL_KIND = """element => ({
     slider: element.classList.contains('noUi-handle'),
     atEnd: element.getAttribute('aria-valuenow') === element.getAttribute('aria-valuemax'),
     selected: element.classList.contains('mod-active'),
+    textbox: element.tagName === 'INPUT' && element.type === 'text',
     text: element.innerText || element.value || '',
     focused: element === document.activeElement})"""
 
@@ -442,11 +443,29 @@ def use_by_keyboard(page, control, picture):
                            arg=[picture.element_handle(), old], timeout=30_000)
 
 
+def guess_by_keyboard(page, box, textbox, picture, number):
+    """Type a guess into a stepper's guess box, press its next ▶ with the keyboard, and read the verdict
+    in the status line. Returns what did not work, in words."""
+    page.keyboard.type("0.5")
+    forward = box.locator("button", has_text="next")
+    forward.focus()
+    use_by_keyboard(page, forward, picture)
+    try:  # the verdict comes in the status line's own update, just after the picture's
+        box.locator(".course-status", has_text="You said 0.5").wait_for(timeout=10_000)
+        problems = []
+    except Exception:
+        status = box.locator(".course-status").first.inner_text()
+        problems = [f"explorer {number}: no verdict on a typed guess: {status[:80]!r}"]
+    textbox.focus()  # Tab goes on from the guess box to the controls after it
+    return problems
+
+
 def every_control_by_keyboard(page):
     """Go through every explorer with the keyboard alone: from its first control, Tab reaches each of
     the others in turn, and each one used (a slider stepped, a button pressed) draws a new picture. A
     selected toggle is passed over (pressing it changes nothing), and a "back" button is pressed after
-    "next" (at the first step there is nothing to go back to). Returns what did not work, in words."""
+    "next" (at the first step there is nothing to go back to). In a stepper's guess box a guess is typed,
+    and next ▶ then shows the verdict on it. Returns what did not work, in words."""
     problems = []
     for number, box in enumerate(explorer_boxes(page)):
         picture, controls = box.locator(".widget-image").first, box.locator(CONTROLS)
@@ -460,7 +479,9 @@ def every_control_by_keyboard(page):
                 problems.append(f"explorer {number}: Tab does not reach control {index}")
                 control.focus()
             kind = control.evaluate(CONTROL_KIND)
-            if "back" in kind["text"]:
+            if kind["textbox"]:
+                problems += guess_by_keyboard(page, box, control, picture, number)
+            elif "back" in kind["text"]:
                 later.append(control)
             elif not kind["selected"]:
                 use_by_keyboard(page, control, picture)
