@@ -56,6 +56,7 @@ The explorers (ipywidgets over one reused figure), course_utils/explorers/:
     explorers.deeper         06's graph stepper, speed and depth explorers
     explorers.ahead          work done ahead in a second process (the dashboard's and the depth explorer's)
     explorers.tracing        the backprop stepper's tracing: network's backward pass run line by line
+    explorers.guessing       the steppers' guess box: type the next value, then see it
     explorers.quiz           the "check your understanding" quiz: the questions as clickable choices
 
 `import course_utils` loads only the maths named above it (losses, descent, gradcheck, linear, network:
