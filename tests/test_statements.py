@@ -53,14 +53,14 @@ def test_04_says_rmse_where_it_means_rmse_and_gives_the_median_misses():
         ("three", ["Gr_Liv_Area", "Year_Built", "Garage_Cars"])]}
     rmse = {name: np.sqrt(np.mean(miss ** 2)) for name, miss in misses.items()}
     median = {name: np.median(miss) for name, miss in misses.items()}
-    assert said("04_dot_product", f"""living area and garage alone reach an RMSE of {usd(rmse["two"])}; adding
-        bedrooms and baths brings that down by {usd(rmse["two"] - rmse["four"])}, adding the year built instead
-        by {usd(rmse["two"] - rmse["three"])}. So, each at its best weights, the four features above reach
-        {usd(rmse["four"])} and these three {usd(rmse["three"])}: about {usd(rmse["four"] - rmse["three"], -3)}
-        better""")
-    assert said("04_dot_product", f"""An RMSE is not the miss of a typical house (notebook 01): half the houses
-        are missed by less than {usd(median["two"])} with area and garage, {usd(median["four"])} with the four,
-        {usd(median["three"])} with these three.""")
+    for name, features in [("two", "living area, garage"), ("four", "the four above"),
+                           ("three", "the explorer's three")]:  # the optional box's table, one row each
+        assert said("04_dot_product", f"| {features} | {usd(rmse[name])} | {usd(median[name])} |")
+    assert said("04_dot_product", f"""Starting from area and garage, adding bedrooms and baths lowers the RMSE
+        by {usd(rmse["two"] - rmse["four"])}, adding the year built instead by {usd(rmse["two"] - rmse["three"])}:
+        the three beat the four by about {usd(rmse["four"] - rmse["three"], -3)}, with one slider fewer.""")
+    assert said("04_dot_product", """An RMSE is not the miss of a typical house (notebook 01): the median miss, in
+        the last column, is less than half of it.""")
     assert all(median[name] < rmse[name] / 2 for name in misses)  # the RMSE is far from a typical miss
     assert not re.search(r"miss(es)? by \S+ on a typical house", markdown("04_dot_product"))
 
