@@ -2,6 +2,7 @@
 (the cases are in hostile.py); every verdict is about the function it was given and nothing else: the
 processes behind a check are stopped before it answers, and nothing a function does to the process it
 runs in changes a later verdict (marking/sandbox.py explains how)."""
+import contextlib
 import json
 import os
 import pickle
@@ -19,7 +20,7 @@ import pytest
 
 import hostile
 from course_utils import check, hint, losses, solution
-from course_utils.marking import checking, messages, plain, sandbox
+from course_utils.marking import checking, messages, plain, processes, sandbox
 from course_utils.marking.judging import CheckResult
 from hostile import HOSTILE
 
@@ -562,6 +563,36 @@ def test_ram_a_function_fills_in_a_folder_of_dev_shm_is_counted_and_freed():
         print(json.dumps([r.passed, r.message, left]))
     """)
     assert not out[0] and "memory" in out[1] and not out[2], out
+
+
+# A second check running meanwhile, or the kernel's own thread, may have new files in /dev/shm of the
+# same user while a check ends: the sweep leaves those some process still holds (open, or only mapped).
+@pytest.mark.skipif(not processes.LINUX, reason="/proc tells who holds a file only on Linux")
+def test_the_sweep_of_dev_shm_leaves_files_another_process_holds(tmp_path):
+    import mmap
+    before = processes.shm_files()
+    base = f"/dev/shm/course-sweep-{os.getpid()}"
+    held, mapped_folder, loose = f"{base}-held", f"{base}-folder", f"{base}-loose"
+    os.mkdir(mapped_folder)
+    for path in (held, f"{mapped_folder}/inside", loose):
+        Path(path).write_bytes(b"x" * 4096)
+    for path in (held, mapped_folder, f"{mapped_folder}/inside", loose):
+        os.chown(path, processes.runner_user(), -1)  # the runner's, as a check's file would be
+    handle = open(held, "rb")  # held open
+    with open(f"{mapped_folder}/inside", "r+b") as inside:
+        mapping = mmap.mmap(inside.fileno(), 4096)  # held only as a mapping once the file is closed
+    try:
+        processes.remove_new_shm_files(before)
+        assert os.path.exists(held) and os.path.exists(f"{mapped_folder}/inside") and not os.path.exists(loose)
+    finally:
+        handle.close()
+        mapping.close()
+        for path in (held, f"{mapped_folder}/inside", loose):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        os.rmdir(mapped_folder)
+    processes.remove_new_shm_files(before)  # nothing held now: nothing of them is left to find
+    assert not any(path.startswith(base) for path in processes.shm_files())
 
 
 # 8. A function that SIGSTOPs the checking process (and its judge): check waits TIME_LIMIT, then

@@ -144,11 +144,33 @@ def shm_files():
     return files
 
 
+def shm_in_use():
+    """The paths in /dev/shm that a running process holds open or mapped (on Linux; elsewhere none)."""
+    held = set()
+    for pid in os.listdir("/proc") if LINUX else ():
+        if not pid.isdigit():
+            continue
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
+            held.update(line.split(None, 5)[5].strip().removesuffix(" (deleted)") for line in maps
+                        if f" {SHM}/" in line)
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    held.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    return {path for path in held if path.startswith(f"{SHM}/")}
+
+
 def remove_new_shm_files(before):
     """Remove the files and folders a check's processes wrote in /dev/shm: they are memory, and nothing else
-    frees it. (Those of the same user made meanwhile by another program go too: /dev/shm says not who made
-    them.)"""
-    for path in sorted(set(shm_files()) - set(before)):  # a folder before what is in it
+    frees it. Called once the check's processes are gone, so a new file that a process still holds open or
+    mapped is another program's (a second check running meanwhile, say, or the kernel's own thread), and
+    stays, with the folder it is in. (A new file of the same user that nobody holds goes, whoever made it:
+    /dev/shm says not who made it.)"""
+    new = sorted(set(shm_files()) - set(before))  # a folder before what is in it
+    held = shm_in_use() if new else set()  # reading every process's files takes milliseconds: only if needed
+    for path in new:
+        if path in held or any(other.startswith(path + os.sep) for other in held):
+            continue
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
