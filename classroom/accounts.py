@@ -102,10 +102,16 @@ def _remove_system_v(uid):
 
 
 def remove_folder(folder):
-    """A folder and everything in it, however deep, never following a link nor leaving its file system."""
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
+    """A folder and everything in it, however deep, never following a link nor leaving its file system,
+    within LEFTOVERS_TIME. Returns True if it is gone."""
+    try:
         subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LEFTOVERS_TIME)
+    except subprocess.TimeoutExpired:
+        return not os.path.lexists(folder)  # given up: no slower walk after it, which would have no limit
+    except OSError:
+        pass  # no rm at all
     if os.path.lexists(folder):  # no GNU rm here: Python's own, for folders of an ordinary depth
         with contextlib.suppress(RecursionError):
             shutil.rmtree(folder, ignore_errors=True)
+    return not os.path.lexists(folder)

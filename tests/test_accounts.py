@@ -168,3 +168,23 @@ def test_a_find_stopped_early_is_told_and_does_not_skip_the_other_shared_folders
         shutil.rmtree(tools)
         if left:
             shutil.rmtree(left, ignore_errors=True)
+
+
+def test_a_removal_that_runs_out_of_time_is_given_up_not_walked_again(tmp_path, monkeypatch):
+    """When rm takes longer than LEFTOVERS_TIME (a folder of millions of entries), remove_folder stops and
+    says so; Python's walk, which has no time limit, is only for a machine without GNU rm."""
+    folder = tmp_path / "huge"
+    (folder / "inside").mkdir(parents=True)
+    walks = []
+    monkeypatch.setattr(accounts.shutil, "rmtree", lambda path, **_: walks.append(path))
+
+    def rm_too_slow(command, **options):
+        raise accounts.subprocess.TimeoutExpired(command, options["timeout"])
+    monkeypatch.setattr(accounts.subprocess, "run", rm_too_slow)
+    assert accounts.remove_folder(folder) is False and walks == [] and folder.exists()
+
+    def no_rm(command, **options):
+        raise FileNotFoundError("rm")
+    monkeypatch.undo()  # the real rmtree again, and no rm
+    monkeypatch.setattr(accounts.subprocess, "run", no_rm)
+    assert accounts.remove_folder(folder) is True and not folder.exists()
