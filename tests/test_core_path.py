@@ -1,7 +1,8 @@
 """The core path through each notebook: what a beginner reads on a first pass, every optional part
-skipped. An optional part is a markdown cell that starts with OPTIONAL_BOX (with the code cells right after
-it that start with "# Optional"), or everything under a heading that ends with OPTIONAL_HEADING, up to the
-next heading of its level or above. Answers folded into <details> are not read until opened.
+skipped. An optional part is a markdown cell that starts with OPTIONAL_BOX, quoted whole so that it shows
+as a box with a visible end (with the code cells right after it that start with "# Optional"), or
+everything under a heading that ends with OPTIONAL_HEADING, up to the next heading of its level or above.
+Answers folded into <details> are not read until opened.
 
 Tested here: the core path's cells stay short, optional code belongs to an optional box, and each
 notebook's time line (core path and everything) is the one the README's table gives."""
@@ -13,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-OPTIONAL_BOX = "**Optional, skip on a first pass:**"
+OPTIONAL_BOX = "> **Optional, skip on a first pass:**"
 OPTIONAL_HEADING = "*(optional, skip on a first pass)*"
 MOST_WORDS = 170  # "keep a cell under about 150 words"; formulas and code names count as words here
 # From these headings on, a notebook's cells are for reading once at the end, not steps of the path.
@@ -74,6 +75,15 @@ def core_path(path):
 def test_the_core_paths_cells_are_short(path):
     long = [(index, words_read(text)) for index, text in core_path(path) if words_read(text) > MOST_WORDS]
     assert long == [], f"core-path cells over {MOST_WORDS} words (cell, words)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_each_optional_box_is_quoted_whole(path):
+    """A box is a quote (every line starts with ">"), so it shows with a bar down its side to its end."""
+    for index, (cell, _) in enumerate(parts(path)):
+        text = source(cell)
+        if cell["cell_type"] == "markdown" and OPTIONAL_BOX.removeprefix("> ") in text:
+            assert text.startswith(OPTIONAL_BOX) and all(line.startswith(">") for line in text.splitlines()), index
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

@@ -577,7 +577,7 @@ def test_each_step_asks_for_the_value_it_then_shows(split, params):
     stepper = BackpropStepper(split, params)
     expected = expected_values(split.X_train[OURS], split.y_train[OURS], params)
     for step, op in enumerate(stepper.ops, start=1):
-        assert stepper.guess.text.placeholder.startswith(GUESSED[op.name])
+        assert stepper.guess.text.description == f"your guess of {GUESSED[op.name]} (line {step})"
         value = float(np.ravel(expected[op.name])[0])
         stepper.guess.text.value = f"{value * 1.01:.6g}"  # worked out by hand, 1% off
         status = stepper.next()

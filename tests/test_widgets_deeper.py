@@ -347,7 +347,8 @@ def test_the_graph_stepper_asks_for_each_value_it_then_shows(paths_meet):
     share = 1.0 if paths_meet == "add" else 0.5
     asked = []
     for step in range(1, len(stepper.tape) + 2):
-        name = stepper.guess.text.placeholder.split(",")[0]
+        name = stepper.guess.text.description.removeprefix("your guess of ").removesuffix(" with the bug")
+        assert stepper.guess.text.description.endswith(" with the bug") == (paths_meet == "overwrite" and step > 1)
         value = exact[name.removeprefix("∂E/∂")] * (share if step > 1 else 1.0) if name != "∂E/∂E" else 1.0
         stepper.guess.text.value = f"{value:.4g}"
         status = stepper.next()

@@ -278,7 +278,7 @@ class BackpropStepper(Explorer):
                 text.set_visible(done)
                 text.set(color=colour, weight="bold" if current else "normal")
                 text.get_bbox_patch().set_facecolor(FRESH if current else "white")
-        self.guess.ask(GUESSED[self.ops[step].name] if step < len(self.ops) else None)
+        self.guess.ask(f"{GUESSED[self.ops[step].name]} (line {step + 1})" if step < len(self.ops) else None)
         self.code_cursor.set_text(self._code(step - 1) if step else "")
         self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
         current = self.ops[step - 1] if step else None

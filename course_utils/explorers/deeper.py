@@ -153,7 +153,7 @@ class GraphStepper(Explorer):
         grads, _ = walk_back(self.tape, self.value_of, step - 1, paths_meet)
         inputs = self.tape[len(self.tape) - (step - 1)][2]
         name = next((name for name in inputs if name.startswith("w")), inputs[0])
-        return f"∂E/∂{name}", grads[name]
+        return f"∂E/∂{name}" + (" with the bug" if paths_meet == "overwrite" else ""), grads[name]
 
     def next(self):
         """What next ▶ does: one step on, with the verdict on the learner's guess of the value it shows

@@ -3,7 +3,7 @@ verdict once it is shown. Working a number out before seeing it is what makes it
 steppers of 05_backpropagation and 06_deeper.
 
     guess = GuessBox()
-    guess.ask("∂E/∂ŷ")           # before the step: what to work out
+    guess.ask("∂E/∂ŷ (line 5)")  # before the step: what to work out
     guess.verdict(3.1934)         # after it: "You said 3.2: right, ..." (and the box is emptied)
 """
 import html
@@ -20,11 +20,13 @@ class GuessBox:
 
     def __init__(self):
         self.text = widgets.Text(description="your guess", placeholder="",
-                                 style={"description_width": "initial"}, layout=widgets.Layout(width="300px"))
+                                 style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
 
     def ask(self, what):
-        """Name the value the next step shows, or say that the stepper is at its end (what=None)."""
-        self.text.placeholder = f"{what}, then next ▶" if what else "the last step is shown"
+        """Name the value the next step shows beside the box (it stays in view while the learner types), or
+        say that the stepper is at its end (what=None)."""
+        self.text.description = f"your guess of {what}" if what else "your guess"
+        self.text.placeholder = "type it, then press next ▶" if what else "the last step is shown"
 
     def verdict(self, value):
         """The learner's guess judged against `value`, in one sentence ('' if the box was left empty); the

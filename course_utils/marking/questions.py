@@ -425,6 +425,20 @@ QUESTIONS = {
              "Signals that meet are added, not multiplied: each path's effect on E adds to the other's. "
              "0.5 + 0.5 = 1.0 = 2e, the slope of e²."),
         ], 1),
+        Question("deep-framework", "In PyTorch, what does loss.backward() do?", [
+            ("It updates the weights, a step against each gradient",
+             "That is optimizer.step(). loss.backward() only computes the gradients: it walks the graph that "
+             "the forward pass recorded from the loss back, applies each operation's local rule, and adds "
+             "the results into each tensor's .grad."),
+            ("It walks the recorded graph from the loss back, applying each operation's rule and adding the "
+             "results into each tensor's .grad",
+             "Exactly our Tensor.backward: a topological order, the local rules, sums where paths meet. "
+             "PyTorch also adds to whatever .grad held before, which is why training loops call "
+             "optimizer.zero_grad() first."),
+            ("It computes the gradients numerically, nudging each weight",
+             "That would need two forward passes per parameter, far too slow for a real network. It walks the "
+             "graph that the forward pass recorded, applying each operation's local rule: backpropagation."),
+        ], 1),
         Question("deep-speed", "A network has 1,000,000 parameters. How many forward passes does one numerical "
                  "gradient take, and what does backprop take?", [
             ("About 2,000,000 forward passes; backprop, one forward and one backward pass",
@@ -454,20 +468,6 @@ QUESTIONS = {
              "Layer 1 has 16 weights against the output layer's 8, and a weight's gradient does not shrink "
              "because it has neighbours. It shrinks because the signal reaching layer 1 has been multiplied "
              "by about 0.2 (the slopes) times the weights' factor at each of eight steps."),
-        ], 1),
-        Question("deep-framework", "In PyTorch, what does loss.backward() do?", [
-            ("It updates the weights, a step against each gradient",
-             "That is optimizer.step(). loss.backward() only computes the gradients: it walks the graph that "
-             "the forward pass recorded from the loss back, applies each operation's local rule, and adds "
-             "the results into each tensor's .grad."),
-            ("It walks the recorded graph from the loss back, applying each operation's rule and adding the "
-             "results into each tensor's .grad",
-             "Exactly our Tensor.backward: a topological order, the local rules, sums where paths meet. "
-             "PyTorch also adds to whatever .grad held before, which is why training loops call "
-             "optimizer.zero_grad() first."),
-            ("It computes the gradients numerically, nudging each weight",
-             "That would need two forward passes per parameter, far too slow for a real network. It walks the "
-             "graph that the forward pass recorded, applying each operation's local rule: backpropagation."),
         ], 1),
     ],
 }
