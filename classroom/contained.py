@@ -37,6 +37,7 @@ import psutil
 import zmq
 from jupyter_client import KernelManager
 
+from classroom import cgroups
 from classroom.accounts import account_processes, remove_folder, remove_leftovers, stop_account
 from course_utils.marking import processes, sandbox
 
@@ -125,7 +126,9 @@ def network_cut():
 
 def account_command(uid, hidden=(), kept=()):
     """What goes before a command to run it as the account uid: in no group, never to gain powers again (no
-    set-user-id program works), with at most PROCESSES processes. Where namespaces() allows, with no network,
+    set-user-id program works), with at most PROCESSES processes, and where cgroups are available in a
+    control group of its own (cgroups.py: one CPU, a memory limit that counts tmpfs and memfd files, the
+    same process cap; removed once the account is stopped). Where namespaces() allows, with no network,
     seeing no process but its own (not the grader's command line), /dev/shm, /tmp, /var/tmp and /run/lock its
     own and capped, and the `hidden` folders empty and closed; the kernel of such a namespace takes every
     process in it down with it. Root only (setpriv)."""
@@ -137,10 +140,10 @@ def account_command(uid, hidden=(), kept=()):
     prlimit = shutil.which("prlimit")  # util-linux's too; the account, no longer root, cannot raise it
     if prlimit:
         account = [prlimit, f"--nproc={PROCESSES}:{PROCESSES}", "--", *account]
-    unshare = shutil.which("unshare")
+    unshare, group = shutil.which("unshare"), cgroups.join_command(uid, processes=PROCESSES)
     if namespaces() == "all":
-        return [unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *kept, "--", *account]
-    return [unshare, "--net", "--", *account] if namespaces() == "network" else account
+        return [*group, unshare, *ALL, "/bin/sh", "-c", JAIL, "jail", *hidden, "--", *kept, "--", *account]
+    return [*group, *([unshare, "--net", "--"] if namespaces() == "network" else []), *account]
 
 
 def _needed(run_folder):
@@ -267,6 +270,7 @@ class Judge:
         self.checking.stop()
         if self.uid is not None:
             stop_account(self.uid)  # also when no checking process was ever started
+            cgroups.remove(self.uid)
             remove_leftovers(self.uid)
         remove_own_folder(self.home)
 
@@ -326,6 +330,8 @@ class ContainedKernel:
             processes.kill_tree(self.process.pid)
         with contextlib.suppress(Exception):
             self.manager.shutdown_kernel(now=True)  # waits for it, removes its sockets and connection file
+        if self.uid is not None:
+            cgroups.remove(self.uid)  # once the kernel's first process, the grader's child, is waited for
         self.client.stop_channels()
         self.context.term()
 

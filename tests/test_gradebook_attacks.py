@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from classroom import contained
+from classroom import cgroups, contained
 from test_gradebook import ROOT, RUN, course_notebook, hand_in, right, short_01, wrong
 
 TIME_LIMIT = 20
@@ -440,6 +440,7 @@ def test_a_folder_kept_from_tmp_is_there_in_the_jail_and_nothing_else_of_the_mac
     finally:
         shutil.rmtree(top)
         shutil.rmtree(other)
+        cgroups.remove(uid)  # the account's control group, where the machine has them
 
 
 def test_a_kernel_that_says_it_could_not_send_a_function_gets_wrong_not_could_not_grade(judged):
