@@ -789,3 +789,9 @@ def blind_two_w3_from_weighted_sum(X, y, W1, b1, W2, b2, W3, b3):
     grads = _two_grads(X, hidden1, hidden2, d_prediction, d_z2, d_z1)
     grads["W3"] = z2.T @ d_prediction
     return grads
+
+
+# The second batch, written after the tables had grown for this one, counts with it.
+from learner_answers_blind2 import BLIND2  # noqa: E402 (the first batch is complete above)
+
+BLIND += BLIND2

@@ -773,9 +773,9 @@ def _no_strangers(order, grads):
 
 def _gates_backward(w, x, y, paths=2, p_slope=1, w_slope="x", d_e="paths", chained=True):
     """squared_error_backward with one step done wrong: one path counted, p's slope, w's slope, something
-    else passed back as dE/de (E's value, 2p), or each step's own slope alone or added (chained)."""
+    else passed back as dE/de (E's value, twice it, 2p), or each step's own slope alone or added (chained)."""
     e = w * x - y
-    grad_e = {"E": e * e, "2p": 2 * w * x, "2": 2.0 + 0 * e, "paths": paths * e}[d_e]
+    grad_e = {"E": e * e, "2E": 2 * e * e, "2p": 2 * w * x, "2": 2.0 + 0 * e, "paths": paths * e}[d_e]
     slope_w = {"x": x, "w": w, "1": 1.0, "y": y, "1/x": 1 / x}[w_slope]
     if chained == "added":
         return {"e": grad_e, "p": grad_e + p_slope, "w": grad_e + p_slope + slope_w}
@@ -795,20 +795,24 @@ def _two_hidden_case(rng, n=5, d=3, h1=4, h2=2):
 
 def _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, factor=2, average=True, slope2=True, slope1=True,
                         slope_between=True, bias="sum", W2_input="hidden1", W1_input="X", W3_input="hidden2",
-                        transposed=(), slopes="sigmoid", transpose_W2=True, skip_layer2=False, W2_signal="d_z2"):
+                        transposed=(), slopes="sigmoid", transpose_W2=True, skip_layer2=False, W2_signal="d_z2",
+                        layer2="sigmoid", loss="squared", b1_axis=0):
     """backward_two_hidden with one thing changed: the signal's factor or mean, a layer's slope left out
     (slope_between=False: layer 1 gets the signal from W3 and W2 without layer 2's slope), slopes of the
     wrong kind, the signal sent back through W2 untransposed or straight from W3 to layer 1, the wrong input
-    or signal for a weight's gradient, gradients transposed, or the biases' gradients not summed."""
+    or signal for a weight's gradient, gradients transposed, the biases' gradients not summed (or b1's over
+    the units), layer 2 without its sigmoid (layer2="linear", forward and back), or the absolute error's
+    signal (loss="absolute")."""
     hidden1 = network.sigmoid(X @ W1 + b1)
     z2 = hidden1 @ W2 + b2
-    hidden2 = network.sigmoid(z2)
+    hidden2 = network.sigmoid(z2) if layer2 == "sigmoid" else z2
     prediction = hidden2 @ W3 + b3
     slope = {"sigmoid": lambda h, other: h * (1 - h), "of_outputs": lambda h, other: network.sigmoid_derivative(h),
              "tanh": lambda h, other: 1 - h ** 2, "swapped": lambda h, other: other * (1 - other)}[slopes]
-    d_prediction = factor * (prediction - y) / (len(y) if average else 1)
+    signal = factor * (prediction - y) if loss == "squared" else np.sign(prediction - y)  # the loss's slope
+    d_prediction = signal / (len(y) if average else 1)
     d_hidden2 = d_prediction @ W3.T
-    d_z2 = d_hidden2 * slope(hidden2, hidden1) if slope2 else d_hidden2
+    d_z2 = d_hidden2 * slope(hidden2, hidden1) if slope2 and layer2 == "sigmoid" else d_hidden2
     if skip_layer2:
         d_z1 = d_hidden2
     else:
@@ -818,7 +822,8 @@ def _two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3, factor=2, average=True, sl
             "none": lambda signal: signal}[bias]
     inputs = {"X": X, "hidden1": hidden1, "hidden2": hidden2, "z2": z2}
     W2_signal = {"d_z2": d_z2, "d_hidden2": d_hidden2}[W2_signal]
-    grads = {"W1": inputs[W1_input].T @ d_z1, "b1": made(d_z1), "W2": inputs[W2_input].T @ W2_signal,
+    grads = {"W1": inputs[W1_input].T @ d_z1, "b1": made(d_z1) if b1_axis == 0 else d_z1.sum(axis=b1_axis),
+             "W2": inputs[W2_input].T @ W2_signal,
              "b2": made(W2_signal), "W3": inputs[W3_input].T @ d_prediction, "b3": made(d_prediction)}
     return {name: grad.T if name in transposed else grad for name, grad in grads.items()}
 
@@ -1020,6 +1025,14 @@ EXERCISES = [
                       "like x. (The gradient of a mean over many houses adds up these shares: notebook 04.)", make)
               for make in (lambda w, x, y: {**_gates_backward(w, x, y), "w": np.sum(_gates_backward(w, x, y)["w"])},
                            lambda w, x, y: {**_gates_backward(w, x, y), "w": np.mean(_gates_backward(w, x, y)["w"])})],
+            Mistake("took e to be the squared error, (w · x − y)², so dE/de came out 2 (w · x − y)²",
+                    "e is the error itself, e = p − y = w · x − y, and E = e · e its square: dE/de = 2e.",
+                    lambda w, x, y: _gates_backward(w, x, y, d_e="2E")),
+            *[Mistake("added up (or averaged) every gradient over the houses",
+                      "Given arrays of houses, return each house's own gradients, entry by entry: each shaped "
+                      "like x.", make)
+              for make in (lambda w, x, y: {name: np.sum(value) for name, value in _gates_backward(w, x, y).items()},
+                           lambda w, x, y: {name: np.mean(value) for name, value in _gates_backward(w, x, y).items()})],
             Mistake("gave e the value of E (e · e) instead of the gate's slopes",
                     "The gate E = e · e gives each of its inputs the *other* input times the arriving gradient: "
                     "e, not e · e.", lambda w, x, y: _gates_backward(w, x, y, d_e="E")),
@@ -1449,6 +1462,15 @@ EXERCISES = [
             Mistake("used tanh, as in backward_tanh: this network's hidden units are sigmoids",
                     "Start from backward (sigmoid), not backward_tanh: only the error signal changes.",
                     _mae(activation="tanh")),
+            Mistake("took tanh's slope, 1 - hidden², on the way back: these hidden units are sigmoids",
+                    "The sigmoid's slope is `hidden * (1 - hidden)`, as in backward: only the error signal changes.",
+                    _mae(slope=lambda z, hidden: 1 - hidden ** 2)),
+            *[Mistake("multiplied the error signal by a sigmoid's slope at the output: the output has no sigmoid",
+                      "The prediction is `hidden @ W2 + b2`, a plain weighted sum (some texts squash the output "
+                      "too; this network does not): the error signal is `np.sign(prediction - y) / len(y)` alone.",
+                      _mae(signal=lambda prediction, y, squash=squash: np.sign(prediction - y) / len(y)
+                           * squash(prediction) * (1 - squash(prediction))))
+              for squash in (network.sigmoid, lambda prediction: prediction)],
             Mistake("took the sign of each squared-error gradient",
                     "The sign belongs to each house's miss, at the start: `np.sign(prediction - y) / len(y)`; "
                     "then send that back as backward does.",
@@ -1576,6 +1598,16 @@ EXERCISES = [
             Mistake("did not add up the biases' gradients over the houses",
                     "A bias is used by every house: its gradient adds up the error signal over the houses "
                     "(`axis=0`), one number per unit.", _two_hidden(bias="none")),
+            Mistake("left the sigmoid off the second hidden layer: hidden2 = hidden1 @ W2 + b2",
+                    "Both hidden layers squash their sums: layer 2's output is `network.sigmoid` of its sum, and "
+                    "the way back through layer 2 multiplies the signal by its slope, hidden2 * (1 - hidden2).",
+                    _two_hidden(layer2="linear")),
+            Mistake("started from the absolute error's signal, `np.sign(prediction - y) / len(y)`",
+                    "This exercise's loss is the squared error, as in backward: the signal at the output is "
+                    "`2 * (prediction - y) / len(y)`.", _two_hidden(loss="absolute")),
+            Mistake("added up b1's gradient over the units (axis=1) instead of over the houses",
+                    "Add up layer 1's error signal over the houses, the first axis: one number per unit of layer 1.",
+                    _two_hidden(b1_axis=1)),
         ],
         hints=["Write the forward pass first, keeping every layer's output: hidden1, hidden2 and prediction. "
                "The backward pass needs them all.",

@@ -325,6 +325,8 @@ def difference(expected, got, what="the result", rtol=1e-6, atol=1e-9):
             if reason:
                 return reason
         return None
+    if got is None and "[" in what:  # an entry of a dict or a pair left empty: an answer not finished yet
+        return f"{what} is None: that entry is not computed yet (its line is still to write, or not returned)."
     expected = np.asarray(expected, dtype=float)
     wanted = "a single number" if expected.ndim == 0 else "an array of numbers"
     if _is_complex(got):
