@@ -18,7 +18,7 @@ from course_utils.data import FEATURE_NAMES, OUR_HOUSE, UNITS
 from course_utils.descent import classify_run
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
-from course_utils.explorers.guessing import GuessBox
+from course_utils.explorers.guessing import GuessBox, GuessFirst
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
                                          dollar_axis, ink, new_figure, num, padded, plot_predicted_vs_actual,
@@ -171,7 +171,7 @@ class NetworkNudge(Explorer):
                 f"<b>{self.gradient:.5f}</b> (gap {ratio - self.gradient:+.2g}).")
 
 
-class BackpropStepper(Explorer):
+class BackpropStepper(GuessFirst, Explorer):
     """One house through the network, one line of code at a time: forward, then backward. Each step writes
     the values its line computes on their nodes or edges (highlighted) and leaves everything else as it
     was. The lines and values are those of network.loss_and_gradients, run once (tracing.trace).
@@ -223,16 +223,13 @@ class BackpropStepper(Explorer):
             self.update(step=every)
         self.update(step=step)
 
-    def next(self):
-        """What next ▶ does: one step on, with the verdict on the learner's guess of the value it shows
-        first in the status line, which it returns (None at the last step)."""
-        step = self.values["step"] + 1
-        if step > len(self.ops):
+    def asked(self, step):
+        """What step `step` shows and the guess box asks for: the first entry of its line's value, the one the
+        status line works out, named with its line; None past the last step."""
+        if not 1 <= step <= len(self.ops):
             return None
-        said = self.guess.verdict(float(np.ravel(self.ops[step - 1].value)[0]))
-        self._control_moved("step", step)
-        self.status_text = self.status.value = said + self.status_text
-        return self.status_text
+        op = self.ops[step - 1]
+        return f"{GUESSED[op.name]} (line {step})", float(np.ravel(op.value)[0])
 
     def _write_what_is_known(self, split):
         """Before step 1: the house's inputs, its actual price, and the network's weights and biases."""
@@ -278,7 +275,7 @@ class BackpropStepper(Explorer):
                 text.set_visible(done)
                 text.set(color=colour, weight="bold" if current else "normal")
                 text.get_bbox_patch().set_facecolor(FRESH if current else "white")
-        self.guess.ask(f"{GUESSED[self.ops[step].name]} (line {step + 1})" if step < len(self.ops) else None)
+        self.guess.ask((self.asked(step + 1) or (None,))[0])
         self.code_cursor.set_text(self._code(step - 1) if step else "")
         self.code_cursor.set_position(self.code_places[step - 1] if step else (0, 0))
         current = self.ops[step - 1] if step else None

@@ -16,7 +16,7 @@ import numpy as np
 from course_utils import autodiff, deep, gradcheck
 from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
-from course_utils.explorers.guessing import GuessBox
+from course_utils.explorers.guessing import GuessBox, GuessFirst
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, ink, new_figure,
                                          num, usd)
 from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
@@ -66,7 +66,7 @@ def walk_back(tape, values, gates, paths_meet="add"):
     return grads, sent
 
 
-class GraphStepper(Explorer):
+class GraphStepper(GuessFirst, Explorer):
     """One house through a network with one hidden unit, drawn as a graph of gates, as CS231n draws it:
     each edge carries its value forward (blue, above) and its gradient backward (red, below). Each step
     sends the gradient back through one gate by that gate's local rule. E = e·e uses e twice, so two
@@ -142,10 +142,12 @@ class GraphStepper(Explorer):
                                color=BACKWARD_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc=FRESH, ec="none"))
         self.mode = ax.text(9.4, -0.1, "", ha="right", va="bottom", fontsize=8.5)  # which way paths meet, always
 
-    def asked(self, step, paths_meet):
+    def asked(self, step, paths_meet=None):
         """The value step `step` shows and the guess box asks for: ∂E/∂E, then, once a gate has sent its
         signals, the gradient of its weight if it has one, else of its first input (e's, after E = e · e,
-        is the sum of two). Returns (its name, its value), or None past the last step."""
+        is the sum of two). Returns (its name, its value), or None past the last step. paths_meet: the
+        explorer's own unless given."""
+        paths_meet = paths_meet or self.values["paths_meet"]
         if step == 1:
             return "∂E/∂E", 1.0
         if not 1 < step <= len(self.tape) + 1:
@@ -154,18 +156,6 @@ class GraphStepper(Explorer):
         inputs = self.tape[len(self.tape) - (step - 1)][2]
         name = next((name for name in inputs if name.startswith("w")), inputs[0])
         return f"∂E/∂{name}" + (" with the bug" if paths_meet == "overwrite" else ""), grads[name]
-
-    def next(self):
-        """What next ▶ does: one step on, with the verdict on the learner's guess of the value it shows
-        first in the status line, which it returns (None at the last step)."""
-        step = self.values["step"] + 1
-        asked = self.asked(step, self.values["paths_meet"])
-        if asked is None:
-            return None
-        said = self.guess.verdict(asked[1])
-        self._control_moved("step", step)
-        self.status_text = self.status.value = said + self.status_text
-        return self.status_text
 
     def draw(self, step, paths_meet):
         asked = self.asked(step + 1, paths_meet)

@@ -1,6 +1,6 @@
 """Guess first, then look: a box where the learner types the value a stepper will show next, and the
 verdict once it is shown. Working a number out before seeing it is what makes it stick. Used by the
-steppers of 05_backpropagation and 06_deeper.
+steppers of 05_backpropagation and 06_deeper (GuessFirst: what their next ▶ does).
 
     guess = GuessBox()
     guess.ask("∂E/∂ŷ (line 5)")  # before the step: what to work out
@@ -43,6 +43,23 @@ class GuessBox:
         if close(-guess, value):
             return f"You said {shown}: the size is right, the sign is not ({num(value)}). "
         return f"You said {shown}; it is {num(value)}. "
+
+
+class GuessFirst:
+    """What next ▶ does in a stepper with a guess box: one step on, with the verdict on the learner's guess
+    of the value that step shows first in the status line. The stepper has `guess`, a GuessBox, and
+    `asked(step)`: the name and the value that step shows (None past the last step)."""
+
+    def next(self):
+        """One step on; returns the status line (None at the last step)."""
+        step = self.values["step"] + 1
+        asked = self.asked(step)
+        if asked is None:
+            return None
+        said = self.guess.verdict(asked[1])
+        self._control_moved("step", step)
+        self.status_text = self.status.value = said + self.status_text
+        return self.status_text
 
 
 def parse_number(typed):
