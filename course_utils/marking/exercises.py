@@ -1448,6 +1448,10 @@ EXERCISES = [
             Mistake("divided y alone by n: `np.sign(prediction - y / len(y))`",
                     "Mind the brackets: take the sign of `prediction - y`, then divide the result by `len(y)`.",
                     _mae(signal=lambda prediction, y: np.sign(prediction - y / len(y)))),
+            Mistake("divided with //, which rounds down: each house's signal came out 0 or −1",
+                    "`//` is division rounded down to a whole number: divide with `/`, "
+                    "`np.sign(prediction - y) / len(y)`.", _mae(signal=lambda prediction, y: np.sign(prediction - y)
+                                                               // len(y))),
             Mistake("divided by the total absolute error: e / sum(|e|)",
                     "Each house's slope of |e| is its own sign, e / |e|, ±1, divided by n: "
                     "`np.sign(prediction - y) / len(y)`.",
@@ -1608,6 +1612,11 @@ EXERCISES = [
             Mistake("added up b1's gradient over the units (axis=1) instead of over the houses",
                     "Add up layer 1's error signal over the houses, the first axis: one number per unit of layer 1.",
                     _two_hidden(b1_axis=1)),
+            Mistake("reused backward for layers 1 and 2, with their own prediction and y, not the signal from W3",
+                    "backward starts from a prediction of its own: here layer 2's error signal comes from above, "
+                    "`d_prediction @ W3.T` times layer 2's slope, and goes on back through W2 to layer 1.",
+                    lambda X, y, W1, b1, W2, b2, W3, b3: {**_two_hidden_variant(X, y, W1, b1, W2, b2, W3, b3),
+                                                          **network.backward(X, y, W1, b1, W2, b2)}),
         ],
         hints=["Write the forward pass first, keeping every layer's output: hidden1, hidden2 and prediction. "
                "The backward pass needs them all.",

@@ -278,6 +278,9 @@ def _shape_advice(expected_shape, got_shape):
         return " That is a column (n, 1) where a flat (n,) is wanted: index it with [:, 0] or build it flat."
     if len(got_shape) == 1 and expected_shape == got_shape + (1,):
         return " That is flat (n,) where a column (n, 1) is wanted: keep the matrix product's shape."
+    if got_shape == (1,) + tuple(expected_shape):
+        return (" That is a row (1, …) where a flat array is wanted: a sum with `keepdims=True` keeps the axis it "
+                "adds up; leave keepdims out.")
     return ""
 
 
