@@ -44,7 +44,8 @@ from course_utils.marking import processes, sandbox
 HERE = Path(__file__).resolve().parent.parent
 FIRST_ACCOUNT, ACCOUNTS = 1_500_000_000, 500_000_000  # throwaway user ids: far above any real user's
 MARK = "COURSE_GRADEBOOK_RUN"  # in every kernel's environment: the run's token (the grader's own, if set)
-MAX_MESSAGE_BYTES = 64 * 2**20  # a reply bigger than this from a kernel is dropped by ZeroMQ
+MAX_MESSAGE_BYTES = 8 * 2**20  # a reply bigger than this from a kernel is dropped by ZeroMQ (the grader reads
+# every message the kernel sends: a bigger one would hold it, and every learner it grades, for seconds)
 KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ", MARK)  # of the grader's environment; no secrets pass
 PROCESSES = 256  # processes and threads per account (a kernel has about 10): a fork bomb stops here
 

@@ -64,6 +64,7 @@ DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
 SHOWING = {"explorers", "widgets_deeper", "quiz"}  # what the course's notebooks call to show an explorer
 VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
+UNRELATED = 10  # messages a kernel may send that answer nothing, per request (an interrupted one's reply is one)
 EXCERPT = 300  # characters of a cell's error kept for the message
 
 @dataclass
@@ -222,9 +223,11 @@ class Kernel:
         return self.contained.memory() > self.limits.memory
 
     def _reply(self, msg_id, timeout):
-        """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late."""
+        """Wait for the reply to msg_id; 'interrupted' (holding msg_id) when it is late, 'lost' when the kernel
+        sends more than UNRELATED messages that answer nothing (each is read in the grader, which every
+        learner shares: a kernel that keeps sending them would slow the whole class)."""
         shell, process = self.contained.client.shell_channel, self.contained.process
-        deadline = time.monotonic() + timeout
+        deadline, unrelated = time.monotonic() + timeout, 0
         while (left := deadline - time.monotonic()) > 0:
             if process.poll() is not None:
                 return Reply("lost", "ended the Python kernel (os._exit, a crash, or the memory ran out)")
@@ -236,9 +239,13 @@ class Kernel:
             except queue.Empty:
                 continue
             except Exception:  # a malformed message (the kernel is the learner's): not a reply
+                message = None
+            if not message or message["parent_header"].get("msg_id") != msg_id:  # or a reply to an earlier,
+                unrelated += 1                                                      # interrupted request
+                if unrelated > UNRELATED:
+                    self.stop()
+                    return Reply("lost", "sent the grader messages that answer nothing, again and again")
                 continue
-            if not message or message["parent_header"].get("msg_id") != msg_id:
-                continue  # a reply to an earlier, interrupted request
             content = message["content"]
             if any(item.get("source") == "ask_exit" for item in content.get("payload", [])):
                 return Reply("lost", "ended the Python kernel (exit() or quit())")
@@ -321,14 +328,28 @@ class NotebookRun:
             self.lost = "its functions could not be taken out of the kernel: " + (
                 reply.why or _excerpt(f"{value.get('ename')}: {value.get('evalue')}"))
             return {}
-        try:
-            found = json.loads(ast.literal_eval(value["data"]["text/plain"]))
-        except (ValueError, SyntaxError, TypeError, KeyError, RecursionError, MemoryError):
-            found = None
+        found = read_hand_back((value.get("data") or {}).get("text/plain"))
         if not isinstance(found, dict):
             self.lost = "the kernel's answer about its functions was not readable"
             return {}
         return found
+
+
+# The kernel's answer is the repr of one JSON string: one quoted string literal, nothing else. Checked before
+# it is read, so that a kernel that answers with something else (a list literal of millions of entries, say,
+# whose reading would hold the grader for a minute and take gigabytes) is refused at once.
+ONE_STRING = re.compile(r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'" + "|" + r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+HAND_BACK_CHARS = contained.MAX_MESSAGE_BYTES  # the functions come back pickled, a few kilobytes each
+
+
+def read_hand_back(text):
+    """What the kernel handed back, from the repr of its JSON string; None if it is anything else."""
+    if not isinstance(text, str) or len(text) > HAND_BACK_CHARS or not ONE_STRING.fullmatch(text):
+        return None
+    try:
+        return json.loads(ast.literal_eval(text))
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        return None
 
 
 # Run in the learner's kernel once its cells have run: each exercise's function, pickled as check sends it

@@ -343,3 +343,35 @@ def test_text_that_is_not_valid_unicode_is_written_and_voids_no_one_elses_row(tm
     table = (tmp_path / "gradebook.csv").read_text(encoding="utf-8")
     assert "bad \\udc80 text" in table and "ada,01_error,error,passed" in table
     assert "\\udc80" in (tmp_path / "gradebook.html").read_text(encoding="utf-8")
+
+
+# --- What a kernel sends the grader, which every learner shares ----------------------------------------------
+
+def test_the_hand_back_is_read_only_when_it_is_one_string():
+    """A kernel answered with a list literal of millions of entries (its own repr): reading it held the
+    grader for about a minute and took gigabytes, so a classmate's function timed out. Only one quoted
+    string is read now, at once; anything else is refused."""
+    right = repr(json.dumps({"error": ["function", "error", None, "AAA="], "mse": ["not sent", "it's \"odd\""]}))
+    assert gradebook.read_hand_back(right) == {"error": ["function", "error", None, "AAA="],
+                                               "mse": ["not sent", "it's \"odd\""]}
+    start = time.monotonic()
+    for answer in ("[" + "0," * 2_000_000 + "0]", "'{}', '{}'", "'{}' + '{}'", None, "'" + "x" * 9 * 2**20 + "'"):
+        assert gradebook.read_hand_back(answer) is None
+    assert time.monotonic() - start < 5  # refused, not read (reading the list alone took seconds)
+
+
+class Chatty:
+    """A shell channel on which a kernel sends messages that answer nothing, without end."""
+
+    def get_msg(self, timeout):
+        return {"parent_header": {"msg_id": "not yours"}, "content": {}}
+
+
+def test_a_kernel_that_keeps_sending_messages_that_answer_nothing_is_given_up():
+    kernel = gradebook.Kernel.__new__(gradebook.Kernel)  # its waiting alone, with no kernel behind it
+    kernel.limits, kernel.next_memory_check, stopped = gradebook.Limits(), float("inf"), []
+    kernel.contained = type("Contained", (), {"client": type("Client", (), {"shell_channel": Chatty()})(),
+                                              "process": type("Process", (), {"poll": lambda self: None})(),
+                                              "stop": lambda self: stopped.append(True)})()
+    reply = kernel._reply("mine", timeout=60)
+    assert reply.kind == "lost" and "answer nothing" in reply.why and stopped == [True]
