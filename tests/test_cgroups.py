@@ -20,12 +20,22 @@ def uid():
     cgroups.remove(uid)
 
 
+def as_account(uid):
+    """What runs a command as the account, with the course and Python where it can find them (a checkout
+    under /tmp is kept through the jail's new /tmp)."""
+    folder = contained.run_folder()
+    try:
+        return contained.account_command(uid, (), contained.kept_folders(folder))
+    finally:
+        contained.remove_run_folder(folder)
+
+
 def run(command, timeout=60):
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
 def test_an_account_runs_in_its_own_group(uid):
-    found = run([*contained.account_command(uid), sys.executable, "-c", "print(open('/proc/self/cgroup').read())"])
+    found = run([*as_account(uid), sys.executable, "-c", "print(open('/proc/self/cgroup').read())"])
     assert f"/{cgroups.NAME}/{uid}" in found.stdout, found.stderr
 
 
@@ -45,7 +55,7 @@ spinners = [multiprocessing.Process(target=spin, args=(times,)) for _ in range(4
 for spinner in spinners: spinner.start()
 print(sum(times.get() for _ in spinners))
 """
-    found = run([*contained.account_command(uid), sys.executable, "-c", spin])
+    found = run([*as_account(uid), sys.executable, "-c", spin])
     used = float(found.stdout)
     assert used < 2 * cgroups.CPUS * 1.25, f"{used:.2f} CPU-seconds in 2 seconds"
 

@@ -58,7 +58,8 @@ class GuessFirst:
             return None
         said = self.guess.verdict(asked[1])
         self._control_moved("step", step)
-        self.status_text = self.status.value = said + self.status_text
+        if self.values["step"] == step:  # not when the step failed: its error stays in the status line
+            self.status_text = self.status.value = said + self.status_text
         return self.status_text
 
 
