@@ -798,3 +798,6 @@ BLIND += BLIND2
 from learner_answers_blind3 import BLIND3  # noqa: E402 (the third, written after the tables grew for the second)
 
 BLIND += BLIND3
+from learner_answers_blind4 import BLIND4  # noqa: E402 (the fourth, backward_two_hidden's only)
+
+BLIND += BLIND4
