@@ -118,7 +118,7 @@ def b4_two_bias_keepdims(X, y, W1, b1, W2, b2, W3, b3):
 
 
 @wrong("backward_two_hidden",
-       "multiplies the output error signal by a sigmoid slope too (Nielsen's sigmoid output), though the output is linear")
+       "multiplies the output error signal by a sigmoid slope too (as in Nielsen), though the output is linear")
 def b4_two_output_sigmoid_slope(X, y, W1, b1, W2, b2, W3, b3):
     hidden1, hidden2, prediction = _forward(X, W1, b1, W2, b2, W3, b3)
     d_prediction = 2 * (prediction - y) / len(y) * prediction * (1 - prediction)
@@ -158,7 +158,7 @@ def b4_two_slope_from_wrong_layer(X, y, W1, b1, W2, b2, W3, b3):
             "W3": hidden2.T @ d_prediction, "b3": d_prediction.sum(axis=0)}
 
 
-@wrong("backward_two_hidden", "middle weight gradient written signal-first, d_z2.T @ hidden1: the transpose of W2's shape")
+@wrong("backward_two_hidden", "middle weight gradient written signal-first, d_z2.T @ hidden1: W2's shape transposed")
 def b4_two_w2_grad_transposed(X, y, W1, b1, W2, b2, W3, b3):
     hidden1, hidden2, prediction = _forward(X, W1, b1, W2, b2, W3, b3)
     d_prediction = 2 * (prediction - y) / len(y)
