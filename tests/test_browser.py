@@ -183,6 +183,25 @@ def test_the_learning_rate_slider_by_keyboard_and_mouse(page, shots):
     assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == 1
 
 
+def test_a_guess_typed_while_the_kernel_is_busy_is_judged_whole(page):
+    """Keys typed while the kernel is busy, then next ▶ clicked at once: the verdict is on the whole guess
+    (JupyterLab holds back a text box's updates while one is unanswered, but not a button's click)."""
+    page, base, token = page
+    browser.open_notebook(page, base, token, "05_backpropagation")
+    browser.run_all_cells(page)
+    box = next(box for box in browser.explorer_boxes(page) if box.locator("input[type=text]").count())
+    textbox = box.locator("input[type=text]")
+    textbox.scroll_into_view_if_needed()
+    textbox.click()
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                  ".requestExecute({code: 'import time; time.sleep(3)', silent: true})")
+    page.keyboard.type("0.5")
+    box.locator("button", has_text="next").click()
+    status = box.locator(".course-status").first
+    status.filter(has_text="You said").wait_for(timeout=60_000)
+    assert status.inner_text().startswith("You said 0.5"), status.inner_text()
+
+
 @contextlib.contextmanager
 def unprivileged():
     """Run as a user whom permission bits stop (root is not stopped by them): `nobody`, if root."""

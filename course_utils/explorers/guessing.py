@@ -19,7 +19,9 @@ class GuessBox:
     """A text box for a guess of the next value, and the verdict on it once that value is shown."""
 
     def __init__(self):
-        self.text = widgets.Text(description="your guess", placeholder="",
+        # Sent when the box loses focus, not per key: JupyterLab holds back a key's update while the one
+        # before is unanswered, and a click on next ▶ is not held back, so it could overtake the last keys.
+        self.text = widgets.Text(description="your guess", placeholder="", continuous_update=False,
                                  style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
 
     def ask(self, what):
