@@ -337,9 +337,7 @@ def test_stopping_lab_while_jupyterlab_starts_stops_it_and_removes_its_private_f
         runtime = Path(re.search(r"JUPYTER_RUNTIME_DIR=([^\0]*)", _environment(pid))[1])
         assert runtime.is_dir()
         process.send_signal(signum)
-        # lab asks JupyterLab to stop and kills it after 10 s; on a machine busy with a whole test run, a
-        # JupyterLab halfway through starting took over 30 s to be seen gone (twice in fresh clones)
-        said = _output(process, log, seconds=120)
+        said = _output(process, log)  # lab asks JupyterLab to stop, and kills it after 10 s
         assert "Traceback" not in said and "token=" not in said  # no link: it was still starting
         deadline = time.monotonic() + 60  # lab kills it 10 s after asking; a loaded machine needs longer to see it go
         while _running(pid) and time.monotonic() < deadline:
