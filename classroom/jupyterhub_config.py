@@ -78,7 +78,7 @@ else:
     shared_settings = {"MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
 if os.environ.get("COURSE_HUB_MEMORY_LIMIT"):  # bytes of address space per process (4 GiB unless set)
     c.LearnerSpawner.memory_limit = c.SharedSpawner.memory_limit = int(os.environ["COURSE_HUB_MEMORY_LIMIT"])
-c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+c.Spawner.cmd = [sys.executable, "-m", "classroom.singleuser"]  # jupyterhub-singleuser, without what learners never use
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
 c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]), **shared_settings,
                          # each quiz choice, for the gradebook (course_utils/marking/questions.py writes it)

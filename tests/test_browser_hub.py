@@ -101,7 +101,7 @@ def test_a_learner_logs_in_gets_the_course_and_moves_a_slider(class_hub, chromiu
 def test_stopping_the_hub_stops_every_learners_server(class_hub):
     _, _, process = class_hub
     servers = [child for child in psutil.Process(process.pid).children(recursive=True)
-               if "jupyterhub-singleuser" in " ".join(child.cmdline())]
+               if "classroom.singleuser" in child.cmdline()]
     assert servers, "the learner's server should be running before the hub stops"
     hub.stop(process)
     gone, alive = psutil.wait_procs(servers, timeout=30)

@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from classroom import hub, hub_accounts, loadtest  # noqa: E402
+from classroom import hub, hub_accounts, loadtest, singleuser  # noqa: E402
 LEARNERS = 2
 
 pytestmark = [
@@ -28,11 +28,13 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def class_hub(tmp_path_factory):
-    """A running hub: (its process, its address, the class password, its state folder)."""
+    """A running hub: (its process, its address, the class password, its state folder). Node.js, which the
+    proxy runs on, is found first as a stand-in that notes each command it runs (node.log), then runs it."""
     state = tmp_path_factory.mktemp("hub")
     port = hub.free_port()
     address = f"http://127.0.0.1:{port}"
-    with open(state / "hub.log", "wb") as log:
+    with open(state / "hub.log", "wb") as log, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", f"{noting_node(state)}{os.pathsep}{os.environ['PATH']}")
         process = hub.start(state=state, homes=state / "homes", port=port, stdout=log, stderr=log,
                             start_new_session=True)
         try:
@@ -40,6 +42,16 @@ def class_hub(tmp_path_factory):
             yield process, address, hub.passwords(state)[0], state
         finally:
             loadtest.stop_all(process)
+
+
+def noting_node(state):
+    """A folder with a `node` that writes its arguments to <state>/node.log, then runs the real Node.js."""
+    real = shutil.which("node")
+    folder = state / "noting-node"
+    folder.mkdir()
+    (folder / "node").write_text(f'#!/bin/sh\necho "$*" >> "{state}/node.log"\nexec "{real}" "$@"\n')
+    (folder / "node").chmod(0o755)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +93,18 @@ def test_each_learner_has_their_own_copies(class_hub, learners):
     for record in learners:
         work = state / "homes" / record.name / "my-work"
         assert sorted(path.name for path in work.glob("*.ipynb")) == course
+
+
+def test_a_learners_server_starts_without_what_learners_never_use(class_hub, learners):
+    """JupyterLab's `node yarn.js config` (0.4 CPU-s a learner, for building extensions) is not run, and the
+    server extensions classroom/singleuser.py turns off are not loaded; JupyterLab's own is."""
+    state = class_hub[3]
+    ran = (state / "node.log").read_text()
+    assert "configurable-http-proxy" in ran and "yarn.js" not in ran, ran  # the stand-in did run the proxy
+    log = (state / "hub.log").read_text(errors="replace")
+    assert log.count("jupyterlab | extension was successfully loaded") == LEARNERS, log[-3000:]
+    assert [line for line in log.splitlines() if "successfully loaded" in line and any(
+        f"{name} |" in line for name in singleuser.EXTENSIONS_OFF)] == []
 
 
 def test_a_wrong_password_is_refused(class_hub):
@@ -156,4 +180,4 @@ def test_stopping_the_hub_leaves_no_process_behind(class_hub, learners):
     assert [entry for entry in tree if entry.is_running()] == []
     assert [entry.pid for entry in psutil.process_iter(["cmdline", "cwd"])
             if str(state) in (entry.info["cwd"] or "") and any(
-                word in " ".join(entry.info["cmdline"] or []) for word in ("jupyterhub-singleuser", "ipykernel"))] == []
+                word in " ".join(entry.info["cmdline"] or []) for word in ("singleuser", "ipykernel"))] == []

@@ -1,0 +1,33 @@
+"""A learner's server on the class hub: JupyterHub's `jupyterhub-singleuser`, started without the work a
+learner's server never uses. A class logging in at once is bound by the machine's cores, so each
+CPU-second a learner's start costs is half a minute for a class of 30 on 2 cores.
+
+    python -m classroom.singleuser [jupyterhub-singleuser's options]
+
+What it leaves out:
+- JupyterLab asks Node.js for yarn's settings when it is imported (`node yarn.js config`, about 0.4
+  CPU-seconds), to learn which npm registry to build extensions from. A learner's server never builds
+  one (the extension manager is read-only), and the hub's machine has Node.js for the proxy.
+- The server extensions a learner does not use (EXTENSIONS_OFF): language servers (none is installed),
+  Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub)."""
+import sys
+
+# Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
+EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
+
+
+def no_yarn_config(logger=None):
+    """What JupyterLab's own function returns when Node.js is not installed: no yarn or npm settings."""
+    return {"yarn config": {}, "npm config": {}}
+
+
+def main(arguments):
+    import jupyterlab.commands
+    jupyterlab.commands._yarn_config = no_yarn_config  # before jupyterlab.labapp is imported: it calls it
+    from jupyterhub.singleuser import main as singleuser
+    off = [f"--ServerApp.jpserver_extensions={name}=False" for name in EXTENSIONS_OFF]
+    return singleuser(argv=[*off, *arguments])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
