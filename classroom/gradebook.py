@@ -50,7 +50,7 @@ from pathlib import Path
 
 from classroom import accounts, contained, feedback, handins
 from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, SYMBOLS, \
-    WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of
+    WRONG, WRONG_CHOICE, Row, chip, choice_letter, esc, is_exercise, question_of, quiz_message
 from classroom.hub import TEACHER  # the hub's admin account: has copies too, but is not a learner
 from course_utils.marking import sandbox
 from course_utils.marking.checking import TIME_LIMIT
@@ -620,9 +620,8 @@ def _grade_learners_notebook(learner, notebook, path, home, session, echo, befor
     for question_id, choice, tries in quiz_answers(contents, notebook, recorded):
         question = next(q for q in QUESTIONS[notebook] if q.id == question_id)
         chosen = question.choices[choice][0] if 0 <= choice < len(question.choices) else f"choice {choice}"
-        chosen += f" (the last of {tries} choices)" if tries and tries > 1 else ""
         rows.append(Row(learner, notebook, f"quiz:{question_id}", RIGHT if choice == question.answer
-                        else WRONG_CHOICE, chosen))
+                        else WRONG_CHOICE, quiz_message(chosen, tries)))
     if exercise_ids:
         counts = Counter(row.status for row in rows if not row.exercise.startswith("quiz:"))
         echo(f"{_printable(learner)}  {notebook}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
@@ -739,7 +738,7 @@ def _quiz_table(rows, learners):
                 "Automatically</i> on.</p>")
     questions = list(dict.fromkeys(row.exercise for row in quiz))
     by_key = {(row.learner, row.exercise): row for row in quiz}
-    parts = ["<h2>Quiz answers (each learner's last choice)</h2><div class='grid'><table><thead><tr>",
+    parts = ["<h2>Quiz answers (each learner's last choice)</h2><div class='grid'><table><thead><tr class='questions'>",
              "<th class='learner'>learner</th>", *(f"<th>{esc(q.removeprefix('quiz:'))}</th>" for q in questions),
              "</tr></thead><tbody>"]
     for learner in learners:

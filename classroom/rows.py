@@ -1,6 +1,7 @@
 """What a gradebook row is, and the page parts the teacher's gradebook (gradebook.py) and each learner's
 feedback page (feedback.py) share: statuses, their symbols and colours, the style, escaping."""
 import html
+import re
 from dataclasses import dataclass
 
 from course_utils.marking.questions import QUESTIONS
@@ -33,11 +34,21 @@ def question_of(row):
     return next((q for q in QUESTIONS.get(row.notebook, []) if q.id == question_id), None)
 
 
+TRIES = re.compile(r"the last of \d+ choices: ")
+
+
+def quiz_message(chosen, tries):
+    """A quiz row's message: the text of the learner's last choice, after how many they made if more than one
+    (said first: a choice such as +$30,000 first in a CSV cell reads as a formula)."""
+    return f"the last of {tries} choices: {chosen}" if tries and tries > 1 else chosen
+
+
 def choice_letter(row):
-    """A, B, C... for the choice a quiz row records (its message starts with the choice's text)."""
+    """A, B, C... for the choice a quiz row records (its message is that choice's text, as quiz_message writes it)."""
     question = question_of(row)
+    chosen = TRIES.sub("", row.message, count=1)
     for index, (text, _) in enumerate(question.choices if question else []):
-        if row.message.startswith(text):
+        if chosen == text:  # whole: "dollars" is the start of another choice, "dollars squared"
             return "ABCDEFGH"[index] if index < 8 else str(index + 1)
     return "?"
 
@@ -57,7 +68,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; }
 th, td { border: 1px solid #e1e4e8; padding: 4px 6px; text-align: center; }
 thead th { background: #f3f4f6; font-weight: 600; font-size: 12px; }
-thead tr.exercises th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
+thead tr.exercises th, thead tr.questions th:not(.learner) {
+                        font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 500; font-size: 11px;
                         writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
                         text-align: left; padding: 6px 2px; }  /* upright names would widen every column */
 th.learner { text-align: left; position: sticky; left: 0; background: white; min-width: 8em; max-width: 12em;
@@ -67,7 +79,7 @@ th.learner a { color: inherit; }
 ol.choices { margin: 2px 0 8px; } ol.choices li.answer { font-weight: 600; }
 thead th.learner, tfoot th.learner { background: #f3f4f6; }
 td.cell { width: 1.8em; font-size: 15px; font-weight: 700; cursor: help; }
-td.choice { font-size: 13px; white-space: nowrap; }
+td.choice { font-size: 13px; white-space: nowrap; padding: 4px 3px; }
 td.total, tfoot td { font-variant-numeric: tabular-nums; font-size: 12px; color: #333; }
 tfoot td, tfoot th { background: #f3f4f6; }
 .passed { background: #d8f3dc; color: #1b5e20; }

@@ -114,11 +114,14 @@ def make_class(folder):
     hand_in(folder, FORMULA, "01_error", short_01(right("error")))
     hand_in(folder, ".hidden", "01_error", short_01(right("error")))
     hand_in(folder, "teacher", "01_error", short_01(right("error")))  # the hub's admin: not a learner
-    # Quiz choices as the class hub records them (course_utils/marking/questions.py): ada changed her mind, bob did not.
+    # Quiz choices as the class hub records them (course_utils/marking/questions.py): ada changed her mind, bob kept
+    # one choice and changed his mind to +$30,000 on another.
     (folder / "ada" / "quiz-answers.jsonl").write_text(
         '{"question": "error-sign", "choice": 0, "time": "t"}\nnot json\n{"question": "error-sign", "choice": 1}\n',
         encoding="utf-8")
-    (folder / "bob" / "quiz-answers.jsonl").write_text('{"question": "error-units", "choice": 2}\n', encoding="utf-8")
+    (folder / "bob" / "quiz-answers.jsonl").write_text(
+        '{"question": "error-units", "choice": 2}\n{"question": "error-sign", "choice": 1}\n'
+        '{"question": "error-sign", "choice": 0}\n', encoding="utf-8")
     return {path: path.read_bytes() for path in folder.rglob("*.ipynb")}
 
 
@@ -268,13 +271,13 @@ def test_the_gradebook_is_readable_by_the_teacher_only(graded):
 def test_the_command_prints_a_summary_and_where_the_files_are(graded):
     assert "Graded 12 learner(s)" in graded["stdout"]
     assert str(graded["out"] / "gradebook.html") in graded["stdout"]
-    assert "2 quiz answers were recorded, 1 right." in graded["stdout"]
+    assert "3 quiz answers were recorded, 1 right." in graded["stdout"]
 
 
 def test_the_quiz_choices_the_hub_recorded_are_shown_with_the_last_choice_of_each(graded):
-    status, message = result(graded, "ada", "quiz:error-sign")
-    assert status == "right" and message.endswith("(the last of 2 choices)")
-    assert result(graded, "bob", "quiz:error-units")[0] == "wrong"
+    assert result(graded, "ada", "quiz:error-sign") == ("right", "the last of 2 choices: −$30,000")
+    assert result(graded, "bob", "quiz:error-units") == ("wrong", "no unit at all")
+    assert result(graded, "bob", "quiz:error-sign") == ("wrong", "the last of 2 choices: +$30,000")
     assert ("cy", "quiz:error-sign") not in graded["results"]  # nothing recorded, nothing shown
     assert "teacher" not in {row["learner"] for row in graded["rows"]}
 
@@ -304,6 +307,19 @@ def test_a_learners_passed_exercises_come_before_what_they_have_not_attempted(gr
     assert ada.index("(passed)") < ada.index("not attempted: ") and ada.count("not attempted") == 2  # count + line
 
 
+def test_no_quiz_answer_in_the_csv_is_taken_for_a_formula_nor_guarded(graded):
+    """+$30,000 as bob's last choice of two is data a spreadsheet shows as it is: no apostrophe in front."""
+    quiz = [row["message"] for row in graded["rows"] if row["exercise"].startswith("quiz:")]
+    assert len(quiz) == 3 and [message for message in quiz if message[:1] in "'=+-@"] == []
+
+
+def test_a_quiz_choice_is_lettered_by_its_whole_text_whatever_the_number_of_tries():
+    from classroom.rows import RIGHT, Row, choice_letter, quiz_message
+    letters = [choice_letter(Row("ada", "01_error", "quiz:error-units", RIGHT, quiz_message(text, tries)))
+               for text, tries in [("dollars", 1), ("dollars squared", None), ("dollars squared", 3), ("gone", 2)]]
+    assert letters == ["A", "B", "B", "?"]  # "dollars" begins "dollars squared", which is B
+
+
 def test_the_csv_guards_only_cells_that_start_a_formula():
     safe = gradebook.spreadsheet_safe
     assert [safe(text) for text in ("+$30,000", "-1.5", "−$30,000", "fine", "")] == ["+$30,000", "-1.5", "−$30,000",
@@ -329,6 +345,34 @@ def test_the_teachers_page_fits_a_1400_pixel_window_and_shows_quiz_choices_witho
                                      "?.textContent === 'ada' && row.querySelector('td.choice'))"
                                      ".querySelector('td.choice').innerText")
             assert ada_quiz.strip() == "✓ B"  # ada's last choice for error-sign, readable as it is
+        finally:
+            chromium.close()
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
+def test_a_whole_class_with_every_exercise_and_quiz_question_fits_a_1400_pixel_window(tmp_path):
+    """30 learners with long names, each with a row for every exercise and every quiz question of the course
+    (the graded fixture has only two questions: upright question names made a class's quiz grid 1,800 px wide)."""
+    from playwright.sync_api import sync_playwright
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from classroom.rows import PASSED, RIGHT, WRONG, WRONG_CHOICE, Row
+    from course_utils.marking.questions import QUESTIONS
+    rows = []
+    for number in range(30):
+        learner = f"a-learner-with-a-long-name-{number:02d}"
+        rows += [Row(learner, exercise.notebook, exercise.id, (PASSED, WRONG)[number % 2]) for exercise in
+                 gradebook.EXERCISES]
+        rows += [Row(learner, notebook, f"quiz:{question.id}", (RIGHT, WRONG_CHOICE)[number % 2],
+                     question.choices[-1][0]) for notebook, questions in QUESTIONS.items() for question in questions]
+    gradebook.write_html(rows, tmp_path / "gradebook.html", "A whole class.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1400, "height": 900})
+            page.goto((tmp_path / "gradebook.html").as_uri())
+            right_edges = page.evaluate("[...document.querySelectorAll('table')]"
+                                        ".map(t => t.getBoundingClientRect().right)")
+            assert len(right_edges) == 2 and max(right_edges) <= 1400, right_edges
         finally:
             chromium.close()
 
