@@ -8,7 +8,8 @@ Their notebooks are found anywhere inside it by the course's file names (01_erro
 out old/, .ipynb_checkpoints/ and hidden folders; with --before, each is graded as last saved before the
 deadline (choose_version). One row per learner and exercise goes to DIR/gradebook.csv and
 DIR/gradebook.html (DIR: gradebook/ for the hub's homes, gradebook/<FOLDER's name>/ otherwise; never
-another folder's), and each learner gets feedback.html in their folder (feedback.py).
+another folder's), and each learner gets feedback.html in their folder (feedback.py): for a folder
+`collect` made, in their home it was collected from, where they can open it (feedback_homes).
 
 Marks nobody can forge: each learner's notebooks run in a contained kernel (contained.py: as root, a
 throwaway account of its own, no network, stopped whole), cell by cell; the kernel then only hands back
@@ -823,6 +824,16 @@ def deadline(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a time such as '2026-12-05 17:00'") from None
 
 
+def feedback_homes(folder):
+    """Where the learners' folders that get their feedback pages are: the homes a collected folder was taken
+    from (its collected.json, the teacher's own file, names them) while they are there; else the folder."""
+    try:
+        homes = Path(json.loads((folder / "collected.json").read_text(encoding="utf-8"))["from"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return folder  # not a collected folder (or a record from before `collect` noted where from)
+    return homes if homes.is_dir() else folder
+
+
 def main(arguments=None):
     parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER),
@@ -836,8 +847,9 @@ def main(arguments=None):
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N",
                         help="learners graded at a time (default: one per processor)")
     parser.add_argument("--no-feedback", action="store_true",
-                        help="do not give each learner feedback.html in their folder (the teacher's copies are "
-                             "written all the same, in the gradebook's feedback/)")
+                        help="do not give each learner feedback.html in their folder, or for a collected folder "
+                             "in their home it was collected from (the teacher's copies are written all the same, "
+                             "in the gradebook's feedback/)")
     options = parser.parse_args(arguments)
     folder = Path(options.folder)
     out = Path(options.out) if options.out else default_out(folder)
@@ -851,8 +863,9 @@ def main(arguments=None):
     write_csv(rows, out / "gradebook.csv")
     pages = feedback.pages(rows)
     write_html(rows, out / "gradebook.html", counted, feedback.write_pages(pages, out))
-    problems = [] if options.no_feedback else feedback.give_all(pages, folder)
-    given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {folder}"
+    homes = feedback_homes(folder)
+    problems = [] if options.no_feedback else feedback.give_all(pages, homes)
+    given = "" if options.no_feedback else (f" Each learner was given {feedback.PAGE} in their folder of {homes}"
                                             + (f", except: {'; '.join(problems)}" if problems else "") + ".")
     print(f"\n{text} The gradebook is {out / 'gradebook.html'} (open it in a browser), the same as a table "
           f"in {out / 'gradebook.csv'}.{given}")

@@ -80,6 +80,15 @@ def test_grade_before_a_deadline_marks_the_last_version_saved_before_it_and_flag
     assert rows[("cy", "error")]["status"] == "passed" and rows[("cy", "error")]["late"].startswith("late:")
 
 
+def test_grading_a_collection_gives_each_learner_their_page_in_the_home_it_was_collected_from(collected):
+    for learner in ("ada", "bob", "cy"):
+        page = (collected["homes"] / learner / "feedback.html").read_text(encoding="utf-8")
+        assert "after the deadline" in page if learner == "ada" else "01_error" in page
+        assert page == (collected["out"] / "feedback" / next(name for name in os.listdir(collected["out"] / "feedback")
+                                                              if learner in name)).read_text(encoding="utf-8")
+    assert not any(collected["to"].glob("*/feedback.html"))  # the teacher's collection, which no learner opens
+
+
 def test_grading_another_folder_never_overwrites_a_gradebook(collected, tmp_path):
     before = (collected["out"] / "gradebook.csv").read_bytes()
     other = tmp_path / "other-class"
