@@ -305,7 +305,7 @@ def test_01_the_rmse_is_never_below_the_mean_miss_but_can_be_below_the_median():
     assert rmse < np.median(misses)
     assert said("01_error", f"""misses of 0, 10 and 10 dollars have an RMSE of {rmse:.1f} and a median of
         {np.median(misses):.0f}.""")
-    assert said("01_error", "the RMSE, is never below the mean absolute miss and is often well above a")
+    assert said("01_error", "the RMSE: it is never below the mean absolute miss and is often well above a")
     assert "comes out larger than a median miss" not in markdown("01_error")
 
 
@@ -484,7 +484,11 @@ def test_05_the_backward_numbers_of_our_house(split):
     assert round(shares[0] * 5) == 2 and shares[1] < 0  # two fifths; a change of sign
     assert said("05_backpropagation", f"unit 2's grows by {shares[2] - 1:.0%}")
     late_w1_00 = X[0, 0] * late[0, 0] * hidden[0, 0] * (1 - hidden[0, 0])
-    assert said("05_backpropagation", f"comes out −{-late_w1_00:.3f} instead of −{-d_w1_00:.3f}")
+    assert said("05_backpropagation", f"unit 0's too little ($w1_{{00}}$'s comes out −{-late_w1_00:.3f} instead of "
+                                      f"−{-d_w1_00:.3f})")
+    late_w1_01, d_w1_01 = (X[0, 0] * signal[0, 1] * hidden[0, 1] * (1 - hidden[0, 1]) for signal in (late, d_hidden))
+    assert late_w1_01 > 0 > d_w1_01  # unit 1's weights from input 0 (and 1, with the same sign of X) turn round
+    assert said("05_backpropagation", f"($w1_{{01}}$'s comes out +{late_w1_01:.3f} instead of −{-d_w1_01:.3f})")
 
 
 # --- 03, sections 1 and 4: units, and how close nudging gets -----------------------------------------------

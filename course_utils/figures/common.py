@@ -122,7 +122,9 @@ def _dollars(value, _position):
 
 
 def signed_dollars(value):
-    """-10000 -> '−$10,000', 50000 -> '+$50,000'."""
+    """-10000 -> '−$10,000', 50000 -> '+$50,000', 0 -> '$0' (no miss has no sign)."""
+    if round(value) == 0:
+        return "$0"
     return f"{'−' if value < 0 else '+'}${abs(value):,.0f}"
 
 

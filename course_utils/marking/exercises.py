@@ -365,7 +365,8 @@ def _matmul_mistakes():
          "columns. Let the product itself come out in the input's shape.",
          lambda A, B, d_out: (d_out @ B.T).T.reshape(A.shape), lambda A, B, d_out: (A.T @ d_out).T.reshape(B.shape)),
         ("transposed the gradients after making them",
-         "The right products come out shaped like their inputs already: A's is (n, k), like A.",
+         "The right products come out shaped like their inputs already: A's is (n, k), like A, and B's "
+         "(k, m), like B.",
          lambda A, B, d_out: (d_out @ B.T).T, lambda A, B, d_out: (A.T @ d_out).T),
         ("kept only the last row's share of B's gradient: `=` where `+=` belongs",
          "Every row of A, with its row of d_out, adds a share to B's gradient: add each share to what is there, "
