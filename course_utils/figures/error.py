@@ -1,5 +1,5 @@
-"""Figures of 01_error: houses and a line through them with each house's error as a red bar, and the
-error landscape (the MSE for every weight). Plain matplotlib; explorers/error.py moves what these return.
+"""Figures of 01_error: houses and a line through them with each house's error as a thin vertical line, and
+the error landscape (the MSE for every weight). Plain matplotlib; explorers/error.py moves what these return.
 """
 import numpy as np
 
@@ -7,7 +7,7 @@ from course_utils.figures.common import BLUE, GREY, ORANGE, RED, dollar_axis, pa
 
 
 def plot_fit(ax, x, y, weight, x_label="living area (sq ft)", y_label="sale price ($)"):
-    """Houses as dots, the line price = weight * x, and each house's residual as a red bar.
+    """Houses as dots, the line price = weight * x, and each house's residual as a thin vertical line.
     Returns the (line, residuals) artists so they can be moved later. Used by WeightExplorer."""
     ax.scatter(x, y, s=6, color=BLUE, alpha=0.35, linewidths=0, label="houses")
     grid = np.array([0.0, x.max() * 1.05])
