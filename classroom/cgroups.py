@@ -8,6 +8,7 @@ gVisor); where neither may be written (an unprivileged container), nothing is ca
 """
 import contextlib
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def folders(uid):
 
 
 def make(uid, cpus=CPUS, memory=MEMORY, processes=PROCESSES):
-    """The account's group with its limits; returns its folders ([] where there are no cgroups)."""
+    """The account's group with its limits; returns its folders ([] where there are no cgroups, or where
+    its memory and process limits did not take: a group without them would only look like a cap)."""
     made = folders(uid)
     if available() == "v2":
         _write(CGROUPS / "cgroup.subtree_control", "+cpu +memory +pids")  # let the groups below use them
@@ -55,7 +57,29 @@ def make(uid, cpus=CPUS, memory=MEMORY, processes=PROCESSES):
         for name, value in limits.items():
             if (folder / name).exists():
                 _write(folder / name, str(value))
+    if made and not _limited(made, memory, processes):
+        remove(uid)
+        warn_once(f"Control groups: the limits of {made[0].parent} did not take (a container that keeps "
+                  "their controllers?), so learners' kernels run without a memory cap that counts all they hold.")
+        return []
     return made
+
+
+def _limited(made, memory, processes):
+    """Whether the group's memory and process limits read back as written (v2's names, or v1's)."""
+    found = {name: "".join(_read(folder / name).strip() for folder in made)  # each is in one folder
+             for name in ("memory.max", "memory.limit_in_bytes", "pids.max")}
+    return str(memory) in (found["memory.max"], found["memory.limit_in_bytes"]) and found["pids.max"] == str(processes)
+
+
+_warned = set()
+
+
+def warn_once(message):
+    """Say it on the teacher's terminal, once per run of the grader."""
+    if message not in _warned:
+        _warned.add(message)
+        print(message, file=sys.stderr, flush=True)
 
 
 def join_command(uid, **limits):

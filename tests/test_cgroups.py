@@ -86,3 +86,12 @@ def test_the_group_goes_when_the_kernel_is_stopped(tmp_path):
         scratch.remove()
     finally:
         contained.remove_run_folder(folder)
+
+
+def test_a_group_whose_limits_do_not_take_is_not_used_and_the_teacher_is_told(tmp_path, monkeypatch, capsys):
+    """As in a container that keeps the cgroup v2 controllers to itself (cgroup.subtree_control refused):
+    the account's group is made, but none of its limit files appear, so it would cap nothing."""
+    monkeypatch.setattr(cgroups, "CGROUPS", tmp_path)
+    monkeypatch.setattr(cgroups, "available", lambda: "v2")
+    assert cgroups.join_command(4242) == [] and not (tmp_path / cgroups.NAME / "4242").exists()
+    assert "did not take" in capsys.readouterr().err
