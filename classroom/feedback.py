@@ -12,7 +12,7 @@ import secrets
 import time
 
 from classroom.rows import CLASSES, COULD_NOT_GRADE, NOT_ATTEMPTED, PASSED, RIGHT, STATUSES, STYLE, WRONG, chip, \
-    esc, is_exercise, question_of
+    esc, is_exercise, question_of, quiz_choice
 from classroom import contained
 from course_utils.marking.exercises import EXERCISES
 
@@ -86,8 +86,10 @@ def _quiz(rows):
             continue
         right_text, why = question.choices[question.answer]
         verdict = "right" if row.status == RIGHT else "not right"
-        parts.append(f"<li>{chip(row.status)} {esc(question.prompt)}<br>Your answer: "
-                     f"<b>{esc(row.message)}</b> ({verdict}).<br>The right answer: <b>{esc(right_text)}</b>. "
+        chosen, tries = quiz_choice(row.message)
+        after = f" (the last of {tries} choices)" if tries > 1 else ""
+        parts.append(f"<li>{chip(row.status)} {esc(question.prompt)}<br>Your answer{after}: "
+                     f"<b>{esc(chosen)}</b> ({verdict}).<br>The right answer: <b>{esc(right_text)}</b>. "
                      f"{esc(why)}</li>")
     return parts + ["</ul>"]
 

@@ -34,7 +34,7 @@ def question_of(row):
     return next((q for q in QUESTIONS.get(row.notebook, []) if q.id == question_id), None)
 
 
-TRIES = re.compile(r"the last of \d+ choices: ")
+TRIES = re.compile(r"the last of (\d+) choices: ")
 
 
 def quiz_message(chosen, tries):
@@ -43,10 +43,16 @@ def quiz_message(chosen, tries):
     return f"the last of {tries} choices: {chosen}" if tries and tries > 1 else chosen
 
 
+def quiz_choice(message):
+    """The text of the choice and how many choices the learner made, from quiz_message's text."""
+    found = TRIES.match(message)
+    return (message[found.end():], int(found.group(1))) if found else (message, 1)
+
+
 def choice_letter(row):
     """A, B, C... for the choice a quiz row records (its message is that choice's text, as quiz_message writes it)."""
     question = question_of(row)
-    chosen = TRIES.sub("", row.message, count=1)
+    chosen = quiz_choice(row.message)[0]
     for index, (text, _) in enumerate(question.choices if question else []):
         if chosen == text:  # whole: "dollars" is the start of another choice, "dollars squared"
             return "ABCDEFGH"[index] if index < 8 else str(index + 1)

@@ -305,6 +305,9 @@ def test_a_learners_passed_exercises_come_before_what_they_have_not_attempted(gr
     page = (graded["out"] / "gradebook.html").read_text(encoding="utf-8")
     ada = page.split("<summary>ada:", 1)[1].split("</details>", 1)[0]
     assert ada.index("(passed)") < ada.index("not attempted: ") and ada.count("not attempted") == 2  # count + line
+    her_own = (graded["folder"] / "ada" / "feedback.html").read_text(encoding="utf-8")  # the learner's own page
+    assert her_own.index("<h2>Passed (4)</h2>") < her_own.index("<h2>Not attempted yet")
+    assert "Your answer (the last of 2 choices): <b>−$30,000</b> (right)" in her_own
 
 
 def test_no_quiz_answer_in_the_csv_is_taken_for_a_formula_nor_guarded(graded):
