@@ -22,9 +22,10 @@ from classroom import handins
 from classroom.gradebook import DEFAULT_FOLDER, HERE, VERSIONS, checkpoint_of, find_learners, saved_text, unlinked
 
 
-def _copy(source, target, limit):
-    """Copy a learner's file as the grader reads it, keeping its time; the time saved, as a text."""
-    data = handins.read_capped(source, limit)
+def _copy(source, target, limit, home):
+    """Copy a learner's file as the grader reads it (from their folder `home`, through no link), keeping its
+    time; the time saved, as a text."""
+    data = handins.read_capped(source, limit, beneath=home)
     saved = source.lstat().st_mtime
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     target.write_bytes(data)
@@ -38,22 +39,27 @@ def collect_learner(home, notebooks, target):
     entry, problems = {}, {}
     for name, path in notebooks.items():
         try:
-            entry[f"{name}.ipynb"] = _copy(path, target / f"{name}.ipynb", handins.MAX_NOTEBOOK_BYTES)
+            entry[f"{name}.ipynb"] = _copy(path, target / f"{name}.ipynb", handins.MAX_NOTEBOOK_BYTES, home)
         except (ValueError, OSError) as why:
             problems[f"{name}.ipynb"] = str(why)
             continue
         checkpoint = checkpoint_of(path)
-        if checkpoint.is_file() and unlinked(checkpoint, home) \
-                and checkpoint.lstat().st_mtime < path.lstat().st_mtime - 1:
-            version = f"{VERSIONS}/{name}.{saved_text(checkpoint.lstat().st_mtime).replace(':', '-')}.ipynb"
+        try:
+            kept = checkpoint.lstat().st_mtime  # File > Save's copy: kept when older than the notebook
+            older = checkpoint.is_file() and unlinked(checkpoint, home) and kept < path.lstat().st_mtime - 1
+        except OSError:  # none, or gone since it was looked at
+            older = False
+        if older:
+            version = f"{VERSIONS}/{name}.{saved_text(kept).replace(':', '-')}.ipynb"
             try:
-                entry[version] = _copy(checkpoint, target / version, handins.MAX_NOTEBOOK_BYTES)
+                entry[version] = _copy(checkpoint, target / version, handins.MAX_NOTEBOOK_BYTES, home)
             except (ValueError, OSError) as why:
                 problems[version] = str(why)
     answers = home / "quiz-answers.jsonl"
     if os.path.lexists(answers):
         try:
-            entry["quiz-answers.jsonl"] = _copy(answers, target / "quiz-answers.jsonl", handins.MAX_ANSWERS_BYTES)
+            entry["quiz-answers.jsonl"] = _copy(answers, target / "quiz-answers.jsonl", handins.MAX_ANSWERS_BYTES,
+                                                home)
         except (ValueError, OSError) as why:
             problems["quiz-answers.jsonl"] = str(why)
     return dict(entry, **({"not collected": problems} if problems else {}))

@@ -63,6 +63,7 @@ COURSE = HERE / "notebooks"
 DEFAULT_FOLDER = Path(os.environ.get("COURSE_HUB_STATE", HERE / ".hub")) / "homes"  # the hub's homes
 DEFAULT_OUT = HERE / "gradebook"
 SKIPPED_FOLDERS = {"old", ".ipynb_checkpoints"}  # plus every hidden folder
+MAX_FOLDERS_DEEP = 32  # a learner's notebooks are found this many folders down their home at most
 SHOWING = {"explorers", "widgets_deeper", "quiz"}  # what the course's notebooks call to show an explorer
 VERSIONS = "versions"  # <learner>/versions/<notebook>.<time saved>.ipynb: earlier versions `collect` kept
 UNRELATED = 10  # messages a kernel may send that answer nothing, per request (an interrupted one's reply is one)
@@ -117,19 +118,36 @@ def find_learners(folder):
     for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
         if home.is_symlink() or not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
             continue
-        found = {}
-        for top, folders, files in os.walk(home):  # does not follow links: no loops, nothing outside
-            folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS and not name.startswith(".")]
-            for file in files:
-                path = Path(top) / file
-                if path.suffix == ".ipynb" and path.stem in names and _newer(path, found.get(path.stem)):
-                    found[path.stem] = path
-        learners[home.name] = found
+        learners[home.name] = _newest_copies(home, names)
     return learners
 
 
-def _newer(path, other):
-    return other is None or path.lstat().st_mtime > other.lstat().st_mtime  # a link is not followed
+def _newest_copies(home, names):
+    """{notebook name: path} of the newest copy of each course notebook in a learner's folder. Walked with a
+    list of folders still to read, MAX_FOLDERS_DEEP at most (os.walk recurses, and a chain of 1,100 folders
+    stopped the class's grading); no link is followed, and what vanishes meanwhile is passed over."""
+    found, waiting = {}, [(home, 0)]
+    while waiting:
+        folder, depth = waiting.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            stem = entry.name.removesuffix(".ipynb")
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    walked = entry.name not in SKIPPED_FOLDERS and not entry.name.startswith(".")
+                    if walked and depth < MAX_FOLDERS_DEEP:
+                        waiting.append((entry.path, depth + 1))
+                elif stem in names and entry.name.endswith(".ipynb"):
+                    saved = entry.stat(follow_symlinks=False).st_mtime  # a link is not followed
+                    if stem not in found or saved > found[stem][0]:
+                        found[stem] = (saved, Path(entry.path))
+            except OSError:  # gone since the folder was read
+                continue
+    return {stem: path for stem, (_, path) in found.items()}
 
 
 def saved_text(seconds):
@@ -503,7 +521,7 @@ def recorded_answers(home, before=None):
     where the class hub has each quiz click written (course_utils/marking/questions.py's record); with a
     deadline (seconds), only the choices made before it. ValueError when the file is hostile (handins.py)."""
     answers = {}
-    for entry in handins.read_answer_lines(Path(home) / "quiz-answers.jsonl"):
+    for entry in handins.read_answer_lines(Path(home) / "quiz-answers.jsonl", beneath=home):
         question, choice = entry.get("question"), entry.get("choice")
         if isinstance(question, str) and type(choice) is int and not _after(entry.get("time"), before):
             answers[question] = (choice, answers.get(question, (None, 0))[1] + 1)
@@ -608,7 +626,7 @@ def _grade_learners_notebook(learner, notebook, path, home, session, echo, befor
     path, saved, late = choose_version(path, home, before)
     stamp = dict(saved=saved_text(saved), late=late)
     try:
-        contents = read_notebook(path)
+        contents = read_notebook(path, beneath=home)  # no link on the way: it may lead to another's
     except ValueError as why:
         return [Row(learner, notebook, exercise_id, COULD_NOT_GRADE, str(why), **stamp) for exercise_id in exercise_ids]
     cells = cells_to_run(code_cells(contents), notebook)

@@ -16,11 +16,12 @@ MAX_ANSWER_LINES = 100_000
 MAX_DEPTH = 64                    # a notebook is 6 levels deep; cell metadata may add a few
 
 
-def read_capped(path, limit):
+def read_capped(path, limit, beneath=None):
     """The bytes of a regular file no bigger than limit, read as `update` reads a learner's copy (without
-    waiting on a FIFO), and never through a link."""
+    waiting on a FIFO), and never through a link: with `beneath` (the learner's folder), not through a
+    link to a folder on the way either (files.read_file)."""
     try:
-        return files.read_file(path, limit, follow=False)
+        return files.read_file(path, limit, follow=False, beneath=beneath)
     except files.NotRead as problem:
         raise ValueError(f"{path.name} {problem}") from None
     except OSError as problem:
@@ -54,9 +55,10 @@ def parse_json(data, what):
     return value
 
 
-def read_notebook(path):
-    """The notebook (nbformat's NotebookNode, version 4), or ValueError saying why it cannot be graded."""
-    data = read_capped(path, MAX_NOTEBOOK_BYTES)
+def read_notebook(path, beneath=None):
+    """The notebook (nbformat's NotebookNode, version 4), or ValueError saying why it cannot be graded.
+    beneath: the learner's folder that holds it (read_capped)."""
+    data = read_capped(path, MAX_NOTEBOOK_BYTES, beneath)
     if not data:
         raise ValueError("the notebook file is empty (0 bytes)")
     value = parse_json(data, "the notebook file")
@@ -72,13 +74,13 @@ def read_notebook(path):
     return notebook
 
 
-def read_answer_lines(path):
+def read_answer_lines(path, beneath=None):
     """The JSON objects of quiz-answers.jsonl, one per line (a line that is not one is left out); [] when
-    there is no such file; ValueError when the file is hostile."""
+    there is no such file; ValueError when the file is hostile. beneath: the learner's folder (read_capped)."""
     if not os.path.lexists(path):
         return []
     entries = []
-    for line in read_capped(path, MAX_ANSWERS_BYTES).splitlines()[:MAX_ANSWER_LINES]:
+    for line in read_capped(path, MAX_ANSWERS_BYTES, beneath).splitlines()[:MAX_ANSWER_LINES]:
         try:
             entries.append(parse_json(line, "a line"))
         except ValueError:

@@ -11,6 +11,7 @@ import shutil
 import stat
 import tempfile
 import time
+from pathlib import Path
 
 FOLDER_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
@@ -114,20 +115,51 @@ class NotRead(Exception):
     """A learner's file that is not read: one that is not a regular file or is over FILE_LIMIT."""
 
 
-def read_file(path, limit=None, follow=True):
+def read_file(path, limit=None, follow=True, beneath=None):
     """The bytes of a regular file of at most `limit` bytes (FILE_LIMIT); NotRead for anything else. A pipe
     or a device is never read (it may block for ever or never end), nor opened where that could block.
-    follow=False: a link is not read either (the gradebook: a learner's link may lead to another's file)."""
+    follow=False: a link is not read either (the gradebook: a learner's link may lead to another's file).
+    beneath (POSIX): a folder that holds path, from which it is opened one folder at a time, following no
+    link on the way (a learner may swap a folder of theirs for a link to another's at any moment)."""
     limit = limit or FILE_LIMIT
-    if not stat.S_ISREG((os.stat if follow else os.lstat)(path).st_mode):
-        raise NotRead("is a link, not a regular file" if not follow and os.path.islink(path) else
-                      "is not a file (a pipe, a device or a folder)")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-    flags |= 0 if follow else getattr(os, "O_NOFOLLOW", 0)  # a link swapped in since the check: ELOOP
-    with open(os.open(path, flags), "rb") as handle:
+    if beneath is not None:
+        descriptor = _open_beneath(beneath, path, flags | os.O_NOFOLLOW)
+    else:
+        if not stat.S_ISREG((os.stat if follow else os.lstat)(path).st_mode):
+            raise NotRead("is a link, not a regular file" if not follow and os.path.islink(path) else
+                          "is not a file (a pipe, a device or a folder)")
+        flags |= 0 if follow else getattr(os, "O_NOFOLLOW", 0)  # a link swapped in since the check: ELOOP
+        descriptor = os.open(path, flags)
+    with open(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for a pipe since the check
             raise NotRead("is not a file (a pipe, a device or a folder)")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise NotRead(f"is over {limit // 2**20} MB")
     return data
+
+
+def _open_beneath(folder, path, flags):
+    """A descriptor of the file at path, opened from `folder` one name at a time, each without following a
+    link (O_NOFOLLOW): the same check and open, so nothing swapped in between is followed."""
+    names = Path(os.path.relpath(path, folder)).parts
+    if not names or any(name in (os.curdir, os.pardir) for name in names):
+        raise NotRead("is not inside its learner's folder")
+    where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for name in names[:-1]:
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=where)
+            os.close(where)
+            where = inner
+        kind = os.stat(names[-1], dir_fd=where, follow_symlinks=False).st_mode
+        if not stat.S_ISREG(kind):  # a device is never opened: opening one can do something
+            raise NotRead("is a link, not a regular file" if stat.S_ISLNK(kind) else
+                          "is not a file (a pipe, a device or a folder)")
+        return os.open(names[-1], flags, dir_fd=where)
+    except OSError as problem:
+        if problem.errno in (errno.ELOOP, errno.ENOTDIR):  # a folder on the way is a link (or a file)
+            raise NotRead("lies behind a link, not in its learner's own folders") from None
+        raise
+    finally:
+        os.close(where)

@@ -114,3 +114,70 @@ def test_a_linked_checkpoint_or_versions_folder_takes_no_other_learners_version(
     assert gradebook.versions_of(copied, homes / "copier") == [copied]
     entry = collect.collect_learner(homes / "copier", {"01_error": copied}, tmp_path / "collected")
     assert list(entry) == ["01_error.ipynb"]
+
+
+def test_a_folder_swapped_for_a_link_after_the_walk_leads_to_no_other_learners_file(tmp_path):
+    """From a cold attack: mallory's my-work, swapped for a link to alice's between the walk and the read, had
+    root copy alice's notebook as mallory's (O_NOFOLLOW guarded the file's own name only)."""
+    homes = tmp_path / "homes"
+    hand_in(homes, "alice", "01_error", short_01(right("error")))
+    hand_in(homes, "mallory", "01_error", short_01(wrong("error")))
+    found = gradebook.find_learners(homes)
+    (homes / "mallory" / "my-work").rename(homes / "mallory" / "real")
+    (homes / "mallory" / "my-work").symlink_to(homes / "alice" / "my-work")
+    entry = collect.collect_learner(homes / "mallory", found["mallory"], tmp_path / "to" / "mallory")
+    assert "link" in entry["not collected"]["01_error.ipynb"] and not (tmp_path / "to" / "mallory").exists()
+    with pytest.raises(ValueError, match="link"):  # grading the homes straight away reads the same way
+        gradebook.read_notebook(found["mallory"]["01_error"], beneath=homes / "mallory")
+
+
+def test_a_chain_of_folders_or_a_file_that_vanishes_stops_no_one(tmp_path, monkeypatch):
+    """From a cold attack: 1,100 folders in a chain (os.walk recursed: RecursionError) or a notebook removed
+    between the listing and its time (FileNotFoundError) ended collect and grade for the whole class."""
+    homes = tmp_path / "homes"
+    hand_in(homes, "ada", "01_error", short_01(right("error")))
+    hand_in(homes, "deep", "01_error", short_01(right("error")))
+    hand_in(homes, "gone", "01_error", short_01(right("error")))
+    chain = homes / "deep" / "my-work"
+    for _ in range(1100):  # one at a time: pathlib's mkdir(parents=True) recurses too
+        chain = chain / "d"
+        chain.mkdir()
+    (chain / "02_learning_rate.ipynb").write_bytes((homes / "ada" / "my-work" / "01_error.ipynb").read_bytes())
+    listed = os.scandir
+
+    class Listing(list):  # what os.scandir gives: an iterator of entries, with a `with` that closes it
+        def __iter__(self):
+            return iter(list(super().__iter__()))
+
+        def __next__(self):
+            if not self:
+                raise StopIteration
+            return self.pop(0)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def close(self):
+            pass
+
+    def listed_then_removed(folder):  # the learner's loop removes it just after the folder is read
+        with listed(folder) as found:
+            entries = Listing(found)
+        for entry in entries:
+            if entry.name == "01_error.ipynb" and "/gone/" in entry.path:
+                os.remove(entry.path)
+        return entries
+    monkeypatch.setattr(os, "scandir", listed_then_removed)
+    try:
+        found = gradebook.find_learners(homes)
+    finally:
+        monkeypatch.undo()
+        (chain / "02_learning_rate.ipynb").unlink()
+        while chain.name == "d":  # from the bottom up: pytest's own clean-up recurses as os.walk did
+            chain.rmdir()
+            chain = chain.parent
+    assert sorted(found) == ["ada", "deep", "gone"] and found["gone"] == {}
+    assert set(found["ada"]) == set(found["deep"]) == {"01_error"}  # 1,100 folders down is past the walk
