@@ -14,6 +14,8 @@ MAX_NOTEBOOK_BYTES = files.FILE_LIMIT  # as `update` reads a copy: a bigger file
 MAX_ANSWERS_BYTES = 5_000_000     # quiz-answers.jsonl: a line per click, a few KB for a course
 MAX_ANSWER_LINES = 100_000
 MAX_DEPTH = 64                    # a notebook is 6 levels deep; cell metadata may add a few
+MAX_CELLS = 5_000                 # the course's notebooks have under 100: a million empty cells took nbformat
+                                  # 50 CPU-seconds and 1.9 GB of the grader's own to validate
 
 
 def read_capped(path, limit, beneath=None):
@@ -64,6 +66,8 @@ def read_notebook(path, beneath=None):
     value = parse_json(data, "the notebook file")
     if not isinstance(value, dict) or not isinstance(value.get("cells"), list):
         raise ValueError("the file is JSON but not a notebook (no list of cells)")
+    if len(value["cells"]) > MAX_CELLS:
+        raise ValueError(f"the notebook has {len(value['cells']):,} cells, more than the {MAX_CELLS:,} graded")
     try:
         with warnings.catch_warnings():  # nbformat warns of a missing cell id: the grader needs none
             warnings.simplefilter("ignore")

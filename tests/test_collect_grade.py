@@ -181,3 +181,14 @@ def test_a_chain_of_folders_or_a_file_that_vanishes_stops_no_one(tmp_path, monke
             chain = chain.parent
     assert sorted(found) == ["ada", "deep", "gone"] and found["gone"] == {}
     assert set(found["ada"]) == set(found["deep"]) == {"01_error"}  # 1,100 folders down is past the walk
+
+
+def test_a_notebook_of_a_million_cells_is_refused_before_nbformat_validates_it(tmp_path):
+    """From a cold attack: 1.1 million empty raw cells (48 MB, under the size cap) cost the grader's own
+    thread 50 CPU-seconds and 1.9 GB in nbformat's validation, outside every limit a kernel has."""
+    from classroom import handins
+    cells = [{"cell_type": "raw", "metadata": {}, "source": ""}] * (handins.MAX_CELLS + 1)
+    path = tmp_path / "01_error.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with pytest.raises(ValueError, match="5,001 cells, more than the 5,000 graded"):  # a valid notebook otherwise
+        handins.read_notebook(path, beneath=tmp_path)
