@@ -59,7 +59,7 @@ def make(uid, cpus=CPUS, memory=MEMORY, processes=PROCESSES):
                 _write(folder / name, str(value))
     if made and not _limited(made, memory, processes):
         remove(uid)
-        warn_once(f"Control groups: the limits of {made[0].parent} did not take (a container that keeps "
+        _warn_once(f"Control groups: the limits of {made[0].parent} did not take (a container that keeps "
                   "their controllers?), so learners' kernels run without a memory cap that counts all they hold.")
         return []
     return made
@@ -75,7 +75,7 @@ def _limited(made, memory, processes):
 _warned = set()
 
 
-def warn_once(message):
+def _warn_once(message):
     """Say it on the teacher's terminal, once per run of the grader."""
     if message not in _warned:
         _warned.add(message)

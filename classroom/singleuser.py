@@ -5,9 +5,10 @@ CPU-second a learner's start costs is half a minute for a class of 30 on 2 cores
     python -m classroom.singleuser [jupyterhub-singleuser's options]
 
 What it leaves out:
-- JupyterLab asks Node.js for yarn's settings when it is imported (`node yarn.js config`, about 0.4
-  CPU-seconds), to learn which npm registry to build extensions from. A learner's server never builds
-  one (the extension manager is read-only), and the hub's machine has Node.js for the proxy.
+- JupyterLab asks Node.js for yarn's and npm's settings when it is imported (`node yarn.js config`, then
+  `npm prefix -g`: 0.5 to 0.7 CPU-seconds a learner), to learn where to build extensions from. A learner's
+  server never builds one (the extension manager is read-only), and the hub's machine has Node.js for
+  the proxy.
 - The server extensions a learner does not use (EXTENSIONS_OFF): language servers (none is installed),
   Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub)."""
 import sys
