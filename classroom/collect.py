@@ -19,14 +19,15 @@ import sys
 from pathlib import Path
 
 from classroom import handins
-from classroom.gradebook import DEFAULT_FOLDER, HERE, VERSIONS, checkpoint_of, find_learners, saved_text, unlinked
+from classroom.gradebook import DEFAULT_FOLDER, HERE, VERSIONS, checkpoint_of, find_learners, saved_text, saved_time, \
+    unlinked
 
 
 def _copy(source, target, limit, home):
     """Copy a learner's file as the grader reads it (from their folder `home`, through no link), keeping its
     time; the time saved, as a text."""
     data = handins.read_capped(source, limit, beneath=home)
-    saved = source.lstat().st_mtime
+    saved = saved_time(source.lstat())  # not the modified time alone, which the learner can set
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     target.write_bytes(data)
     os.utime(target, (saved, saved))
@@ -45,8 +46,8 @@ def collect_learner(home, notebooks, target):
             continue
         checkpoint = checkpoint_of(path)
         try:
-            kept = checkpoint.lstat().st_mtime  # File > Save's copy: kept when older than the notebook
-            older = checkpoint.is_file() and unlinked(checkpoint, home) and kept < path.lstat().st_mtime - 1
+            kept = saved_time(checkpoint.lstat())  # File > Save's copy: kept when older than the notebook
+            older = checkpoint.is_file() and unlinked(checkpoint, home) and kept < saved_time(path.lstat()) - 1
         except OSError:  # none, or gone since it was looked at
             older = False
         if older:

@@ -115,14 +115,27 @@ def find_learners(folder):
     A learner with two copies of a notebook (say my-work/ and a hand-in folder) is graded on the newest."""
     names = set(course_notebooks())
     learners = {}
+    collected = is_collection(folder)
     for home in sorted(Path(folder).iterdir(), key=lambda path: path.name.casefold()):
         if home.is_symlink() or not home.is_dir() or home.name.startswith(".") or home.name == TEACHER:
             continue
-        learners[home.name] = _newest_copies(home, names)
+        learners[home.name] = _newest_copies(home, names, collected)
     return learners
 
 
-def _newest_copies(home, names):
+def is_collection(folder):
+    """Whether `collect` made the folder (the teacher's own, with its record)."""
+    return (Path(folder) / "collected.json").is_file()
+
+
+def saved_time(status, collected=False):
+    """When a file was last saved, from its stat: in a folder `collect` made, its modified time, which collect
+    set; in a learner's own folder, the later of its modified and changed times, as a learner can set the
+    first (`touch -d`: a late notebook passed for one saved in time) and never the second."""
+    return status.st_mtime if collected else max(status.st_mtime, status.st_ctime)
+
+
+def _newest_copies(home, names, collected=False):
     """{notebook name: path} of the newest copy of each course notebook in a learner's folder. Walked with a
     list of folders still to read, MAX_FOLDERS_DEEP at most (os.walk recurses, and a chain of 1,100 folders
     stopped the class's grading); no link is followed, and what vanishes meanwhile is passed over."""
@@ -142,7 +155,7 @@ def _newest_copies(home, names):
                     if walked and depth < MAX_FOLDERS_DEEP:
                         waiting.append((entry.path, depth + 1))
                 elif stem in names and entry.name.endswith(".ipynb"):
-                    saved = entry.stat(follow_symlinks=False).st_mtime  # a link is not followed
+                    saved = saved_time(entry.stat(follow_symlinks=False), collected)  # a link is not followed
                     if stem not in found or saved > found[stem][0]:
                         found[stem] = (saved, Path(entry.path))
             except OSError:  # gone since the folder was read
@@ -175,11 +188,12 @@ def unlinked(path, folder):
 def choose_version(path, learner_folder, before):
     """(the version to grade, its time saved, a note when it is late): with a deadline (seconds), the last
     version saved before it, as nbgrader does; a notebook saved after it is flagged."""
-    saved = path.lstat().st_mtime
+    collected = is_collection(Path(learner_folder).parent)
+    saved = saved_time(path.lstat(), collected)
     if before is None or saved <= before:
         return path, saved, ""
-    earlier = [(version.lstat().st_mtime, version) for version in versions_of(path, learner_folder)
-               if version.lstat().st_mtime <= before]
+    times = [(saved_time(version.lstat(), collected), version) for version in versions_of(path, learner_folder)]
+    earlier = [(when, version) for when, version in times if when <= before]
     if not earlier:
         return path, saved, f"late: saved at {saved_text(saved)}, after the deadline, and no earlier version was kept"
     when, version = max(earlier)

@@ -4,18 +4,28 @@ later ones; grading a folder never overwrites another folder's gradebook; each l
 import csv
 import datetime
 import json
+import math
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from classroom import collect, gradebook
 from test_gradebook import ROOT, RUN, hand_in, right, short_01, wrong
 
-DEADLINE = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+DEADLINE = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(hours=1)  # for made-up times
 EARLY = (DEADLINE - datetime.timedelta(hours=2)).timestamp()
 LATE = (DEADLINE + datetime.timedelta(minutes=30)).timestamp()
+
+
+def a_deadline_passes():
+    """A deadline (a whole second, as the teacher gives it) that has just passed: files written before this
+    call were saved before it, files written after it after (a file's change time cannot be set back)."""
+    deadline = datetime.datetime.fromtimestamp(math.ceil(time.time()))
+    time.sleep(max(0.0, deadline.timestamp() - time.time()) + 1.1)  # and over a second later
+    return deadline
 
 
 def saved_at(path, when):
@@ -43,16 +53,19 @@ def rows_of(out):
 def collected(tmp_path_factory):
     homes = tmp_path_factory.mktemp("homes")
     # ada handed in a wrong answer before the deadline (File > Save made the checkpoint), a right one after.
-    saved_at(hand_in(homes, "ada", "01_error", short_01(wrong("error")), where="my-work/.ipynb_checkpoints"),
-             EARLY).rename(homes / "ada" / "my-work" / ".ipynb_checkpoints" / "01_error-checkpoint.ipynb")
-    saved_at(hand_in(homes, "ada", "01_error", short_01(right("error"))), LATE)
-    (homes / "ada" / "quiz-answers.jsonl").write_text(click("error-sign", 0, EARLY) + click("error-sign", 1, LATE))
-    saved_at(hand_in(homes, "bob", "01_error", short_01(right("error"))), EARLY)  # on time
-    saved_at(hand_in(homes, "cy", "01_error", short_01(right("error"))), LATE)  # late, nothing earlier
+    hand_in(homes, "ada", "01_error", short_01(wrong("error")), where="my-work/.ipynb_checkpoints").rename(
+        homes / "ada" / "my-work" / ".ipynb_checkpoints" / "01_error-checkpoint.ipynb")
+    hand_in(homes, "bob", "01_error", short_01(right("error")))  # on time
+    deadline = a_deadline_passes()
+    hand_in(homes, "ada", "01_error", short_01(right("error")))
+    early, late = (deadline + datetime.timedelta(seconds=seconds) for seconds in (-3600, 60))
+    (homes / "ada" / "quiz-answers.jsonl").write_text(click("error-sign", 0, early.timestamp())
+                                                       + click("error-sign", 1, late.timestamp()))
+    hand_in(homes, "cy", "01_error", short_01(right("error")))  # late, nothing earlier
     to = tmp_path_factory.mktemp("collections") / "session-1"
     collect.main([str(homes), "--to", str(to)])
     out = tmp_path_factory.mktemp("out") / "gradebook"
-    done = grade(to, out, "--before", DEADLINE.isoformat(sep=" "))
+    done = grade(to, out, "--before", deadline.isoformat(sep=" "))
     assert done.returncode == 0, done.stderr[-3000:]
     return dict(homes=homes, to=to, out=out, rows=rows_of(out))
 
@@ -63,9 +76,11 @@ def test_collect_takes_notebooks_quiz_answers_and_earlier_versions_with_their_ti
     ada = record["learners"]["ada"]
     version = next(name for name in ada if name.startswith("versions/01_error."))
     assert set(ada) == {"01_error.ipynb", "quiz-answers.jsonl", version}
-    assert ada["01_error.ipynb"] == datetime.datetime.fromtimestamp(LATE).strftime("%Y-%m-%d %H:%M:%S")
-    assert ada[version] == datetime.datetime.fromtimestamp(EARLY).strftime("%Y-%m-%d %H:%M:%S")
-    assert (to / "ada" / "01_error.ipynb").stat().st_mtime == LATE
+    saved, kept = (gradebook.saved_time(path.stat()) for path in (
+        collected["homes"] / "ada" / "my-work" / "01_error.ipynb",
+        collected["homes"] / "ada" / "my-work" / ".ipynb_checkpoints" / "01_error-checkpoint.ipynb"))
+    assert ada["01_error.ipynb"] == gradebook.saved_text(saved) and ada[version] == gradebook.saved_text(kept)
+    assert (to / "ada" / "01_error.ipynb").stat().st_mtime == saved
     handed_in = collected["homes"] / "ada" / "quiz-answers.jsonl"
     assert (to / "ada" / "quiz-answers.jsonl").read_bytes() == handed_in.read_bytes()
     assert (to.stat().st_mode & 0o777) == 0o700  # learners' work, the teacher's alone
@@ -192,3 +207,18 @@ def test_a_notebook_of_a_million_cells_is_refused_before_nbformat_validates_it(t
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     with pytest.raises(ValueError, match="5,001 cells, more than the 5,000 graded"):  # a valid notebook otherwise
         handins.read_notebook(path, beneath=tmp_path)
+
+
+def test_a_notebook_saved_late_and_dated_back_is_still_late(tmp_path):
+    """From a cold attack: a learner who saved after the deadline, then set the notebook's modified time back
+    (`touch -d`, which any owner may do), or made a backdated versions/ copy, was graded as on time."""
+    homes = tmp_path / "homes"
+    deadline = a_deadline_passes()
+    saved_at(hand_in(homes, "mallory", "01_error", short_01(right("error"))), EARLY)
+    saved_at(hand_in(homes, "mallory", "01_error.2026-12-01T10-00-00", short_01(right("error")),
+                     where=gradebook.VERSIONS), EARLY)
+    notebook = homes / "mallory" / "my-work" / "01_error.ipynb"
+    path, saved, late = gradebook.choose_version(notebook, homes / "mallory", deadline.timestamp())
+    assert path == notebook and saved > deadline.timestamp() and late.startswith("late: saved at")
+    entry = collect.collect_learner(homes / "mallory", {"01_error": notebook}, tmp_path / "to")
+    assert entry["01_error.ipynb"] == gradebook.saved_text(saved)  # what collect records, for --before
