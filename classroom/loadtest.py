@@ -423,7 +423,7 @@ def usage(hub_process):
     totals = {}
     for process in processes(hub_process):
         try:
-            who = process.environ().get("JUPYTERHUB_USER") or "hub and proxy"
+            who = process.environ().get("JUPYTERHUB_USER") or forked_servers_learner(process) or "hub and proxy"
             memory, times = process.memory_full_info(), process.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
@@ -433,6 +433,19 @@ def usage(hub_process):
         total["cpu"] += times.user + times.system + times.children_user + times.children_system
         total["processes"] += 1
     return totals
+
+
+def forked_servers_learner(process):
+    """The learner of a server forked by classroom.preloaded, or None. Its environment in /proc is still the
+    preloaded process's (a fork changes it in memory only), so it is known by its folder: the learner's home."""
+    parent = process.parent()
+    return Path(process.cwd()).name if parent is not None and is_preloaded(parent) else None
+
+
+def is_preloaded(process):
+    """The hub's preloaded process (its forks show the same command line, but it is not a fork of one)."""
+    parent = process.parent()
+    return "classroom.preloaded" in process.cmdline() and not (parent and "classroom.preloaded" in parent.cmdline())
 
 
 def stop_all(hub_process, limit=30):

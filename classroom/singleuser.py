@@ -10,9 +10,15 @@ What it leaves out:
   server never builds one (the extension manager is read-only), and the hub's machine has Node.js for
   the proxy.
 - The server extensions a learner does not use (EXTENSIONS_OFF): language servers (none is installed),
-  Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub)."""
+  Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub).
+
+It also lets a kernel whose port another took meanwhile restart on new ports (KERNEL_PORTS)."""
 import sys
 
+# A kernel's ports are chosen just before it starts, and when a class logs in at once another learner's kernel
+# may take one first. Not cached, they are chosen anew by the automatic restart that follows (cached, the
+# restarts tried the same taken port until the kernel was given up).
+KERNEL_PORTS = "--KernelManager.cache_ports=False"
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
 
@@ -22,12 +28,19 @@ def no_yarn_config(logger=None):
     return {"yarn config": {}, "npm config": {}}
 
 
-def main(arguments):
+def prepare():
+    """JupyterLab told there is no Node.js, then the server's code imported (classroom.preloaded calls this
+    once, before its forks)."""
     import jupyterlab.commands
     jupyterlab.commands._yarn_config = no_yarn_config  # before jupyterlab.labapp is imported: it calls it
+    import jupyterhub.singleuser  # noqa: F401
+
+
+def main(arguments):
+    prepare()
     from jupyterhub.singleuser import main as singleuser
     off = [f"--ServerApp.jpserver_extensions={name}=False" for name in EXTENSIONS_OFF]
-    return singleuser(argv=[*off, *arguments])
+    return singleuser(argv=[*off, KERNEL_PORTS, *arguments])
 
 
 if __name__ == "__main__":

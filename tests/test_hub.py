@@ -169,6 +169,46 @@ def test_the_report_counts_each_learners_processes_and_memory(class_hub, learner
     assert "logins that worked" in report and "2/2" in report and "MiB" in report
 
 
+def memory_holds(pid, secrets):
+    """Which of `secrets` (bytes) are anywhere in the memory of process `pid` (root reads any process's)."""
+    found = set()
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as memory:
+        for line in maps:
+            span, permissions = line.split()[:2]
+            start, end = (int(address, 16) for address in span.split("-"))
+            if "r" not in permissions:
+                continue
+            try:
+                memory.seek(start)
+                chunk = memory.read(end - start)
+            except (OSError, ValueError, OverflowError):  # a region the system will not give out ([vvar])
+                continue
+            found |= {secret for secret in secrets if secret in chunk}
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="reads processes' memory: root only")
+def test_each_learners_server_is_a_fork_of_a_preloaded_process_that_holds_no_secret(class_hub, learners):
+    """classroom/preloaded.py: each server is a fork of one process that imported a server's code, and a fork
+    copies that process's memory into every learner's server: none of the hub's secrets may be in it."""
+    process, _, password, state = class_hub
+    tree = loadtest.processes(process)
+    preloaded = [entry for entry in tree if loadtest.is_preloaded(entry)]
+    servers = {loadtest.forked_servers_learner(entry): entry for entry in tree if entry.parent() in preloaded}
+    assert len(preloaded) == 1 and sorted(servers) == ["learner01", "learner02"]
+    hub_environment = psutil.Process(process.pid).environ()
+    secrets = {name: value.encode() for name, value in [
+        ("class password", password), ("teacher's password", hub.passwords(state)[1]),
+        ("proxy's token", hub_environment["CONFIGPROXY_AUTH_TOKEN"]),
+        ("cookie secret", (state / "cookie-secret").read_text().strip())]}
+    secrets["cookie secret, as bytes"] = bytes.fromhex(secrets["cookie secret"].decode())
+    assert memory_holds(process.pid, [secrets["teacher's password"]])  # the search finds what is there
+    for entry in [*preloaded, *servers.values()]:
+        held = memory_holds(entry.pid, secrets.values())
+        assert held == set(), [name for name, secret in secrets.items() if secret in held]
+    assert not any(name.startswith("COURSE_HUB") for name in preloaded[0].environ())
+
+
 def test_stopping_the_hub_leaves_no_process_behind(class_hub, learners):
     """Last: it stops the hub. Every server, kernel and check worker of the learners has ended."""
     process, _, _, state = class_hub

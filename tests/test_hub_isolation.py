@@ -115,6 +115,23 @@ def test_a_learner_cannot_read_or_write_another_learners_home_or_the_hubs_state(
     assert (status, output.strip()) == ("ok", "False")
 
 
+def test_each_learners_server_is_forked_as_their_account_with_their_limits(isolated_hub, kernels):
+    """A server forked by classroom/preloaded.py (root's process) keeps nothing of root: every user and group
+    id is the learner's account's, no capability, and the limits JupyterHub's own start would set."""
+    process = isolated_hub[0]
+    forked = [entry for entry in loadtest.processes(process) if loadtest.forked_servers_learner(entry)]
+    assert sorted(loadtest.forked_servers_learner(entry) for entry in forked) == sorted([ADA, BOB])
+    for server in forked:
+        account = pwd.getpwnam(hub_accounts.account_name(loadtest.forked_servers_learner(server)))
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines())
+        assert status["Uid"].split() == [str(account.pw_uid)] * 4 and status["Gid"].split() == [str(account.pw_gid)] * 4
+        assert status["Groups"].split() == [str(account.pw_gid)]
+        assert int(status["CapEff"], 16) == int(status["CapPrm"], 16) == 0
+        limits = Path(f"/proc/{server.pid}/limits").read_text()
+        assert f"{hub_accounts.LearnerSpawner.memory_limit.default_value}" in limits
+        assert f"{hub_accounts.LearnerSpawner.process_limit.default_value}" in limits
+
+
 def test_a_cell_past_the_memory_limit_gets_a_memory_error_and_the_kernel_lives_on(kernels):
     status, output = run(kernels[ADA], f"big = bytearray({hub_accounts.LearnerSpawner.memory_limit.default_value})")
     assert status == "error" and "MemoryError" in output

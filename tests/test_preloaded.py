@@ -1,0 +1,107 @@
+"""classroom/preloaded.py on its own: the hub's preloaded process forks a server when asked, runs the Python a
+learner's account runs, ends with the hub's end of the socket, and when something is wrong the hub is told
+once and starts servers as new Pythons. (tests/test_hub.py and test_hub_isolation.py run it in a hub.)"""
+import json
+import logging
+import os
+import socket
+import time
+
+import psutil
+import pytest
+
+from classroom import preloaded
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="a fork server: Linux and macOS only, as the hub")
+
+
+def wait_gone(pid, limit=60):
+    deadline = time.monotonic() + limit
+    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, f"process {pid} still runs"
+        time.sleep(0.05)
+
+
+def test_a_request_forks_a_server_of_the_preloaded_process_and_closing_ends_it(tmp_path, capfd, caplog):
+    starter = preloaded.Starter(logging.getLogger("test"))
+    try:
+        pid = starter.start(["--version"], {"PATH": os.environ["PATH"]}, {"home": str(tmp_path), "memory": 0,
+                                                                           "processes": 0})
+        assert pid and starter.refused is None, caplog.text
+        keeper = starter.process.pid
+        wait_gone(pid)
+        assert capfd.readouterr().out.strip().splitlines()[-1][0].isdigit()  # jupyterhub-singleuser's version
+        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
+        assert starter.process.pid == keeper  # one preloaded process for every server
+    finally:
+        starter.close()
+    wait_gone(keeper, 15)
+
+
+def test_a_forked_server_that_cannot_enter_its_home_ends_and_the_preloaded_process_goes_on(tmp_path, capfd):
+    starter = preloaded.Starter(logging.getLogger("test"))
+    try:
+        failed = starter.start(["--version"], {}, {"home": str(tmp_path / "missing"), "memory": 0, "processes": 0})
+        wait_gone(failed)
+        assert "FileNotFoundError" in capfd.readouterr().err
+        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
+    finally:
+        starter.close()
+
+
+def test_when_a_learners_python_cannot_be_found_the_hub_is_told_once(monkeypatch, caplog):
+    monkeypatch.setattr(preloaded, "pythons_view", lambda environment, account=None: None)
+    starter = preloaded.Starter(logging.getLogger("test"))
+    with caplog.at_level(logging.WARNING):
+        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
+        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
+    assert caplog.text.count("start as new Pythons") == 1 and starter.process is None
+
+
+def test_a_preloaded_process_that_runs_another_python_than_a_learners_is_not_used(monkeypatch, caplog):
+    """Its modules must be the ones a learner's account can read: else a fork's later imports fail."""
+    views = [{"library": "", "home": "/elsewhere:/elsewhere", "path": ["/elsewhere/lib"], "version": "3"}]
+    real = preloaded.pythons_view  # asked first for a learner's view: the one above; then for its own
+    monkeypatch.setattr(preloaded, "pythons_view", lambda environment, account=None:
+                        views.pop() if views else real(environment, account))
+    starter = preloaded.Starter(logging.getLogger("test"))
+    with caplog.at_level(logging.WARNING):
+        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
+    assert "runs another Python than a learner's account" in caplog.text and starter.process is None
+
+
+def test_the_preloaded_process_is_given_nothing_of_the_hubs_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_HUB_TEACHER_PASSWORD", "not for learners")
+    starter = preloaded.Starter(logging.getLogger("test"))
+    try:
+        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
+        assert set(psutil.Process(starter.process.pid).environ()) <= {"PATH", "LANG", "HOME", "PYTHONHOME",
+                                                                      "LD_LIBRARY_PATH"}
+    finally:
+        starter.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="reads a process's memory: root only")
+def test_a_fork_holds_nothing_of_the_servers_forked_before_it(tmp_path):
+    """Each server's settings (its token for the hub) go to that child alone: the preloaded process never reads
+    them, so the next learner's server, a copy of its memory, cannot find them in its own."""
+    from tests.test_hub import memory_holds
+    secret = b"token-of-the-first-learner-" + os.urandom(8).hex().encode()
+    starter = preloaded.Starter(logging.getLogger("test"))
+    try:
+        first = starter.start(["--version"], {"JUPYTERHUB_API_TOKEN": secret.decode()},
+                              {"home": str(tmp_path), "memory": 0, "processes": 0})
+        wait_gone(first)
+        ours, theirs = socket.socketpair()  # the next request, held before its settings are sent
+        with ours:
+            with theirs:
+                socket.send_fds(starter.connection, [b"fork"], [theirs.fileno()])
+            second = starter._receive()["pid"]
+            assert memory_holds(second, [b"jupyterhub.singleuser"])  # the search finds what is there
+            assert memory_holds(second, [secret, b"token-of-the-first-learner-"]) == set()
+            assert memory_holds(starter.process.pid, [b"token-of-the-first-learner-"]) == set()
+            ours.sendall(json.dumps({"arguments": ["--version"], "environment": {},
+                                     "who": {"home": str(tmp_path), "memory": 0, "processes": 0}}).encode())
+        wait_gone(second)
+    finally:
+        starter.close()
