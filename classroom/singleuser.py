@@ -4,6 +4,8 @@ CPU-second a learner's start costs is half a minute for a class of 30 on 2 cores
 
     python -m classroom.singleuser [jupyterhub-singleuser's options]
 
+(The hub runs `main` in a fork of classroom.preloaded's process, which has run `prepare` once.)
+
 What it leaves out:
 - JupyterLab asks Node.js for yarn's and npm's settings when it is imported (`node yarn.js config`, then
   `npm prefix -g`: 0.5 to 0.7 CPU-seconds a learner), to learn where to build extensions from. A learner's
