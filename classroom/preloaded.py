@@ -3,11 +3,12 @@ bound by the machine's cores, and a new server's Python imports (JupyterLab, Jup
 own) cost it about 1.2 CPU-seconds; a fork of a process that holds them costs a few milliseconds.
 
 The hub starts one such process (`python -m classroom.preloaded FD`) with nothing of its own: no secret in
-its environment or its memory, only the imports. It reads requests from its end of a socket pair, one JSON
-line each: the server's arguments, its environment, and whose it is; it answers with the new server's
-process id. Each child leaves the socket, starts a session of its own, takes the learner's limits and
-account (become), and runs classroom.singleuser as a new Python would. When the hub ends, the
-socket closes and this process ends with it; servers it started are the hub's to stop, as before.
+its environment or its memory, only the imports. For each server the hub passes it a socket of the
+server's own over their socket pair; it forks, and answers with the child's process id. Only the child
+reads the server's settings (arguments, environment, whose it is) from that socket, then starts a session
+of its own, takes the learner's limits and account (become), and runs classroom.singleuser as a new Python
+would. When the hub ends, the pair closes and this process ends with it; the servers are the hub's to
+stop, as before.
 
 What a fork shares that a new Python would not: every server has the same memory layout and the same
 string-hash key as this process (and so as each other). A learner who reads their own server's memory
@@ -21,6 +22,7 @@ import sys
 import threading
 import traceback
 
+ANSWER_TIME = 120  # seconds the hub waits for the preloaded process (its imports, on a loaded machine)
 NOBODY = 65534  # an account with no files of its own: it sees Python's files as a learner's account does
 # Imported before any fork: what a learner's server imports by the time their first notebook runs.
 PRELOAD = ("jupyterhub.singleuser", "jupyterlab.labapp", "jupyter_server.serverapp",
@@ -63,12 +65,20 @@ def serve(connection):
 
 
 def fork(request, connection):
-    if threading.active_count() != 1:  # a fork copies only this thread: another's locks would stay held
+    if _threads() != 1:  # a fork copies only this thread: another's locks would stay held
         raise RuntimeError("the preloaded process has threads; it cannot fork safely")
     pid = os.fork()
     if pid == 0:
         _run_server(request, connection)  # never returns
     return pid
+
+
+def _threads():
+    """This process's threads, the system's own among them (a library's pool, which Python does not list)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc (macOS)
+        return threading.active_count()
 
 
 def _run_server(request, connection):
@@ -166,8 +176,8 @@ class Starter:
                 if self.process is None:
                     self._launch()
                 answer = self._fork({"arguments": arguments, "environment": environment, "who": who})
-            except (OSError, ValueError) as problem:
-                answer = {"error": str(problem)}
+            except Exception as problem:  # whatever it is, the server starts as a new Python
+                answer = {"error": f"{type(problem).__name__}: {problem}"}
             if "pid" not in answer:
                 self._refuse(answer["error"])
             return answer.get("pid")
@@ -198,6 +208,7 @@ class Starter:
             self.process = subprocess.Popen([sys.executable, "-m", "classroom.preloaded", str(theirs.fileno())],
                                             pass_fds=[theirs.fileno()], env=environment, cwd="/",
                                             stdin=subprocess.DEVNULL)
+        self.connection.settimeout(ANSWER_TIME)  # a preloaded process that stopped answering holds no login up
         self.answers = self.connection.makefile("rb")
         ready = self._receive()
         if ready != learners:  # its modules must be the ones a learner's account can read
