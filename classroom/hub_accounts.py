@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import bcrypt
-import psutil
 from firstuseauthenticator import FirstUseAuthenticator
 from jupyterhub.auth import Authenticator
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
@@ -111,34 +110,94 @@ class FromPreloaded(LocalProcessSpawner):
         return functools.partial(preloaded.become, **self.who())
 
     async def start(self):
-        if not self.preloaded or list(self.cmd) != [sys.executable, "-m", "classroom.singleuser"] or self.shell_cmd:
+        output = relay_output(self.user.name)
+        try:
+            if self.preloaded and self.cmd == SERVER and not self.shell_cmd:
+                if self.port == 0:
+                    self.port = random_port()
+                if FromPreloaded._starter is None:
+                    FromPreloaded._starter = preloaded.Starter(self.log)
+                forked = await asyncio.to_thread(FromPreloaded._starter.start, self.get_args(), self.get_env(),
+                                                 self.who(), output)
+                if forked is not None:
+                    self._forked, self.pid = forked, forked.pid
+                    self.log.info("Started %s's server as a fork of the preloaded process (pid %s)", self.user.name,
+                                  forked.pid)
+                    return (self.ip or "127.0.0.1", self.port)
+            # A new Python, as JupyterHub's spawner starts it, with the same output as a fork's.
+            self.popen_kwargs = {**self.popen_kwargs, "stdin": subprocess.DEVNULL, "stdout": output, "stderr": output}
             return await super().start()
-        if self.port == 0:
-            self.port = random_port()
-        if FromPreloaded._starter is None:
-            FromPreloaded._starter = preloaded.Starter(self.log)
-        pid = await asyncio.to_thread(FromPreloaded._starter.start, self.get_args(), self.get_env(), self.who())
-        if pid is None:  # the preloaded process could not: a new Python, as JupyterHub's spawner starts it
-            return await super().start()
-        self.pid, self._started_at = pid, _start_time(pid)
-        self.log.info("Started %s's server as a fork of the preloaded process (pid %s)", self.user.name, pid)
-        return (self.ip or "127.0.0.1", self.port)
+        finally:
+            os.close(output)  # the server holds it now
 
     async def poll(self):
-        # A forked server is not the hub's child: it is known by its pid, which the system may give to
-        # another process once it ends; its start time tells them apart.
-        started = getattr(self, "_started_at", None)
-        if self.proc is None and self.pid and started is not None and _start_time(self.pid) != started:
-            self.clear_state()
-            return 0
-        return await super().poll()
+        forked = getattr(self, "_forked", None)
+        if forked is None:  # a new Python, or a server from before the hub restarted: JupyterHub's way
+            return await super().poll()
+        if forked.running():
+            return None
+        self.clear_state()
+        return 0
+
+    async def _signal(self, sig):
+        forked = getattr(self, "_forked", None)
+        return await super()._signal(sig) if forked is None else forked.send_signal(sig)
+
+    def clear_state(self):
+        super().clear_state()
+        forked = getattr(self, "_forked", None)
+        if forked is not None:
+            forked.close()
+            self._forked = None
 
 
-def _start_time(pid):
+SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for
+_RELAYS = set()
+LINES_A_SECOND = 200  # of one learner's server's messages relayed into the hub's output; more are counted, not shown
+
+
+def relay_output(name):
+    """The writing end of a pipe for a learner's server (and its kernels) to write their messages to; the hub
+    passes each line on to its own output as "[name] line", control characters shown as escapes, so that
+    nothing a learner's code writes can move the teacher's terminal."""
+    reading, writing = os.pipe()
+    relay = asyncio.get_running_loop().create_task(_relay(reading, name))
+    _RELAYS.add(relay)  # the loop holds tasks weakly: without this, one could be collected mid-class
+    relay.add_done_callback(_RELAYS.discard)
+    return writing
+
+
+async def _relay(reading, name):
+    loop = asyncio.get_running_loop()
+    lines = asyncio.StreamReader(limit=2 ** 16)
+    transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), open(reading, "rb", 0))
+    second, shown, dropped = loop.time(), 0, 0
     try:
-        return psutil.Process(pid).create_time()
-    except psutil.Error:
-        return None
+        while line := await _next_line(lines):
+            if loop.time() - second >= 1:
+                if dropped:
+                    sys.stderr.write(f"[{name}] ({dropped} more lines in that second, not shown)\n")
+                second, shown, dropped = loop.time(), 0, 0
+            if shown >= LINES_A_SECOND:
+                dropped += 1
+                continue
+            shown += 1
+            sys.stderr.write(f"[{name}] {_harmless(line.decode(errors='replace').rstrip(chr(10))[:2000])}\n")
+    finally:
+        transport.close()
+
+
+def _harmless(text):
+    """Text with its control characters (a terminal's escape sequences) written as escapes: '\\x1b'."""
+    return "".join(character if character.isprintable() or character == "\t" else repr(character)[1:-1]
+                   for character in text)
+
+
+async def _next_line(lines):
+    try:
+        return await lines.readline()
+    except ValueError:  # a line longer than the limit: its first part
+        return await lines.read(2 ** 16)
 
 
 class LearnerSpawner(FromPreloaded):

@@ -78,7 +78,7 @@ else:
     shared_settings = {"MPLCONFIGDIR": str(STATE / "matplotlib")}  # one font cache for the class
 if os.environ.get("COURSE_HUB_MEMORY_LIMIT"):  # bytes of address space per process (4 GiB unless set)
     c.LearnerSpawner.memory_limit = c.SharedSpawner.memory_limit = int(os.environ["COURSE_HUB_MEMORY_LIMIT"])
-c.Spawner.cmd = [sys.executable, "-m", "classroom.singleuser"]  # jupyterhub-singleuser, without what learners never use
+c.Spawner.cmd = hub_accounts.SERVER  # jupyterhub-singleuser, without what learners never use
 # ... each forked from one process that has imported it already (classroom/preloaded.py); COURSE_HUB_PRELOADED=0
 # starts each as a new Python instead (to compare the two, or should a fork ever misbehave).
 c.FromPreloaded.preloaded = os.environ.get("COURSE_HUB_PRELOADED", "1") != "0"

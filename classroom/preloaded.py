@@ -49,27 +49,27 @@ def serve(connection):
     never holds one learner's settings (their server's token) for its later forks to carry to another."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended servers are reaped by the system: no zombies
     while True:
-        word, sockets, _, _ = socket.recv_fds(connection, 16, 1)
+        word, handed, _, _ = socket.recv_fds(connection, 16, 2)
         if not word:
             return  # the hub has ended
         try:
-            if word != b"fork" or len(sockets) != 1:
+            if word != b"fork" or len(handed) != 2:
                 raise ValueError(f"not a request: {word!r}")
-            answer = {"pid": fork(sockets[0], connection)}
+            answer = {"pid": fork(*handed, connection)}
         except Exception as problem:  # told to the hub, which then starts that server as a new Python
             answer = {"error": f"{type(problem).__name__}: {problem}"}
         finally:
-            for number in sockets:
+            for number in handed:
                 os.close(number)
         connection.sendall(json.dumps(answer).encode() + b"\n")
 
 
-def fork(request, connection):
+def fork(request, output, connection):
     if _threads() != 1:  # a fork copies only this thread: another's locks would stay held
         raise RuntimeError("the preloaded process has threads; it cannot fork safely")
     pid = os.fork()
     if pid == 0:
-        _run_server(request, connection)  # never returns
+        _run_server(request, output, connection)  # never returns
     return pid
 
 
@@ -81,11 +81,12 @@ def _threads():
         return threading.active_count()
 
 
-def _run_server(request, connection):
+def _run_server(request, output, connection):
     """In the child: become the learner's server, then end with its exit code, never returning to serve()."""
     code = 1
     try:
         _let_go(connection)
+        take_output(output)
         with open(request, "rb") as settings:  # until the hub closes its end
             request = json.loads(settings.read())
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server waits for its kernels
@@ -115,6 +116,18 @@ def _let_go(connection):
     nothing = os.open(os.devnull, os.O_RDWR)
     os.dup2(nothing, connection.fileno(), inheritable=False)
     os.close(nothing)
+
+
+def take_output(output):
+    """A learner's server reads nothing and writes its messages to `output`, the pipe the hub relays: never
+    to the hub's own output, which may be the teacher's terminal (a learner could read its keystrokes, or
+    stop its output and with it the hub) or its log file (which they could empty)."""
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)
+    os.close(nothing)
+    for standard in (1, 2):
+        os.dup2(output, standard)
+    os.close(output)
 
 
 def limit_resources(memory, processes):
@@ -157,6 +170,52 @@ def pythons_view(environment, account=None):
     return json.loads(probe.stdout) if probe.returncode == 0 else None
 
 
+class Forked:
+    """A server forked by the preloaded process. It is not the hub's child, so once it ends the system may give
+    its number to any process: it is held by a handle on the process itself (a pidfd, or its start time
+    where there is none), taken before it could end, and only that process is ever taken for it or signalled."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        try:
+            self.handle = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # macOS, or an older Linux
+            self.handle = None
+        self.started = _start_time(pid)
+
+    def running(self):
+        if self.handle is not None:
+            import select
+            return not select.select([self.handle], [], [], 0)[0]  # readable once it has ended
+        return self.started is not None and _start_time(self.pid) == self.started
+
+    def send_signal(self, number):
+        """Signal it; False if it had ended (nothing was signalled)."""
+        try:
+            if self.handle is not None:
+                signal.pidfd_send_signal(self.handle, number)
+            elif self.running():
+                os.kill(self.pid, number)
+            else:
+                return False
+        except ProcessLookupError:
+            return False
+        return True
+
+    def close(self):
+        if self.handle is not None:
+            os.close(self.handle)
+            self.handle = None
+
+
+def _start_time(pid):
+    import psutil
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+
+
 class Starter:
     """The hub's side: the preloaded process, started at the first request and asked for each server. When it
     cannot answer, `start` returns None, the caller starts the server as a new Python, and this hub asks the
@@ -167,30 +226,33 @@ class Starter:
         self.process = self.connection = self.answers = None
         self.lock = threading.Lock()  # one request at a time on the socket
 
-    def start(self, arguments, environment, who):
-        """The process id of a new server forked for `who` (become's arguments), or None."""
+    def start(self, arguments, environment, who, output):
+        """A new server forked for `who` (become's arguments), writing to the file number `output` (Forked), or
+        None."""
         with self.lock:
             if self.refused:
                 return None
             try:
                 if self.process is None:
                     self._launch()
-                answer = self._fork({"arguments": arguments, "environment": environment, "who": who})
+                return self._fork({"arguments": arguments, "environment": environment, "who": who}, output)
             except Exception as problem:  # whatever it is, the server starts as a new Python
-                answer = {"error": f"{type(problem).__name__}: {problem}"}
-            if "pid" not in answer:
-                self._refuse(answer["error"])
-            return answer.get("pid")
+                self._refuse(f"{type(problem).__name__}: {problem}")
+                return None
 
-    def _fork(self, request):
+    def _fork(self, request, output):
         ours, theirs = socket.socketpair()
         with ours:
             with theirs:
-                socket.send_fds(self.connection, [b"fork"], [theirs.fileno()])
+                socket.send_fds(self.connection, [b"fork"], [theirs.fileno(), output])
             answer = self._receive()
-            if "pid" in answer:  # the new child alone reads it, from the socket only it and the hub hold
-                ours.sendall(json.dumps(request).encode())
-        return answer
+            if "pid" not in answer:
+                raise OSError(answer["error"])
+            # Held now, while the child waits for its settings and so cannot have ended: its number alone
+            # could later be another process's.
+            forked = Forked(answer["pid"])
+            ours.sendall(json.dumps(request).encode())  # the new child alone reads it: only it and the hub hold it
+        return forked
 
     def _launch(self):
         import subprocess

@@ -132,6 +132,22 @@ def test_each_learners_server_is_forked_as_their_account_with_their_limits(isola
         assert f"{hub_accounts.LearnerSpawner.process_limit.default_value}" in limits
 
 
+def test_nothing_a_learner_runs_holds_the_hubs_output(isolated_hub, kernels):
+    """The hub's output (the teacher's terminal, or here its log) is never handed to a learner's server or
+    kernel: with it a learner could read the terminal's keystrokes, stop its output (and with it the whole
+    hub) or empty the log. Their messages reach it through a pipe the hub reads."""
+    process, _, state = isolated_hub
+    listing = ("import os\nfor number in os.listdir('/proc/self/fd'):\n    try:\n"
+               "        print(os.readlink(f'/proc/self/fd/{number}'))\n    except OSError:\n        pass")
+    status, output = run(kernels[ADA], listing)
+    assert status == "ok" and "pipe:" in output
+    servers = [entry for entry in loadtest.processes(process) if loadtest.forked_servers_learner(entry)]
+    held = output.splitlines() + [os.readlink(f"/proc/{server.pid}/fd/{number}") for server in servers
+                                  for number in os.listdir(f"/proc/{server.pid}/fd")]
+    assert [name for name in held if name == str(state / "hub.log") or name.startswith(("/dev/pts", "/dev/tty"))] == []
+    assert f"[{ADA}] " in (state / "hub.log").read_text(errors="replace")  # its messages are passed on
+
+
 def test_a_cell_past_the_memory_limit_gets_a_memory_error_and_the_kernel_lives_on(kernels):
     status, output = run(kernels[ADA], f"big = bytearray({hub_accounts.LearnerSpawner.memory_limit.default_value})")
     assert status == "error" and "MemoryError" in output

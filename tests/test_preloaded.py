@@ -4,7 +4,10 @@ once and starts servers as new Pythons. (tests/test_hub.py and test_hub_isolatio
 import json
 import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 
 import psutil
@@ -22,30 +25,64 @@ def wait_gone(pid, limit=60):
         time.sleep(0.05)
 
 
-def test_a_request_forks_a_server_of_the_preloaded_process_and_closing_ends_it(tmp_path, capfd, caplog):
+HOME = {"memory": 0, "processes": 0}  # `who` in shared mode, less the home
+
+
+def run(starter, arguments, home):
+    """Fork a server with `arguments`; (its Forked handle, all it wrote, once it has ended)."""
+    reading, writing = os.pipe()
+    try:
+        forked = starter.start(arguments, {"PATH": os.environ["PATH"]}, {"home": str(home), **HOME}, writing)
+    finally:
+        os.close(writing)
+    with open(reading, "rb") as output:
+        written = output.read().decode()  # until the server (the pipe's only writer now) has ended
+    return forked, written
+
+
+def test_a_request_forks_a_server_of_the_preloaded_process_and_closing_ends_it(tmp_path, caplog):
     starter = preloaded.Starter(logging.getLogger("test"))
     try:
-        pid = starter.start(["--version"], {"PATH": os.environ["PATH"]}, {"home": str(tmp_path), "memory": 0,
-                                                                           "processes": 0})
-        assert pid and starter.refused is None, caplog.text
+        forked, written = run(starter, ["--version"], tmp_path)
+        assert forked and starter.refused is None, caplog.text
+        assert written.strip()[0].isdigit()  # jupyterhub-singleuser's version, on the pipe it was given
         keeper = starter.process.pid
-        wait_gone(pid)
-        assert capfd.readouterr().out.strip().splitlines()[-1][0].isdigit()  # jupyterhub-singleuser's version
-        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
-        assert starter.process.pid == keeper  # one preloaded process for every server
+        wait_gone(forked.pid)
+        assert not forked.running() and forked.send_signal(0) is False
+        again, _ = run(starter, ["--version"], tmp_path)
+        assert again and starter.process.pid == keeper  # one preloaded process for every server
     finally:
         starter.close()
     wait_gone(keeper, 15)
 
 
-def test_a_forked_server_that_cannot_enter_its_home_ends_and_the_preloaded_process_goes_on(tmp_path, capfd):
+def test_a_forked_server_that_cannot_enter_its_home_ends_and_the_preloaded_process_goes_on(tmp_path):
     starter = preloaded.Starter(logging.getLogger("test"))
     try:
-        failed = starter.start(["--version"], {}, {"home": str(tmp_path / "missing"), "memory": 0, "processes": 0})
-        wait_gone(failed)
-        assert "FileNotFoundError" in capfd.readouterr().err
-        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
+        _, written = run(starter, ["--version"], tmp_path / "missing")
+        assert "FileNotFoundError" in written
+        assert run(starter, ["--version"], tmp_path)[0]
     finally:
+        starter.close()
+
+
+def test_an_ended_server_is_never_taken_for_the_process_that_gets_its_number(tmp_path, monkeypatch):
+    """Once a forked server has ended, the system may give its number to another account's process: the hub
+    neither takes that one for the server nor signals it (both by the pid alone and by start time)."""
+    starter = preloaded.Starter(logging.getLogger("test"))
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        forked, _ = run(starter, ["--version"], tmp_path)
+        wait_gone(forked.pid)
+        forked.pid = stranger.pid  # as if the system had given its number to the stranger
+        for handle in ("pidfd", "start time"):
+            if handle == "start time":
+                forked.close()
+            assert not forked.running() and forked.send_signal(signal.SIGTERM) is False, handle
+        assert stranger.poll() is None  # never signalled
+    finally:
+        stranger.kill()
+        stranger.wait()
         starter.close()
 
 
@@ -53,8 +90,8 @@ def test_when_a_learners_python_cannot_be_found_the_hub_is_told_once(monkeypatch
     monkeypatch.setattr(preloaded, "pythons_view", lambda environment, account=None: None)
     starter = preloaded.Starter(logging.getLogger("test"))
     with caplog.at_level(logging.WARNING):
-        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
-        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
+        assert starter.start(["--version"], {}, {"home": "/", **HOME}, 2) is None
+        assert starter.start(["--version"], {}, {"home": "/", **HOME}, 2) is None
     assert caplog.text.count("start as new Pythons") == 1 and starter.process is None
 
 
@@ -66,7 +103,7 @@ def test_a_preloaded_process_that_runs_another_python_than_a_learners_is_not_use
                         views.pop() if views else real(environment, account))
     starter = preloaded.Starter(logging.getLogger("test"))
     with caplog.at_level(logging.WARNING):
-        assert starter.start(["--version"], {}, {"home": "/", "memory": 0, "processes": 0}) is None
+        assert starter.start(["--version"], {}, {"home": "/", **HOME}, 2) is None
     assert "runs another Python than a learner's account" in caplog.text and starter.process is None
 
 
@@ -74,7 +111,7 @@ def test_the_preloaded_process_is_given_nothing_of_the_hubs_environment(monkeypa
     monkeypatch.setenv("COURSE_HUB_TEACHER_PASSWORD", "not for learners")
     starter = preloaded.Starter(logging.getLogger("test"))
     try:
-        assert starter.start(["--version"], {}, {"home": str(tmp_path), "memory": 0, "processes": 0})
+        assert run(starter, ["--version"], tmp_path)[0]
         assert set(psutil.Process(starter.process.pid).environ()) <= {"PATH", "LANG", "HOME", "PYTHONHOME",
                                                                       "LD_LIBRARY_PATH"}
     finally:
@@ -89,19 +126,22 @@ def test_a_fork_holds_nothing_of_the_servers_forked_before_it(tmp_path):
     secret = b"token-of-the-first-learner-" + os.urandom(8).hex().encode()
     starter = preloaded.Starter(logging.getLogger("test"))
     try:
+        reading, writing = os.pipe()
         first = starter.start(["--version"], {"JUPYTERHUB_API_TOKEN": secret.decode()},
-                              {"home": str(tmp_path), "memory": 0, "processes": 0})
-        wait_gone(first)
+                              {"home": str(tmp_path), **HOME}, writing)
+        wait_gone(first.pid)
         ours, theirs = socket.socketpair()  # the next request, held before its settings are sent
         with ours:
             with theirs:
-                socket.send_fds(starter.connection, [b"fork"], [theirs.fileno()])
+                socket.send_fds(starter.connection, [b"fork"], [theirs.fileno(), writing])
             second = starter._receive()["pid"]
             assert memory_holds(second, [b"jupyterhub.singleuser"])  # the search finds what is there
             assert memory_holds(second, [secret, b"token-of-the-first-learner-"]) == set()
             assert memory_holds(starter.process.pid, [b"token-of-the-first-learner-"]) == set()
             ours.sendall(json.dumps({"arguments": ["--version"], "environment": {},
-                                     "who": {"home": str(tmp_path), "memory": 0, "processes": 0}}).encode())
+                                     "who": {"home": str(tmp_path), **HOME}}).encode())
         wait_gone(second)
+        os.close(writing)
+        os.close(reading)
     finally:
         starter.close()
