@@ -153,13 +153,14 @@ class FromPreloaded(LocalProcessSpawner):
 
 SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for
 _RELAYS = set()
-LINES_A_SECOND = 200  # of one learner's server's messages relayed into the hub's output; more are counted, not shown
+CHARACTERS_A_SECOND = 10_000  # of one learner's messages shown; past it the hub reads their pipe a second later
 
 
 def relay_output(name):
     """The writing end of a pipe for a learner's server (and its kernels) to write their messages to; the hub
     passes each line on to its own output as "[name] line", control characters shown as escapes, so that
-    nothing a learner's code writes can move the teacher's terminal."""
+    nothing a learner's code writes can move the teacher's terminal. A flood waits: past CHARACTERS_A_SECOND
+    the hub stops reading until the next second, the pipe fills, and only the learner's own writers wait."""
     reading, writing = os.pipe()
     relay = asyncio.get_running_loop().create_task(_relay(reading, name))
     _RELAYS.add(relay)  # the loop holds tasks weakly: without this, one could be collected mid-class
@@ -171,18 +172,15 @@ async def _relay(reading, name):
     loop = asyncio.get_running_loop()
     lines = asyncio.StreamReader(limit=2 ** 16)
     transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), open(reading, "rb", 0))
-    second, shown, dropped = loop.time(), 0, 0
+    second, left = loop.time(), CHARACTERS_A_SECOND
     try:
         while line := await _next_line(lines):
-            if loop.time() - second >= 1:
-                if dropped:
-                    sys.stderr.write(f"[{name}] ({dropped} more lines in that second, not shown)\n")
-                second, shown, dropped = loop.time(), 0, 0
-            if shown >= LINES_A_SECOND:
-                dropped += 1
-                continue
-            shown += 1
-            sys.stderr.write(f"[{name}] {_harmless(line.decode(errors='replace').rstrip(chr(10))[:2000])}\n")
+            text = f"[{name}] {_harmless(line.decode(errors='replace').rstrip(chr(10)))[:1000]}\n"
+            if len(text) > left:
+                await asyncio.sleep(max(0.0, second + 1 - loop.time()))
+                second, left = loop.time(), CHARACTERS_A_SECOND
+            left -= len(text)
+            sys.stderr.write(text)
     finally:
         transport.close()
 

@@ -186,7 +186,9 @@ class Forked:
     def running(self):
         if self.handle is not None:
             import select
-            return not select.select([self.handle], [], [], 0)[0]  # readable once it has ended
+            ended = select.poll()  # not select.select, which fails on a number past 1023 (a busy hub has them)
+            ended.register(self.handle, select.POLLIN)
+            return not ended.poll(0)  # readable once it has ended
         return self.started is not None and _start_time(self.pid) == self.started
 
     def send_signal(self, number):

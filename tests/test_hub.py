@@ -3,6 +3,7 @@ temporary folder), two simulated learners of the load test (classroom/loadtest.p
 each running every cell of 02 over the kernel's websocket, moving the α slider and running one check.
 Then: a wrong password is refused, a visitor who has not logged in is sent to the login page, every
 learner has their own copies, and stopping the hub leaves no learner's server or kernel behind."""
+import asyncio
 import json
 import os
 import shutil
@@ -167,6 +168,24 @@ def test_the_report_counts_each_learners_processes_and_memory(class_hub, learner
     assert result["round_trip"]["moves"] == LEARNERS * len(loadtest.ALPHAS)
     report = loadtest.table([result])
     assert "logins that worked" in report and "2/2" in report and "MiB" in report
+
+
+def test_a_learners_messages_reach_the_hubs_output_escaped_and_a_flood_waits(monkeypatch, capsys):
+    """hub_accounts.relay_output: each line after the learner's name, a terminal's control sequences written
+    out (they could clear or retitle the teacher's terminal), and past CHARACTERS_A_SECOND the rest waits."""
+    monkeypatch.setattr(hub_accounts, "CHARACTERS_A_SECOND", 200)
+
+    async def relay_all():
+        reading, writing = os.pipe()
+        os.write(writing, b"plain line\n\x1b[2Jcleared\x07\n" + b"\n" * 40)  # empty lines cost too
+        os.close(writing)
+        started = time.monotonic()
+        await hub_accounts._relay(reading, "mallory")
+        return time.monotonic() - started
+    took = asyncio.run(relay_all())
+    shown = capsys.readouterr().err
+    assert "[mallory] plain line\n" in shown and "[mallory] \\x1b[2Jcleared\\x07\n" in shown and "\x1b" not in shown
+    assert shown.count("[mallory] ") == 42 and took >= 1.0  # 42 lines of at least 11 characters: 2 seconds' worth
 
 
 def memory_holds(pid, secrets):

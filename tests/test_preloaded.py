@@ -4,6 +4,7 @@ once and starts servers as new Pythons. (tests/test_hub.py and test_hub_isolatio
 import json
 import logging
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -62,6 +63,28 @@ def test_a_forked_server_that_cannot_enter_its_home_ends_and_the_preloaded_proce
         _, written = run(starter, ["--version"], tmp_path / "missing")
         assert "FileNotFoundError" in written
         assert run(starter, ["--version"], tmp_path)[0]
+    finally:
+        starter.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open") or resource.getrlimit(resource.RLIMIT_NOFILE)[0] <= 1500,
+                    reason="needs pidfds and room for a file number past 1023")
+def test_a_server_is_still_known_when_the_hub_has_many_files_open(tmp_path):
+    """A busy hub has file numbers past 1023 (a learner can open connections to it): select() fails on those."""
+    starter = preloaded.Starter(logging.getLogger("test"))
+    try:
+        reading, writing = os.pipe()
+        forked = starter.start(["--version"], {}, {"home": str(tmp_path), **HOME}, writing)
+        os.close(writing)
+        os.dup2(forked.handle, 1500)
+        os.close(forked.handle)
+        forked.handle = 1500
+        assert forked.running() in (True, False)  # no error
+        with open(reading, "rb") as output:
+            output.read()  # until it has ended
+        wait_gone(forked.pid)
+        assert not forked.running() and forked.send_signal(0) is False
+        forked.close()
     finally:
         starter.close()
 
