@@ -154,7 +154,10 @@ def become(home, memory, processes, uid=None, gid=None, groups=()):
 
 
 PYTHONS_VIEW = """import json, sys
-library = [line.split()[-1] for line in open("/proc/self/maps") if "/libpython" in line][:1]
+try:
+    library = [line.split()[-1] for line in open("/proc/self/maps") if "/libpython" in line][:1]
+except OSError:  # no /proc (macOS): the loader's choice is not known, and not needed there
+    library = []
 print(json.dumps({"library": library[0] if library else "", "home": f"{sys.base_prefix}:{sys.base_exec_prefix}",
                   "path": sys.path[1:], "version": sys.version}))"""
 
