@@ -9,7 +9,7 @@ import psutil
 import pytest
 
 import browser
-from classroom import hub
+from classroom import hub, loadtest
 from course_utils.marking.questions import QUESTIONS
 
 LEARNER = "ada"
@@ -101,7 +101,7 @@ def test_a_learner_logs_in_gets_the_course_and_moves_a_slider(class_hub, chromiu
 def test_stopping_the_hub_stops_every_learners_server(class_hub):
     _, _, process = class_hub
     servers = [child for child in psutil.Process(process.pid).children(recursive=True)
-               if "classroom.singleuser" in child.cmdline()]
+               if loadtest.forked_servers_learner(child) or "classroom.singleuser" in child.cmdline()]
     assert servers, "the learner's server should be running before the hub stops"
     hub.stop(process)
     gone, alive = psutil.wait_procs(servers, timeout=30)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from classroom import hub, hub_accounts, loadtest, singleuser  # noqa: E402
 LEARNERS = 2
+LEARNERS_PROCESSES = ("singleuser", "classroom.preloaded", "ipykernel")  # a server (new, or forked), a kernel
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="JupyterHub does not run on Windows"),
@@ -239,4 +240,4 @@ def test_stopping_the_hub_leaves_no_process_behind(class_hub, learners):
     assert [entry for entry in tree if entry.is_running()] == []
     assert [entry.pid for entry in psutil.process_iter(["cmdline", "cwd"])
             if str(state) in (entry.info["cwd"] or "") and any(
-                word in " ".join(entry.info["cmdline"] or []) for word in ("singleuser", "ipykernel"))] == []
+                word in " ".join(entry.info["cmdline"] or []) for word in LEARNERS_PROCESSES)] == []
