@@ -17,7 +17,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from classroom import hub, hub_accounts, loadtest, singleuser  # noqa: E402
+from classroom import hub, hub_accounts, loadtest, server_output, singleuser  # noqa: E402
+from tests.process_memory import memory_holds  # noqa: E402
 LEARNERS = 2
 LEARNERS_PROCESSES = ("singleuser", "classroom.preloaded", "ipykernel")  # a server (new, or forked), a kernel
 
@@ -172,39 +173,21 @@ def test_the_report_counts_each_learners_processes_and_memory(class_hub, learner
 
 
 def test_a_learners_messages_reach_the_hubs_output_escaped_and_a_flood_waits(monkeypatch, capsys):
-    """hub_accounts.relay_output: each line after the learner's name, a terminal's control sequences written
+    """server_output.relay: each line after the learner's name, a terminal's control sequences written
     out (they could clear or retitle the teacher's terminal), and past CHARACTERS_A_SECOND the rest waits."""
-    monkeypatch.setattr(hub_accounts, "CHARACTERS_A_SECOND", 200)
+    monkeypatch.setattr(server_output, "CHARACTERS_A_SECOND", 200)
 
     async def relay_all():
         reading, writing = os.pipe()
         os.write(writing, b"plain line\n\x1b[2Jcleared\x07\n" + b"\n" * 40)  # empty lines cost too
         os.close(writing)
         started = time.monotonic()
-        await hub_accounts._relay(reading, "mallory")
+        await server_output._relay(reading, "mallory")
         return time.monotonic() - started
     took = asyncio.run(relay_all())
     shown = capsys.readouterr().err
     assert "[mallory] plain line\n" in shown and "[mallory] \\x1b[2Jcleared\\x07\n" in shown and "\x1b" not in shown
     assert shown.count("[mallory] ") == 42 and took >= 1.0  # 42 lines of at least 11 characters: 2 seconds' worth
-
-
-def memory_holds(pid, secrets):
-    """Which of `secrets` (bytes) are anywhere in the memory of process `pid` (root reads any process's)."""
-    found = set()
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as memory:
-        for line in maps:
-            span, permissions = line.split()[:2]
-            start, end = (int(address, 16) for address in span.split("-"))
-            if "r" not in permissions:
-                continue
-            try:
-                memory.seek(start)
-                chunk = memory.read(end - start)
-            except (OSError, ValueError, OverflowError):  # a region the system will not give out ([vvar])
-                continue
-            found |= {secret for secret in secrets if secret in chunk}
-    return found
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="reads processes' memory: root only")

@@ -21,9 +21,16 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="a fork server: Linux an
 
 def wait_gone(pid, limit=60):
     deadline = time.monotonic() + limit
-    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+    while running(pid):
         assert time.monotonic() < deadline, f"process {pid} still runs"
         time.sleep(0.05)
+
+
+def running(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:  # it may end between any two looks
+        return False
 
 
 HOME = {"memory": 0, "processes": 0}  # `who` in shared mode, less the home
@@ -145,7 +152,7 @@ def test_the_preloaded_process_is_given_nothing_of_the_hubs_environment(monkeypa
 def test_a_fork_holds_nothing_of_the_servers_forked_before_it(tmp_path):
     """Each server's settings (its token for the hub) go to that child alone: the preloaded process never reads
     them, so the next learner's server, a copy of its memory, cannot find them in its own."""
-    from tests.test_hub import memory_holds
+    from tests.process_memory import memory_holds
     secret = b"token-of-the-first-learner-" + os.urandom(8).hex().encode()
     starter = preloaded.Starter(logging.getLogger("test"))
     try:
