@@ -101,6 +101,7 @@ class FromPreloaded(LocalProcessSpawner):
     server it is in `who()`, which Popen's way (the fallback) uses too."""
 
     preloaded = Bool(True, config=True, help="Fork servers from a preloaded process (else a new Python each).")
+    forked_kernels = Bool(True, config=True, help="A forked server forks its python3 kernels too (kernel_forks.py).")
     _starter = None  # the hub's one preloaded process, shared by every learner's spawner
 
     def who(self):
@@ -118,7 +119,7 @@ class FromPreloaded(LocalProcessSpawner):
                 if FromPreloaded._starter is None:
                     FromPreloaded._starter = preloaded.Starter(self.log)
                 forked = await asyncio.to_thread(FromPreloaded._starter.start, self.get_args(), self.get_env(),
-                                                 self.who(), output)
+                                                 self.who(), output, self.forked_kernels)
                 if forked is not None:
                     self._forked, self.pid = forked, forked.pid
                     self.log.info("Started %s's server as a fork of the preloaded process (pid %s)", self.user.name,

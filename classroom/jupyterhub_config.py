@@ -82,6 +82,9 @@ c.Spawner.cmd = hub_accounts.SERVER  # jupyterhub-singleuser, without what learn
 # ... each forked from one process that has imported it already (classroom/preloaded.py); COURSE_HUB_PRELOADED=0
 # starts each as a new Python instead (to compare the two, or should a fork ever misbehave).
 c.FromPreloaded.preloaded = os.environ.get("COURSE_HUB_PRELOADED", "1") != "0"
+# ... and each such server forks its learner's kernels from a process that has imported what a kernel imports
+# (classroom/kernel_forks.py); COURSE_HUB_FORKED_KERNELS=0 starts each kernel as a new Python instead.
+c.FromPreloaded.forked_kernels = os.environ.get("COURSE_HUB_FORKED_KERNELS", "1") != "0"
 c.Spawner.default_url = "/lab/tree/my-work/00_start_here.ipynb"
 c.Spawner.environment = {"PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]), **shared_settings,
                          # each quiz choice, for the gradebook (course_utils/marking/questions.py writes it)

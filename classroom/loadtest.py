@@ -436,10 +436,13 @@ def usage(hub_process):
 
 
 def forked_servers_learner(process):
-    """The learner of a server forked by classroom.preloaded, or None. Its environment in /proc is still the
-    preloaded process's (a fork changes it in memory only), so it is known by its folder: the learner's home."""
-    parent = process.parent()
-    return Path(process.cwd()).name if parent is not None and is_preloaded(parent) else None
+    """The learner of a server forked by classroom.preloaded, or of a process it forked (its kernels), or None.
+    Their environment in /proc is still the preloaded process's (a fork changes it in memory only), so they
+    are known by the server's folder: the learner's home."""
+    for server, parent in zip([process, *process.parents()], process.parents()):
+        if is_preloaded(parent):
+            return Path(server.cwd()).name
+    return None
 
 
 def is_preloaded(process):

@@ -3,12 +3,11 @@ bound by the machine's cores, and a new server's Python imports (JupyterLab, Jup
 own) cost it about 1.2 CPU-seconds; a fork of a process that holds them costs a few milliseconds.
 
 The hub starts one such process (`python -m classroom.preloaded FD`) with nothing of its own: no secret in
-its environment or its memory, only the imports. For each server the hub passes it a socket of the
-server's own over their socket pair; it forks, and answers with the child's process id. Only the child
-reads the server's settings (arguments, environment, whose it is) from that socket, then starts a session
-of its own, takes the learner's limits and account (become), and runs classroom.singleuser as a new Python
-would. When the hub ends, the pair closes and this process ends with it; the servers are the hub's to
-stop, as before.
+its environment or its memory, only the imports (a server's, and a kernel's for kernel_forks.py). It is a
+fork server (fork_server.py): only the child reads the server's settings (arguments, environment, whose it
+is), then starts a session of its own, takes the learner's limits and account (become), forks the learner's
+kernel forker, and runs classroom.singleuser as a new Python would. When the hub ends, the pair closes and
+this process ends with it; the servers are the hub's to stop, as before.
 
 What a fork shares that a new Python would not: every server has the same memory layout and the same
 string-hash key as this process (and so as each other). A learner who reads their own server's memory
@@ -16,11 +15,14 @@ learns them; both only matter to an attack on another learner's server through a
 import json
 import os
 import resource
-import signal
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import traceback
+
+from classroom import fork_server, kernel_forks
 
 ANSWER_TIME = 120  # seconds the hub waits for the preloaded process (its imports, on a loaded machine)
 NOBODY = 65534  # an account with no files of its own: it sees Python's files as a learner's account does
@@ -41,58 +43,20 @@ def preload():
             __import__(name)
         except ImportError:  # an optional part not installed: the server does without it too
             pass
+    kernel_forks.preload()
 
 
-def serve(connection):
-    """Fork a server for each of the hub's requests until it closes its end. A request is a socket of its
-    own, passed with the word "fork": the child reads what the server is to be from it, so that this process
-    never holds one learner's settings (their server's token) for its later forks to carry to another."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # ended servers are reaped by the system: no zombies
-    while True:
-        word, handed, _, _ = socket.recv_fds(connection, 16, 2)
-        if not word:
-            return  # the hub has ended
-        try:
-            if word != b"fork" or len(handed) != 2:
-                raise ValueError(f"not a request: {word!r}")
-            answer = {"pid": fork(*handed, connection)}
-        except Exception as problem:  # told to the hub, which then starts that server as a new Python
-            answer = {"error": f"{type(problem).__name__}: {problem}"}
-        finally:
-            for number in handed:
-                os.close(number)
-        connection.sendall(json.dumps(answer).encode() + b"\n")
-
-
-def fork(request, output, connection):
-    if _threads() != 1:  # a fork copies only this thread: another's locks would stay held
-        raise RuntimeError("the preloaded process has threads; it cannot fork safely")
-    pid = os.fork()
-    if pid == 0:
-        _run_server(request, output, connection)  # never returns
-    return pid
-
-
-def _threads():
-    """This process's threads, the system's own among them (a library's pool, which Python does not list)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:  # no /proc (macOS)
-        return threading.active_count()
-
-
-def _run_server(request, output, connection):
+def _run_server(request, output):
     """In the child: become the learner's server, then end with its exit code, never returning to serve()."""
     code = 1
     try:
-        _let_go(connection)
         take_output(output)
-        with open(request, "rb") as settings:  # until the hub closes its end
-            request = json.loads(settings.read())
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server waits for its kernels
+        request = fork_server.read_settings(request)
         os.setsid()  # as the hub's own spawner does: a session of its own, away from the hub's signals
         from classroom import singleuser
         become(**request["who"])
+        if request["forked_kernels"]:
+            kernel_forks.start_forker()  # the learner's now, and without threads yet; before their token is here
         os.environ.clear()
         os.environ.update(request["environment"])
         sys.argv = ["jupyterhub-singleuser", *request["arguments"]]
@@ -108,14 +72,6 @@ def _run_server(request, output, connection):
             except Exception:
                 pass
         os._exit(code if isinstance(code, int) else 1)
-
-
-def _let_go(connection):
-    """The hub's socket is not the learner's: its number is made to lead to /dev/null (closed outright, the
-    number could be reused and then closed again by the objects that still hold it)."""
-    nothing = os.open(os.devnull, os.O_RDWR)
-    os.dup2(nothing, connection.fileno(), inheritable=False)
-    os.close(nothing)
 
 
 def take_output(output):
@@ -173,54 +129,6 @@ def pythons_view(environment, account=None):
     return json.loads(probe.stdout) if probe.returncode == 0 else None
 
 
-class Forked:
-    """A server forked by the preloaded process. It is not the hub's child, so once it ends the system may give
-    its number to any process: it is held by a handle on the process itself (a pidfd, or its start time
-    where there is none), taken before it could end, and only that process is ever taken for it or signalled."""
-
-    def __init__(self, pid):
-        self.pid = pid
-        try:
-            self.handle = os.pidfd_open(pid)
-        except (AttributeError, OSError):  # macOS, or an older Linux
-            self.handle = None
-        self.started = _start_time(pid)
-
-    def running(self):
-        if self.handle is not None:
-            import select
-            ended = select.poll()  # not select.select, which fails on a number past 1023 (a busy hub has them)
-            ended.register(self.handle, select.POLLIN)
-            return not ended.poll(0)  # readable once it has ended
-        return self.started is not None and _start_time(self.pid) == self.started
-
-    def send_signal(self, number):
-        """Signal it; False if it had ended (nothing was signalled)."""
-        try:
-            if self.handle is not None:
-                signal.pidfd_send_signal(self.handle, number)
-            elif self.running():
-                os.kill(self.pid, number)
-            else:
-                return False
-        except ProcessLookupError:
-            return False
-        return True
-
-    def close(self):
-        if self.handle is not None:
-            os.close(self.handle)
-            self.handle = None
-
-
-def _start_time(pid):
-    import psutil
-    try:
-        return psutil.Process(pid).create_time()
-    except psutil.Error:
-        return None
-
-
 class Starter:
     """The hub's side: the preloaded process, started at the first request and asked for each server. When it
     cannot answer, `start` returns None, the caller starts the server as a new Python, and this hub asks the
@@ -228,41 +136,32 @@ class Starter:
 
     def __init__(self, log):
         self.log, self.refused = log, None
-        self.process = self.connection = self.answers = None
+        self.process = self.connection = self.answers = self.matplotlib = None
         self.lock = threading.Lock()  # one request at a time on the socket
 
-    def start(self, arguments, environment, who, output):
-        """A new server forked for `who` (become's arguments), writing to the file number `output` (Forked), or
-        None."""
+    def start(self, arguments, environment, who, output, forked_kernels=True):
+        """A new server forked for `who` (become's arguments), writing to the file number `output`, its kernels
+        forked too if `forked_kernels` (kernel_forks.py): its Forked handle, or None."""
         with self.lock:
             if self.refused:
                 return None
             try:
                 if self.process is None:
                     self._launch()
-                return self._fork({"arguments": arguments, "environment": environment, "who": who}, output)
+                return fork_server.ask(self.connection, self.answers,
+                                       {"arguments": arguments, "environment": environment, "who": who,
+                                        "forked_kernels": forked_kernels}, [output])
             except Exception as problem:  # whatever it is, the server starts as a new Python
                 self._refuse(f"{type(problem).__name__}: {problem}")
                 return None
-
-    def _fork(self, request, output):
-        ours, theirs = socket.socketpair()
-        with ours:
-            with theirs:
-                socket.send_fds(self.connection, [b"fork"], [theirs.fileno(), output])
-            answer = self._receive()
-            if "pid" not in answer:
-                raise OSError(answer["error"])
-            # Held now, while the child waits for its settings and so cannot have ended: its number alone
-            # could later be another process's.
-            forked = Forked(answer["pid"])
-            ours.sendall(json.dumps(request).encode())  # the new child alone reads it: only it and the hub hold it
-        return forked
 
     def _launch(self):
         import subprocess
         # A bare environment: nothing of the hub's (its passwords) is copied into learners' servers.
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/"}
+        # What a kernel's imports need, and a folder of its own for matplotlib's font list (built once here).
+        self.matplotlib = tempfile.mkdtemp(prefix="course-hub-matplotlib-")
+        environment.update(kernel_forks.IMPORT_SETTINGS, MPLCONFIGDIR=self.matplotlib)
         learners = pythons_view(environment, NOBODY if os.getuid() == 0 else None)
         if learners is None:
             raise OSError("a learner's account cannot start this Python")
@@ -299,16 +198,18 @@ class Starter:
             except Exception:
                 self.process.kill()
                 self.process.wait()
-        self.process = self.connection = self.answers = None
+        if self.matplotlib is not None:
+            shutil.rmtree(self.matplotlib, ignore_errors=True)
+        self.process = self.connection = self.answers = self.matplotlib = None
 
 
 def main(arguments):
     connection = socket.socket(fileno=int(arguments[0]))
-    preload()
-    view = {}
+    view = {}  # as it started: the preloading takes this process's own folder off its path
     exec(PYTHONS_VIEW, {"print": lambda text: view.update(json.loads(text))})
+    preload()
     connection.sendall(json.dumps(view).encode() + b"\n")  # ready, with the Python it runs
-    serve(connection)
+    fork_server.serve(connection, _run_server)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ What it leaves out:
 - The server extensions a learner does not use (EXTENSIONS_OFF): language servers (none is installed),
   Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub).
 
-It also lets a kernel whose port another took meanwhile restart on new ports (KERNEL_PORTS)."""
+It also lets a kernel whose port another took meanwhile restart on new ports (KERNEL_PORTS), and has its
+python3 kernels forked from a process that has imported them (kernel_forks)."""
 import sys
 
 # A kernel's ports are chosen just before it starts, and when a class logs in at once another learner's kernel
@@ -23,6 +24,7 @@ import sys
 KERNEL_PORTS = "--KernelManager.cache_ports=False"
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
+FORKED_KERNELS = "classroom-forked-kernels"  # the kernel provisioner pyproject.toml registers
 
 
 def no_yarn_config(logger=None):
@@ -38,11 +40,20 @@ def prepare():
     import jupyterhub.singleuser  # noqa: F401
 
 
+def kernel_forks():
+    """The option that has kernels forked (classroom/kernel_forks.py), if its provisioner is installed (an
+    environment set up before it was added has not registered it: there kernels start as new Pythons)."""
+    from importlib.metadata import entry_points
+    if entry_points(group="jupyter_client.kernel_provisioners", name=FORKED_KERNELS):
+        return [f"--KernelProvisionerFactory.default_provisioner_name={FORKED_KERNELS}"]
+    return []
+
+
 def main(arguments):
     prepare()
     from jupyterhub.singleuser import main as singleuser
     off = [f"--ServerApp.jpserver_extensions={name}=False" for name in EXTENSIONS_OFF]
-    return singleuser(argv=[*off, KERNEL_PORTS, *arguments])
+    return singleuser(argv=[*off, KERNEL_PORTS, *kernel_forks(), *arguments])
 
 
 if __name__ == "__main__":

@@ -116,11 +116,14 @@ def test_a_learner_cannot_read_or_write_another_learners_home_or_the_hubs_state(
 
 
 def test_each_learners_server_is_forked_as_their_account_with_their_limits(isolated_hub, kernels):
-    """A server forked by classroom/preloaded.py (root's process) keeps nothing of root: every user and group
-    id is the learner's account's, no capability, and the limits JupyterHub's own start would set."""
+    """A server forked by classroom/preloaded.py (root's process), and the kernel forker and kernels it forks
+    in turn (classroom/kernel_forks.py), keep nothing of root: every user and group id is the learner's
+    account's, no capability, and the limits JupyterHub's own start would set."""
     process = isolated_hub[0]
     forked = [entry for entry in loadtest.processes(process) if loadtest.forked_servers_learner(entry)]
-    assert sorted(loadtest.forked_servers_learner(entry) for entry in forked) == sorted([ADA, BOB])
+    assert sorted(set(loadtest.forked_servers_learner(entry) for entry in forked)) == sorted([ADA, BOB])
+    assert sum("ipykernel_launcher" in entry.cmdline() for entry in forked) == 0  # forks show root's command
+    assert len(forked) >= 6  # each learner's server, its kernel forker and their kernel
     for server in forked:
         account = pwd.getpwnam(hub_accounts.account_name(loadtest.forked_servers_learner(server)))
         status = dict(line.split(":", 1) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines())
