@@ -5,6 +5,7 @@ processes may take, logins slowed after wrong passwords, and a roster read again
 JupyterHub's own classes do the work (LocalProcessSpawner, FirstUseAuthenticator, SharedPasswordAuthenticator);
 these subclasses only add what the course needs."""
 import asyncio
+import atexit
 import contextlib
 import dbm
 import functools
@@ -12,9 +13,11 @@ import hashlib
 import math
 import os
 import pwd
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -110,6 +113,12 @@ class FromPreloaded(LocalProcessSpawner):
     def make_preexec_fn(self, name):
         return functools.partial(preloaded.become, **self.who())
 
+    def get_env(self):
+        who = self.who()
+        environment = super().get_env()
+        environment["JUPYTER_RUNTIME_DIR"] = runtime_folder(self.user.id, who.get("uid"), who.get("gid"))
+        return environment
+
     async def start(self):
         output = server_output.relay(self.user.name)
         try:
@@ -150,6 +159,27 @@ class FromPreloaded(LocalProcessSpawner):
         if forked is not None:
             forked.close()
             self._forked = None
+
+
+_RUNTIMES = None  # this hub's folder of learners' runtime folders
+
+
+def runtime_folder(key, uid=None, gid=None):
+    """A learner's Jupyter runtime folder (their server's files, their kernels' connection files and Unix
+    sockets), theirs alone, in a folder of this hub's in the system's temporary folder: its path is short
+    enough for a socket's (classroom/singleuser.py), which one under their home may not be. Only the hub
+    makes entries in that folder, so none is another's or a link."""
+    global _RUNTIMES
+    if _RUNTIMES is None:
+        _RUNTIMES = tempfile.mkdtemp(prefix="course-hub-")
+        os.chmod(_RUNTIMES, 0o711)  # a learner may pass through to their own folder, and list nothing
+        atexit.register(shutil.rmtree, _RUNTIMES, True)
+    folder = os.path.join(_RUNTIMES, str(key))
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    if uid is not None:
+        os.chown(folder, uid, gid, follow_symlinks=False)
+    return folder
 
 
 SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for

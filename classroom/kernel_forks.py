@@ -16,6 +16,7 @@ matplotlibrc in the learner's home is not read), and numpy's BLAS runs one threa
 the machine's cores; a kernel's own threads would only wait for each other)."""
 import asyncio
 import atexit
+import contextlib
 import os
 import pathlib
 import socket
@@ -85,6 +86,8 @@ class KernelForker:
                                        {"command": command, "environment": environment, "folder": str(folder)})
             except Exception as problem:
                 self.failed = f"the kernel forker failed ({type(problem).__name__}: {problem})"
+                with contextlib.suppress(OSError):
+                    os.waitpid(self.pid, os.WNOHANG)  # if it has ended: gone, not left a zombie
                 raise OSError(self.failed) from problem
 
 

@@ -12,6 +12,8 @@ this process ends with it; the servers are the hub's to stop, as before.
 What a fork shares that a new Python would not: every server has the same memory layout and the same
 string-hash key as this process (and so as each other). A learner who reads their own server's memory
 learns them; both only matter to an attack on another learner's server through a flaw in its code."""
+import atexit
+import gc
 import json
 import os
 import resource
@@ -161,6 +163,7 @@ class Starter:
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/"}
         # What a kernel's imports need, and a folder of its own for matplotlib's font list (built once here).
         self.matplotlib = tempfile.mkdtemp(prefix="course-hub-matplotlib-")
+        atexit.register(shutil.rmtree, self.matplotlib, True)  # the hub's end need not close this first
         environment.update(kernel_forks.IMPORT_SETTINGS, MPLCONFIGDIR=self.matplotlib)
         learners = pythons_view(environment, NOBODY if os.getuid() == 0 else None)
         if learners is None:
@@ -208,6 +211,9 @@ def main(arguments):
     view = {}  # as it started: the preloading takes this process's own folder off its path
     exec(PYTHONS_VIEW, {"print": lambda text: view.update(json.loads(text))})
     preload()
+    # Python's garbage collector leaves what is here now alone from here on: else, walking every object in
+    # each fork, it would touch every page the forks share and so give each fork copies of its own.
+    gc.freeze()
     connection.sendall(json.dumps(view).encode() + b"\n")  # ready, with the Python it runs
     fork_server.serve(connection, _run_server)
 

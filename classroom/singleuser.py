@@ -14,14 +14,22 @@ What it leaves out:
 - The server extensions a learner does not use (EXTENSIONS_OFF): language servers (none is installed),
   Notebook 7's pages (learners open JupyterLab) and nbgitpuller (the course is copied in by the hub).
 
-It also lets a kernel whose port another took meanwhile restart on new ports (KERNEL_PORTS), and has its
-python3 kernels forked from a process that has imported them (kernel_forks)."""
+It also has kernels talk over Unix sockets (KERNEL_SOCKETS), or else lets a kernel whose port another took
+meanwhile restart on new ports (KERNEL_PORTS), and has its python3 kernels forked from a process that has
+imported them (kernel_forks)."""
+import os
 import sys
+import uuid
 
 # A kernel's ports are chosen just before it starts, and when a class logs in at once another learner's kernel
 # may take one first. Not cached, they are chosen anew by the automatic restart that follows (cached, the
 # restarts tried the same taken port until the kernel was given up).
 KERNEL_PORTS = "--KernelManager.cache_ports=False"
+# So that no other kernel can take them at all, a kernel's channels are Unix sockets named after it, in the
+# learner's runtime folder, wherever their paths fit in a socket's address (the hub gives each learner a short
+# folder; under a home they may not fit). Their folder is the learner's alone: no other account reaches them.
+KERNEL_SOCKETS = "--KernelManager.transport=ipc"
+SOCKET_PATH_ROOM = 103  # bytes of a Unix socket's path: 107 on Linux, 103 on macOS
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
 FORKED_KERNELS = "classroom-forked-kernels"  # the kernel provisioner pyproject.toml registers
@@ -49,11 +57,18 @@ def kernel_forks():
     return []
 
 
+def kernel_sockets():
+    """The option that has kernels talk over Unix sockets in the runtime folder, where their paths fit."""
+    from jupyter_core.paths import jupyter_runtime_dir
+    longest = os.path.join(jupyter_runtime_dir(), f"kernel-{uuid.uuid4()}-ipc-99")
+    return [KERNEL_SOCKETS] if os.name == "posix" and len(os.fsencode(longest)) <= SOCKET_PATH_ROOM else []
+
+
 def main(arguments):
     prepare()
     from jupyterhub.singleuser import main as singleuser
     off = [f"--ServerApp.jpserver_extensions={name}=False" for name in EXTENSIONS_OFF]
-    return singleuser(argv=[*off, KERNEL_PORTS, *kernel_forks(), *arguments])
+    return singleuser(argv=[*off, KERNEL_PORTS, *kernel_sockets(), *kernel_forks(), *arguments])
 
 
 if __name__ == "__main__":

@@ -115,6 +115,35 @@ def test_a_learner_cannot_read_or_write_another_learners_home_or_the_hubs_state(
     assert (status, output.strip()) == ("ok", "False")
 
 
+def test_a_learners_kernel_sockets_and_connection_files_are_theirs_alone(isolated_hub, kernels):
+    """Kernels talk over Unix sockets in each learner's runtime folder (classroom/singleuser.py), which the hub
+    makes theirs alone in a short folder of its own (hub_accounts.runtime_folder): their connection files hold
+    the key that lets a client run code in the kernel, so no other learner may list, read or connect to them."""
+    folders = {}
+    for name in (ADA, BOB):
+        status, output = run(kernels[name], "import os, json; from jupyter_core.paths import jupyter_runtime_dir\n"
+                                            "folder = jupyter_runtime_dir(); names = os.listdir(folder)\n"
+                                            "print(json.dumps([folder, names]))")
+        assert status == "ok"
+        folders[name], names = json.loads(output)
+        status_of = os.stat(folders[name])
+        assert status_of.st_uid == pwd.getpwnam(hub_accounts.account_name(name)).pw_uid
+        assert oct(status_of.st_mode & 0o777) == "0o700"
+        assert any(entry.endswith("-ipc-1") for entry in names) and any(entry.endswith(".json") for entry in names)
+    bob = Path(folders[BOB])
+    connection = next(path for path in bob.iterdir() if path.name.startswith("kernel-") and path.suffix == ".json")
+    tries = {
+        "list Bob's runtime folder": f"os.listdir({str(bob)!r})",
+        "read Bob's connection file": f"open({str(connection)!r}).read()",
+        "connect to Bob's kernel": f"socket.socket(socket.AF_UNIX).connect({str(connection)[:-5] + '-ipc-1'!r})",
+        "list every learner's runtime folder": f"os.listdir({str(bob.parent)!r})",
+    }
+    for what, code in tries.items():
+        status, output = run(kernels[ADA], f"import os, socket\ntry:\n    {code}\n    print('done')\n"
+                                           "except OSError as error:\n    print(type(error).__name__)")
+        assert (status, output.strip()) == ("ok", "PermissionError"), what
+
+
 def test_each_learners_server_is_forked_as_their_account_with_their_limits(isolated_hub, kernels):
     """A server forked by classroom/preloaded.py (root's process), and the kernel forker and kernels it forks
     in turn (classroom/kernel_forks.py), keep nothing of root: every user and group id is the learner's

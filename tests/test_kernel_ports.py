@@ -1,10 +1,17 @@
 """When a class logs in at once, another learner's kernel can take a port between the moment a server chooses
-a kernel's ports and the kernel's start: the kernel dies at once. With the setting classroom/singleuser.py
-gives each learner's server, the automatic restart that follows chooses new ports and the kernel comes up
-(with jupyter_client's default it tried the same taken port five times, and the learner had no kernel)."""
+a kernel's ports and the kernel's start: the kernel dies at once, or hangs. With the settings
+classroom/singleuser.py gives each learner's server, kernels talk over Unix sockets named after them where
+those fit, so no other kernel can take them; where they do not, the automatic restart that follows a taken
+port chooses new ports and the kernel comes up (with jupyter_client's default it tried the same taken port
+five times, and the learner had no kernel)."""
 import asyncio
+import os
+import shutil
 import socket
+import stat
+import tempfile
 import time
+
 
 from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
@@ -61,3 +68,32 @@ def test_a_kernel_whose_port_was_taken_comes_up_on_new_ports(monkeypatch):
     finally:
         for holder in taken:
             holder.close()
+
+
+def test_kernels_talk_over_unix_sockets_where_their_paths_fit(monkeypatch):
+    short = tempfile.mkdtemp(prefix="ipc-")  # as the hub gives each learner (pytest's folders may be too long)
+    try:
+        monkeypatch.setenv("JUPYTER_RUNTIME_DIR", short)
+        assert singleuser.kernel_sockets() == [singleuser.KERNEL_SOCKETS]
+        assert asyncio.run(kernel_over_sockets(settings(singleuser.KERNEL_SOCKETS), short))
+        monkeypatch.setenv("JUPYTER_RUNTIME_DIR", os.path.join(short, "a-home-deep-in-folders" * 4))
+        assert singleuser.kernel_sockets() == []  # ports, as Jupyter's default
+    finally:
+        shutil.rmtree(short)
+
+
+async def kernel_over_sockets(config, folder):
+    """True if a kernel started with `config` answers over Unix sockets in `folder`, named after it."""
+    manager = AsyncIOLoopKernelManager(config=config, connection_file=os.path.join(folder, "kernel-test.json"))
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        reply = await client.execute("1 + 1", reply=True, timeout=30)
+        sockets = [os.path.join(folder, name) for name in os.listdir(folder) if name.startswith("kernel-test-ipc-")]
+        return (reply["content"]["status"] == "ok" and manager.transport == "ipc" and len(sockets) == 5
+                and all(stat.S_ISSOCK(os.stat(path).st_mode) for path in sockets))
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
