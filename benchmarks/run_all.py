@@ -17,7 +17,8 @@ from benchlib import machine
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["bench_import.py", "bench_explorer_update.py", "bench_browser.py", "bench_course_run.py",
-              "bench_training.py", "bench_check.py", "bench_memory.py", "bench_server_start.py"]
+              "bench_training.py", "bench_check.py", "bench_memory.py", "bench_server_start.py",
+              "bench_kernel_start.py"]
 
 
 def run(script):
