@@ -116,7 +116,8 @@ class FromPreloaded(LocalProcessSpawner):
     def get_env(self):
         who = self.who()
         environment = super().get_env()
-        environment["JUPYTER_RUNTIME_DIR"] = runtime_folder(self.user.id, who.get("uid"), who.get("gid"))
+        key = hashlib.sha256(self.user.name.encode()).hexdigest()[:16]  # short, and one learner's for good
+        environment["JUPYTER_RUNTIME_DIR"] = runtime_folder(key, who.get("uid"), who.get("gid"))
         return environment
 
     async def start(self):
