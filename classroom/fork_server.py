@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -45,6 +46,7 @@ def fork(run, handed, connection):
         try:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the child waits for its own children
             let_go(connection)
+            fresh_secrets()
             run(*handed)
         finally:
             os._exit(1)  # run ends the child itself: this is only reached if it failed to
@@ -57,6 +59,20 @@ def threads():
         return len(os.listdir("/proc/self/task"))
     except OSError:  # no /proc (macOS)
         return threading.active_count()
+
+
+def fresh_secrets():
+    """In a child: what a fork copies but each process must have of its own, drawn anew. Python's and numpy's
+    random generators (else every learner's unseeded random numbers would be the same), and multiprocessing's
+    authentication key, drawn once at its import (else a learner's code could pass another learner's
+    multiprocessing listener's check, and have it run code as them). The string-hash key and the memory
+    layout cannot change after a process starts: every fork shares them (docs/teaching.md)."""
+    import random
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    if "multiprocessing.process" in sys.modules:
+        sys.modules["multiprocessing.process"].current_process().authkey = os.urandom(32)
 
 
 def let_go(connection):
@@ -107,6 +123,8 @@ class Forked:
         self.started = _start_time(pid)
 
     def running(self):
+        if self.returncode is not None:
+            return False
         if self.handle is not None:
             import select
             ended = select.poll()  # not select.select, which fails on a number past 1023 (a busy hub has them)
@@ -117,6 +135,7 @@ class Forked:
     def poll(self):
         if self.returncode is None and not self.running():
             self.returncode = 0
+            self.close()  # its handle is not needed any more: a server restarting kernels all day keeps none
         return self.returncode
 
     def wait(self, timeout=None):

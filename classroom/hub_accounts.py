@@ -13,7 +13,6 @@ import hashlib
 import math
 import os
 import pwd
-import shutil
 import stat
 import subprocess
 import sys
@@ -116,9 +115,11 @@ class FromPreloaded(LocalProcessSpawner):
     def get_env(self):
         who = self.who()
         environment = super().get_env()
-        key = hashlib.sha256(self.user.name.encode()).hexdigest()[:16]  # short, and one learner's for good
-        environment["JUPYTER_RUNTIME_DIR"] = runtime_folder(key, who.get("uid"), who.get("gid"))
+        environment["JUPYTER_RUNTIME_DIR"] = runtime_folder(self.runtime_key(), who.get("uid"), who.get("gid"))
         return environment
+
+    def runtime_key(self):
+        return hashlib.sha256(self.user.name.encode()).hexdigest()[:16]  # short, and one learner's for good
 
     async def start(self):
         output = server_output.relay(self.user.name)
@@ -174,13 +175,17 @@ def runtime_folder(key, uid=None, gid=None):
     if _RUNTIMES is None:
         _RUNTIMES = tempfile.mkdtemp(prefix="course-hub-")
         os.chmod(_RUNTIMES, 0o711)  # a learner may pass through to their own folder, and list nothing
-        atexit.register(shutil.rmtree, _RUNTIMES, True)
-    folder = os.path.join(_RUNTIMES, str(key))
+        atexit.register(accounts.remove_folder, _RUNTIMES)  # however deep a learner made theirs
+    folder = runtime_path(key)
     with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
     if uid is not None:
         os.chown(folder, uid, gid, follow_symlinks=False)
     return folder
+
+
+def runtime_path(key):
+    return os.path.join(_RUNTIMES or "", str(key))
 
 
 SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for
@@ -216,6 +221,8 @@ class LearnerSpawner(FromPreloaded):
         # of their account stops with it, and what they left in /tmp and /dev/shm (memory no limit counts) goes.
         try:
             await asyncio.to_thread(end_account, self.account)
+            if _RUNTIMES is not None:  # their kernels' sockets and connection files, kept by no one now
+                await asyncio.to_thread(accounts.remove_folder, runtime_path(self.runtime_key()))
         except OSError as problem:  # the server is stopped all the same; the teacher is told what is left
             self.log.warning("%s", problem)
 

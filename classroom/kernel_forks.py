@@ -102,7 +102,7 @@ def _run_kernel(request):
         # The kernel ends when its parent does: this forker (which ends with its server), not the server.
         parent = os.getppid()
         os.environ.update(settings["environment"], JPY_PARENT_PID=str(parent))
-        _fresh_randomness()
+        _as_a_new_kernel()
         sys.argv = settings["command"]
         from ipykernel import kernelapp
         # Given outright: ipykernel reads JPY_PARENT_PID when it is imported, which was in the preloaded process.
@@ -123,12 +123,17 @@ def _run_kernel(request):
         os._exit(code)
 
 
-def _fresh_randomness():
-    """Random generators seeded anew: a fork copies their state, which every kernel would otherwise share."""
-    import random
-    random.seed()
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()
+def _as_a_new_kernel():
+    """What a new kernel's Python would have found at its start, where the preloaded process found root's."""
+    import multiprocessing.process
+    import site
+    multiprocessing.process.ORIGINAL_DIR = os.getcwd()
+    site.USER_BASE = site.USER_SITE = None  # found again from this HOME when asked
+    with contextlib.suppress(AttributeError, OSError):  # Linux only
+        import ctypes
+        # Becoming the learner left this process unreadable to their own tools (ps, py-spy, /proc/self), as the
+        # server is; a new kernel is not, and this one holds nothing but theirs.
+        ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def is_ipykernel(command):

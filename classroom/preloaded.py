@@ -58,7 +58,7 @@ def _run_server(request, output):
         from classroom import singleuser
         become(**request["who"])
         if request["forked_kernels"]:
-            kernel_forks.start_forker()  # the learner's now, and without threads yet; before their token is here
+            kernel_forks.start_forker()  # the learner's now, and without threads yet (it holds their settings too)
         os.environ.clear()
         os.environ.update(request["environment"])
         sys.argv = ["jupyterhub-singleuser", *request["arguments"]]

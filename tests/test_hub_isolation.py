@@ -144,6 +144,18 @@ def test_a_learners_kernel_sockets_and_connection_files_are_theirs_alone(isolate
         assert (status, output.strip()) == ("ok", "PermissionError"), what
 
 
+def test_learners_kernels_share_no_secret_a_fork_would_copy(kernels):
+    """A forked kernel draws anew what each process must have of its own (classroom/fork_server.py): with
+    multiprocessing's key, which it draws once at import, one learner could have another's multiprocessing
+    listener run code as them (a cold attack did, before). And like a new kernel, the learner may read it."""
+    code = ("import multiprocessing, random\nprint(multiprocessing.current_process().authkey.hex(), random.random(),"
+            " len(open('/proc/self/environ', 'rb').read()) > 0)")
+    seen = {name: run(kernels[name], code) for name in (ADA, BOB)}
+    assert all(status == "ok" for status, _ in seen.values())
+    (key_a, random_a, readable_a), (key_b, random_b, readable_b) = (output.split() for _, output in seen.values())
+    assert key_a != key_b and random_a != random_b and readable_a == readable_b == "True"
+
+
 def test_each_learners_server_is_forked_as_their_account_with_their_limits(isolated_hub, kernels):
     """A server forked by classroom/preloaded.py (root's process), and the kernel forker and kernels it forks
     in turn (classroom/kernel_forks.py), keep nothing of root: every user and group id is the learner's
@@ -223,7 +235,14 @@ def test_stopping_the_hub_stops_every_learners_processes(isolated_hub, kernels):
     code = ("import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\n"
             f"for path in {[str(path) for path in left]!r}:\n    open(path, 'w').write('x')")
     assert run(kernels[BOB], code) == ("ok", "")
+    # Folders deeper than Python's own removal can walk, in his runtime folder, which goes with the hub too.
+    deep = ("import os; from jupyter_core.paths import jupyter_runtime_dir\nhere = os.getcwd()\n"
+            "os.chdir(jupyter_runtime_dir())\nfor _ in range(1500):\n    os.mkdir('d'); os.chdir('d')\n"
+            "os.chdir(here); print(jupyter_runtime_dir())")
+    status, runtime = run(kernels[BOB], deep)
+    assert status == "ok" and Path(runtime.strip()).is_dir()
     assert loadtest.stop_all(process) == []
+    assert not Path(runtime.strip()).parent.exists()  # every learner's runtime folder
     uids = {pwd.getpwnam(hub_accounts.account_name(name)).pw_uid for name in (ADA, BOB)}
     time.sleep(0.5)
     assert [entry.pid for entry in psutil.process_iter(["uids"])

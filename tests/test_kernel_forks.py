@@ -18,6 +18,7 @@ SERVER = textwrap.dedent("""
     from classroom import kernel_forks
     os.environ.update(kernel_forks.IMPORT_SETTINGS)
     kernel_forks.preload()
+    import multiprocessing  # as in the hub's preloaded process (Jupyter's server imports it): it draws its key
     if sys.argv[1] != "new":
         kernel_forks.start_forker()
     if sys.argv[1] == "forker-ended":  # as if the learner had ended it
@@ -51,9 +52,10 @@ SERVER = textwrap.dedent("""
         seen["preimported"] = first["output"].strip()
         seen["pid"], seen["forker"] = manager.provisioner.pid, getattr(kernel_forks._forker, "pid", None)
         seen["failed"] = getattr(kernel_forks._forker, "failed", None)
-        probe = await execute(client, "import os, sys, json, random, numpy as np, matplotlib\\n"
+        probe = await execute(client, "import os, sys, json, random, multiprocessing, numpy as np, matplotlib\\n"
                               "print(json.dumps({'path': sys.path, 'folder': os.getcwd(), 'ppid': os.getppid(),"
-                              "'backend': matplotlib.get_backend(), 'random': [random.random(), np.random.rand()],"
+                              "'backend': matplotlib.get_backend(), 'random': [random.random(), np.random.rand(), "
+                              "multiprocessing.current_process().authkey.hex()],"
                               "'home': os.environ.get('HOME')}))")
         seen["kernel"] = json.loads(probe["output"])
         seen["plot"] = await execute(client, "import matplotlib.pyplot as plt; plt.plot([1, 2]); plt.show()")
@@ -64,15 +66,22 @@ SERVER = textwrap.dedent("""
         await manager.restart_kernel()
         await client.wait_for_ready(timeout=60)
         seen["restarted_pid"] = manager.provisioner.pid
-        seen["restarted"] = (await execute(client, "import random; print(random.random())"))["output"].strip()
+        seen["restarted"] = (await execute(client, "import random, multiprocessing as m\\n"
+                                       "print(random.random(), m.current_process().authkey.hex())"))["output"].split()
         client.stop_channels()
         await manager.shutdown_kernel()
+        seen["handles_left"] = sum(os.readlink(f"/proc/self/fd/{n}") == "anon_inode:[pidfd]"
+                                   for n in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{n}"))
         seen["alive_after_shutdown"] = [pid for pid in (seen["pid"], seen["restarted_pid"])
                                         if os.path.exists(f"/proc/{pid}") and
                                         open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
         if sys.argv[1] == "forked":  # a kernel ends with its forker (which ends when its server does)
             manager = AsyncKernelManager(kernel_name="python3")
             await manager.start_kernel(cwd=sys.argv[2])
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)  # running, as a learner's kernels are when a server ends
+            client.stop_channels()
             os.kill(kernel_forks._forker.pid, 9)
             os.waitpid(kernel_forks._forker.pid, 0)
             for _ in range(100):
@@ -120,7 +129,7 @@ def test_a_forked_kernel_is_interrupted_restarted_and_shut_down_as_jupyter_does(
     forked, _, _ = both
     assert forked["interrupted"] == "KeyboardInterrupt"
     assert forked["restarted_pid"] != forked["pid"] and forked["restarted"]
-    assert forked["alive_after_shutdown"] == []
+    assert forked["alive_after_shutdown"] == [] and forked["handles_left"] == 0  # a restart keeps no pidfd
     assert forked["outlived_its_forker"] is False
 
 
@@ -130,6 +139,9 @@ def test_each_forked_kernel_draws_its_own_random_numbers(both):
     assert forked["kernel"]["random"][0] != again["kernel"]["random"][0]  # Python's random
     assert forked["kernel"]["random"][1] != again["kernel"]["random"][1]  # numpy's
     assert forked["restarted"] != again["restarted"]
+    # two kernels of one forker: the first, and the one its restart forked
+    assert forked["kernel"]["random"][0] != float(forked["restarted"][0])
+    assert forked["kernel"]["random"][2] != forked["restarted"][1]  # multiprocessing's key
 
 
 def test_when_the_forker_has_ended_kernels_start_as_new_pythons(tmp_path):
