@@ -65,8 +65,9 @@ def fresh_secrets():
     """In a child: what a fork copies but each process must have of its own, drawn anew. Python's and numpy's
     random generators (else every learner's unseeded random numbers would be the same), and multiprocessing's
     authentication key, drawn once at its import (else a learner's code could pass another learner's
-    multiprocessing listener's check, and have it run code as them). The string-hash key and the memory
-    layout cannot change after a process starts: every fork shares them (docs/teaching.md)."""
+    multiprocessing listener's check, and have it run code as them). The string-hash key, the memory
+    layout and the C library's stack canary and pointer guard cannot change after a process starts (the
+    pointers it has guarded would no longer read): every fork shares them (docs/teaching.md)."""
     import random
     random.seed()
     if "numpy" in sys.modules:

@@ -10,10 +10,11 @@ the child runs the same kernel with the same arguments, environment and folder. 
 kernel, a server started as a new Python, a kernel forker that has ended) starts as Jupyter starts it.
 
 What a forked kernel shares with its learner's other kernels and every learner's: the imported modules'
-state as the preloaded process left it, its memory layout and its string-hash key. Random generators and
-keys are drawn anew in each fork (fork_server.fresh_secrets), matplotlib's settings are the course's
-defaults (a matplotlibrc in the learner's home is not read), and numpy's BLAS runs one thread (ONE_THREAD: a
-class shares the machine's cores; a kernel's own threads would only wait for each other)."""
+state as the preloaded process left it, its memory layout, its string-hash key and C library guards.
+Random generators and keys are drawn anew in each fork (fork_server.fresh_secrets), matplotlib's settings
+are the course's defaults (a matplotlibrc in the learner's home is not read), and numpy's BLAS runs one
+thread (ONE_THREAD: a class shares the machine's cores; a kernel's own threads would only wait for each
+other)."""
 import asyncio
 import atexit
 import contextlib

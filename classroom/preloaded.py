@@ -9,9 +9,10 @@ is), then starts a session of its own, takes the learner's limits and account (b
 kernel forker, and runs classroom.singleuser as a new Python would. When the hub ends, the pair closes and
 this process ends with it; the servers are the hub's to stop, as before.
 
-What a fork shares that a new Python would not: every server has the same memory layout and the same
-string-hash key as this process (and so as each other). A learner who reads their own server's memory
-learns them; both only matter to an attack on another learner's server through a flaw in its code."""
+What a fork shares that a new Python would not: every server has the same memory layout, string-hash key
+and C library guards (stack canary, pointer guard) as this process (and so as each other). A learner who
+reads their own server's memory learns them; they only matter to an attack on another learner's server
+through a flaw in its code."""
 import atexit
 import gc
 import json
