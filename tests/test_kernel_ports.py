@@ -12,7 +12,7 @@ import stat
 import tempfile
 import time
 
-
+import pytest
 from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from traitlets.config import Config
