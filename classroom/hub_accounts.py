@@ -176,7 +176,7 @@ def runtime_folder(key, uid=None, gid=None):
         _RUNTIMES = tempfile.mkdtemp(prefix="course-hub-")
         os.chmod(_RUNTIMES, 0o711)  # a learner may pass through to their own folder, and list nothing
         atexit.register(accounts.remove_folder, _RUNTIMES)  # however deep a learner made theirs
-    folder = runtime_path(key)
+    folder = os.path.join(_RUNTIMES, key)
     with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
     if uid is not None:
@@ -184,11 +184,9 @@ def runtime_folder(key, uid=None, gid=None):
     return folder
 
 
-def runtime_path(key):
-    return os.path.join(_RUNTIMES or "", str(key))
-
-
 SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for
+
+
 class LearnerSpawner(FromPreloaded):
     """Each learner's server runs as their own system account (jupyter-<name>), made at their first login,
     in their home <homes>/<name>, with the course given to them as that account."""
@@ -222,7 +220,7 @@ class LearnerSpawner(FromPreloaded):
         try:
             await asyncio.to_thread(end_account, self.account)
             if _RUNTIMES is not None:  # their kernels' sockets and connection files, kept by no one now
-                await asyncio.to_thread(accounts.remove_folder, runtime_path(self.runtime_key()))
+                await asyncio.to_thread(accounts.remove_folder, os.path.join(_RUNTIMES, self.runtime_key()))
         except OSError as problem:  # the server is stopped all the same; the teacher is told what is left
             self.log.warning("%s", problem)
 

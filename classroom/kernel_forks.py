@@ -19,7 +19,6 @@ import asyncio
 import atexit
 import contextlib
 import os
-import pathlib
 import socket
 import sys
 import threading
@@ -156,5 +155,5 @@ class ForkedProvisioner(LocalProvisioner):
             self.log.warning("This kernel starts as a new Python, not a fork: %s", problem)
             return await super().launch_kernel(command, **settings)
         self.process, self.pid, self.pgid = forked, forked.pid, forked.pid  # its own group (setsid)
-        self.cwd = folder or pathlib.Path.cwd()
+        self.cwd = folder
         return self.connection_info
