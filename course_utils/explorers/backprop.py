@@ -22,7 +22,7 @@ from course_utils.explorers.guessing import GuessBox, GuessFirst
 from course_utils.explorers.tracing import trace
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, FRESH, GREEN, GREY, ORANGE, PURPLE, RED,
                                          dollar_axis, ink, new_figure, num, padded, plot_predicted_vs_actual,
-                                         signed_dollars, usd)
+                                         powers_of_ten, signed_dollars, usd)
 from course_utils.figures.network_diagram import NetworkDiagram
 
 COLUMNS = (0.0, 1.45, 2.2)  # the stepper's hidden layer stands right of the middle: room for the long W1 labels
@@ -150,6 +150,7 @@ class NetworkNudge(Explorer):
         ax.set(xlim=padded(epsilons[0], epsilons[-1], log=True), ylim=(low - 0.6 * room, high + 0.6 * room),
                xlabel="nudge ε (log scale)",
                ylabel="slope")
+        powers_of_ten(ax.xaxis)
         ax.set_title("ΔE / ε settles on backprop's ∂E/∂w as ε shrinks", fontsize=10)
         ax.legend(loc="upper left", fontsize=8)
 

@@ -18,8 +18,8 @@ from course_utils.explorers.ahead import Ahead
 from course_utils.explorers.explorer import Explorer, choice_slider, slider
 from course_utils.explorers.guessing import GuessBox, GuessFirst
 from course_utils.figures.common import (BACKWARD_COLOUR, BLUE, FRESH, GREY, ORANGE, RED, dollar_axis, ink, new_figure,
-                                         num, usd)
-from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis, powers_of_ten
+                                         num, powers_of_ten, usd)
+from course_utils.figures.deeper import LINE_STYLES, draw_edge, draw_gate, edge_labels, layer_axis
 from course_utils.linear import best_weights
 
 

@@ -3,7 +3,6 @@ small operations (gates), with values and gradients on its edges. Matplotlib onl
 move these pictures are in explorers/deeper.py. Introduced in 06_deeper."""
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.figures.common import BACKWARD_COLOUR, BLUE, FORWARD_COLOUR, GREY, RED
 
@@ -81,24 +80,6 @@ def edge_labels(ax, point, above=0.09, below=0.09, fontsize=8.5):
 
 
 # --- Lines of several layers, on log scales ---------------------------------------------------------------------
-
-def powers_of_ten(axis, every=1):
-    """Label a log axis's ticks at every `every`-th power of ten in plain text, 0.01, 1, 1,000 or 1e-8 (as
-    clear as matplotlib's own labels, and several times faster to draw than their mathtext)."""
-    axis.set_major_locator(LogLocator(base=10.0 ** every))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: _power_of_ten(value)))
-    axis.set_minor_formatter(NullFormatter())
-
-
-def _power_of_ten(value):
-    """0.01, 1, 10,000 as decimals; 1e-8 and 1e+6 in scientific notation."""
-    if value <= 0:
-        return ""
-    if 1e-3 <= value < 1e5:
-        return f"{value:,g}"
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
 
 def layer_axis(ax, layers, label="layer"):
     """x ticks at 1 ... layers, for a chart with one point per layer (06's depth explorer)."""

@@ -7,7 +7,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 
-from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, ink, padded, plain
+from course_utils.figures.common import BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, ink, padded, plain, powers_of_ten
 
 
 
@@ -41,6 +41,7 @@ def plot_ratio_vs_h(ax, hs, x_label, y_label):
     slope_line = ax.axhline(0, color=GREEN, lw=2, ls="--", label="true slope dE/dw")
     (marker,) = ax.plot([hs[0]], [0], "o", color=ORANGE, ms=8, zorder=3, label="your h")
     ax.set(xlabel=plain(x_label), ylabel=plain(y_label), xlim=padded(hs[0], hs[-1], log=True))
+    powers_of_ten(ax.xaxis)
     ax.legend(loc="upper left", fontsize=8)
     return curve, slope_line, marker
 
@@ -114,6 +115,8 @@ def plot_difference_errors(ax, hs, one_sided, central, h_default=1e-5):
     ax.loglog(hs, one_sided, "o-", color=ORANGE, ms=3, lw=1.5, label="one-sided (f(w+h) − f(w)) / h")
     ax.loglog(hs, central, "o-", color=BLUE, ms=3, lw=1.5, label="central (f(w+h) − f(w−h)) / 2h")
     ax.axvline(h_default, color=GREY, lw=1, ls=":", label=f"h = {h_default:g} (the course's default)")
+    powers_of_ten(ax.xaxis)
+    powers_of_ten(ax.yaxis)
     ax.legend(loc="upper center", fontsize=8)
 
 

@@ -5,7 +5,7 @@ Plain matplotlib; explorers/dot_product.py moves what these return.
 import numpy as np
 
 from course_utils.figures.common import (BLUE, GREEN, GREY, ORANGE, RED, dollar_axis, plain, plot_predicted_vs_actual,
-                                         signed_dollars)
+                                         powers_of_ten, signed_dollars)
 
 
 BASE = "#bbbbbb"  # the base price's bar: a light grey, apart from bluish green for colour-blind readers too
@@ -96,4 +96,5 @@ def plot_timings(ax):
     bars = ax.barh([0, 1], [1.0, 1.0], color=[RED, GREEN], height=0.5)
     ax.set_yticks([0, 1], ["Python loop\n(dot per house)", "X @ w\n(numpy)"], fontsize=9)
     ax.set(xscale="log", xlabel="time to predict the houses (ms, log scale)", xlim=(1e-4, 1e2), ylim=(1.6, -0.6))
+    powers_of_ten(ax.xaxis)
     return list(bars)

@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from course_utils.figures.common import BLUE, GREY, RED, ink
+from course_utils.figures.common import BLUE, GREY, RED, ink, powers_of_ten
 
 
 def plot_loss_curve(ax, losses, label="training loss", color=BLUE):
@@ -16,6 +16,7 @@ def plot_loss_curve(ax, losses, label="training loss", color=BLUE):
     Returns the line. Introduced in 02_learning_rate."""
     (line,) = ax.semilogy(np.arange(len(losses)), losses, color=color, lw=2, label=label)
     ax.set(xlabel="step", ylabel="loss (MSE, log scale)")
+    powers_of_ten(ax.yaxis)
     return line
 
 
@@ -59,6 +60,7 @@ class RegimeStrip:
         ax.text(0, 1.08, "what each α does in the chosen number of steps:", ha="left", va="bottom", fontsize=8,
                 transform=ax.transAxes)
         ax.set(xscale="log", xlim=(alpha_min, alpha_max), ylim=(0, 1), yticks=[], xlabel="learning rate α")
+        powers_of_ten(ax.xaxis)
 
     @property
     def layer(self):
