@@ -31,12 +31,15 @@ ANSWER_TIME = 30  # seconds a server waits for its kernel forker to fork
 # Imported by the hub's preloaded process, so that a kernel forker has them (order matters: matplotlib's
 # backend is chosen when it is first imported, from MPLBACKEND in IMPORT_SETTINGS). Not the backend itself:
 # imported in a kernel, it registers how IPython shows a figure, which without a kernel it cannot.
-KERNEL_MODULES = ("numpy", "matplotlib", "matplotlib.pyplot",
-                  "ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets")
+KERNEL_MODULES = ("numpy", "matplotlib", "matplotlib.pyplot", "matplotlib.contour",
+                  "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "ipywidgets",
+                  "tornado.platform.asyncio")
 ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-# The environment those imports need: one BLAS thread (a process with threads cannot be forked safely) and
-# the kernel's own matplotlib backend, which ipykernel would otherwise choose at its start.
-IMPORT_SETTINGS = {**ONE_THREAD, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+# The environment those imports need: one BLAS thread (a process with threads cannot be forked safely), the
+# kernel's own matplotlib backend, which ipykernel would otherwise choose at its start, and no note from the
+# debugger that it may miss breakpoints in Python's frozen modules (true of new kernels too; not for the hub's log).
+IMPORT_SETTINGS = {**ONE_THREAD, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                   "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 LAUNCHER = ["-m", "ipykernel_launcher"]  # the command Jupyter's python3 kernel runs, after the Python
 
 _forker = None  # in a learner's server: its kernel forker (KernelForker), or None

@@ -35,7 +35,10 @@ PRELOAD = ("jupyterhub.singleuser", "jupyterlab.labapp", "jupyter_server.servera
            "jupyter_server.services.kernels.connection.channels", "jupyter_server.services.sessions.sessionmanager",
            "jupyter_server.services.contents.largefilemanager", "jupyter_server.gateway.managers",
            "jupyter_server_terminals", "jupyterlab_server", "jupyter_client.ioloop", "jupyter_client.provisioning",
-           "nbformat", "nbformat.v4", "send2trash")
+           "nbformat", "nbformat.v4", "send2trash",
+           # and what a server imported only on its first requests (seen with py-spy: 0.1 CPU-s a learner)
+           "anyio._backends._asyncio", "jinja2.ext", "jupyter_core.migrate",
+           "jupyter_server.services.sessions.handlers", "psutil", "tornado.platform.asyncio")
 
 
 def preload():
@@ -46,6 +49,9 @@ def preload():
             __import__(name)
         except ImportError:  # an optional part not installed: the server does without it too
             pass
+    import nbformat.validator
+    for relaxed in (False, True):  # the checks a server makes of the notebooks it reads and saves, made once here
+        nbformat.validator.get_validator(relax_add_props=relaxed)
     kernel_forks.preload()
 
 
