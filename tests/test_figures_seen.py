@@ -248,6 +248,17 @@ def test_powers_of_ten_are_written_as_decimals_or_in_scientific_notation():
     assert [label(value) for value in (1e-8, 1e-4, 1e4, 1e5, 1e12)] == ["1e-8", "1e-4", "10,000", "1e5", "1e12"]
 
 
+def test_an_explorers_picture_is_a_png_of_exactly_what_its_canvas_holds():
+    figure, (ax,) = common.new_figure(width=4, height=2)
+    ax.plot([0, 1], [0, 1], color=common.ORANGE)
+    ax.set_title("a line")
+    figure.canvas.draw()
+    png = common.canvas_png(figure.canvas)
+    picture = PIL.Image.open(io.BytesIO(png))
+    assert png.startswith(b"\x89PNG") and picture.format == "PNG" and picture.mode == "RGB"
+    assert np.array_equal(np.asarray(picture), np.asarray(figure.canvas.buffer_rgba())[:, :, :3])
+
+
 def test_every_explorer_shows_its_marks_and_text_whole_with_its_controls_at_their_ends(pictures):
     _, explorers = pictures
     found = []

@@ -8,12 +8,14 @@ Introduced in 01_error (the demo of 00_start_here already draws with it).
 """
 import io
 import math
+import struct
+import zlib
 
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+import numpy as np
 
 DPI = 80          # pixels per inch of the PNGs the explorers send to the browser
 # The Okabe–Ito colours, which stay apart for readers with any common colour blindness (red and green,
@@ -28,6 +30,7 @@ FORWARD_COLOUR, BACKWARD_COLOUR, FRESH = "#1f4e9c", "#b22222", "#ffe08a"
 # Room around the axes, in inches, whatever the figure's size: tick labels and axis labels on the left and
 # at the bottom, a title on top, and the same between axes side by side.
 MARGINS = dict(left=0.9, right=0.2, bottom=0.58, top=0.43, between=0.9)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def new_figure(ncols=1, width=9.5, height=3.6):
@@ -85,13 +88,22 @@ def to_png(figure, dpi=DPI):
 
 
 def canvas_png(canvas):
-    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit)."""
-    width, height = canvas.get_width_height(physical=True)
-    picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    picture = picture.convert("RGB")  # the figure is opaque: without alpha, a third less to compress
-    buffer = io.BytesIO()
-    picture.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit). Packed here, not by
+    Pillow, which tries four filters on every row to keep the best: a figure's flat colours pack as small
+    without them (34 KiB for 02's first explorer either way), in two thirds of the time."""
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque: without alpha, a third less to pack
+    height, width = pixels.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter: none
+    rows[:, 1:] = pixels.reshape(height, -1)
+    size = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits a colour, RGB, the standard methods
+    return PNG_SIGNATURE + _chunk(b"IHDR", size) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + \
+        _chunk(b"IEND", b"")
+
+
+def _chunk(kind, data):
+    """A PNG chunk: its length, kind, data, and a checksum of kind and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def show(figure, dpi=100):
