@@ -25,7 +25,8 @@ status line (an HTML widget), and "update" of the explorer's Image, whose value 
 binary buffer (buffer_paths [["value"]]). That last message ends the round trip.
 
 Per class size it reports: logins that worked, the time from the start of login to a running kernel (p50,
-p90, and when the whole class was ready), the α slider's round trip (p50, p90), memory per learner (PSS:
+p90, and when the whole class was ready), the α slider's round trip (p50, p90) and how much of it the
+kernel took (from its "busy" status to its picture, by the times in the kernel's messages), memory per learner (PSS:
 see `usage`) and CPU seconds per learner, the hub's and proxy's own, the machine's other work meanwhile,
 and every failure."""
 import argparse
@@ -41,6 +42,7 @@ import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -113,6 +115,7 @@ class Kernel:
             subprotocols=[KERNEL_PROTOCOL])
         self.widgets = {}  # comm id -> {"state": ..., "opened_by": the execute request's msg_id}
         self.seen = []  # (msg_type, comm method) of every message, in order: what the report describes
+        self.in_kernel = None  # seconds the kernel took over the last slider move, by its messages' times
 
     def close(self):
         self.socket.close()
@@ -199,16 +202,28 @@ class Kernel:
         label reads `value`) and wait for the explorer's new picture (the kernel's comm_msg "update" of the
         Image's value); returns the PNG."""
         index = self.widgets[slider]["state"]["_options_labels"].index(f"{value:.3g}")
-        self.send("shell", "comm_msg", {"comm_id": slider, "data": {
+        asked = self.send("shell", "comm_msg", {"comm_id": slider, "data": {
             "method": "update", "state": {"index": index}, "buffer_paths": []}})
-        deadline = time.monotonic() + limit
+        deadline, began = time.monotonic() + limit, None
         while True:
             message = self.receive(deadline)
             content = message["content"]
+            if message["header"]["msg_type"] == "status" and content.get("execution_state") == "busy" and \
+                    message["parent_header"].get("msg_id") == asked:
+                began = message["header"]["date"]  # the kernel took the move
             if message["header"]["msg_type"] == "comm_msg" and content["comm_id"] == image and \
                     content["data"].get("method") == "update" and \
                     "value" in with_buffers(content["data"], message["buffers"]):  # the PNG comes as a buffer
+                self.in_kernel = seconds_between(began, message["header"]["date"])
                 return self.widgets[image]["state"]["value"]
+
+
+def seconds_between(start, end):
+    """Seconds from one message's header date to another's (ISO 8601 text), or None without a start."""
+    if start is None:
+        return None
+    start, end = (datetime.fromisoformat(str(date).replace("Z", "+00:00")) for date in (start, end))
+    return (end - start).total_seconds()
 
 
 # --- One learner ------------------------------------------------------------------------------------
@@ -223,6 +238,7 @@ class Learner:
     cells_run: int = 0
     cell_errors: list = field(default_factory=list)  # "cell 7: NameError: ..."
     round_trips: list = field(default_factory=list)  # seconds from each slider move to the new picture
+    in_kernel: list = field(default_factory=list)  # of which the kernel's, from taking the move to the picture
     pictures_changed: list = field(default_factory=list)  # each new picture differs from the one before
     check_passed: bool = False
     check_output: str = ""
@@ -330,6 +346,8 @@ def move_slider(kernel, record, limit):
         seen_before, started = len(kernel.seen), time.monotonic()
         new_picture = kernel.move(slider, image, alpha, limit)
         record.round_trips.append(time.monotonic() - started)
+        if kernel.in_kernel is not None:
+            record.in_kernel.append(kernel.in_kernel)
         record.pictures_changed.append(new_picture != picture)
         picture = new_picture
         if number == 0:
@@ -554,6 +572,7 @@ def figures(records, seconds, totals, leftovers, load_before, load_after, tester
     servers = [record.server_ready for record in records if record.server_ready is not None]
     ours = sum(total["cpu"] for total in totals.values()) + tester_cpu
     trips = [trip for record in records for trip in record.round_trips]
+    in_kernel = [seconds for record in records for seconds in record.in_kernel]
     learners = [total for who, total in totals.items() if who != "hub and proxy"]
     complete = [record for record in records if not record.failure and not record.cell_errors
                 and record.check_passed and all(record.pictures_changed) and record.round_trips]
@@ -565,7 +584,8 @@ def figures(records, seconds, totals, leftovers, load_before, load_after, tester
                          "max": max(kernels, default=None)},
         "class_ready": max(kernels) if len(kernels) == len(records) and records else None,
         "round_trip": {"p50": percentile(trips, 0.5), "p90": percentile(trips, 0.9),
-                       "max": max(trips, default=None), "moves": len(trips)},
+                       "max": max(trips, default=None), "moves": len(trips),
+                       "in_kernel": {"p50": percentile(in_kernel, 0.5), "p90": percentile(in_kernel, 0.9)}},
         "per_learner": {key: {"mean": statistics.fmean(total[key] for total in learners) if learners else None,
                               "max": max((total[key] for total in learners), default=None)}
                         for key in ("pss", "uss", "cpu", "processes")},
@@ -617,6 +637,8 @@ def table(results):
             ("α slider round trip, p50", [_milliseconds(r["round_trip"]["p50"]) for r in results]),
             ("α slider round trip, p90", [_milliseconds(r["round_trip"]["p90"]) for r in results]),
             ("α slider round trip, max", [_milliseconds(r["round_trip"]["max"]) for r in results]),
+            ("  of which in the kernel, p50", [_milliseconds(r["round_trip"]["in_kernel"]["p50"]) for r in results]),
+            ("  of which in the kernel, p90", [_milliseconds(r["round_trip"]["in_kernel"]["p90"]) for r in results]),
             ("memory per learner, PSS mean", [_mebibytes(r["per_learner"]["pss"]["mean"]) for r in results]),
             ("memory per learner, PSS max", [_mebibytes(r["per_learner"]["pss"]["max"]) for r in results]),
             ("memory per learner, USS mean", [_mebibytes(r["per_learner"]["uss"]["mean"]) for r in results]),

@@ -168,8 +168,11 @@ def test_the_report_counts_each_learners_processes_and_memory(class_hub, learner
     result = loadtest.figures(learners, 60.0, totals, [], (1, 1, 1), (2, 2, 2), 1.0, machine, None)
     assert result["logged_in"] == result["complete"] == LEARNERS and result["problems"] == []
     assert result["round_trip"]["moves"] == LEARNERS * len(loadtest.ALPHAS)
+    for record in learners:  # the kernel's part of each move, by its messages' times: within the round trip
+        assert len(record.in_kernel) == len(record.round_trips)
+        assert all(0 < part < whole for part, whole in zip(record.in_kernel, record.round_trips))
     report = loadtest.table([result])
-    assert "logins that worked" in report and "2/2" in report and "MiB" in report
+    assert "logins that worked" in report and "2/2" in report and "MiB" in report and "in the kernel" in report
 
 
 def test_a_learners_messages_reach_the_hubs_output_escaped_and_a_flood_waits(monkeypatch, capsys):
