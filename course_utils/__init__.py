@@ -36,7 +36,7 @@ The check that opens every notebook, and an old name:
     setup_check   the check of the kernel's packages
     quiz          the quiz's old home (now explorers.quiz), kept for copies made before 2026-12-05
 The figures (matplotlib, no widgets), course_utils/figures/:
-    figures.common           what every figure shares: new_figure, the colours, dollar axes, PNGs,
+    figures.common           what every figure shares: new_figure, the colours, dollar and log axes, PNGs,
                              numbers and dollars as the explorers write them
     figures.error            01's: the houses and a line through them, the error landscape
     figures.learning_rate    02's: the loss curve, the contour map, the strip of learning rates
