@@ -132,6 +132,10 @@ def _as_a_new_kernel():
     import site
     multiprocessing.process.ORIGINAL_DIR = os.getcwd()
     site.USER_BASE = site.USER_SITE = None  # found again from this HOME when asked
+    import ipykernel.debugger
+    # No debugger in a class's kernel: it listens on a port of 127.0.0.1 that every account may connect to,
+    # without a key, and another learner attached there runs code as this one (helper-59 did).
+    ipykernel.debugger._is_debugpy_available = False
     with contextlib.suppress(AttributeError, OSError):  # Linux only
         import ctypes
         # Becoming the learner left this process unreadable to their own tools (ps, py-spy, /proc/self), as the

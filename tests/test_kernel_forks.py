@@ -52,6 +52,8 @@ SERVER = textwrap.dedent("""
         seen["preimported"] = first["output"].strip()
         seen["pid"], seen["forker"] = manager.provisioner.pid, getattr(kernel_forks._forker, "pid", None)
         seen["failed"] = getattr(kernel_forks._forker, "failed", None)
+        info = await client.kernel_info(reply=True)
+        seen["features"] = info["content"].get("supported_features", [])
         probe = await execute(client, "import os, sys, json, random, multiprocessing, numpy as np, matplotlib\\n"
                               "print(json.dumps({'path': sys.path, 'folder': os.getcwd(), 'ppid': os.getppid(),"
                               "'backend': matplotlib.get_backend(), 'random': [random.random(), np.random.rand(), "
@@ -109,6 +111,13 @@ def serve(how, folder):
 def both(tmp_path_factory):
     folder = tmp_path_factory.mktemp("learner")
     return serve("forked", folder), serve("new", folder), folder
+
+
+def test_a_forked_kernel_offers_no_debugger(both):
+    # helper-59: the debugger listens on a port of 127.0.0.1 that any account may connect to, without a
+    # key; another learner attached to it and ran code as its learner. A class hub's kernel has none.
+    forked, _, _ = both
+    assert "debugger" not in forked["features"]
 
 
 def test_a_forked_kernel_is_a_child_of_the_forker_that_has_its_modules_already(both):
