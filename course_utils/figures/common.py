@@ -90,12 +90,14 @@ def to_png(figure, dpi=DPI):
 def canvas_png(canvas):
     """What the canvas holds right now, as PNG bytes (no redraw: for explorers that blit). Packed here, not by
     Pillow, which tries four filters on every row to keep the best: a figure's flat colours pack as small
-    without them (34 KiB for 02's first explorer either way), in two thirds of the time."""
-    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # explorers' figures are opaque: alpha left out, as before
+    without them (34 KiB for 02's first explorer either way), in well under half the time."""
+    pixels = np.asarray(canvas.buffer_rgba())
     height, width = pixels.shape[:2]
     rows = np.empty((height, 1 + 3 * width), np.uint8)
     rows[:, 0] = 0  # each row starts with its filter: none
-    rows[:, 1:] = pixels.reshape(height, -1)
+    colours = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):  # red, green, blue; explorers' figures are opaque, so alpha is left out, as before
+        colours[:, :, channel] = pixels[:, :, channel]  # a channel at a time: 0.3 ms, where all three took 2.5
     # 8 bits a colour, RGB, PNG's one compression and filter method, not interlaced
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + \
