@@ -38,8 +38,8 @@ PRELOAD = ("jupyterhub.singleuser", "jupyterlab.labapp", "jupyter_server.servera
            "nbformat", "nbformat.v4", "send2trash",
            # and what a server imported only on its first requests (seen with py-spy: 0.1 CPU-s a learner)
            "anyio._backends._asyncio", "jinja2.ext", "jupyter_core.migrate",
-           "jupyter_server.services.sessions.handlers", "psutil",
-           "classroom.prompt_websocket")  # tornado's asyncio loop: kernel_forks.preload()
+           "jupyter_server.services.sessions.handlers", "psutil", "classroom.prompt_websocket")
+# (tornado's asyncio loop is imported by kernel_forks.preload())
 
 
 def preload():

@@ -30,7 +30,7 @@ KERNEL_PORTS = "--KernelManager.cache_ports=False"
 # folder; under a home they may not fit). Their folder is the learner's alone: no other account reaches them.
 KERNEL_SOCKETS = "--KernelManager.transport=ipc"
 SOCKET_PATH_ROOM = 103  # bytes of a Unix socket's path: 107 on Linux, 103 on macOS
-# The kernel's websocket sends each message at once: a slider's picture 40 ms sooner (the module says why).
+# The kernel's websocket sends each message at once: a slider's picture never waits for a delayed acknowledgement.
 PROMPT = "--ServerApp.kernel_websocket_connection_class=classroom.prompt_websocket.PromptConnection"
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")

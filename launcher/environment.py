@@ -59,7 +59,8 @@ def ensure_environment(extras=()):
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
         run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[{','.join(extras)}]" if extras else str(HERE)])
         write_lab_settings(VENV)
-        STAMP.write_text(json.dumps({"pyproject": wanted, "extras": extras}) + "\n", encoding="utf-8")
+        STAMP.write_text(json.dumps({"pyproject": wanted, "extras": extras, "folder": str(HERE)}) + "\n",
+                         encoding="utf-8")
 
 
 def _pyproject_hash():
@@ -68,7 +69,11 @@ def _pyproject_hash():
 
 def _has(wanted, extras):
     installed = _installed()
-    return PYTHON.exists() and installed["pyproject"] == wanted and set(extras) <= set(installed["extras"])
+    # The editable install maps the course's packages to the folder it was made in: a course folder moved
+    # since (the stamp names another) is installed again. A stamp from before 2026-12-07 names none.
+    moved = installed.get("folder", str(HERE)) != str(HERE)
+    return (PYTHON.exists() and installed["pyproject"] == wanted and set(extras) <= set(installed["extras"])
+            and not moved)
 
 
 def _installed():

@@ -263,6 +263,17 @@ def test_lab_takes_out_the_options_it_acts_on_and_passes_the_others_on():
     assert "--LabApp.news_url=None" not in arguments and arguments[-1] == "--LabApp.news_url=https://example.org"
 
 
+def test_labs_prompt_websocket_is_left_out_for_a_gateways_kernels(monkeypatch):
+    """A gateway's kernels have a websocket connection of their own (Jupyter chooses it when a gateway is set)."""
+    prompt = f"--ServerApp.kernel_websocket_connection_class={lab.PROMPT}"
+    monkeypatch.delenv("JUPYTER_GATEWAY_URL", raising=False)
+    assert prompt in lab.lab_arguments(8890, root_dir="/course")
+    assert prompt not in lab.lab_arguments(8890, root_dir="/course", extra=["--gateway-url=http://gateway:8888"])
+    assert prompt not in lab.lab_arguments(8890, root_dir="/course", extra=["--GatewayClient.url=http://g:8888"])
+    monkeypatch.setenv("JUPYTER_GATEWAY_URL", "http://gateway:8888")
+    assert prompt not in lab.lab_arguments(8890, root_dir="/course")
+
+
 def test_lab_refuses_a_token_of_the_learners_at_once(tmp_path):
     said = _output(*_start_lab(tmp_path, "learner", "--IdentityProvider.token=abc"), seconds=60)
     assert "`lab` sets --IdentityProvider.token itself" in said and "JupyterLab is running" not in said
@@ -515,6 +526,24 @@ def test_a_venv_made_before_extras_were_chosen_counts_as_having_them_all(fake_ve
     (venv / "bin" / "python").touch()
     (venv / "installed-from.sha256").write_text(environment._pyproject_hash())
     environment.ensure_environment(["test", "hub"])
+    assert done == []
+
+
+def test_a_course_folder_moved_since_its_set_up_is_installed_again_from_where_it_is(fake_venv):
+    """The editable install maps course_utils, classroom and launcher to the folder it was made in; moved,
+    the course's imports (and lab's JupyterLab, which names a class of classroom) would fail."""
+    venv, done = fake_venv
+    environment.ensure_environment(["hub"])
+    stamp = json.loads((venv / "installed-from.json").read_text())
+    assert stamp["folder"] == str(environment.HERE)
+    done.clear()
+    (venv / "installed-from.json").write_text(json.dumps({**stamp, "folder": "/where/it/was"}))
+    environment.ensure_environment()
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{environment.HERE}[hub]")  # extras kept
+    done.clear()
+    del stamp["folder"]  # a stamp from before folders were recorded: taken as made here
+    (venv / "installed-from.json").write_text(json.dumps(stamp))
+    environment.ensure_environment(["hub"])
     assert done == []
 
 

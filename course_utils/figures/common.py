@@ -95,9 +95,8 @@ def canvas_png(canvas):
     height, width = pixels.shape[:2]
     rows = np.empty((height, 1 + 3 * width), np.uint8)
     rows[:, 0] = 0  # each row starts with its filter: none
-    colours = rows[:, 1:].reshape(height, width, 3)
     for channel in range(3):  # red, green, blue; explorers' figures are opaque, so alpha is left out, as before
-        colours[:, :, channel] = pixels[:, :, channel]  # a channel at a time: 0.3 ms, where all three took 2.5
+        rows[:, 1 + channel::3] = pixels[:, :, channel]  # a channel at a time: 0.3 ms, where all three took 2.5
     # 8 bits a colour, RGB, PNG's one compression and filter method, not interlaced
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + \
