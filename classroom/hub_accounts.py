@@ -184,7 +184,9 @@ def runtime_folder(key, uid=None, gid=None):
     return folder
 
 
-SERVER = [sys.executable, "-m", "classroom.singleuser"]  # the command a fork of classroom.preloaded stands for
+# The command a fork of classroom.preloaded stands for. -P: the learner's home, where it starts, is not
+# searched for modules (a folder of theirs named like a package of the course would stop their server).
+SERVER = [sys.executable, "-P", "-m", "classroom.singleuser"]
 
 
 class LearnerSpawner(FromPreloaded):

@@ -31,7 +31,7 @@ KERNEL_PORTS = "--KernelManager.cache_ports=False"
 KERNEL_SOCKETS = "--KernelManager.transport=ipc"
 SOCKET_PATH_ROOM = 103  # bytes of a Unix socket's path: 107 on Linux, 103 on macOS
 # The kernel's websocket sends each message at once: a slider's picture never waits for a delayed acknowledgement.
-PROMPT = "--ServerApp.kernel_websocket_connection_class=classroom.prompt_websocket.PromptConnection"
+PROMPT = "--ServerApp.jpserver_extensions=classroom.prompt_websocket=True"
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
 FORKED_KERNELS = "classroom-forked-kernels"  # the kernel provisioner pyproject.toml registers

@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -59,6 +60,8 @@ def ensure_environment(extras=()):
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
         run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[{','.join(extras)}]" if extras else str(HERE)])
         write_lab_settings(VENV)
+        if STAMP.is_dir() and not STAMP.is_symlink():
+            shutil.rmtree(STAMP)  # not the course's stamp, and in the way of it (.venv holds no one's work)
         STAMP.write_text(json.dumps({"pyproject": wanted, "extras": extras, "folder": str(HERE)}) + "\n",
                          encoding="utf-8")
 
@@ -70,17 +73,20 @@ def _pyproject_hash():
 def _has(wanted, extras):
     installed = _installed()
     # The editable install maps the course's packages to the folder it was made in: a course folder moved
-    # since (the stamp names another) is installed again. A stamp from before 2026-12-07 names none.
-    moved = installed.get("folder", str(HERE)) != str(HERE)
+    # since (the stamp names another, or none, as before 2026-12-07) is installed again.
+    moved = installed.get("folder") != str(HERE)
     return (PYTHON.exists() and installed["pyproject"] == wanted and set(extras) <= set(installed["extras"])
             and not moved)
 
 
 def _installed():
-    """What the stamp says was installed: {"pyproject": its hash or None, "extras": [...]}."""
+    """What the stamp says was installed: {"pyproject": its hash or None, "extras": [...], "folder": where}
+    ("folder" only in stamps from 2026-12-07 on)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         record = json.loads(STAMP.read_text(encoding="utf-8"))
-        if isinstance(record.get("pyproject"), str) and isinstance(record.get("extras"), list):
+        extras = record.get("extras")
+        if isinstance(record.get("pyproject"), str) and isinstance(extras, list) and all(
+                isinstance(extra, str) for extra in extras):
             return record
     with contextlib.suppress(OSError):  # a .venv made before the extras were chosen by command: it has all
         return {"pyproject": OLD_STAMP.read_text(encoding="utf-8").strip(), "extras": list(ALL_EXTRAS)}

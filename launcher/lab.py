@@ -33,8 +33,8 @@ LABS_OWN = {
                    "~/.jupyter/jupyter_lab_config.py",
 }
 # The kernel's websocket with each message sent at once, so a slider's picture never waits for a delayed
-# acknowledgement (its module says why). Not for a gateway's kernels, which have a connection of their own.
-PROMPT = "classroom.prompt_websocket.PromptConnection"
+# acknowledgement (its module says why, and when it leaves Jupyter's own connection in place).
+PROMPT = "--ServerApp.jpserver_extensions=classroom.prompt_websocket=True"
 NO_FREE_PORT = ("No free port between 8888 and 8987: close another JupyterLab, or choose one with "
                 "`python3 course.py lab --port=NUMBER`.")
 ALIASES = {"notebook-dir": "root_dir", "notebook_dir": "root_dir", "port-retries": "port_retries",
@@ -91,11 +91,11 @@ def lab_arguments(port, config=None, root_dir=HERE, start="my-work/00_start_here
             "ServerApp.port_retries": 0, "ServerApp.open_browser": False, "LabApp.news_url": None,
             "LabApp.check_for_updates_class": "jupyterlab.NeverCheckForUpdate", "LabApp.extension_manager": "readonly",
             "LabApp.default_url": f"/lab/tree/{start}", **({"JupyterApp.config_file": config} if config else {})}
-    if not (os.environ.get("JUPYTER_GATEWAY_URL") or any("gateway" in word.lower() for word in extra)):
-        ours["ServerApp.kernel_websocket_connection_class"] = PROMPT
     options = [f"--{name}={value}" for name, value in ours.items() if name.split(".")[1] not in given]
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers, CI
-    return ["-m", "jupyterlab", *options, *root, *extra]
+    # -P: the folder lab was typed in is not searched for modules, so a learner's folder there named like
+    # one of the course's packages is not taken for it.
+    return ["-P", "-m", "jupyterlab", *options, PROMPT, *root, *extra]
 
 
 def lab(extra):

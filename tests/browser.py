@@ -90,7 +90,8 @@ def jupyterlab(workdir, notebooks=ROOT / "notebooks", attempts=3, interface="lab
         port = free_port()
         arguments, app = lab.lab_arguments(port, root_dir=workdir), "LabApp"
         if interface == "notebook":  # the same server with Notebook 7's pages: its own start page and settings
-            arguments = ["-m", "notebook", *(word for word in arguments[2:] if "default_url" not in word)]
+            options = arguments[arguments.index("jupyterlab") + 1:]
+            arguments = ["-P", "-m", "notebook", *(word for word in options if "default_url" not in word)]
             app = "JupyterNotebookApp"
         arguments += [f"--{app}.user_settings_dir={settings}", f"--{app}.workspaces_dir={workdir / 'workspaces'}",
                       f"--{app}.expose_app_in_browser=True"]  # window.jupyterapp: the notebook's model, for checks

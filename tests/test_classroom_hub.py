@@ -426,3 +426,15 @@ def test_no_password_is_kept_for_a_name_the_roster_does_not_list_yet(tmp_path):
     os.utime(roster, ns=(1, time.time_ns() + 10**9))
     assert log_in("frank", "franks-own-password") == "frank"
     assert log_in("frank", "attacker-chosen") is None
+
+
+def test_a_folder_in_a_learners_home_named_like_the_course_package_is_not_their_servers(tmp_path):
+    """A server started as a new Python (without the preloaded process) starts in the learner's home: a folder
+    of theirs there named `classroom` is not imported in place of the course's package."""
+    (tmp_path / "classroom").mkdir()
+    (tmp_path / "classroom" / "__init__.py").write_text("raise SystemExit('the learner’s own classroom')\n")
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    done = subprocess.run([*hub_accounts.SERVER, "--help"], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, timeout=120)
+    assert "learner’s own" not in done.stdout + done.stderr
+    assert done.returncode == 0 and "--help-all" in done.stdout  # jupyterhub-singleuser's own help

@@ -25,20 +25,23 @@ from launcher import copies, environment, files, lab, ports, servers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _start_lab(tmp_path, name, *extra, first_port=None, browser=None):
-    """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder; with
-    `first_port`, its first free port is that one (as if another program took it right after the check).
-    No browser opens, unless `browser` names a command to open one with (as the BROWSER variable)."""
+def _start_lab(tmp_path, name, *extra, first_port=None, browser=None, cwd=None):
+    """`python3 course.py lab` as a learner starts it, with private Jupyter folders and work folder, typed in
+    `cwd` (None: here); with `first_port`, its first free port is that one (as if another program took it
+    right after the check). No browser opens, unless `browser` names a command to open one with (as the
+    BROWSER variable). Typed elsewhere, the course is found as a learner's course is, by its installation."""
     home = tmp_path / name
     env = dict(os.environ, COURSE_WORK_DIR=str(home / "work"), JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                IPYTHONDIR=str(home / "ipython"), PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
+    if cwd is not None:
+        del env["PYTHONPATH"]
     if browser:
         env["BROWSER"] = browser
     command = [str(ROOT / "course.py")] if first_port is None else ["-c", FIRST_PORT_TAKEN, str(first_port)]
     log = open(home.with_suffix(".log"), "w+")
     no_browser = [] if browser else ["--ServerApp.open_browser=False"]
-    process = subprocess.Popen([sys.executable, *command, "lab", *no_browser, *extra],
+    process = subprocess.Popen([sys.executable, *command, "lab", *no_browser, *extra], cwd=cwd,
                                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     process.work = str(home / "work")  # JupyterLab's root folder: how its process is found
     return process, log
@@ -263,15 +266,20 @@ def test_lab_takes_out_the_options_it_acts_on_and_passes_the_others_on():
     assert "--LabApp.news_url=None" not in arguments and arguments[-1] == "--LabApp.news_url=https://example.org"
 
 
-def test_labs_prompt_websocket_is_left_out_for_a_gateways_kernels(monkeypatch):
-    """A gateway's kernels have a websocket connection of their own (Jupyter chooses it when a gateway is set)."""
-    prompt = f"--ServerApp.kernel_websocket_connection_class={lab.PROMPT}"
-    monkeypatch.delenv("JUPYTER_GATEWAY_URL", raising=False)
-    assert prompt in lab.lab_arguments(8890, root_dir="/course")
-    assert prompt not in lab.lab_arguments(8890, root_dir="/course", extra=["--gateway-url=http://gateway:8888"])
-    assert prompt not in lab.lab_arguments(8890, root_dir="/course", extra=["--GatewayClient.url=http://g:8888"])
-    monkeypatch.setenv("JUPYTER_GATEWAY_URL", "http://gateway:8888")
-    assert prompt not in lab.lab_arguments(8890, root_dir="/course")
+def test_a_classroom_folder_where_lab_is_typed_does_not_stop_jupyterlab(tmp_path):
+    """lab starts JupyterLab in the folder it was typed in: a learner's own folder named like one of the
+    course's packages there (here an empty one, which Python takes for a package) is not imported instead."""
+    typed_in = tmp_path / "notes"
+    (typed_in / "classroom").mkdir(parents=True)
+    lab = _start_lab(tmp_path, "learner", cwd=typed_in)
+    try:
+        link, port, token = _link(*lab)
+        assert _status(link) == 200
+        lab[1].seek(0)
+        said = lab[1].read()
+        assert "classroom.prompt_websocket | extension was successfully loaded" in said  # the course's own
+    finally:
+        _stop(*lab)
 
 
 def test_lab_refuses_a_token_of_the_learners_at_once(tmp_path):
@@ -327,8 +335,9 @@ def test_a_port_taken_between_jupyterlabs_check_and_its_bind_is_not_taken_for_ju
     runtime.mkdir()
     received.touch()
     script = f"THIEF = {THIEF!r}\n{PORT_TAKEN_BEFORE_BIND}"
+    arguments = lab.lab_arguments(ports.free_port(), root_dir=tmp_path)
     server = subprocess.Popen([sys.executable, "-c", script, str(received), linger,
-                               *lab.lab_arguments(ports.free_port(), root_dir=tmp_path)[2:]],
+                               *arguments[arguments.index("jupyterlab") + 1:]],  # JupyterLab's own options
                               env=dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime)))
     try:
         assert lab._serving(server, runtime, token) is None  # it wrote its runtime file, then failed
@@ -525,8 +534,9 @@ def test_a_venv_made_before_extras_were_chosen_counts_as_having_them_all(fake_ve
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").touch()
     (venv / "installed-from.sha256").write_text(environment._pyproject_hash())
-    environment.ensure_environment(["test", "hub"])
-    assert done == []
+    environment.ensure_environment(["test"])
+    # Installed again once (such a stamp names no folder), with every extra it had.
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{environment.HERE}[hub,test]")
 
 
 def test_a_course_folder_moved_since_its_set_up_is_installed_again_from_where_it_is(fake_venv):
@@ -541,8 +551,31 @@ def test_a_course_folder_moved_since_its_set_up_is_installed_again_from_where_it
     environment.ensure_environment()
     assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{environment.HERE}[hub]")  # extras kept
     done.clear()
-    del stamp["folder"]  # a stamp from before folders were recorded: taken as made here
+    del stamp["folder"]  # a stamp from before folders were recorded: where it was made is not known
     (venv / "installed-from.json").write_text(json.dumps(stamp))
+    environment.ensure_environment(["hub"])
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{environment.HERE}[hub]")
+    done.clear()
+    environment.ensure_environment(["hub"])
+    assert done == []  # once
+
+
+@pytest.mark.parametrize("stamp", ['{{"pyproject": "{}", "extras": [[1]], "folder": "{}"}}',
+                                   '{{"pyproject": "{}", "extras": "hub", "folder": "{}"}}',
+                                   '[1]', 'not json', None], ids=["a list among the extras", "extras a word",
+                                                                 "a list", "not JSON", "a folder"])
+def test_a_damaged_stamp_means_one_set_up_again(fake_venv, stamp):
+    venv, done = fake_venv
+    environment.ensure_environment(["hub"])
+    path = venv / "installed-from.json"
+    path.unlink()
+    here = str(environment.HERE).replace("\\", "\\\\")  # as JSON writes it
+    path.mkdir() if stamp is None else path.write_text(stamp.format(environment._pyproject_hash(), here))
+    done.clear()
+    environment.ensure_environment(["hub"])
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", f"{environment.HERE}[hub]")
+    assert json.loads(path.read_text())["folder"] == str(environment.HERE)
+    done.clear()
     environment.ensure_environment(["hub"])
     assert done == []
 

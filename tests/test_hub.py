@@ -100,12 +100,14 @@ def test_each_learner_has_their_own_copies(class_hub, learners):
 
 def test_a_learners_server_starts_without_what_learners_never_use(class_hub, learners):
     """JupyterLab's `node yarn.js config` (0.4 CPU-s a learner, for building extensions) is not run, and the
-    server extensions classroom/singleuser.py turns off are not loaded; JupyterLab's own is."""
+    server extensions classroom/singleuser.py turns off are not loaded; JupyterLab's own is, and the course's
+    kernel websocket that sends each message at once (classroom/prompt_websocket.py)."""
     state = class_hub[3]
     ran = (state / "node.log").read_text()
     assert "configurable-http-proxy" in ran and "yarn.js" not in ran, ran  # the stand-in did run the proxy
     log = (state / "hub.log").read_text(errors="replace")
     assert log.count("jupyterlab | extension was successfully loaded") == LEARNERS, log[-3000:]
+    assert log.count("classroom.prompt_websocket | extension was successfully loaded") == LEARNERS, log[-3000:]
     assert [line for line in log.splitlines() if "successfully loaded" in line and any(
         f"{name} |" in line for name in singleuser.EXTENSIONS_OFF)] == []
 

@@ -2,9 +2,9 @@
 `python3 course.py lab` starts and in the hub's servers: otherwise a slider's second and third answers wait
 for the browser's delayed acknowledgement of the first (classroom/prompt_websocket.py). Read off the
 server's own socket, not timed: a copy of it is taken from the server process (Linux's pidfd_getfd)."""
+import contextlib
 import ctypes
 import errno
-import importlib
 import json
 import os
 import platform
@@ -18,7 +18,7 @@ import psutil
 import pytest
 import websocket
 
-from classroom import singleuser
+from classroom import prompt_websocket, singleuser
 from launcher import lab, ports
 
 PIDFD_GETFD = 438  # the system call's number on x86_64 and aarch64 (Linux 5.6 and later)
@@ -44,17 +44,22 @@ def _copy_of_socket(pid, fd):
         os.close(pidfd)
 
 
-def _serve(tmp_path, extra=()):
-    """JupyterLab as `lab` starts it, on a free port: (its process, its address, its token)."""
+def _serve(tmp_path, extra=(), settings="", command=None, environment=None):
+    """JupyterLab as `lab` starts it (or `command`, given its port), on a free port, with the learner's
+    `settings` in their jupyter_lab_config.py and `environment` added to theirs: (its process, its address,
+    its token)."""
     port, token = ports.free_port(), "prompt-websocket-test"
-    tmp_path.mkdir()
+    (tmp_path / "config").mkdir(parents=True)
+    (tmp_path / "config" / "jupyter_lab_config.py").write_text(settings)
     env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
                IPYTHONDIR=str(tmp_path / "ipython"), MPLCONFIGDIR=str(tmp_path / "matplotlib"))
+    env.pop("JUPYTER_GATEWAY_URL", None)
+    env.update(environment or {})
+    arguments = command(port) if command else lab.lab_arguments(port, root_dir=tmp_path, extra=extra)
     said = tmp_path / "jupyterlab.log"
     with open(said, "wb") as log:
-        server = subprocess.Popen([sys.executable, *lab.lab_arguments(port, root_dir=tmp_path, extra=extra)],
-                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen([sys.executable, *arguments], env=env, stdout=log, stderr=subprocess.STDOUT)
     address = f"127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded machine starts JupyterLab slowly
     while time.monotonic() < deadline and server.poll() is None:
@@ -68,28 +73,35 @@ def _serve(tmp_path, extra=()):
                 + said.read_text(errors="replace")[-2000:])
 
 
-def _nodelay_of_kernel_websocket(tmp_path, extra=()):
-    """TCP_NODELAY as the server set it on its end of a kernel's websocket, once the kernel has answered on it."""
-    server, address, token = _serve(tmp_path, extra)
+@contextlib.contextmanager
+def _kernel_websocket(address, token):
+    """A new kernel's websocket, once the kernel has answered on it (the server has connected the two)."""
+    started = urllib.request.Request(f"http://{address}/api/kernels?token={token}", method="POST",
+                                     data=json.dumps({"name": "python3"}).encode())
+    kernel = json.load(urllib.request.urlopen(started, timeout=120))["id"]
+    client = websocket.create_connection(f"ws://{address}/api/kernels/{kernel}/channels?token={token}",
+                                         timeout=60)
     try:
-        started = urllib.request.Request(f"http://{address}/api/kernels?token={token}", method="POST",
-                                         data=json.dumps({"name": "python3"}).encode())
-        kernel = json.load(urllib.request.urlopen(started, timeout=120))["id"]
-        client = websocket.create_connection(f"ws://{address}/api/kernels/{kernel}/channels?token={token}",
-                                             timeout=120)
-        try:
-            client.send(json.dumps({"header": {"msg_id": "1", "msg_type": "kernel_info_request", "session": "s",
-                                               "username": "", "version": "5.3", "date": ""},
-                                    "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell"}))
-            while json.loads(client.recv())["msg_type"] != "kernel_info_reply":
-                pass  # the server has connected the kernel to this websocket (connect() has run)
+        client.send(json.dumps({"header": {"msg_id": "1", "msg_type": "kernel_info_request", "session": "s",
+                                           "username": "", "version": "5.3", "date": ""},
+                                "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell"}))
+        while json.loads(client.recv())["msg_type"] != "kernel_info_reply":
+            pass
+        yield client
+    finally:
+        client.close()
+
+
+def _nodelay_of_kernel_websocket(tmp_path, extra=(), settings=""):
+    """TCP_NODELAY as the server set it on its end of a kernel's websocket, once the kernel has answered on it."""
+    server, address, token = _serve(tmp_path, extra, settings)
+    try:
+        with _kernel_websocket(address, token) as client:
             here = client.sock.getsockname()
             [held] = [c for c in psutil.Process(server.pid).net_connections("tcp")
                       if c.raddr and (c.raddr.ip, c.raddr.port) == here]
             with _copy_of_socket(server.pid, held.fd) as servers_end:
                 return servers_end.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-        finally:
-            client.close()
     finally:
         lab._stop(server)
 
@@ -98,20 +110,45 @@ def _nodelay_of_kernel_websocket(tmp_path, extra=()):
                     reason="reads the server's socket with Linux's pidfd_getfd (x86_64 or aarch64)")
 def test_a_kernels_websocket_sends_at_once_in_the_lab_course_py_starts(tmp_path):
     assert _nodelay_of_kernel_websocket(tmp_path / "course") != 0
-    # Jupyter's own connection, as before: the test tells the two apart.
+    # Jupyter's own connection, as before: the test tells the two apart. A learner who names it, on the
+    # command line or in their settings, gets it.
     jupyters = [f"--ServerApp.kernel_websocket_connection_class={JUPYTERS_OWN}"]
     assert _nodelay_of_kernel_websocket(tmp_path / "jupyters", jupyters) == 0
+    named = f"c.ServerApp.kernel_websocket_connection_class = {JUPYTERS_OWN!r}\n"
+    assert _nodelay_of_kernel_websocket(tmp_path / "named", settings=named) == 0
+
+
+@pytest.mark.parametrize("way", ["settings", "command line", "environment"])
+def test_a_gateways_kernels_keep_their_own_websocket_connection(tmp_path, way):
+    """A gateway's kernels have a connection of their own, which Jupyter chooses once it has read every setting:
+    with a gateway named in the learner's jupyter_lab_config.py, on lab's command line or in the environment,
+    lab's JupyterLab still reaches its kernels. The gateway here is a plain Jupyter server."""
+    def plain(port):
+        return ["-m", "jupyter_server", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.root_dir={tmp_path}", "--ServerApp.open_browser=False", "--allow-root"]
+    gateway, gateways_address, gateways_token = _serve(tmp_path / "gateway", command=plain)
+    named = {"url": f"http://{gateways_address}", "auth_token": gateways_token}
+    try:
+        server, address, token = _serve(
+            tmp_path / "course",
+            settings="".join(f"c.GatewayClient.{k} = {v!r}\n" for k, v in named.items()) if way == "settings" else "",
+            extra=[f"--GatewayClient.{k}={v}" for k, v in named.items()] if way == "command line" else (),
+            environment={f"JUPYTER_GATEWAY_{k.upper()}": v for k, v in named.items()} if way == "environment" else {})
+        try:
+            with _kernel_websocket(address, token):  # times out (fails) with the course's connection
+                pass
+            with urllib.request.urlopen(f"http://{gateways_address}/api/kernels?token={gateways_token}") as kernels:
+                assert len(json.load(kernels)) == 1  # the kernel is the gateway's
+        finally:
+            lab._stop(server)
+    finally:
+        lab._stop(gateway)
 
 
 def test_the_hubs_servers_use_the_same_prompt_connection(monkeypatch):
-    """The hub's servers are given the option, and it names the class lab names: Jupyter's own connection,
-    with TCP_NODELAY set."""
-    name = singleuser.PROMPT.split("=", 1)[1]
-    assert name == lab.PROMPT
-    module, _, cls = name.rpartition(".")
-    jupyters_module, _, jupyters_cls = JUPYTERS_OWN.rpartition(".")
-    assert issubclass(getattr(importlib.import_module(module), cls),
-                      getattr(importlib.import_module(jupyters_module), jupyters_cls))
+    """The hub's servers are given the option lab gives, which turns on the course's server extension."""
+    assert singleuser.PROMPT == lab.PROMPT
+    assert lab.PROMPT == f"--ServerApp.jpserver_extensions={prompt_websocket.__name__}=True"
     import jupyterhub.singleuser
     given = []
     monkeypatch.setattr(singleuser, "prepare", lambda: None)  # JupyterLab's yarn settings left as they are
