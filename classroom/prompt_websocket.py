@@ -9,7 +9,9 @@ on Linux, 200 ms by default on Windows. The hub's load test with 2 learners: a s
 52 ms, 20 with this.
 
 The extension chooses the connection once the server has read every setting, so that a gateway's kernels
-keep the connection Jupyter gives them, and a learner who names a connection of their own gets theirs."""
+keep the connection Jupyter gives them, and a learner who names a connection of their own gets theirs.
+Turned off on lab's command line (which outranks a settings file), as any server extension is:
+`python3 course.py lab --ServerApp.jpserver_extensions=classroom.prompt_websocket=False`."""
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 SETTING = "kernel_websocket_connection_class"  # the server's option (and web setting) that names the class
@@ -28,9 +30,11 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(serverapp):
-    """Use PromptConnection for the kernels' websockets, unless a gateway runs the kernels or the settings
-    name a connection."""
-    if serverapp.gateway_config.gateway_enabled or SETTING in serverapp.config.get("ServerApp", {}):
+    """Use PromptConnection for the kernels' websockets, unless the server has another already (a gateway's,
+    or one an extension loaded before this one chose) or the settings name one, in a section of ServerApp
+    or of any class it is built on (JupyterApp, Application), as Jupyter reads them."""
+    named = any(SETTING in serverapp.config.get(cls.__name__, {}) for cls in type(serverapp).__mro__)
+    if named or serverapp.kernel_websocket_connection_class is not ZMQChannelsWebsocketConnection:
         return
     serverapp.kernel_websocket_connection_class = PromptConnection
     serverapp.web_app.settings[SETTING] = PromptConnection  # where the kernels' websocket handler reads it

@@ -12,12 +12,15 @@ import time
 import venv
 from pathlib import Path
 
+from launcher.files import NotRead, read_file, replace_whole
+
 HERE = Path(__file__).resolve().parent.parent  # the course's folder
 VENV = HERE / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "installed-from.json"  # which pyproject.toml, and which of its extras, the environment has
 OLD_STAMP = VENV / "installed-from.sha256"  # before 2026-12-05: the pyproject's hash, every extra installed
+STAMP_LIMIT = 2**16  # bytes: a stamp is a line of JSON
 LAB_RUNTIME = VENV / "lab-runtime"  # the learner's own: the private folders of lab's JupyterLabs (runtime files)
 SETUP_LOCK = HERE / ".venv.lock"  # outside .venv, which a set-up may delete and build again
 ALL_EXTRAS = ("test", "hub")
@@ -62,8 +65,8 @@ def ensure_environment(extras=()):
         write_lab_settings(VENV)
         if STAMP.is_dir() and not STAMP.is_symlink():
             shutil.rmtree(STAMP)  # not the course's stamp, and in the way of it (.venv holds no one's work)
-        STAMP.write_text(json.dumps({"pyproject": wanted, "extras": extras, "folder": str(HERE)}) + "\n",
-                         encoding="utf-8")
+        # Written beside it, then renamed over it: a link there is replaced, never followed.
+        replace_whole(STAMP, (json.dumps({"pyproject": wanted, "extras": extras, "folder": str(HERE)}) + "\n").encode())
 
 
 def _pyproject_hash():
@@ -82,14 +85,18 @@ def _has(wanted, extras):
 def _installed():
     """What the stamp says was installed: {"pyproject": its hash or None, "extras": [...], "folder": where}
     ("folder" only in stamps from 2026-12-07 on)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        record = json.loads(STAMP.read_text(encoding="utf-8"))
+    # A stamp that is not a small file of our own (a link, a pipe, a device), or that json cannot take, is
+    # taken as nothing installed: one set-up, which writes a good one.
+    unreadable = (NotRead, OSError, ValueError, AttributeError, RecursionError)
+    with contextlib.suppress(*unreadable):
+        record = json.loads(read_file(STAMP, limit=STAMP_LIMIT, follow=False))
         extras = record.get("extras")
         if isinstance(record.get("pyproject"), str) and isinstance(extras, list) and all(
                 isinstance(extra, str) for extra in extras):
             return record
-    with contextlib.suppress(OSError):  # a .venv made before the extras were chosen by command: it has all
-        return {"pyproject": OLD_STAMP.read_text(encoding="utf-8").strip(), "extras": list(ALL_EXTRAS)}
+    with contextlib.suppress(*unreadable):  # a .venv made before the extras were chosen by command: it has all
+        return {"pyproject": read_file(OLD_STAMP, limit=STAMP_LIMIT, follow=False).decode().strip(),
+                "extras": list(ALL_EXTRAS)}
     return {"pyproject": None, "extras": []}
 
 

@@ -580,6 +580,49 @@ def test_a_damaged_stamp_means_one_set_up_again(fake_venv, stamp):
     assert done == []
 
 
+# What environment reads from a stamp, under a memory limit: a stamp that never ends cannot eat the machine.
+READ_STAMP = """if True:
+    import resource, sys
+    from pathlib import Path
+    from launcher import environment
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+    environment.STAMP = Path(sys.argv[1])
+    print(environment._installed())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pipes and devices as a POSIX system has them")
+@pytest.mark.parametrize("make", ["a link to a device that never ends", "a pipe", "nested a hundred thousand deep"])
+def test_a_stamp_that_cannot_be_read_is_taken_as_nothing_installed_at_once(tmp_path, make):
+    stamp = tmp_path / "installed-from.json"
+    {"a link to a device that never ends": lambda: stamp.symlink_to("/dev/zero"), "a pipe": lambda: os.mkfifo(stamp),
+     "nested a hundred thousand deep": lambda: stamp.write_text("[" * 100_000)}[make]()
+    read = subprocess.run([sys.executable, "-c", READ_STAMP, str(stamp)], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (read.returncode, read.stdout.strip()) == (0, "{'pyproject': None, 'extras': []}"), read.stderr[-2000:]
+
+
+@pytest.mark.parametrize("make", ["a link to a folder", "a link to nothing", "a link to a file elsewhere"])
+def test_a_stamp_that_is_a_link_means_one_set_up_and_then_a_file_of_its_own(fake_venv, tmp_path, make):
+    venv, done = fake_venv
+    environment.ensure_environment()
+    stamp = venv / "installed-from.json"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "file").write_text(stamp.read_text())  # a good stamp, but not this .venv's own
+    stamp.unlink()
+    stamp.symlink_to({"a link to a folder": elsewhere, "a link to nothing": tmp_path / "nothing",
+                      "a link to a file elsewhere": elsewhere / "file"}[make])
+    done.clear()
+    environment.ensure_environment()
+    assert done[-1] == ("-m", "pip", "install", "--quiet", "-e", str(environment.HERE))
+    assert stamp.is_file() and not stamp.is_symlink()
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["file"] and not (tmp_path / "nothing").exists()
+    done.clear()
+    environment.ensure_environment()
+    assert done == []
+
+
 def test_a_set_up_cut_short_is_finished_without_creating_python_again(fake_venv):
     """Creating .venv over a Python that runs (lab's JupyterLab, say) fails on Linux with "Text file busy":
     a .venv that has a Python but no record of its set-up gets pip again, never a new Python."""

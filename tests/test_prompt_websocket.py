@@ -114,8 +114,9 @@ def test_a_kernels_websocket_sends_at_once_in_the_lab_course_py_starts(tmp_path)
     # command line or in their settings, gets it.
     jupyters = [f"--ServerApp.kernel_websocket_connection_class={JUPYTERS_OWN}"]
     assert _nodelay_of_kernel_websocket(tmp_path / "jupyters", jupyters) == 0
-    named = f"c.ServerApp.kernel_websocket_connection_class = {JUPYTERS_OWN!r}\n"
-    assert _nodelay_of_kernel_websocket(tmp_path / "named", settings=named) == 0
+    for section in ("ServerApp", "Application"):  # Jupyter reads it in a section of any class above ServerApp
+        named = f"c.{section}.kernel_websocket_connection_class = {JUPYTERS_OWN!r}\n"
+        assert _nodelay_of_kernel_websocket(tmp_path / section, settings=named) == 0
 
 
 @pytest.mark.parametrize("way", ["settings", "command line", "environment"])
