@@ -21,6 +21,9 @@ import os
 import sys
 import uuid
 
+# The option that turns on the kernel's websocket sending each message at once, as lab gives it its JupyterLab.
+from launcher.lab import PROMPT
+
 # A kernel's ports are chosen just before it starts, and when a class logs in at once another learner's kernel
 # may take one first. Not cached, they are chosen anew by the automatic restart that follows (cached, the
 # restarts tried the same taken port until the kernel was given up).
@@ -30,8 +33,6 @@ KERNEL_PORTS = "--KernelManager.cache_ports=False"
 # folder; under a home they may not fit). Their folder is the learner's alone: no other account reaches them.
 KERNEL_SOCKETS = "--KernelManager.transport=ipc"
 SOCKET_PATH_ROOM = 103  # bytes of a Unix socket's path: 107 on Linux, 103 on macOS
-# The kernel's websocket sends each message at once: a slider's picture never waits for a delayed acknowledgement.
-PROMPT = "--ServerApp.jpserver_extensions=classroom.prompt_websocket=True"
 # Jupyter server extensions turned off in a learner's server (a name not installed is passed over).
 EXTENSIONS_OFF = ("jupyter_lsp", "notebook", "nbgitpuller")
 FORKED_KERNELS = "classroom-forked-kernels"  # the kernel provisioner pyproject.toml registers
