@@ -31,9 +31,10 @@ def _jupyter_server_extension_points():
 
 def _load_jupyter_server_extension(serverapp):
     """Use PromptConnection for the kernels' websockets, unless the server has another already (a gateway's,
-    or one an extension loaded before this one chose) or the settings name one, in a section of ServerApp
-    or of any class it is built on (JupyterApp, Application), as Jupyter reads them."""
-    named = any(SETTING in serverapp.config.get(cls.__name__, {}) for cls in type(serverapp).__mro__)
+    or one an extension loaded before this one chose) or the settings name one: in a section of ServerApp
+    or of any class it is built on (JupyterApp, Application), as Jupyter reads them, or as a web setting."""
+    named = SETTING in serverapp.tornado_settings or any(
+        SETTING in serverapp.config.get(cls.__name__, {}) for cls in type(serverapp).__mro__)
     if named or serverapp.kernel_websocket_connection_class is not ZMQChannelsWebsocketConnection:
         return
     serverapp.kernel_websocket_connection_class = PromptConnection

@@ -63,10 +63,15 @@ def ensure_environment(extras=()):
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
         run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{HERE}[{','.join(extras)}]" if extras else str(HERE)])
         write_lab_settings(VENV)
-        if STAMP.is_dir() and not STAMP.is_symlink():
-            shutil.rmtree(STAMP)  # not the course's stamp, and in the way of it (.venv holds no one's work)
-        # Written beside it, then renamed over it: a link there is replaced, never followed.
+        if STAMP.is_dir() and not STAMP.is_symlink():  # not the course's stamp, and in its way
+            try:
+                os.rmdir(STAMP)  # empty, or a Windows junction (the junction itself goes, not what it leads to)
+            except OSError:
+                shutil.rmtree(STAMP)  # .venv holds no one's work
+        # Written beside it, then renamed over it: a link there is replaced, never followed. Readable by every
+        # account that shares the course folder, whatever the old one's permissions were.
         replace_whole(STAMP, (json.dumps({"pyproject": wanted, "extras": extras, "folder": str(HERE)}) + "\n").encode())
+        os.chmod(STAMP, 0o644)
 
 
 def _pyproject_hash():

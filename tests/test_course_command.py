@@ -623,6 +623,20 @@ def test_a_stamp_that_is_a_link_means_one_set_up_and_then_a_file_of_its_own(fake
     assert done == []
 
 
+def test_a_new_stamp_is_readable_by_everyone_whatever_the_old_ones_permissions(fake_venv):
+    """A course folder shared by several accounts: each reads the stamp. An old stamp's permissions (here none
+    at all) are not passed on, or an account that cannot read it would set up again at every start."""
+    venv, done = fake_venv
+    environment.ensure_environment()
+    stamp = venv / "installed-from.json"
+    assert stat.S_IMODE(stamp.stat().st_mode) == 0o644
+    stamp.chmod(0)
+    (venv / "installed-from.sha256").unlink(missing_ok=True)
+    stamp.write_text("not json")  # read as nothing installed: a set-up
+    environment.ensure_environment()
+    assert stat.S_IMODE(stamp.stat().st_mode) == 0o644
+
+
 def test_a_set_up_cut_short_is_finished_without_creating_python_again(fake_venv):
     """Creating .venv over a Python that runs (lab's JupyterLab, say) fails on Linux with "Text file busy":
     a .venv that has a Python but no record of its set-up gets pip again, never a new Python."""

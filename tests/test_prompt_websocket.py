@@ -117,6 +117,10 @@ def test_a_kernels_websocket_sends_at_once_in_the_lab_course_py_starts(tmp_path)
     for section in ("ServerApp", "Application"):  # Jupyter reads it in a section of any class above ServerApp
         named = f"c.{section}.kernel_websocket_connection_class = {JUPYTERS_OWN!r}\n"
         assert _nodelay_of_kernel_websocket(tmp_path / section, settings=named) == 0
+    module, _, name = JUPYTERS_OWN.rpartition(".")  # or as a web setting, which the websocket handler reads
+    named = (f"from {module} import {name}\n"
+             f"c.ServerApp.tornado_settings = {{'kernel_websocket_connection_class': {name}}}\n")
+    assert _nodelay_of_kernel_websocket(tmp_path / "tornado", settings=named) == 0
 
 
 @pytest.mark.parametrize("way", ["settings", "command line", "environment"])
