@@ -6,11 +6,14 @@ they win over these), e.g.
     c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"   # learners sign up
 or an OAuthenticator (GitHub, Google, your university's login); docs/teaching.md says how."""
 import asyncio
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from classroom import hub, hub_accounts
+from classroom import cell_priority, hub, hub_accounts
 
 STATE = Path(os.environ["COURSE_HUB_STATE"])
 HOMES = Path(os.environ["COURSE_HUB_HOMES"])
@@ -100,6 +103,16 @@ IDLE_TIMEOUT = int(os.environ.get("COURSE_HUB_IDLE_TIMEOUT") or hub.IDLE_TIMEOUT
 CULLER = [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}",
           f"--cull-every={min(300, IDLE_TIMEOUT)}"]  # looked at every 5 minutes (or sooner, for a short timeout)
 c.JupyterHub.services = [{"name": "idle-culler", "command": CULLER}]
+if ISOLATED and cell_priority.available() and os.environ.get("COURSE_HUB_CELL_PRIORITY", "1") != "0":
+    # Kernels running a cell yield the CPU to those answering a slider (classroom/cell_priority.py), through
+    # a socket every learner's account may reach, in a folder of a name nobody could make before the hub.
+    # COURSE_HUB_CELL_PRIORITY=0 leaves every kernel equal.
+    PRIORITY = Path(tempfile.mkdtemp(prefix="course-hub-cells-")) / "socket"
+    os.chmod(PRIORITY.parent, 0o755)
+    atexit.register(shutil.rmtree, PRIORITY.parent, True)
+    c.JupyterHub.services.append({"name": "cell-priority",
+                                  "command": [sys.executable, "-P", "-m", "classroom.cell_priority", str(PRIORITY)]})
+    c.Spawner.environment[cell_priority.ENVIRONMENT] = str(PRIORITY)
 c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
                             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]
 c.Spawner.start_timeout = 180  # a whole class logging in at once shares the machine's cores

@@ -25,7 +25,7 @@ import threading
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from classroom import fork_server
+from classroom import cell_priority, fork_server
 
 ANSWER_TIME = 30  # seconds a server waits for its kernel forker to fork
 # Imported by the hub's preloaded process, so that a kernel forker has them (order matters: matplotlib's
@@ -108,8 +108,12 @@ def _run_kernel(request):
         _as_a_new_kernel()
         sys.argv = settings["command"]
         from ipykernel import kernelapp
-        # Given outright: ipykernel reads JPY_PARENT_PID when it is imported, which was in the preloaded process.
-        kernelapp.launch_new_instance(argv=settings["command"][len(LAUNCHER) + 1:], parent_handle=parent)
+        # As launch_new_instance, with the parent given outright: ipykernel reads JPY_PARENT_PID when it is
+        # imported, which was in the preloaded process.
+        kernel = kernelapp.IPKernelApp.instance(parent_handle=parent)
+        kernel.initialize(settings["command"][len(LAUNCHER) + 1:])
+        cell_priority.report_cells(kernel.shell)  # on the hub as root: its cells yield to others' sliders
+        kernel.start()
         code = 0
     except SystemExit as ending:
         code = ending.code if isinstance(ending.code, int) else 1

@@ -17,7 +17,7 @@ import psutil
 import pytest
 import requests
 
-from classroom import hub, hub_accounts, loadtest
+from classroom import cell_priority, hub, hub_accounts, loadtest
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -197,6 +197,21 @@ def test_nothing_a_learner_runs_holds_the_hubs_output(isolated_hub, kernels):
                                   for number in os.listdir(f"/proc/{server.pid}/fd")]
     assert [name for name in held if name == str(state / "hub.log") or name.startswith(("/dev/pts", "/dev/tty"))] == []
     assert f"[{ADA}] " in (state / "hub.log").read_text(errors="replace")  # its messages are passed on
+
+
+def test_a_learners_kernel_yields_the_cpu_to_others_while_it_runs_a_cell(kernels):
+    """classroom/cell_priority.py in the hub: the kernel's session is lowered while its cell runs, then put back."""
+    if not cell_priority.available():
+        pytest.skip("this Linux shares no CPU between sessions (autogroups off): there is nothing to lower")
+    status, output = run(kernels[ADA], "import os, time\nend = time.monotonic() + 20\n"
+                         "while 'nice 5' not in open('/proc/self/autogroup').read() and time.monotonic() < end:\n"
+                         "    time.sleep(0.02)\nprint(os.getpid(), open('/proc/self/autogroup').read().split()[-1])")
+    pid, nice = output.split()
+    assert (status, nice) == ("ok", str(cell_priority.IN_A_CELL))
+    autogroup, end = Path(f"/proc/{pid}/autogroup"), time.monotonic() + 20
+    while autogroup.read_text().split()[-1] != "0" and time.monotonic() < end:
+        time.sleep(0.02)
+    assert autogroup.read_text().split()[-1] == "0"  # idle again: as every other session
 
 
 def test_a_cell_past_the_memory_limit_gets_a_memory_error_and_the_kernel_lives_on(kernels):

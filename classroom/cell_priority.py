@@ -1,0 +1,167 @@
+"""While a learner's kernel runs a cell, it yields the CPU to kernels that answer a slider. A class logging
+in at once runs its first notebooks on the same 2 cores as the sliders learners move meanwhile; a slider's
+answer is a few milliseconds of work that waited behind everyone's cells (measured: round trip p90 191 ms
+with every kernel equal, 103 ms with running cells lowered).
+
+On the hub in isolated mode, root runs `python -m classroom.cell_priority SOCKET` (a hub service). Each
+forked kernel (kernel_forks.py) connects to SOCKET at its start and sends b"1" as a cell starts and b"0"
+as it ends. The service lowers that kernel's session (its autogroup: Linux shares the CPU between sessions,
+and a kernel is a session of its own) to nice IN_A_CELL while the cell runs, and puts it back after.
+
+What a learner can do with it: change their own session only (the peer the kernel reports, never one they
+name), never to more than it had before (nice is only raised, and put back to what was there). Root does
+it because an account may change autogroups at most ten times a second for the whole machine.
+Where the hub runs in a CPU control group of its own (a systemd service with CPU accounting), Linux uses no
+autogroup, and the hub does not start this service (in a container the group may look like the top one: there
+it does nothing)."""
+import asyncio
+import collections
+import contextlib
+import os
+import socket
+import struct
+import sys
+from pathlib import Path
+
+IN_A_CELL = 5  # a session's nice while it runs a cell (0 is every session's own)
+ENVIRONMENT = "COURSE_CELL_PRIORITY"  # the socket's path, in the environment of learners' servers and kernels
+PAUSE = 0.02  # seconds between two changes for one account: a learner's flood of messages costs root little
+PER_ACCOUNT = 32  # connections an account may hold (one a kernel)
+AUTOGROUPS = Path("/proc/sys/kernel/sched_autogroup_enabled")
+
+
+def available():
+    """Whether this process is root and Linux shares the CPU between its sessions: autogroups on, and this
+    process in the top CPU control group (Linux uses autogroups only there)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # Windows, macOS (no /proc), or an odd /proc
+        return os.geteuid() == 0 and AUTOGROUPS.read_text().strip() == "1" and _cpu_group() == "/"
+    return False
+
+
+def _cpu_group():
+    """This process's CPU control group, as /proc/self/cgroup names it: v1's cpu hierarchy, else v2's."""
+    groups = dict(line.split(":", 2)[1:] for line in Path("/proc/self/cgroup").read_text().splitlines())
+    cpu = [path for kinds, path in groups.items() if "cpu" in kinds.split(",")]
+    return cpu[0] if cpu else groups.get("", "/")
+
+
+# In a kernel
+
+def report_cells(shell, path=None):
+    """In a learner's kernel: tell the service at `path` (else $COURSE_CELL_PRIORITY) when a cell starts and
+    ends. Without a service, nothing."""
+    path = path or os.environ.get(ENVIRONMENT)
+    if not path:
+        return None
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(path)
+    except OSError:
+        connection.close()
+        return None
+    connection.setblocking(False)  # a cell never waits for the service
+    shell.events.register("pre_run_cell", lambda *_: _say(connection, b"1"))
+    shell.events.register("post_run_cell", lambda *_: _say(connection, b"0"))
+    return connection
+
+
+def _say(connection, message):
+    with contextlib.suppress(OSError):  # the service has ended, or is behind: the cell runs as it would
+        connection.send(message)
+
+
+# In the service (root)
+
+class Session:
+    """The session of the process that connected, held by its /proc folder: a pid used again by another
+    process later is never changed (its folder fd then answers nothing)."""
+
+    def __init__(self, pid, uid):
+        self.folder = os.open(f"/proc/{pid}", os.O_RDONLY | os.O_DIRECTORY)
+        self.before = None  # its nice before the cell, while it runs one
+        try:
+            owners = self._read("status").split("\nUid:")[1].split()
+        except Exception:
+            os.close(self.folder)
+            raise
+        if owners[:2] != [str(uid)] * 2:  # real and effective: that pid is another account's process already
+            os.close(self.folder)
+            raise PermissionError(f"process {pid} is not uid {uid}'s")
+
+    def running(self, busy):
+        """Lower the session while a cell runs; put it back to what it was after (if nobody changed it since)."""
+        with contextlib.suppress(OSError, ValueError, IndexError):  # the process has ended
+            if busy and self.before is None:
+                now = self.nice()
+                if now < IN_A_CELL:
+                    self._write(IN_A_CELL)
+                    self.before = now
+            elif not busy and self.before is not None:
+                before, self.before = self.before, None
+                if self.nice() == IN_A_CELL:
+                    self._write(before)
+
+    def nice(self):
+        return int(self._read("autogroup").split("nice")[1])  # "/autogroup-42 nice 0"
+
+    def _read(self, name):
+        file = os.open(name, os.O_RDONLY, dir_fd=self.folder)
+        with os.fdopen(file, "r") as opened:
+            return opened.read()
+
+    def _write(self, nice):
+        file = os.open("autogroup", os.O_WRONLY, dir_fd=self.folder)
+        try:
+            os.write(file, str(nice).encode())  # an error says so (a Python file object may drop EAGAIN)
+        finally:
+            os.close(file)
+
+    def close(self):
+        self.running(False)
+        os.close(self.folder)
+
+
+class Service:
+    def __init__(self):
+        self.turns = collections.defaultdict(asyncio.Lock)  # one change at a time for each account
+        self.held = collections.Counter()  # connections per account
+
+    async def kernel(self, reader, writer):
+        """One kernel's connection: its messages until it ends."""
+        pid, uid, _ = struct.unpack("3i", writer.get_extra_info("socket").getsockopt(
+            socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        session = None
+        self.held[uid] += 1
+        try:
+            if self.held[uid] <= PER_ACCOUNT:
+                async with self.turns[uid]:  # connecting again and again costs root little too
+                    session = Session(pid, uid)
+                    await asyncio.sleep(PAUSE)
+                while said := await reader.read(256):
+                    async with self.turns[uid]:
+                        session.running(said[-1:] == b"1")  # only the latest counts
+                        await asyncio.sleep(PAUSE)
+        except (OSError, ValueError, IndexError):  # it ended before it was seen, or is another's pid now
+            pass
+        finally:
+            self.held[uid] -= 1
+            if session is not None:
+                session.close()
+            writer.close()
+
+
+async def serve(path):
+    """Answer kernels on the Unix socket `path` until ended."""
+    import resource
+    _, most = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (most, most))  # two files a kernel: a class's kernels all fit
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    server = await asyncio.start_unix_server(Service().kernel, path)
+    os.chmod(path, 0o666)  # every learner's kernel may connect: each changes its own session only
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(sys.argv[1]))

@@ -1,0 +1,192 @@
+"""classroom/cell_priority.py: the service, as root, lowers the session of a kernel that says a cell runs and
+puts it back after; it changes nothing else, never raises a session above what it had, and one account's
+flood of messages costs it little. Each "kernel" here is a process of its own session, as the account nobody."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import types
+from pathlib import Path
+
+import psutil
+import pytest
+from IPython.core.events import EventManager, available_events
+
+from classroom import cell_priority
+
+as_root = pytest.mark.skipif(not cell_priority.available(),
+                             reason="changes other accounts' sessions: root, on a Linux with autogroups (CI)")
+NOBODY = 65534
+KERNEL = textwrap.dedent("""
+    import os, socket, sys, time
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if sys.argv[1] != "-":
+        connection.connect(sys.argv[1])
+    for line in sys.stdin:
+        what, _, value = line.split()[0], None, line.split()[1:]
+        if what == "send":
+            connection.sendall(value[0].encode())
+        elif what == "flood":  # a cell starting and ending as fast as the account can say so
+            end = time.monotonic() + float(value[0])
+            while time.monotonic() < end:
+                connection.sendall(b"10" * 100)
+        elif what == "nice":  # the account's own change (at most ten a second for the machine: tried again)
+            autogroup = os.open("/proc/self/autogroup", os.O_WRONLY)
+            while True:
+                try:
+                    os.write(autogroup, value[0].encode())
+                    break
+                except BlockingIOError:
+                    time.sleep(0.05)
+            os.close(autogroup)
+        elif what == "close":
+            connection.close()
+        print("ok", flush=True)
+""")
+
+
+@pytest.fixture
+def service():
+    folder = Path(tempfile.mkdtemp(prefix="course-cells-test-"))
+    os.chmod(folder, 0o755)
+    path = folder / "socket"
+    process = subprocess.Popen([sys.executable, "-m", "classroom.cell_priority", str(path)])
+    try:
+        for _ in range(200):
+            if path.exists():
+                break
+            time.sleep(0.05)
+        yield process, path
+    finally:
+        process.kill()
+        process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class Kernel:
+    """A process of nobody's in a session of its own, connected to `path` ("-": not connected)."""
+
+    def __init__(self, path):
+        self.process = subprocess.Popen([sys.executable, "-c", KERNEL, str(path)], user=NOBODY, group=NOBODY,
+                                        extra_groups=[], start_new_session=True, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, cwd="/")
+
+    def do(self, *words):
+        self.process.stdin.write(" ".join(words) + "\n")
+        self.process.stdin.flush()
+        assert self.process.stdout.readline() == "ok\n"
+
+    def nice(self):
+        return int(Path(f"/proc/{self.process.pid}/autogroup").read_text().split("nice")[1])
+
+    def becomes(self, nice, limit=10):
+        """Whether its session's nice is `nice` within `limit` seconds (the service answers in its own time)."""
+        end = time.monotonic() + limit
+        while self.nice() != nice and time.monotonic() < end:
+            time.sleep(0.02)
+        return self.nice() == nice
+
+    def end(self):
+        self.process.stdin.close()
+        self.process.wait(10)
+        self.process.stdout.close()
+
+
+@pytest.fixture
+def kernels(service):
+    made = []
+    yield lambda path=service[1]: made.append(Kernel(path)) or made[-1]
+    for kernel in made:
+        kernel.end()
+
+
+@as_root
+def test_a_kernel_running_a_cell_is_lowered_and_put_back_after(kernels):
+    running, idle = kernels(), kernels()
+    assert running.nice() == idle.nice() == 0
+    running.do("send", "1")
+    assert running.becomes(cell_priority.IN_A_CELL)
+    running.do("send", "0")
+    assert running.becomes(0)
+    running.do("send", "1")
+    assert running.becomes(cell_priority.IN_A_CELL)
+    assert idle.nice() == 0  # another session of the same account is left alone
+
+
+@as_root
+def test_a_kernel_that_ends_its_connection_in_a_cell_is_put_back(kernels):
+    kernel = kernels()
+    kernel.do("send", "1")
+    assert kernel.becomes(cell_priority.IN_A_CELL)
+    kernel.do("close")
+    assert kernel.becomes(0)
+
+
+@as_root
+def test_a_session_is_never_raised_above_what_it_had(kernels):
+    low, lower = kernels(), kernels()
+    low.do("nice", "2")
+    low.do("send", "1")
+    assert low.becomes(cell_priority.IN_A_CELL)
+    low.do("send", "0")
+    assert low.becomes(2)  # its own, not 0
+    lower.do("nice", "9")
+    lower.do("send", "1")
+    lower.do("send", "0")
+    lower.do("close")
+    time.sleep(0.5)
+    assert lower.nice() == 9
+
+
+@as_root
+def test_a_flood_of_messages_costs_the_service_little(service, kernels):
+    process, _ = service
+    flooding = kernels()
+    before = psutil.Process(process.pid).cpu_times()
+    flooding.do("flood", "3")
+    after = psutil.Process(process.pid).cpu_times()
+    spent = (after.user + after.system) - (before.user + before.system)
+    assert spent < 0.5, f"{spent:.2f} CPU-s for 3 s of flood"  # 20 ms between changes: at most 150 of them
+    flooding.do("send", "0")
+    assert flooding.becomes(0)  # and it still answers
+
+
+@as_root
+def test_an_account_holds_a_bounded_number_of_connections(service):
+    _, path = service
+    held = []
+    try:
+        for _ in range(cell_priority.PER_ACCOUNT + 1):
+            held.append(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+            held[-1].connect(str(path))
+        held[-1].settimeout(10)
+        assert held[-1].recv(1) == b""  # the one past the cap is closed at once
+        held[0].settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            held[0].recv(1)  # the others stay open
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_a_kernel_says_when_each_cell_starts_and_ends_and_without_a_service_runs_as_before(tmp_path):
+    shell = types.SimpleNamespace(events=EventManager(None, available_events))
+    assert cell_priority.report_cells(shell, str(tmp_path / "nothing-here")) is None
+    shell.events.trigger("pre_run_cell", None)  # nothing registered, nothing raised
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listening:
+        listening.bind(str(tmp_path / "socket"))
+        listening.listen()
+        connection = cell_priority.report_cells(shell, str(tmp_path / "socket"))
+        service, _ = listening.accept()
+        with connection, service:
+            shell.events.trigger("pre_run_cell", None)
+            shell.events.trigger("post_run_cell", None)
+            service.settimeout(10)
+            assert service.recv(2, socket.MSG_WAITALL) == b"10"
+            service.close()
+            for _ in range(3):
+                shell.events.trigger("post_run_cell", None)  # the service gone: the cells run on, unhindered
