@@ -123,10 +123,10 @@ class FromPreloaded(LocalProcessSpawner):
 
     async def start(self):
         output = server_output.relay(self.user.name)
+        if self.port == 0:
+            self.port = fresh_port()
         try:
             if self.preloaded and self.cmd == SERVER and not self.shell_cmd:
-                if self.port == 0:
-                    self.port = random_port()
                 if FromPreloaded._starter is None:
                     FromPreloaded._starter = preloaded.Starter(self.log)
                 forked = await asyncio.to_thread(FromPreloaded._starter.start, self.get_args(), self.get_env(),
@@ -161,6 +161,25 @@ class FromPreloaded(LocalProcessSpawner):
         if forked is not None:
             forked.close()
             self._forked = None
+
+
+PORT_HELD = 600  # seconds a port given to a server is not given again: it has bound it, or failed, by then
+_ports_given = {}  # port: when this hub gave it to a server (time.monotonic())
+
+
+def fresh_port():
+    """A free port that no other server of this hub was given lately. JupyterHub's random_port asks the system
+    for a free one, which it stays until the server binds it: two servers starting at once were once both
+    given port 41895, and one learner's browser was sent to the other's server."""
+    now = time.monotonic()
+    for port, given in list(_ports_given.items()):
+        if now - given > PORT_HELD:
+            del _ports_given[port]
+    port = random_port()
+    while port in _ports_given:
+        port = random_port()
+    _ports_given[port] = now
+    return port
 
 
 _RUNTIMES = None  # this hub's folder of learners' runtime folders

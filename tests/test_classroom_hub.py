@@ -21,7 +21,7 @@ import requests
 from jupyterhub.auth import Authenticator
 from tornado import web
 
-from classroom import hub, hub_accounts
+from classroom import cell_priority, hub, hub_accounts
 from launcher import copies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,6 +290,19 @@ def test_as_root_each_learner_gets_an_account_own_passwords_and_limits(tmp_path,
     assert hub_accounts.account_name("ada") == "jupyter-ada"
     long = hub_accounts.account_name("a" * 32)
     assert len(long) <= 32 and long.startswith("jupyter-") and long != hub_accounts.account_name("a" * 31 + "b")
+    if cell_priority.available():  # the service that lowers kernels running a cell, on a socket all may reach
+        service, path = _settings_of(config, "cell-priority"), Path(config.Spawner.environment["COURSE_CELL_PRIORITY"])
+        assert service["command"][-2:] == ["classroom.cell_priority", str(path)] and "-P" in service["command"]
+        assert os.stat(path.parent).st_uid == 0 and stat.S_IMODE(os.stat(path.parent).st_mode) == 0o755
+
+
+def test_two_servers_starting_at_once_are_never_given_the_same_port(monkeypatch):
+    offered = iter([41895, 41895, 41895, 41896, 41895])  # the system may offer a port again until it is bound
+    monkeypatch.setattr(hub_accounts, "random_port", lambda: next(offered))
+    monkeypatch.setattr(hub_accounts, "_ports_given", {})
+    assert [hub_accounts.fresh_port(), hub_accounts.fresh_port()] == [41895, 41896]
+    monkeypatch.setattr(hub_accounts, "PORT_HELD", -1)  # long after: bound by its server, or free again
+    assert hub_accounts.fresh_port() == 41895
 
 
 def _until_running(server):
