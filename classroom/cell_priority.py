@@ -1,9 +1,9 @@
 """While a learner's kernel runs a cell, it yields the CPU to kernels that answer a slider. A class logging
 in at once runs its first notebooks on the same 2 cores as the sliders learners move meanwhile; a slider's
-answer is a few milliseconds of work that waited behind everyone's cells (measured: round trip p90 191 ms
-with every kernel equal, 103 ms with running cells lowered).
+answer is a few milliseconds of work that waited behind everyone's cells (30 learners on 2 cores, in turns:
+round trip p90 165-183 ms with every kernel equal, 84-91 ms with running cells lowered; README.md).
 
-On the hub in isolated mode, root runs `python -m classroom.cell_priority SOCKET` (a hub service). Each
+On the hub in isolated mode, root runs `python -P -m classroom.cell_priority SOCKET` (a hub service). Each
 forked kernel (kernel_forks.py) connects to SOCKET at its start and sends b"1" as a cell starts and b"0"
 as it ends. The service lowers that kernel's session (its autogroup: Linux shares the CPU between sessions,
 and a kernel is a session of its own) to nice IN_A_CELL while the cell runs, and puts it back after.
