@@ -136,10 +136,19 @@ def _try_lock(handle):
 
 
 def write_lab_settings(prefix):
-    """JupyterLab's overrides for this environment (read from <prefix>/share/jupyter/lab/settings)."""
-    folder = Path(prefix) / "share" / "jupyter" / "lab" / "settings"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "overrides.json").write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n", encoding="utf-8")
+    """JupyterLab's overrides for this environment (read from <prefix>/share/jupyter/lab/settings), written
+    only when they differ: a course folder its learner may not write (a teacher's, shared) still starts."""
+    file = Path(prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    wanted = json.dumps(LAB_SETTINGS, indent=2) + "\n"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if file.read_text(encoding="utf-8") == wanted:
+            return
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(wanted, encoding="utf-8")
+    except OSError as problem:
+        print(f"Note: JupyterLab's settings for the course could not be written ({problem.strerror}: "
+              f"{file}), so it may offer news and updates.", file=sys.stderr)
 
 
 def run(command, **kwargs):

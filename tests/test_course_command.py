@@ -494,6 +494,19 @@ def test_jupyterlab_is_local_and_quiet_and_never_asks_about_news(tmp_path):
     assert json.loads((Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json").read_text()) == overrides
 
 
+def test_lab_settings_already_there_are_not_written_again_and_a_folder_it_cannot_write_is_a_note(
+        tmp_path, monkeypatch, capsys):
+    environment.write_lab_settings(tmp_path)
+    def refused(*_, **__):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(Path, "write_text", refused)  # a course folder this learner may only read
+    environment.write_lab_settings(tmp_path)
+    assert capsys.readouterr().err == ""  # they were there already: nothing to write
+    environment.write_lab_settings(tmp_path / "elsewhere")
+    said = capsys.readouterr().err
+    assert said.startswith("Note: JupyterLab's settings for the course could not be written (Permission denied")
+
+
 @pytest.fixture
 def fake_venv(tmp_path, monkeypatch):
     """environment's set-up with its .venv in tmp_path, recording what it would create and install."""
