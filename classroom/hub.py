@@ -274,9 +274,11 @@ def as_learner(home, code, *arguments):
     owner = home.stat()
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
                    "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(HERE)]))}
+    # A session of its own and no terminal: the learner may take this process over (it is theirs), and from
+    # the teacher's session and terminal it could type a command into root's shell (TIOCSTI: helper-65 did).
     done = subprocess.run([sys.executable, "-P", "-c", code, *map(str, arguments)], user=owner.st_uid,
                           group=owner.st_gid, extra_groups=[], cwd=home, env=environment, capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=600, stdin=subprocess.DEVNULL, start_new_session=True)
     if done.returncode:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}")
     return done.stdout

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -409,6 +410,21 @@ def test_nothing_private_enters_an_image_built_by_repo2docker(tmp_path, monkeypa
     assert [name for name in private if name in copied] == []
     assert not [name for name in copied if name.split("/")[0] in (".hub", ".venv", "my-work", "gradebook")]
     assert {name for name in tracked if (ROOT / name).is_file()} <= copied  # the course itself is all there
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="runs code as another account: root only")
+def test_code_run_as_a_learner_has_no_terminal_and_a_session_of_its_own():
+    """Found by a cold attack (helper-65): `hub update` ran each learner's code in the teacher's session with the
+    teacher's terminal as its input, and code of the learner's that took that process over typed a command
+    into root's shell (TIOCSTI)."""
+    home = Path(tempfile.mkdtemp(prefix="course-as-learner-"))
+    try:
+        os.chown(home, 65534, 65534)
+        printed = hub.as_learner(home, "import os; print(os.getuid(), os.getsid(0) == os.getpid(), "
+                                       "os.path.realpath('/proc/self/fd/0'), os.isatty(0))")
+        assert printed.split() == ["65534", "True", "/dev/null", "False"]
+    finally:
+        shutil.rmtree(home)
 
 
 def test_a_learner_never_becomes_an_account_the_hub_did_not_make(tmp_path, monkeypatch):
