@@ -8,9 +8,11 @@ forked kernel (kernel_forks.py) connects to SOCKET at its start and sends b"1" a
 as it ends. The service lowers that kernel's session (its autogroup: Linux shares the CPU between sessions,
 and a kernel is a session of its own) to nice IN_A_CELL while the cell runs, and puts it back after.
 
-What a learner can do with it: change their own session only (the peer the kernel reports, never one they
-name), never to more than it had before (nice is only raised, and put back to what was there). Root does
-it because an account may change autogroups at most ten times a second for the whole machine.
+What a learner can do with it: change their own session only (one that their process at the other end of
+the socket leads, as Linux names it, never one they name), never to more than it had before (nice is only
+raised, and put back to what was there); a session whose leader ends during a cell stays lowered, with
+only that learner's processes in it. Root does it because an account may change autogroups at most ten
+times a second for the whole machine.
 Where the hub runs in a CPU control group of its own (a systemd service with CPU accounting), Linux uses no
 autogroup, and the hub does not start this service (in a container the group may look like the top one: there
 it does nothing)."""
@@ -27,6 +29,7 @@ IN_A_CELL = 5  # a session's nice while it runs a cell (0 is every session's own
 ENVIRONMENT = "COURSE_CELL_PRIORITY"  # the socket's path, in the environment of learners' servers and kernels
 PAUSE = 0.02  # seconds between two changes for one account: a learner's flood of messages costs root little
 PER_ACCOUNT = 32  # connections an account may hold (one a kernel)
+CONNECT_TIME = 1  # seconds a kernel waits to connect
 AUTOGROUPS = Path("/proc/sys/kernel/sched_autogroup_enabled")
 
 
@@ -54,6 +57,7 @@ def report_cells(shell, path=None):
     if not path:
         return None
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(CONNECT_TIME)  # a service that does not answer holds a kernel's start up that long at most
     try:
         connection.connect(path)
     except OSError:
@@ -81,12 +85,16 @@ class Session:
         self.before = None  # its nice before the cell, while it runs one
         try:
             owners = self._read("status").split("\nUid:")[1].split()
+            session = int(self._read("stat").rsplit(")", 1)[1].split()[3])  # after "pid (name)": state, ppid, group
         except Exception:
             os.close(self.folder)
             raise
-        if owners[:2] != [str(uid)] * 2:  # real and effective: that pid is another account's process already
+        # Real and effective: else that pid is another account's process already. And the session's leader, as a
+        # kernel is: a process of theirs that found its way into a session of root's (one running their code)
+        # could otherwise lower root's.
+        if owners[:2] != [str(uid)] * 2 or session != pid:
             os.close(self.folder)
-            raise PermissionError(f"process {pid} is not uid {uid}'s")
+            raise PermissionError(f"process {pid} is not uid {uid}'s, or not its session's leader")
 
     def running(self, busy):
         """Lower the session while a cell runs; put it back to what it was after (if nobody changed it since)."""
@@ -122,32 +130,59 @@ class Session:
 
 
 class Service:
-    def __init__(self):
+    """Root's side: accepts kernels on a listening Unix socket, and follows each one's cells."""
+
+    def __init__(self, listening):
+        self.listening, self.loop = listening, asyncio.get_running_loop()
         self.turns = collections.defaultdict(asyncio.Lock)  # one change at a time for each account
         self.held = collections.Counter()  # connections per account
+        self.following = set()  # the tasks that follow a kernel (asyncio keeps only weak references)
 
-    async def kernel(self, reader, writer):
+    def accept(self):
+        """Every connection waiting; one past its account's cap is closed at once, for about what connecting
+        cost the learner (a flood of connections costs root little)."""
+        while True:
+            try:
+                connection, _ = self.listening.accept()
+            except OSError:  # none waiting (or no file left: the next wake tries again)
+                return
+            try:
+                pid, uid, _ = struct.unpack("3i", connection.getsockopt(
+                    socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+            except OSError:
+                connection.close()
+                continue
+            if self.held[uid] >= PER_ACCOUNT:
+                connection.close()
+                continue
+            self.held[uid] += 1
+            task = self.loop.create_task(self.follow(connection, pid, uid))
+            self.following.add(task)
+            task.add_done_callback(self.following.discard)
+
+    async def follow(self, connection, pid, uid):
         """One kernel's connection: its messages until it ends."""
-        pid, uid, _ = struct.unpack("3i", writer.get_extra_info("socket").getsockopt(
-            socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
         session = None
-        self.held[uid] += 1
         try:
-            if self.held[uid] <= PER_ACCOUNT:
-                async with self.turns[uid]:  # connecting again and again costs root little too
-                    session = Session(pid, uid)
+            connection.setblocking(False)
+            async with self.turns[uid]:  # connecting again and again costs root little too
+                session = Session(pid, uid)
+                await asyncio.sleep(PAUSE)
+            # All that waits at once (only the latest counts): a kernel's messages never fill the socket's buffer,
+            # where one more would be lost.
+            while said := await self.loop.sock_recv(connection, 2**16):
+                async with self.turns[uid]:
+                    session.running(said[-1:] == b"1")
                     await asyncio.sleep(PAUSE)
-                while said := await reader.read(256):
-                    async with self.turns[uid]:
-                        session.running(said[-1:] == b"1")  # only the latest counts
-                        await asyncio.sleep(PAUSE)
-        except (OSError, ValueError, IndexError):  # it ended before it was seen, or is another's pid now
+        except (OSError, ValueError, IndexError):  # it ended before it was seen, or is not a kernel of theirs
             pass
         finally:
-            self.held[uid] -= 1
+            connection.close()
             if session is not None:
-                session.close()
-            writer.close()
+                async with self.turns[uid]:  # its last change waits its turn too (many closed at once: a burst)
+                    session.close()
+                    await asyncio.sleep(PAUSE)
+            self.held[uid] -= 1
 
 
 async def serve(path):
@@ -157,10 +192,13 @@ async def serve(path):
     resource.setrlimit(resource.RLIMIT_NOFILE, (most, most))  # two files a kernel: a class's kernels all fit
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    server = await asyncio.start_unix_server(Service().kernel, path)
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listening.bind(path)
     os.chmod(path, 0o666)  # every learner's kernel may connect: each changes its own session only
-    async with server:
-        await server.serve_forever()
+    listening.listen(socket.SOMAXCONN)
+    listening.setblocking(False)
+    asyncio.get_running_loop().add_reader(listening, Service(listening).accept)
+    await asyncio.Event().wait()  # until the hub ends this process
 
 
 if __name__ == "__main__":

@@ -122,9 +122,9 @@ class FromPreloaded(LocalProcessSpawner):
         return hashlib.sha256(self.user.name.encode()).hexdigest()[:16]  # short, and one learner's for good
 
     async def start(self):
+        if self.port in (0, getattr(self, "_fresh_port", None)):  # a spawner tried again chooses again too
+            self.port = self._fresh_port = fresh_port()
         output = server_output.relay(self.user.name)
-        if self.port == 0:
-            self.port = fresh_port()
         try:
             if self.preloaded and self.cmd == SERVER and not self.shell_cmd:
                 if FromPreloaded._starter is None:
@@ -175,11 +175,14 @@ def fresh_port():
     for port, given in list(_ports_given.items()):
         if now - given > PORT_HELD:
             del _ports_given[port]
-    port = random_port()
-    while port in _ports_given:
+    for _ in range(100):
         port = random_port()
-    _ports_given[port] = now
-    return port
+        if port not in _ports_given:
+            _ports_given[port] = now
+            return port
+    # Every free port the system offers was given lately (the machine's are almost all taken): this server fails
+    # to start, with a reason, rather than the hub waiting here for ever.
+    raise OSError("no free port for the server: the machine's ports are almost all taken")
 
 
 _RUNTIMES = None  # this hub's folder of learners' runtime folders

@@ -304,6 +304,11 @@ def test_two_servers_starting_at_once_are_never_given_the_same_port(monkeypatch)
     assert [hub_accounts.fresh_port(), hub_accounts.fresh_port()] == [41895, 41896]
     monkeypatch.setattr(hub_accounts, "PORT_HELD", -1)  # long after: bound by its server, or free again
     assert hub_accounts.fresh_port() == 41895
+    # Found by a cold attack (helper-66): with every free port given lately, it looped for ever in the hub's loop.
+    monkeypatch.setattr(hub_accounts, "PORT_HELD", 600)
+    monkeypatch.setattr(hub_accounts, "random_port", lambda: 41895)
+    with pytest.raises(OSError, match="no free port"):
+        hub_accounts.fresh_port()
 
 
 def _until_running(server):
