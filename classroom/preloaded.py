@@ -134,8 +134,9 @@ def pythons_view(environment, account=None):
     learner's account runs: the system's loader and Python then find another of the same version instead."""
     import subprocess
     ids = {} if account is None else {"user": account, "group": account, "extra_groups": []}
+    # As nobody, which any process of that account may take over: no terminal and a session of its own.
     probe = subprocess.run([sys.executable, "-c", PYTHONS_VIEW], env=environment, cwd="/", capture_output=True,
-                           text=True, timeout=60, **ids)
+                           text=True, timeout=60, stdin=subprocess.DEVNULL, start_new_session=True, **ids)
     return json.loads(probe.stdout) if probe.returncode == 0 else None
 
 
