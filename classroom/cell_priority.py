@@ -3,7 +3,8 @@ in at once runs its first notebooks on the same 2 cores as the sliders learners 
 answer is a few milliseconds of work that waited behind everyone's cells (30 learners on 2 cores, in turns:
 round trip p90 165-183 ms with every kernel equal, 84-91 ms with running cells lowered; README.md).
 
-On the hub in isolated mode, root runs `python -P -m classroom.cell_priority SOCKET` (a hub service). Each
+On the hub in isolated mode, root runs `python -P -m classroom.cell_priority SOCKET HUB` (a hub service,
+HUB the hub's process id: it ends with the hub, even one killed outright). Each
 forked kernel (kernel_forks.py) connects to SOCKET at its start and sends b"1" as a cell starts and b"0"
 as it ends. The service lowers that kernel's session (its autogroup: Linux shares the CPU between sessions,
 and a kernel is a session of its own) to nice IN_A_CELL while the cell runs, and puts it back after.
@@ -30,6 +31,7 @@ ENVIRONMENT = "COURSE_CELL_PRIORITY"  # the socket's path, in the environment of
 PAUSE = 0.02  # seconds between two changes for one account: a learner's flood of messages costs root little
 PER_ACCOUNT = 32  # connections an account may hold (one a kernel)
 CONNECT_TIME = 1  # seconds a kernel waits to connect
+ACCEPTED = 64  # connections accepted before the service's other work has its turn
 AUTOGROUPS = Path("/proc/sys/kernel/sched_autogroup_enabled")
 
 
@@ -139,9 +141,10 @@ class Service:
         self.following = set()  # the tasks that follow a kernel (asyncio keeps only weak references)
 
     def accept(self):
-        """Every connection waiting; one past its account's cap is closed at once, for about what connecting
-        cost the learner (a flood of connections costs root little)."""
-        while True:
+        """The connections waiting, at most ACCEPTED at a time (then the other kernels' turn: a flood of them
+        would keep this loop going for ever); one past its account's cap is closed at once, for about what
+        connecting cost the learner."""
+        for _ in range(ACCEPTED):
             try:
                 connection, _ = self.listening.accept()
             except OSError:  # none waiting (or no file left: the next wake tries again)
@@ -185,8 +188,9 @@ class Service:
             self.held[uid] -= 1
 
 
-async def serve(path):
-    """Answer kernels on the Unix socket `path` until ended."""
+async def serve(path, hub=None):
+    """Answer kernels on the Unix socket `path` until ended, or until the process `hub` (its parent) has."""
+    hub = hub or os.getppid()
     import resource
     _, most = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (most, most))  # two files a kernel: a class's kernels all fit
@@ -198,8 +202,9 @@ async def serve(path):
     listening.listen(socket.SOMAXCONN)
     listening.setblocking(False)
     asyncio.get_running_loop().add_reader(listening, Service(listening).accept)
-    await asyncio.Event().wait()  # until the hub ends this process
+    while os.getppid() == hub:  # until the hub ends this process, or ends itself without a word (killed)
+        await asyncio.sleep(1)
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1]))
+    asyncio.run(serve(sys.argv[1], *map(int, sys.argv[2:])))

@@ -111,7 +111,8 @@ if ISOLATED and cell_priority.available() and os.environ.get("COURSE_HUB_CELL_PR
     os.chmod(PRIORITY.parent, 0o755)
     atexit.register(shutil.rmtree, PRIORITY.parent, True)
     c.JupyterHub.services.append({"name": "cell-priority",
-                                  "command": [sys.executable, "-P", "-m", "classroom.cell_priority", str(PRIORITY)]})
+                                  "command": [sys.executable, "-P", "-m", "classroom.cell_priority", str(PRIORITY),
+                                              str(os.getpid())]})
     c.Spawner.environment[cell_priority.ENVIRONMENT] = str(PRIORITY)
 c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
                             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]

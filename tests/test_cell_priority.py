@@ -73,8 +73,8 @@ def service():
 class Kernel:
     """A process of nobody's in a session of its own, connected to `path` ("-": not connected)."""
 
-    def __init__(self, path, own_session=True):
-        self.process = subprocess.Popen([sys.executable, "-c", KERNEL, str(path)], user=NOBODY, group=NOBODY,
+    def __init__(self, path, own_session=True, account=NOBODY):
+        self.process = subprocess.Popen([sys.executable, "-c", KERNEL, str(path)], user=account, group=account,
                                         extra_groups=[], start_new_session=own_session, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, cwd="/")
 
@@ -102,7 +102,7 @@ class Kernel:
 @pytest.fixture
 def kernels(service):
     made = []
-    yield lambda path=service[1], own_session=True: made.append(Kernel(path, own_session)) or made[-1]
+    yield lambda path=service[1], **how: made.append(Kernel(path, **how)) or made[-1]
     for kernel in made:
         kernel.end()
 
@@ -174,26 +174,50 @@ def test_a_flood_of_connections_costs_the_service_about_what_it_costs_the_floode
     """Found by a cold attack (helper-66): each connection, even one past its account's cap, cost the service
     about four times what connecting and closing it cost the learner."""
     process, path = service
-    flooder = textwrap.dedent("""
-        import socket, sys, time
-        end = time.monotonic() + 3
-        while time.monotonic() < end:
-            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                connection.connect(sys.argv[1])
-            except OSError:
-                pass
-            connection.close()
-        print(time.process_time())
-    """)
+    flooder = textwrap.dedent(FLOODER)
     before = psutil.Process(process.pid).cpu_times()
-    floods = [subprocess.Popen([sys.executable, "-c", flooder, str(path)], user=NOBODY, group=NOBODY,
+    floods = [subprocess.Popen([sys.executable, "-c", flooder, str(path), "3"], user=NOBODY, group=NOBODY,
                                extra_groups=[], start_new_session=True, stdout=subprocess.PIPE, text=True, cwd="/")
               for _ in range(2)]
     theirs = sum(float(flood.communicate(timeout=60)[0]) for flood in floods)
     after = psutil.Process(process.pid).cpu_times()
     ours = (after.user + after.system) - (before.user + before.system)
     assert ours < 2 * theirs, f"the service {ours:.2f} CPU-s, the flooders {theirs:.2f}"
+
+
+@as_root
+def test_another_learners_kernel_is_still_answered_during_a_flood_of_connections(service, kernels):
+    """Found by a cold attack (helper-67): a flood of connections kept the service accepting them for as long as it
+    lasted, and another learner's kernel stayed lowered after its cell for 14-16 s."""
+    _, path = service
+    floods = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(FLOODER), str(path), "20"], user=NOBODY,
+                               group=NOBODY, extra_groups=[], start_new_session=True, stdout=subprocess.DEVNULL,
+                               cwd="/") for _ in range(2)]
+    try:
+        time.sleep(1)
+        other = kernels(account=NOBODY - 1)
+        other.do("send", "1")
+        assert other.becomes(cell_priority.IN_A_CELL, limit=5)
+        other.do("send", "0")
+        assert other.becomes(0, limit=5)
+    finally:
+        for flood in floods:
+            flood.kill()
+            flood.wait()
+
+
+FLOODER = """
+    import socket, sys, time
+    end = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < end:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            connection.connect(sys.argv[1])
+        except OSError:
+            pass
+        connection.close()
+    print(time.process_time())
+"""
 
 
 @as_root
@@ -217,6 +241,27 @@ def test_an_account_holds_a_bounded_number_of_connections(service):
                           user=NOBODY, group=NOBODY, extra_groups=[], start_new_session=True, capture_output=True,
                           text=True, timeout=60, cwd="/")
     assert done.stdout.split() == ["True", "open"], done.stderr
+
+
+@as_root
+def test_the_service_ends_when_the_hub_that_started_it_is_killed(tmp_path):
+    """helper-67: JupyterHub starts it in a session of its own, so a hub killed outright left it running."""
+    os.chmod(tmp_path, 0o755)
+    hub = subprocess.Popen([sys.executable, "-c", "import os, subprocess, sys, time\n"
+                            "service = subprocess.Popen([sys.executable, '-P', '-m', 'classroom.cell_priority', "
+                            "sys.argv[1], str(os.getpid())], start_new_session=True)\nprint(service.pid, flush=True)\n"
+                            "time.sleep(600)",
+                            str(tmp_path / "socket")], stdout=subprocess.PIPE, text=True)
+    service = psutil.Process(int(hub.stdout.readline()))
+    hub.kill()
+    hub.wait()
+    hub.stdout.close()
+    end = time.monotonic() + 20
+    while service.is_running() and service.status() != psutil.STATUS_ZOMBIE and time.monotonic() < end:
+        time.sleep(0.1)  # (ended: a zombie until its new parent collects it)
+    if service.is_running() and service.status() != psutil.STATUS_ZOMBIE:
+        service.kill()
+        pytest.fail("the service outlived its hub")
 
 
 def test_a_kernel_starts_even_when_the_service_does_not_answer(tmp_path):

@@ -293,7 +293,8 @@ def test_as_root_each_learner_gets_an_account_own_passwords_and_limits(tmp_path,
     assert len(long) <= 32 and long.startswith("jupyter-") and long != hub_accounts.account_name("a" * 31 + "b")
     if cell_priority.available():  # the service that lowers kernels running a cell, on a socket all may reach
         service, path = _settings_of(config, "cell-priority"), Path(config.Spawner.environment["COURSE_CELL_PRIORITY"])
-        assert service["command"][-2:] == ["classroom.cell_priority", str(path)] and "-P" in service["command"]
+        assert service["command"][-3:] == ["classroom.cell_priority", str(path), str(os.getpid())]
+        assert "-P" in service["command"]
         assert os.stat(path.parent).st_uid == 0 and stat.S_IMODE(os.stat(path.parent).st_mode) == 0o755
 
 
