@@ -21,9 +21,11 @@ import asyncio
 import collections
 import contextlib
 import os
+import signal
 import socket
 import struct
 import sys
+import time
 from pathlib import Path
 
 IN_A_CELL = 5  # a session's nice while it runs a cell (0 is every session's own)
@@ -58,17 +60,32 @@ def report_cells(shell, path=None):
     path = path or os.environ.get(ENVIRONMENT)
     if not path:
         return None
-    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    connection.settimeout(CONNECT_TIME)  # a service that does not answer holds a kernel's start up that long at most
-    try:
-        connection.connect(path)
-    except OSError:
-        connection.close()
+    connection = _connect(path, time.monotonic() + CONNECT_TIME)
+    if connection is None:
         return None
     connection.setblocking(False)  # a cell never waits for the service
     shell.events.register("pre_run_cell", lambda *_: _say(connection, b"1"))
     shell.events.register("post_run_cell", lambda *_: _say(connection, b"0"))
     return connection
+
+
+def _connect(path, end):
+    """A connection to the service, tried until `end` (time.monotonic()); None if it did not answer by then. A
+    service that does not answer holds a kernel's start up that long at most."""
+    while True:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(max(end - time.monotonic(), 0.01))
+        try:
+            connection.connect(path)
+            return connection
+        except BlockingIOError:  # its queue is full (another's flood, say): a Unix socket says so at once
+            connection.close()
+            if time.monotonic() >= end:
+                return None
+            time.sleep(0.01)
+        except OSError:
+            connection.close()
+            return None
 
 
 def _say(connection, message):
@@ -202,9 +219,12 @@ async def serve(path, hub=None):
     listening.listen(socket.SOMAXCONN)
     listening.setblocking(False)
     asyncio.get_running_loop().add_reader(listening, Service(listening).accept)
+    # Ended by a signal, it puts back every session it lowered (asyncio ends each connection's task first).
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     while os.getppid() == hub:  # until the hub ends this process, or ends itself without a word (killed)
         await asyncio.sleep(1)
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1], *map(int, sys.argv[2:])))
+    with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
+        asyncio.run(serve(sys.argv[1], *map(int, sys.argv[2:])))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import types
 from pathlib import Path
@@ -129,6 +130,18 @@ def test_a_process_in_a_session_it_does_not_lead_changes_nothing(kernels):
     joined.do("send", "1")
     time.sleep(0.5)
     assert Path("/proc/self/autogroup").read_text() == ours == Path(f"/proc/{joined.process.pid}/autogroup").read_text()
+
+
+@as_root
+def test_a_service_ended_by_a_signal_puts_back_the_sessions_it_lowered(service, kernels):
+    """helper-68: ended with SIGTERM (systemd, say), it left a kernel in the middle of a cell lowered."""
+    process, _ = service
+    kernel = kernels()
+    kernel.do("send", "1")
+    assert kernel.becomes(cell_priority.IN_A_CELL)
+    process.terminate()
+    assert process.wait(10) == 0
+    assert kernel.becomes(0)
 
 
 @as_root
@@ -284,6 +297,30 @@ def test_a_kernel_starts_even_when_the_service_does_not_answer(tmp_path):
         assert time.monotonic() - started < cell_priority.CONNECT_TIME + 5
         for connection in waiting:
             connection.close()
+
+
+def test_a_kernel_waits_its_turn_when_the_services_queue_is_full(tmp_path):
+    """Found by a cold attack (helper-68): with the service's queue full (another learner's flood), a kernel's
+    connection failed at once, and its cells were never lowered."""
+    shell = types.SimpleNamespace(events=EventManager(None, available_events))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listening:
+        listening.bind(str(tmp_path / "socket"))
+        listening.listen(0)
+        waiting = []
+        try:
+            while True:  # fill its queue
+                waiting.append(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+                waiting[-1].setblocking(False)
+                waiting[-1].connect(str(tmp_path / "socket"))
+        except BlockingIOError:
+            pass
+        accepted = []
+        threading.Timer(0.3, lambda: accepted.append(listening.accept()[0])).start()  # a place frees
+        connection = cell_priority.report_cells(shell, str(tmp_path / "socket"))
+        assert connection is not None
+        connection.close()
+        for other in waiting + accepted:
+            other.close()
 
 
 def test_a_kernel_says_when_each_cell_starts_and_ends_and_without_a_service_runs_as_before(tmp_path):
