@@ -277,50 +277,46 @@ def test_the_service_ends_when_the_hub_that_started_it_is_killed(tmp_path):
         pytest.fail("the service outlived its hub")
 
 
-def test_a_kernel_starts_even_when_the_service_does_not_answer(tmp_path):
-    """Found by a cold attack (helper-65): a service stopped, with its queue of connections full, held every new
-    kernel's start for as long as it was stopped."""
-    shell = types.SimpleNamespace(events=EventManager(None, available_events))
+@pytest.fixture
+def full_queue(tmp_path):
+    """A listening socket that accepts nothing, its queue of connections full: (it, its path)."""
+    path = str(tmp_path / "socket")
+    waiting = []
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listening:
-        listening.bind(str(tmp_path / "socket"))
-        listening.listen(0)  # and never accepts
-        waiting = []
+        listening.bind(path)
+        listening.listen(0)
         try:
-            while True:  # fill its queue
+            while True:
                 waiting.append(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
                 waiting[-1].setblocking(False)
-                waiting[-1].connect(str(tmp_path / "socket"))
+                waiting[-1].connect(path)
         except BlockingIOError:
             pass
-        started = time.monotonic()
-        assert cell_priority.report_cells(shell, str(tmp_path / "socket")) is None
-        assert time.monotonic() - started < cell_priority.CONNECT_TIME + 5
+        yield listening, path
         for connection in waiting:
             connection.close()
 
 
-def test_a_kernel_waits_its_turn_when_the_services_queue_is_full(tmp_path):
+def test_a_kernel_starts_even_when_the_service_does_not_answer(full_queue):
+    """Found by a cold attack (helper-65): a service stopped, with its queue of connections full, held every new
+    kernel's start for as long as it was stopped."""
+    shell = types.SimpleNamespace(events=EventManager(None, available_events))
+    started = time.monotonic()
+    assert cell_priority.report_cells(shell, full_queue[1]) is None
+    assert time.monotonic() - started < cell_priority.CONNECT_TIME + 5
+
+
+def test_a_kernel_waits_its_turn_when_the_services_queue_is_full(full_queue):
     """Found by a cold attack (helper-68): with the service's queue full (another learner's flood), a kernel's
     connection failed at once, and its cells were never lowered."""
     shell = types.SimpleNamespace(events=EventManager(None, available_events))
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listening:
-        listening.bind(str(tmp_path / "socket"))
-        listening.listen(0)
-        waiting = []
-        try:
-            while True:  # fill its queue
-                waiting.append(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
-                waiting[-1].setblocking(False)
-                waiting[-1].connect(str(tmp_path / "socket"))
-        except BlockingIOError:
-            pass
-        accepted = []
-        threading.Timer(0.3, lambda: accepted.append(listening.accept()[0])).start()  # a place frees
-        connection = cell_priority.report_cells(shell, str(tmp_path / "socket"))
-        assert connection is not None
-        connection.close()
-        for other in waiting + accepted:
-            other.close()
+    listening, path = full_queue
+    accepted = []
+    threading.Timer(0.3, lambda: accepted.append(listening.accept()[0])).start()  # a place frees
+    connection = cell_priority.report_cells(shell, path)
+    assert connection is not None
+    for opened in [connection, *accepted]:
+        opened.close()
 
 
 def test_a_kernel_says_when_each_cell_starts_and_ends_and_without_a_service_runs_as_before(tmp_path):
