@@ -14,7 +14,7 @@ state as the preloaded process left it, its memory layout, its string-hash key a
 Random generators and keys are drawn anew in each fork (fork_server.fresh_secrets), matplotlib's settings
 are the course's defaults (a matplotlibrc in the learner's home is not read), and numpy's BLAS runs one
 thread (ONE_THREAD: a class shares the machine's cores; a kernel's own threads would only wait for each
-other)."""
+other). On a hub run as root, a forked kernel also tells cell_priority.py when each cell starts and ends."""
 import asyncio
 import atexit
 import contextlib
